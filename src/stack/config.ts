@@ -1,0 +1,189 @@
+/**
+ * The local stack's configuration: `supabase/config.toml` (the same file the Supabase CLI reads) plus
+ * the few things only a Docker-free stack needs (internal ports, data folder). Every service of the
+ * stack gets its settings from here, so a port or a key is decided in exactly one place.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'smol-toml';
+import { defaultKeys, type ApiKeys } from './keys.ts';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const supabaseDir = path.join(projectRoot, 'supabase');
+
+/** Auth settings from `[auth]`, `[auth.email]` and `[auth.rate_limit]`, with the CLI's defaults. */
+export interface AuthSettings {
+  siteUrl: string;
+  additionalRedirectUrls: string[];
+  jwtExpiry: number;
+  enableSignup: boolean;
+  enableAnonymousSignIns: boolean;
+  enableRefreshTokenRotation: boolean;
+  refreshTokenReuseInterval: number;
+  minimumPasswordLength: number;
+  passwordRequirements: string;
+  /** Path of a JSON array of private JWKs (ES256/RS256); empty: user tokens are signed HS256. */
+  signingKeysPath: string;
+  email: {
+    enableSignup: boolean;
+    enableConfirmations: boolean;
+    doubleConfirmChanges: boolean;
+    securePasswordChange: boolean;
+    maxFrequency: string;
+    otpLength: number;
+    otpExpiry: number;
+  };
+  rateLimit: {
+    emailSent: number;
+    tokenRefresh: number;
+    signInSignUps: number;
+    tokenVerifications: number;
+    anonymousUsers: number;
+  };
+}
+
+export interface FunctionSettings {
+  name: string;
+  enabled: boolean;
+  verifyJwt: boolean;
+}
+
+/** Ports of one stack instance. `api`, `db` and `mailbox` are public; the rest sit behind the gateway. */
+export interface StackPorts {
+  api: number;
+  db: number;
+  mailbox: number;
+  rest: number;
+  restAdmin: number;
+  auth: number;
+  functions: number;
+}
+
+export interface StackConfig {
+  /** `dev` for `npm run dev`, `test` for the isolated stack `npm test` starts. */
+  profile: 'dev' | 'test';
+  ports: StackPorts;
+  /** Git-ignored folder holding the cluster, logs and the Deno cache of this instance. */
+  dataDir: string;
+  apiUrl: string;
+  dbUrl: string;
+  dbPassword: string;
+  mailboxUrl: string;
+  keys: ApiKeys;
+  api: { schemas: string[]; extraSearchPath: string[]; maxRows: number };
+  auth: AuthSettings;
+  functions: FunctionSettings[];
+  seedPaths: string[];
+  /** bcrypt cost for new passwords: 10 like GoTrue, lower only on the test stack. */
+  bcryptCost: number;
+}
+
+type Table = Record<string, unknown>;
+const table = (value: unknown): Table => (value && typeof value === 'object' ? (value as Table) : {});
+const str = (t: Table, key: string, fallback: string): string =>
+  typeof t[key] === 'string' ? (t[key] as string) : fallback;
+const num = (t: Table, key: string, fallback: number): number =>
+  typeof t[key] === 'number' ? (t[key] as number) : fallback;
+const bool = (t: Table, key: string, fallback: boolean): boolean =>
+  typeof t[key] === 'boolean' ? (t[key] as boolean) : fallback;
+const strings = (t: Table, key: string, fallback: string[]): string[] =>
+  Array.isArray(t[key]) ? (t[key] as unknown[]).map(String) : fallback;
+
+/** Offset added to every port of the test stack, so `npm test` never collides with `npm run dev`. */
+const TEST_PORT_OFFSET = 1000;
+
+function envPort(name: string): number | undefined {
+  const raw = process.env[name];
+  if (!raw) return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new Error(`${name}=${raw} is not a valid port number`);
+  }
+  return port;
+}
+
+/**
+ * Reads `supabase/config.toml` and derives the settings of one stack instance.
+ * Environment overrides: `STACK_API_PORT`, `STACK_DB_PORT`, `STACK_MAILBOX_PORT`, `STACK_DATA_DIR`.
+ */
+export function loadStackConfig(profile: 'dev' | 'test' = 'dev'): StackConfig {
+  const toml = parse(readFileSync(path.join(supabaseDir, 'config.toml'), 'utf8')) as Table;
+  const api = table(toml.api);
+  const db = table(toml.db);
+  const localSmtp = table(toml.local_smtp);
+  const auth = table(toml.auth);
+  const email = table(auth.email);
+  const rate = table(auth.rate_limit);
+  const seed = table(db.seed);
+
+  const offset = profile === 'test' ? TEST_PORT_OFFSET : 0;
+  const apiPort = envPort('STACK_API_PORT') ?? num(api, 'port', 54321) + offset;
+  const dbPort = envPort('STACK_DB_PORT') ?? num(db, 'port', 54322) + offset;
+  const mailboxPort = envPort('STACK_MAILBOX_PORT') ?? num(localSmtp, 'port', 54324) + offset;
+  // Internal services: a fixed block above the public ports.
+  const internal = apiPort + 19;
+  const ports: StackPorts = {
+    api: apiPort,
+    db: dbPort,
+    mailbox: mailboxPort,
+    rest: internal,
+    restAdmin: internal + 1,
+    auth: internal + 2,
+    functions: internal + 3,
+  };
+  const dbPassword = 'postgres';
+  const apiUrl = `http://127.0.0.1:${ports.api}`;
+
+  const functions: FunctionSettings[] = Object.entries(table(toml.functions)).map(([name, value]) => {
+    const f = table(value);
+    return { name, enabled: bool(f, 'enabled', true), verifyJwt: bool(f, 'verify_jwt', true) };
+  });
+
+  return {
+    profile,
+    ports,
+    dataDir: process.env.STACK_DATA_DIR ?? path.join(projectRoot, '.stack', profile),
+    apiUrl,
+    dbUrl: `postgresql://postgres:${dbPassword}@127.0.0.1:${ports.db}/postgres`,
+    dbPassword,
+    mailboxUrl: `http://127.0.0.1:${ports.mailbox}`,
+    keys: defaultKeys(str(auth, 'jwt_secret', '')),
+    api: {
+      schemas: strings(api, 'schemas', ['public', 'graphql_public']),
+      extraSearchPath: strings(api, 'extra_search_path', ['public', 'extensions']),
+      maxRows: num(api, 'max_rows', 1000),
+    },
+    auth: {
+      siteUrl: str(auth, 'site_url', 'http://127.0.0.1:3000'),
+      additionalRedirectUrls: strings(auth, 'additional_redirect_urls', []),
+      jwtExpiry: num(auth, 'jwt_expiry', 3600),
+      enableSignup: bool(auth, 'enable_signup', true),
+      enableAnonymousSignIns: bool(auth, 'enable_anonymous_sign_ins', false),
+      enableRefreshTokenRotation: bool(auth, 'enable_refresh_token_rotation', true),
+      refreshTokenReuseInterval: num(auth, 'refresh_token_reuse_interval', 10),
+      minimumPasswordLength: num(auth, 'minimum_password_length', 6),
+      passwordRequirements: str(auth, 'password_requirements', ''),
+      signingKeysPath: str(auth, 'signing_keys_path', ''),
+      email: {
+        enableSignup: bool(email, 'enabled', true),
+        enableConfirmations: bool(email, 'enable_confirmations', false),
+        doubleConfirmChanges: bool(email, 'double_confirm_changes', true),
+        securePasswordChange: bool(email, 'secure_password_change', false),
+        maxFrequency: str(email, 'max_frequency', '1s'),
+        otpLength: num(email, 'otp_length', 6),
+        otpExpiry: num(email, 'otp_expiry', 3600),
+      },
+      rateLimit: {
+        emailSent: num(rate, 'email_sent', 2),
+        tokenRefresh: num(rate, 'token_refresh', 150),
+        signInSignUps: num(rate, 'sign_in_sign_ups', 30),
+        tokenVerifications: num(rate, 'token_verifications', 30),
+        anonymousUsers: num(rate, 'anonymous_users', 30),
+      },
+    },
+    functions,
+    seedPaths: strings(seed, 'sql_paths', ['./seed.sql']).map((p) => path.resolve(supabaseDir, p)),
+    bcryptCost: profile === 'test' ? Number(process.env.STACK_BCRYPT_COST ?? 4) : 10,
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * The stack's own PostgreSQL 15 cluster: created in the stack's data folder (never the machine's
+ * system cluster), bootstrapped like a Supabase database, migrated with the real Supabase CLI and
+ * seeded. PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, chownSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import type { StackConfig } from './config.ts';
+import { projectRoot, supabaseDir } from './config.ts';
+import { PG_BIN } from './setup.ts';
+import type { ServiceSpec } from './supervisor.ts';
+
+const BOOTSTRAP_DIR = path.join(projectRoot, 'src', 'stack', 'bootstrap');
+
+/** The OS user that owns and runs the cluster: `postgres` when we are root, ourselves otherwise. */
+function clusterOwner(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  return { uid, gid };
+}
+
+/** Lets `uid` traverse every ancestor of `dir` (mktemp folders are 0700); adds only o+x. */
+function ensureTraversable(dir: string): void {
+  let current = path.dirname(dir);
+  while (current !== path.dirname(current)) {
+    const mode = statSync(current).mode;
+    if ((mode & 0o001) === 0) chmodSync(current, mode | 0o001);
+    current = path.dirname(current);
+  }
+}
+
+export function clusterDir(config: StackConfig): string {
+  return path.join(config.dataDir, 'db');
+}
+
+/** Written once bootstrap, migrations and seed have all succeeded on a new cluster. */
+function readyMarker(config: StackConfig): string {
+  return path.join(config.dataDir, 'db-ready');
+}
+
+/** True when a cluster exists and its first setup finished (a half-made cluster is recreated). */
+export function clusterExists(config: StackConfig): boolean {
+  return existsSync(path.join(clusterDir(config), 'PG_VERSION')) && existsSync(readyMarker(config));
+}
+
+export function markClusterReady(config: StackConfig): void {
+  writeFileSync(readyMarker(config), new Date().toISOString());
+}
+
+export function removeCluster(config: StackConfig): void {
+  rmSync(readyMarker(config), { force: true });
+  rmSync(clusterDir(config), { recursive: true, force: true });
+}
+
+/** `initdb` with `supabase_admin` as the bootstrap superuser, and Supabase-like settings. */
+export function initCluster(config: StackConfig): void {
+  const dir = clusterDir(config);
+  const owner = clusterOwner();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const pwfile = path.join(config.dataDir, '.pwfile');
+  writeFileSync(pwfile, `${config.dbPassword}\n`, { mode: 0o600 });
+  if (owner.uid !== undefined) {
+    ensureTraversable(dir);
+    chownSync(dir, owner.uid, owner.gid!);
+    chownSync(pwfile, owner.uid, owner.gid!);
+  }
+  const result = spawnSync(
+    path.join(PG_BIN, 'initdb'),
+    ['-D', dir, '-U', 'supabase_admin', `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8'],
+    { ...owner, encoding: 'utf8' },
+  );
+  rmSync(pwfile, { force: true });
+  if (result.status !== 0) throw new Error(`initdb failed:\n${result.stderr || result.stdout}`);
+  writeFileSync(
+    path.join(dir, 'postgresql.auto.conf'),
+    [
+      "listen_addresses = '127.0.0.1'",
+      "unix_socket_directories = ''",
+      "shared_preload_libraries = 'pg_cron, plpgsql_check'",
+      "cron.database_name = 'postgres'",
+      'max_connections = 200',
+      'fsync = off', // a throwaway development cluster: durability is not worth the time it costs
+      'synchronous_commit = off',
+      'full_page_writes = off',
+      "log_min_messages = 'warning'",
+      "timezone = 'UTC'",
+      '',
+    ].join('\n'),
+  );
+  if (owner.uid !== undefined) chownSync(path.join(dir, 'postgresql.auto.conf'), owner.uid, owner.gid!);
+}
+
+/** The cluster as a supervised service. */
+export function postgresService(config: StackConfig): ServiceSpec {
+  return {
+    name: 'postgres',
+    command: path.join(PG_BIN, 'postgres'),
+    args: ['-D', clusterDir(config), '-p', String(config.ports.db)],
+    ...clusterOwner(),
+    ready: async () => {
+      const client = new pg.Client({ connectionString: superuserUrl(config), connectionTimeoutMillis: 1000 });
+      try {
+        await client.connect();
+        await client.query('select 1');
+        return true;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    startTimeoutMs: 30_000,
+  };
+}
+
+export function superuserUrl(config: StackConfig): string {
+  return `postgresql://supabase_admin:${config.dbPassword}@127.0.0.1:${config.ports.db}/postgres`;
+}
+
+/** Runs a SQL file with psql; on error, throws with the file name and PostgreSQL's message only. */
+export function runSqlFile(url: string, file: string): void {
+  const result = spawnSync(path.join(PG_BIN, 'psql'), [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', file], {
+    encoding: 'utf8',
+    env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' },
+  });
+  if (result.status !== 0) {
+    throw new Error(`${path.relative(projectRoot, file)} failed: ${(result.stderr || result.stdout).trim()}`);
+  }
+}
+
+/** Applies the platform bootstrap (roles, schemas, auth tables) in file-name order. */
+export function applyBootstrap(config: StackConfig): void {
+  for (const file of readdirSync(BOOTSTRAP_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+    runSqlFile(superuserUrl(config), path.join(BOOTSTRAP_DIR, file));
+  }
+}
+
+/** Applies pending `supabase/migrations` through the real Supabase CLI, then (on a new database) the seed. */
+export function applyMigrationsAndSeed(
+  config: Pick<StackConfig, 'dbUrl' | 'seedPaths'>,
+  options: { seed: boolean; workdir?: string },
+): void {
+  const cli = path.join(projectRoot, 'node_modules', '.bin', 'supabase');
+  const workdir = options.workdir ?? projectRoot;
+  const result = spawnSync(cli, ['migration', 'up', `--remote=${config.dbUrl}`, '--yes', '--workdir', workdir], {
+    encoding: 'utf8',
+    cwd: workdir,
+  });
+  if (result.status !== 0) throw new Error(migrationError(result.stdout + result.stderr));
+  if (!options.seed) return;
+  for (const seed of config.seedPaths.filter((p) => existsSync(p))) runSqlFile(config.dbUrl, seed);
+}
+
+/** Reduces the CLI's output to the migration file and the SQL error. */
+export function migrationError(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim()).filter((l) => l && !/tls|certificate|WARN/i.test(l));
+  const file = [...output.matchAll(/Applying migration (\S+\.sql)/g)].pop()?.[1];
+  const at = lines.findIndex((l) => /^ERROR/.test(l));
+  const error = at >= 0 ? lines.slice(at, at + 3).join(' | ') : lines.slice(-3).join(' ');
+  return `migration ${file ? `supabase/migrations/${file}` : '(unknown file)'} failed: ${error}`;
+}
+
+export function migrationFiles(): string[] {
+  const dir = path.join(supabaseDir, 'migrations');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sql')).sort() : [];
+}

@@ -1,0 +1,98 @@
+/**
+ * The Edge Functions server of the local stack, on real Deno: stands in for Supabase's edge-runtime
+ * main service. It loads every `supabase/functions/<name>/index.ts` once at start, capturing the
+ * handler each one gives to `Deno.serve`, and routes `/<name>/…` to it (the gateway has already
+ * stripped `/functions/v1`). `verify_jwt` is honoured per function as the CLI does it.
+ *
+ * Settings come from the environment, set by the stack: FUNCTIONS_PORT, FUNCTIONS_DIR,
+ * FUNCTIONS_VERIFY_JWT (JSON `{name: bool}`), SUPABASE_JWT_SECRET, SUPABASE_JWKS, SUPABASE_URL.
+ */
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+
+type Handler = (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>;
+
+const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54343');
+const functionsDir = Deno.env.get('FUNCTIONS_DIR') ?? `${Deno.cwd()}/supabase/functions`;
+const verifyJwtConfig = JSON.parse(Deno.env.get('FUNCTIONS_VERIFY_JWT') ?? '{}') as Record<string, boolean>;
+const jwtSecret = new TextEncoder().encode(Deno.env.get('SUPABASE_JWT_SECRET') ?? '');
+const jwks = createLocalJWKSet(JSON.parse(Deno.env.get('SUPABASE_JWKS') ?? '{"keys":[]}') as JSONWebKeySet);
+const SLUG = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+const handlers = new Map<string, Handler>();
+const loadErrors = new Map<string, string>();
+const realServe = Deno.serve.bind(Deno);
+let loading: string | undefined;
+
+// Functions call Deno.serve(handler) at module load; capture the handler instead of listening.
+(Deno as unknown as { serve: unknown }).serve = (...args: unknown[]) => {
+  const last = args[args.length - 1] as unknown;
+  const handler = (typeof last === 'function' ? last : (args[0] as { handler?: Handler })?.handler) as Handler | undefined;
+  if (!loading || !handler) throw new Error('Deno.serve called outside a function module load');
+  handlers.set(loading, handler);
+  const finished = new Promise<void>(() => {});
+  return { finished, addr: { transport: 'tcp', hostname: '127.0.0.1', port }, shutdown: () => Promise.resolve(), ref() {}, unref() {} };
+};
+
+async function discover(): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(functionsDir)) {
+    if (!entry.isDirectory || !SLUG.test(entry.name)) continue;
+    try {
+      await Deno.stat(`${functionsDir}/${entry.name}/index.ts`);
+      names.push(entry.name);
+    } catch {
+      // a folder without index.ts is not a function
+    }
+  }
+  return names.sort();
+}
+
+for (const name of await discover()) {
+  loading = name;
+  try {
+    await import(`file://${functionsDir}/${name}/index.ts`);
+    if (!handlers.has(name)) loadErrors.set(name, 'the module did not call Deno.serve');
+  } catch (error) {
+    loadErrors.set(name, error instanceof Error ? error.message : String(error));
+    console.error(`[functions] ${name} failed to load: ${loadErrors.get(name)}`);
+  }
+  loading = undefined;
+}
+console.log(`[functions] loaded: ${[...handlers.keys()].join(', ') || '(none)'}`);
+
+async function verify(request: Request): Promise<Response | undefined> {
+  const header = request.headers.get('authorization');
+  if (!header) return Response.json({ msg: 'Error: Missing authorization header' }, { status: 401 });
+  const token = header.replace(/^Bearer\s+/i, '');
+  try {
+    const alg = JSON.parse(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))).alg as string;
+    if (alg === 'HS256') await jwtVerify(token, jwtSecret);
+    else await jwtVerify(token, jwks);
+    return undefined;
+  } catch {
+    return Response.json({ msg: 'Invalid JWT' }, { status: 401 });
+  }
+}
+
+realServe({ port, hostname: '127.0.0.1', onListen: () => console.log(`[functions] listening on ${port}`) }, async (request, info) => {
+  const url = new URL(request.url);
+  if (url.pathname === '/_internal/health') return Response.json({ message: 'ok' });
+  const name = url.pathname.split('/')[1] ?? '';
+  const handler = handlers.get(name);
+  if (!handler) {
+    if (loadErrors.has(name)) {
+      return Response.json({ error: { code: 'function_load_failed', message: `Function ${name} failed to load` } }, { status: 500 });
+    }
+    return new Response('Function not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
+  }
+  if (request.method !== 'OPTIONS' && verifyJwtConfig[name] !== false) {
+    const denied = await verify(request);
+    if (denied) return denied;
+  }
+  try {
+    return await handler(request, info);
+  } catch (error) {
+    console.error(`[functions] ${name} threw:`, error);
+    return Response.json({ error: { code: 'internal_error', message: 'The function failed unexpectedly' } }, { status: 500 });
+  }
+});

