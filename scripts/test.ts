@@ -77,7 +77,7 @@ async function denoTests(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
   const { code, output } = await run(
     DENO,
     ['test', '--allow-all', '--no-prompt', '--config', path.join(functionsDir, 'deno.json'), functionsDir],
-    { ...denoEnv(), ...env },
+    { ...denoEnv(), ...env, NO_COLOR: '1' },
     functionsDir,
   );
   const summary = output.match(/(\d+) passed.*?(\d+) failed/);

@@ -13,3 +13,9 @@ export function database(): postgres.Sql {
   sql ??= postgres(url, { max: 3, idle_timeout: 20, connect_timeout: 3, prepare: false });
   return sql;
 }
+
+/** Closes the pool (tests; a worker being recycled). */
+export async function closeDatabase(): Promise<void> {
+  await sql?.end({ timeout: 1 });
+  sql = undefined;
+}
