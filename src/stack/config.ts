@@ -3,7 +3,7 @@
  * the few things only a Docker-free stack needs (internal ports, data folder). Every service of the
  * stack gets its settings from here, so a port or a key is decided in exactly one place.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
@@ -89,6 +89,17 @@ const bool = (t: Table, key: string, fallback: boolean): boolean =>
   typeof t[key] === 'boolean' ? (t[key] as boolean) : fallback;
 const strings = (t: Table, key: string, fallback: string[]): string[] =>
   Array.isArray(t[key]) ? (t[key] as unknown[]).map(String) : fallback;
+
+/** A `[db.seed] sql_paths` entry, relative to `supabase/`; `*` in the file name matches like the CLI's globs. */
+function expandSeedPath(entry: string): string[] {
+  const full = path.resolve(supabaseDir, entry);
+  const name = path.basename(full);
+  if (!name.includes('*')) return [full];
+  const dir = path.dirname(full);
+  if (!existsSync(dir)) return [];
+  const pattern = new RegExp(`^${name.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return readdirSync(dir).filter((f) => pattern.test(f)).sort().map((f) => path.join(dir, f));
+}
 
 /** Offset added to every port of the test stack, so `npm test` never collides with `npm run dev`. */
 const TEST_PORT_OFFSET = 1000;
@@ -183,7 +194,7 @@ export function loadStackConfig(profile: 'dev' | 'test' = 'dev'): StackConfig {
       },
     },
     functions,
-    seedPaths: strings(seed, 'sql_paths', ['./seed.sql']).map((p) => path.resolve(supabaseDir, p)),
+    seedPaths: strings(seed, 'sql_paths', ['./seed.sql']).flatMap(expandSeedPath),
     bcryptCost: profile === 'test' ? Number(process.env.STACK_BCRYPT_COST ?? 4) : 10,
   };
 }
