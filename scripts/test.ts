@@ -54,12 +54,12 @@ async function pgTap(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
   return { name: 'pgTAP', passed, failed };
 }
 
-async function vitest(env: NodeJS.ProcessEnv, dataDir: string, configFile: string, name: string): Promise<SuiteResult> {
+async function vitest(env: NodeJS.ProcessEnv, dataDir: string, configFile: string, name: string, filters: string[] = []): Promise<SuiteResult> {
   const report = path.join(dataDir, `${path.basename(configFile, '.ts')}-report.json`);
   rmSync(report, { force: true });
   const { code } = await run(
     bin('vitest'),
-    ['run', '--config', configFile, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    ['run', '--config', configFile, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filters],
     env,
   );
   if (!existsSync(report)) return { name, passed: 0, failed: 1 };
@@ -140,6 +140,9 @@ async function main(): Promise<number> {
       SUPABASE_JWT_SECRET: config.keys.jwtSecret,
       SUPABASE_DB_URL: config.dbUrl,
       SUPABASE_MAILBOX_URL: config.mailboxUrl,
+      STRIPE_FAKE_URL: config.fakeStripe.url,
+      STRIPE_SECRET_KEY: config.fakeStripe.secretKey,
+      STRIPE_WEBHOOK_SECRET: config.fakeStripe.webhookSecret,
       STACK_DATA_DIR: config.dataDir,
     };
   }
@@ -152,7 +155,13 @@ async function main(): Promise<number> {
 
   mkdirSync(config.dataDir, { recursive: true });
   const results: SuiteResult[] = [];
+  // `npm test -- <vitest filters>` runs only the matching vitest files, for quick iterations.
+  const filters = process.argv.slice(2);
   try {
+    if (filters.length > 0) {
+      results.push(await vitest(env, config.dataDir, 'vitest.config.ts', 'vitest', filters));
+      return summarise(results);
+    }
     results.push(await pgTap(env));
     results.push(await vitest(env, config.dataDir, 'vitest.config.ts', 'vitest'));
     results.push(await denoTests(env));
@@ -161,6 +170,10 @@ async function main(): Promise<number> {
   } finally {
     await stopStack();
   }
+  return summarise(results);
+}
+
+function summarise(results: SuiteResult[]): number {
   console.log('');
   for (const r of results) console.log(`  ${r.name.padEnd(18)} ${r.passed} passed, ${r.failed} failed`);
   const passed = results.reduce((n, r) => n + r.passed, 0);

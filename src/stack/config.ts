@@ -58,6 +58,8 @@ export interface StackPorts {
   restAdmin: number;
   auth: number;
   functions: number;
+  /** The fake Stripe API (test stack, or STACK_FAKE_STRIPE=1). */
+  stripe: number;
 }
 
 export interface StackConfig {
@@ -75,6 +77,11 @@ export interface StackConfig {
   auth: AuthSettings;
   functions: FunctionSettings[];
   seedPaths: string[];
+  /**
+   * Whether the stack runs the fake Stripe API and points the functions at it (always on the test
+   * stack; on the dev stack with STACK_FAKE_STRIPE=1). Its keys are fixed, local-only test values.
+   */
+  fakeStripe: { enabled: boolean; url: string; secretKey: string; webhookSecret: string };
   /** bcrypt cost for new passwords: 10 like GoTrue, lower only on the test stack. */
   bcryptCost: number;
 }
@@ -142,6 +149,7 @@ export function loadStackConfig(profile: 'dev' | 'test' = 'dev'): StackConfig {
     restAdmin: internal + 1,
     auth: internal + 2,
     functions: internal + 3,
+    stripe: internal + 4,
   };
   const dbPassword = 'postgres';
   const apiUrl = `http://127.0.0.1:${ports.api}`;
@@ -194,6 +202,12 @@ export function loadStackConfig(profile: 'dev' | 'test' = 'dev'): StackConfig {
       },
     },
     functions,
+    fakeStripe: {
+      enabled: profile === 'test' || process.env.STACK_FAKE_STRIPE === '1',
+      url: `http://127.0.0.1:${ports.stripe}`,
+      secretKey: 'sk_test_local_fake_stripe',
+      webhookSecret: 'whsec_local_fake_stripe_signing_secret',
+    },
     seedPaths: strings(seed, 'sql_paths', ['./seed.sql']).flatMap(expandSeedPath),
     bcryptCost: profile === 'test' ? Number(process.env.STACK_BCRYPT_COST ?? 4) : 10,
   };

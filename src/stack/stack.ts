@@ -52,6 +52,7 @@ export async function assertPortsFree(config: StackConfig): Promise<void> {
     ['PostgREST admin (internal)', config.ports.restAdmin, 'STACK_API_PORT'],
     ['auth server (internal)', config.ports.auth, 'STACK_API_PORT'],
     ['functions server (internal)', config.ports.functions, 'STACK_API_PORT'],
+    ...(config.fakeStripe.enabled ? ([['fake Stripe (internal)', config.ports.stripe, 'STACK_API_PORT']] as [string, number, string][]) : []),
   ];
   for (const [what, port, variable] of named) {
     if (!(await portFree(port))) {
@@ -76,8 +77,18 @@ function functionSecrets(): Record<string, string> {
 
 /** The environment every Edge Function sees (contract §5), pointed at this stack. */
 export function functionEnv(config: StackConfig): Record<string, string> {
+  const stripe: Record<string, string> = config.fakeStripe.enabled
+    ? {
+        STRIPE_SECRET_KEY: config.fakeStripe.secretKey,
+        STRIPE_WEBHOOK_SECRET: config.fakeStripe.webhookSecret,
+        STRIPE_API_HOST: '127.0.0.1',
+        STRIPE_API_PORT: String(config.ports.stripe),
+        STRIPE_API_PROTOCOL: 'http',
+      }
+    : {};
   return {
     ...functionSecrets(),
+    ...stripe,
     SUPABASE_URL: config.apiUrl,
     SUPABASE_ANON_KEY: config.keys.anonKey,
     SUPABASE_SERVICE_ROLE_KEY: config.keys.serviceRoleKey,
@@ -154,6 +165,13 @@ function services(config: StackConfig): ServiceSpec[] {
       ready: () => httpOk(`http://127.0.0.1:${ports.auth}/health`),
     },
     {
+      name: 'stripe-fake',
+      command: bin('tsx'),
+      args: [path.join(projectRoot, 'src', 'stripe-fake', 'main.ts')],
+      env: childEnv,
+      ready: () => httpOk(`${config.fakeStripe.url}/health`),
+    },
+    {
       name: 'functions',
       command: DENO,
       args: ['run', '--allow-all', '--no-prompt', ...denoArgs(path.join(projectRoot, 'src', 'stack', 'functions', 'server.ts'))],
@@ -171,7 +189,9 @@ function services(config: StackConfig): ServiceSpec[] {
     },
   ];
   // Until the auth server and mailbox exist in this checkout, the stack runs without them.
-  return list.filter((s) => s.command !== bin('tsx') || existsSync(s.args[0]!));
+  return list
+    .filter((s) => s.name !== 'stripe-fake' || config.fakeStripe.enabled)
+    .filter((s) => s.command !== bin('tsx') || existsSync(s.args[0]!));
 }
 
 function listen(server: http.Server, port: number): Promise<void> {
