@@ -88,8 +88,13 @@ export interface StackConfig {
 
 type Table = Record<string, unknown>;
 const table = (value: unknown): Table => (value && typeof value === 'object' ? (value as Table) : {});
-const str = (t: Table, key: string, fallback: string): string =>
-  typeof t[key] === 'string' ? (t[key] as string) : fallback;
+/** Strings may be `env(NAME)`, as in the CLI's config.toml: the variable's value, or the fallback when unset. */
+const str = (t: Table, key: string, fallback: string): string => {
+  const value = t[key];
+  if (typeof value !== 'string') return fallback;
+  const variable = value.match(/^env\(([A-Za-z_][A-Za-z0-9_]*)\)$/)?.[1];
+  return variable ? (process.env[variable] ?? fallback) : value;
+};
 const num = (t: Table, key: string, fallback: number): number =>
   typeof t[key] === 'number' ? (t[key] as number) : fallback;
 const bool = (t: Table, key: string, fallback: boolean): boolean =>
