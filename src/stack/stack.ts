@@ -188,10 +188,7 @@ function services(config: StackConfig): ServiceSpec[] {
       startTimeoutMs: 120_000,
     },
   ];
-  // Until the auth server and mailbox exist in this checkout, the stack runs without them.
-  return list
-    .filter((s) => s.name !== 'stripe-fake' || config.fakeStripe.enabled)
-    .filter((s) => s.command !== bin('tsx') || existsSync(s.args[0]!));
+  return list.filter((s) => s.name !== 'stripe-fake' || config.fakeStripe.enabled);
 }
 
 function listen(server: http.Server, port: number): Promise<void> {

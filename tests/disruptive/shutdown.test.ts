@@ -4,11 +4,27 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/stack/config.ts';
 import { eventually } from '../helpers/eventually.ts';
+
+/** A base port whose whole block (API, DB, mailbox, internal +19…+23) is free right now. */
+async function freePortBlock(): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (;;) {
+    const base = 40000 + Math.floor(Math.random() * 200) * 30;
+    const ports = [0, 1, 3, 19, 20, 21, 22, 23].map((offset) => base + offset);
+    if ((await Promise.all(ports.map(free))).every(Boolean)) return base;
+  }
+}
 
 const alive = (pid: number) => {
   try {
@@ -20,11 +36,12 @@ const alive = (pid: number) => {
 };
 
 describe('stack shutdown', () => {
-  it('SIGTERM stops every service of the stack and leaves no orphans', async () => {
+  it('SIGTERM stops every service of the stack and leaves no orphans', { timeout: 180_000 }, async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'stack-shutdown-'));
+    const base = await freePortBlock();
     const cli = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['src/stack/cli.ts'], {
       cwd: projectRoot,
-      env: { ...process.env, STACK_API_PORT: '59321', STACK_DB_PORT: '59322', STACK_MAILBOX_PORT: '59324', STACK_DATA_DIR: dataDir },
+      env: { ...process.env, STACK_API_PORT: String(base), STACK_DB_PORT: String(base + 1), STACK_MAILBOX_PORT: String(base + 3), STACK_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -32,7 +49,16 @@ describe('stack shutdown', () => {
     cli.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
     try {
-      await eventually(async () => output.includes('Press Ctrl-C to stop.'), 120_000, `the stack to start:\n${output}`);
+      await eventually(
+        async () => {
+          if (cli.exitCode !== null) throw new Error(`the stack exited early:\n${output}`);
+          return output.includes('Press Ctrl-C to stop.');
+        },
+        120_000,
+        'the stack to start',
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}\n${output}`);
+      });
       const pids = Object.values(JSON.parse(readFileSync(path.join(dataDir, 'pids.json'), 'utf8')) as Record<string, number>);
       expect(pids.length).toBeGreaterThanOrEqual(3); // postgres, postgrest, functions (+ auth, mailbox)
       expect(pids.every(alive)).toBe(true);
@@ -41,9 +67,9 @@ describe('stack shutdown', () => {
       expect(await exited).toBe(0);
       expect(output).toContain('stopping all services');
       expect(pids.filter(alive)).toEqual([]);
-      expect((await fetch('http://127.0.0.1:59321/functions/v1/health').catch(() => null))?.status).toBeUndefined();
+      expect((await fetch(`http://127.0.0.1:${base}/functions/v1/health`).catch(() => null))?.status).toBeUndefined();
     } finally {
-      if (cli.exitCode === null) cli.kill('SIGKILL');
+      if (cli.exitCode === null) cli.kill('SIGTERM');
       if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
     }
   });
