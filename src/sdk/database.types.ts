@@ -4,16 +4,2046 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
-      [_ in never]: never;
+      account_members: {
+        Row: {
+          account_id: string;
+          batch_id: string | null;
+          created_at: string;
+          deactivated_at: string | null;
+          email: string | null;
+          full_name: string;
+          invited_by: string | null;
+          is_active: boolean;
+          job_title: string | null;
+          permissions: Database['public']['Enums']['account_permission'][];
+          phone: string | null;
+          role: Database['public']['Enums']['account_role'];
+          updated_at: string;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          account_id: string;
+          batch_id?: string | null;
+          created_at?: string;
+          deactivated_at?: string | null;
+          email?: string | null;
+          full_name?: string;
+          invited_by?: string | null;
+          is_active?: boolean;
+          job_title?: string | null;
+          permissions?: Database['public']['Enums']['account_permission'][];
+          phone?: string | null;
+          role?: Database['public']['Enums']['account_role'];
+          updated_at?: string;
+          user_id: string;
+        };
+        Update: {
+          account_id?: string;
+          batch_id?: string | null;
+          created_at?: string;
+          deactivated_at?: string | null;
+          email?: string | null;
+          full_name?: string;
+          invited_by?: string | null;
+          is_active?: boolean;
+          job_title?: string | null;
+          permissions?: Database['public']['Enums']['account_permission'][];
+          phone?: string | null;
+          role?: Database['public']['Enums']['account_role'];
+          updated_at?: string;
+          user_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'account_members_account_id_fkey';
+            columns: ['account_id'];
+            isOneToOne: false;
+            referencedRelation: 'accounts';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'account_members_batch_fkey';
+            columns: ['account_id', 'batch_id'];
+            isOneToOne: false;
+            referencedRelation: 'member_batches';
+            referencedColumns: ['account_id', 'id'];
+          },
+        ];
+      };
+      accounts: {
+        Row: {
+          contact_email: string | null;
+          contact_name: string | null;
+          contact_phone: string | null;
+          created_at: string;
+          created_by: string | null;
+          id: string;
+          name: string;
+          review_reason: string | null;
+          reviewed_at: string | null;
+          reviewed_by: string | null;
+          slug: string;
+          status: Database['public']['Enums']['account_status'];
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          contact_email?: string | null;
+          contact_name?: string | null;
+          contact_phone?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          id?: string;
+          name: string;
+          review_reason?: string | null;
+          reviewed_at?: string | null;
+          reviewed_by?: string | null;
+          slug: string;
+          status?: Database['public']['Enums']['account_status'];
+          updated_at?: string;
+        };
+        Update: {
+          contact_email?: string | null;
+          contact_name?: string | null;
+          contact_phone?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          id?: string;
+          name?: string;
+          review_reason?: string | null;
+          reviewed_at?: string | null;
+          reviewed_by?: string | null;
+          slug?: string;
+          status?: Database['public']['Enums']['account_status'];
+          updated_at?: string;
+        };
+        Relationships: [];
+      };
+      api_keys: {
+        Row: {
+          created_at: string;
+          creator_id: string;
+          expires_at: string | null;
+          id: string;
+          last_used_at: string | null;
+          name: string;
+          prefix: string;
+          revoked_at: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          creator_id: string;
+          expires_at?: string | null;
+          id?: string;
+          last_used_at?: string | null;
+          name: string;
+          prefix: string;
+          revoked_at?: string | null;
+        };
+        Update: {
+          created_at?: string;
+          creator_id?: string;
+          expires_at?: string | null;
+          id?: string;
+          last_used_at?: string | null;
+          name?: string;
+          prefix?: string;
+          revoked_at?: string | null;
+        };
+        Relationships: [];
+      };
+      crm_client_packages: {
+        Row: {
+          account_id: string;
+          client_id: string;
+          created_at: string;
+          currency: string;
+          custom_price: number | null;
+          id: string;
+          monthly_amount: number | null;
+          package_id: string;
+          payment_schedule: Database['public']['Enums']['crm_payment_schedule'];
+          start_date: string;
+          status: Database['public']['Enums']['crm_client_package_status'];
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          account_id: string;
+          client_id: string;
+          created_at?: string;
+          currency?: string;
+          custom_price?: number | null;
+          id?: string;
+          monthly_amount?: number | null;
+          package_id: string;
+          payment_schedule?: Database['public']['Enums']['crm_payment_schedule'];
+          start_date?: string;
+          status?: Database['public']['Enums']['crm_client_package_status'];
+          updated_at?: string;
+        };
+        Update: {
+          account_id?: string;
+          client_id?: string;
+          created_at?: string;
+          currency?: string;
+          custom_price?: number | null;
+          id?: string;
+          monthly_amount?: number | null;
+          package_id?: string;
+          payment_schedule?: Database['public']['Enums']['crm_payment_schedule'];
+          start_date?: string;
+          status?: Database['public']['Enums']['crm_client_package_status'];
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'crm_client_packages_account_id_client_id_fkey';
+            columns: ['account_id', 'client_id'];
+            isOneToOne: false;
+            referencedRelation: 'crm_clients';
+            referencedColumns: ['account_id', 'id'];
+          },
+          {
+            foreignKeyName: 'crm_client_packages_account_id_fkey';
+            columns: ['account_id'];
+            isOneToOne: false;
+            referencedRelation: 'accounts';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'crm_client_packages_account_id_package_id_fkey';
+            columns: ['account_id', 'package_id'];
+            isOneToOne: false;
+            referencedRelation: 'crm_packages';
+            referencedColumns: ['account_id', 'id'];
+          },
+        ];
+      };
+      crm_clients: {
+        Row: {
+          account_id: string;
+          closer_id: string | null;
+          coach_id: string | null;
+          country: string | null;
+          created_at: string;
+          created_by: string | null;
+          currency: string;
+          email: string | null;
+          first_name: string;
+          id: string;
+          last_name: string;
+          notes: string | null;
+          phone: string | null;
+          search_text: string | null;
+          setter_id: string | null;
+          status: Database['public']['Enums']['crm_client_status'];
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          account_id: string;
+          closer_id?: string | null;
+          coach_id?: string | null;
+          country?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          currency?: string;
+          email?: string | null;
+          first_name: string;
+          id?: string;
+          last_name?: string;
+          notes?: string | null;
+          phone?: string | null;
+          search_text?: never;
+          setter_id?: string | null;
+          status?: Database['public']['Enums']['crm_client_status'];
+          updated_at?: string;
+        };
+        Update: {
+          account_id?: string;
+          closer_id?: string | null;
+          coach_id?: string | null;
+          country?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          currency?: string;
+          email?: string | null;
+          first_name?: string;
+          id?: string;
+          last_name?: string;
+          notes?: string | null;
+          phone?: string | null;
+          search_text?: never;
+          setter_id?: string | null;
+          status?: Database['public']['Enums']['crm_client_status'];
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'crm_clients_account_id_closer_id_fkey';
+            columns: ['account_id', 'closer_id'];
+            isOneToOne: false;
+            referencedRelation: 'account_members';
+            referencedColumns: ['account_id', 'user_id'];
+          },
+          {
+            foreignKeyName: 'crm_clients_account_id_coach_id_fkey';
+            columns: ['account_id', 'coach_id'];
+            isOneToOne: false;
+            referencedRelation: 'account_members';
+            referencedColumns: ['account_id', 'user_id'];
+          },
+          {
+            foreignKeyName: 'crm_clients_account_id_fkey';
+            columns: ['account_id'];
+            isOneToOne: false;
+            referencedRelation: 'accounts';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'crm_clients_account_id_setter_id_fkey';
+            columns: ['account_id', 'setter_id'];
+            isOneToOne: false;
+            referencedRelation: 'account_members';
+            referencedColumns: ['account_id', 'user_id'];
+          },
+        ];
+      };
+      crm_instalments: {
+        Row: {
+          account_id: string;
+          amount: number;
+          client_id: string;
+          client_package_id: string | null;
+          created_at: string;
+          currency: string;
+          id: string;
+          instalment_number: number;
+          payment_id: string | null;
+          schedule_date: string;
+          status: Database['public']['Enums']['crm_instalment_status'];
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          account_id: string;
+          amount: number;
+          client_id: string;
+          client_package_id?: string | null;
+          created_at?: string;
+          currency: string;
+          id?: string;
+          instalment_number: number;
+          payment_id?: string | null;
+          schedule_date: string;
+          status?: Database['public']['Enums']['crm_instalment_status'];
+          updated_at?: string;
+        };
+        Update: {
+          account_id?: string;
+          amount?: number;
+          client_id?: string;
+          client_package_id?: string | null;
+          created_at?: string;
+          currency?: string;
+          id?: string;
+          instalment_number?: number;
+          payment_id?: string | null;
+          schedule_date?: string;
+          status?: Database['public']['Enums']['crm_instalment_status'];
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'crm_instalments_account_id_client_id_fkey';
+            columns: ['account_id', 'client_id'];
+            isOneToOne: false;
+            referencedRelation: 'crm_clients';
+            referencedColumns: ['account_id', 'id'];
+          },
+          {
+            foreignKeyName: 'crm_instalments_account_id_client_package_id_fkey';
+            columns: ['account_id', 'client_package_id'];
+            isOneToOne: false;
+            referencedRelation: 'crm_client_packages';
+            referencedColumns: ['account_id', 'id'];
+          },
+          {
+            foreignKeyName: 'crm_instalments_account_id_fkey';
+            columns: ['account_id'];
+            isOneToOne: false;
+            referencedRelation: 'accounts';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'crm_instalments_account_id_payment_id_fkey';
+            columns: ['account_id', 'payment_id'];
+            isOneToOne: false;
+            referencedRelation: 'crm_payments';
+            referencedColumns: ['account_id', 'id'];
+          },
+        ];
+      };
+      crm_packages: {
+        Row: {
+          account_id: string;
+          created_at: string;
+          currency: string;
+          description: string | null;
+          id: string;
+          is_active: boolean;
+          name: string;
+          price: number | null;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          account_id: string;
+          created_at?: string;
+          currency?: string;
+          description?: string | null;
+          id?: string;
+          is_active?: boolean;
+          name: string;
+          price?: number | null;
+          updated_at?: string;
+        };
+        Update: {
+          account_id?: string;
+          created_at?: string;
+          currency?: string;
+          description?: string | null;
+          id?: string;
+          is_active?: boolean;
+          name?: string;
+          price?: number | null;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'crm_packages_account_id_fkey';
+            columns: ['account_id'];
+            isOneToOne: false;
+            referencedRelation: 'accounts';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      crm_payments: {
+        Row: {
+          account_id: string;
+          amount: number;
+          client_id: string;
+          client_package_id: string | null;
+          created_at: string;
+          currency: string;
+          description: string | null;
+          id: string;
+          payment_date: string;
+          status: Database['public']['Enums']['crm_payment_status'];
+          stripe_payment_id: string | null;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          account_id: string;
+          amount: number;
+          client_id: string;
+          client_package_id?: string | null;
+          created_at?: string;
+          currency: string;
+          description?: string | null;
+          id?: string;
+          payment_date?: string;
+          status?: Database['public']['Enums']['crm_payment_status'];
+          stripe_payment_id?: string | null;
+          updated_at?: string;
+        };
+        Update: {
+          account_id?: string;
+          amount?: number;
+          client_id?: string;
+          client_package_id?: string | null;
+          created_at?: string;
+          currency?: string;
+          description?: string | null;
+          id?: string;
+          payment_date?: string;
+          status?: Database['public']['Enums']['crm_payment_status'];
+          stripe_payment_id?: string | null;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'crm_payments_account_id_client_id_fkey';
+            columns: ['account_id', 'client_id'];
+            isOneToOne: false;
+            referencedRelation: 'crm_clients';
+            referencedColumns: ['account_id', 'id'];
+          },
+          {
+            foreignKeyName: 'crm_payments_account_id_client_package_id_fkey';
+            columns: ['account_id', 'client_package_id'];
+            isOneToOne: false;
+            referencedRelation: 'crm_client_packages';
+            referencedColumns: ['account_id', 'id'];
+          },
+          {
+            foreignKeyName: 'crm_payments_account_id_fkey';
+            columns: ['account_id'];
+            isOneToOne: false;
+            referencedRelation: 'accounts';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      crm_stripe_customers: {
+        Row: {
+          account_id: string;
+          client_id: string;
+          created_at: string;
+          id: string;
+          status: Database['public']['Enums']['crm_stripe_customer_status'];
+          stripe_customer_id: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          account_id: string;
+          client_id: string;
+          created_at?: string;
+          id?: string;
+          status?: Database['public']['Enums']['crm_stripe_customer_status'];
+          stripe_customer_id: string;
+          updated_at?: string;
+        };
+        Update: {
+          account_id?: string;
+          client_id?: string;
+          created_at?: string;
+          id?: string;
+          status?: Database['public']['Enums']['crm_stripe_customer_status'];
+          stripe_customer_id?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'crm_stripe_customers_account_id_client_id_fkey';
+            columns: ['account_id', 'client_id'];
+            isOneToOne: false;
+            referencedRelation: 'crm_clients';
+            referencedColumns: ['account_id', 'id'];
+          },
+          {
+            foreignKeyName: 'crm_stripe_customers_account_id_fkey';
+            columns: ['account_id'];
+            isOneToOne: false;
+            referencedRelation: 'accounts';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      devices: {
+        Row: {
+          active_sessions: number;
+          first_seen_at: string;
+          id: string;
+          ip: unknown;
+          is_new_device: boolean;
+          last_seen_at: string;
+          sign_in_count: number;
+          signed_out_at: string | null;
+          user_agent: string;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          active_sessions?: number;
+          first_seen_at?: string;
+          id?: string;
+          ip?: unknown;
+          is_new_device?: boolean;
+          last_seen_at?: string;
+          sign_in_count?: number;
+          signed_out_at?: string | null;
+          user_agent?: string;
+          user_id: string;
+        };
+        Update: {
+          active_sessions?: number;
+          first_seen_at?: string;
+          id?: string;
+          ip?: unknown;
+          is_new_device?: boolean;
+          last_seen_at?: string;
+          sign_in_count?: number;
+          signed_out_at?: string | null;
+          user_agent?: string;
+          user_id?: string;
+        };
+        Relationships: [];
+      };
+      feedback: {
+        Row: {
+          client_id: string;
+          created_at: string;
+          id: string;
+          rating: number;
+          review: string | null;
+          tool_id: string;
+          usage_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          client_id: string;
+          created_at?: string;
+          id?: string;
+          rating: number;
+          review?: string | null;
+          tool_id: string;
+          usage_id: string;
+        };
+        Update: {
+          client_id?: string;
+          created_at?: string;
+          id?: string;
+          rating?: number;
+          review?: string | null;
+          tool_id?: string;
+          usage_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'feedback_tool_id_fkey';
+            columns: ['tool_id'];
+            isOneToOne: false;
+            referencedRelation: 'tools';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'feedback_usage_id_fkey';
+            columns: ['usage_id'];
+            isOneToOne: true;
+            referencedRelation: 'usages';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      member_batches: {
+        Row: {
+          account_id: string;
+          completed_at: string | null;
+          created_at: string;
+          created_by: string | null;
+          created_count: number;
+          existing_count: number;
+          failed_count: number;
+          id: string;
+          invalid_count: number;
+          name: string;
+          requested_count: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          account_id: string;
+          completed_at?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          created_count?: number;
+          existing_count?: number;
+          failed_count?: number;
+          id?: string;
+          invalid_count?: number;
+          name: string;
+          requested_count?: number;
+        };
+        Update: {
+          account_id?: string;
+          completed_at?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          created_count?: number;
+          existing_count?: number;
+          failed_count?: number;
+          id?: string;
+          invalid_count?: number;
+          name?: string;
+          requested_count?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'member_batches_account_id_fkey';
+            columns: ['account_id'];
+            isOneToOne: false;
+            referencedRelation: 'accounts';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      payments: {
+        Row: {
+          amount: number;
+          amount_refunded: number;
+          completed_at: string | null;
+          created_at: string;
+          currency: string;
+          description: string;
+          failed_at: string | null;
+          failure_code: string | null;
+          failure_message: string | null;
+          fulfilled_at: string | null;
+          id: string;
+          idempotency_key: string;
+          points: number | null;
+          points_credited: number;
+          points_package_id: string | null;
+          points_reversed: number;
+          purpose: Database['public']['Enums']['payment_purpose'];
+          refunded_at: string | null;
+          status: Database['public']['Enums']['payment_status'];
+          stripe_customer_id: string | null;
+          stripe_payment_intent_id: string | null;
+          updated_at: string;
+          user_id: string | null;
+          voucher_type_id: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          amount: number;
+          amount_refunded?: number;
+          completed_at?: string | null;
+          created_at?: string;
+          currency: string;
+          description: string;
+          failed_at?: string | null;
+          failure_code?: string | null;
+          failure_message?: string | null;
+          fulfilled_at?: string | null;
+          id?: string;
+          idempotency_key: string;
+          points?: number | null;
+          points_credited?: number;
+          points_package_id?: string | null;
+          points_reversed?: number;
+          purpose: Database['public']['Enums']['payment_purpose'];
+          refunded_at?: string | null;
+          status?: Database['public']['Enums']['payment_status'];
+          stripe_customer_id?: string | null;
+          stripe_payment_intent_id?: string | null;
+          updated_at?: string;
+          user_id?: string | null;
+          voucher_type_id?: string | null;
+        };
+        Update: {
+          amount?: number;
+          amount_refunded?: number;
+          completed_at?: string | null;
+          created_at?: string;
+          currency?: string;
+          description?: string;
+          failed_at?: string | null;
+          failure_code?: string | null;
+          failure_message?: string | null;
+          fulfilled_at?: string | null;
+          id?: string;
+          idempotency_key?: string;
+          points?: number | null;
+          points_credited?: number;
+          points_package_id?: string | null;
+          points_reversed?: number;
+          purpose?: Database['public']['Enums']['payment_purpose'];
+          refunded_at?: string | null;
+          status?: Database['public']['Enums']['payment_status'];
+          stripe_customer_id?: string | null;
+          stripe_payment_intent_id?: string | null;
+          updated_at?: string;
+          user_id?: string | null;
+          voucher_type_id?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'payments_points_package_id_fkey';
+            columns: ['points_package_id'];
+            isOneToOne: false;
+            referencedRelation: 'points_packages';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'payments_voucher_type_id_fkey';
+            columns: ['voucher_type_id'];
+            isOneToOne: false;
+            referencedRelation: 'voucher_types';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      payouts: {
+        Row: {
+          amount_points: number;
+          created_at: string;
+          creator_id: string;
+          decided_at: string | null;
+          decided_by: string | null;
+          decision_reason: string | null;
+          id: string;
+          idempotency_key: string;
+          paid_at: string | null;
+          status: Database['public']['Enums']['payout_status'];
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          amount_points: number;
+          created_at?: string;
+          creator_id: string;
+          decided_at?: string | null;
+          decided_by?: string | null;
+          decision_reason?: string | null;
+          id?: string;
+          idempotency_key: string;
+          paid_at?: string | null;
+          status?: Database['public']['Enums']['payout_status'];
+          updated_at?: string;
+        };
+        Update: {
+          amount_points?: number;
+          created_at?: string;
+          creator_id?: string;
+          decided_at?: string | null;
+          decided_by?: string | null;
+          decision_reason?: string | null;
+          id?: string;
+          idempotency_key?: string;
+          paid_at?: string | null;
+          status?: Database['public']['Enums']['payout_status'];
+          updated_at?: string;
+        };
+        Relationships: [];
+      };
+      points_debts: {
+        Row: {
+          created_at: string;
+          id: string;
+          payment_id: string;
+          points: number;
+          settled_at: string | null;
+          settled_points: number;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          id?: string;
+          payment_id: string;
+          points: number;
+          settled_at?: string | null;
+          settled_points?: number;
+          user_id: string;
+        };
+        Update: {
+          created_at?: string;
+          id?: string;
+          payment_id?: string;
+          points?: number;
+          settled_at?: string | null;
+          settled_points?: number;
+          user_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'points_debts_payment_id_fkey';
+            columns: ['payment_id'];
+            isOneToOne: true;
+            referencedRelation: 'payments';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      points_packages: {
+        Row: {
+          created_at: string;
+          currency: string;
+          description: string;
+          id: string;
+          is_active: boolean;
+          name: string;
+          points: number;
+          price_amount: number;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          currency?: string;
+          description?: string;
+          id?: string;
+          is_active?: boolean;
+          name: string;
+          points: number;
+          price_amount: number;
+          updated_at?: string;
+        };
+        Update: {
+          created_at?: string;
+          currency?: string;
+          description?: string;
+          id?: string;
+          is_active?: boolean;
+          name?: string;
+          points?: number;
+          price_amount?: number;
+          updated_at?: string;
+        };
+        Relationships: [];
+      };
+      profiles: {
+        Row: {
+          address_line1: string | null;
+          address_line2: string | null;
+          avatar_url: string | null;
+          city: string | null;
+          country_code: string | null;
+          created_at: string;
+          date_of_birth: string | null;
+          email: string | null;
+          first_name: string | null;
+          id: string;
+          last_name: string | null;
+          locale: string;
+          notification_preferences: NonNullable<Json>;
+          phone: string | null;
+          postal_code: string | null;
+          region: string | null;
+          role: Database['public']['Enums']['platform_role'];
+          updated_at: string;
+          username: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          address_line1?: string | null;
+          address_line2?: string | null;
+          avatar_url?: string | null;
+          city?: string | null;
+          country_code?: string | null;
+          created_at?: string;
+          date_of_birth?: string | null;
+          email?: string | null;
+          first_name?: string | null;
+          id: string;
+          last_name?: string | null;
+          locale?: string;
+          notification_preferences?: NonNullable<Json>;
+          phone?: string | null;
+          postal_code?: string | null;
+          region?: string | null;
+          role?: Database['public']['Enums']['platform_role'];
+          updated_at?: string;
+          username?: string | null;
+        };
+        Update: {
+          address_line1?: string | null;
+          address_line2?: string | null;
+          avatar_url?: string | null;
+          city?: string | null;
+          country_code?: string | null;
+          created_at?: string;
+          date_of_birth?: string | null;
+          email?: string | null;
+          first_name?: string | null;
+          id?: string;
+          last_name?: string | null;
+          locale?: string;
+          notification_preferences?: NonNullable<Json>;
+          phone?: string | null;
+          postal_code?: string | null;
+          region?: string | null;
+          role?: Database['public']['Enums']['platform_role'];
+          updated_at?: string;
+          username?: string | null;
+        };
+        Relationships: [];
+      };
+      refunds: {
+        Row: {
+          client_id: string;
+          created_at: string;
+          creator_id: string;
+          decided_at: string | null;
+          decided_by: string | null;
+          decision_note: string | null;
+          id: string;
+          idempotency_key: string;
+          points: number;
+          reason: string;
+          status: Database['public']['Enums']['refund_status'];
+          tool_id: string;
+          updated_at: string;
+          usage_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          client_id: string;
+          created_at?: string;
+          creator_id: string;
+          decided_at?: string | null;
+          decided_by?: string | null;
+          decision_note?: string | null;
+          id?: string;
+          idempotency_key: string;
+          points: number;
+          reason: string;
+          status?: Database['public']['Enums']['refund_status'];
+          tool_id: string;
+          updated_at?: string;
+          usage_id: string;
+        };
+        Update: {
+          client_id?: string;
+          created_at?: string;
+          creator_id?: string;
+          decided_at?: string | null;
+          decided_by?: string | null;
+          decision_note?: string | null;
+          id?: string;
+          idempotency_key?: string;
+          points?: number;
+          reason?: string;
+          status?: Database['public']['Enums']['refund_status'];
+          tool_id?: string;
+          updated_at?: string;
+          usage_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'refunds_tool_id_fkey';
+            columns: ['tool_id'];
+            isOneToOne: false;
+            referencedRelation: 'tools';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'refunds_usage_id_fkey';
+            columns: ['usage_id'];
+            isOneToOne: true;
+            referencedRelation: 'usages';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      site_content: {
+        Row: {
+          author_id: string | null;
+          body: string;
+          created_at: string;
+          id: string;
+          kind: Database['public']['Enums']['content_kind'];
+          published: boolean;
+          published_at: string | null;
+          slug: string;
+          title: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          author_id?: string | null;
+          body?: string;
+          created_at?: string;
+          id?: string;
+          kind?: Database['public']['Enums']['content_kind'];
+          published?: boolean;
+          published_at?: string | null;
+          slug: string;
+          title: string;
+          updated_at?: string;
+        };
+        Update: {
+          author_id?: string | null;
+          body?: string;
+          created_at?: string;
+          id?: string;
+          kind?: Database['public']['Enums']['content_kind'];
+          published?: boolean;
+          published_at?: string | null;
+          slug?: string;
+          title?: string;
+          updated_at?: string;
+        };
+        Relationships: [];
+      };
+      stripe_customers: {
+        Row: {
+          created_at: string;
+          stripe_customer_id: string;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          stripe_customer_id: string;
+          user_id: string;
+        };
+        Update: {
+          created_at?: string;
+          stripe_customer_id?: string;
+          user_id?: string;
+        };
+        Relationships: [];
+      };
+      support_messages: {
+        Row: {
+          author_id: string;
+          body: string;
+          created_at: string;
+          from_staff: boolean;
+          id: string;
+          ticket_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          author_id?: string;
+          body: string;
+          created_at?: string;
+          from_staff?: boolean;
+          id?: string;
+          ticket_id: string;
+        };
+        Update: {
+          author_id?: string;
+          body?: string;
+          created_at?: string;
+          from_staff?: boolean;
+          id?: string;
+          ticket_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'support_messages_ticket_id_fkey';
+            columns: ['ticket_id'];
+            isOneToOne: false;
+            referencedRelation: 'support_tickets';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      support_tickets: {
+        Row: {
+          assigned_to: string | null;
+          created_at: string;
+          id: string;
+          last_message_at: string;
+          priority: Database['public']['Enums']['ticket_priority'];
+          status: Database['public']['Enums']['ticket_status'];
+          subject: string;
+          updated_at: string;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          assigned_to?: string | null;
+          created_at?: string;
+          id?: string;
+          last_message_at?: string;
+          priority?: Database['public']['Enums']['ticket_priority'];
+          status?: Database['public']['Enums']['ticket_status'];
+          subject: string;
+          updated_at?: string;
+          user_id?: string;
+        };
+        Update: {
+          assigned_to?: string | null;
+          created_at?: string;
+          id?: string;
+          last_message_at?: string;
+          priority?: Database['public']['Enums']['ticket_priority'];
+          status?: Database['public']['Enums']['ticket_status'];
+          subject?: string;
+          updated_at?: string;
+          user_id?: string;
+        };
+        Relationships: [];
+      };
+      tools: {
+        Row: {
+          category: string;
+          created_at: string;
+          creator_id: string;
+          creator_share_percent: number;
+          description: string;
+          id: string;
+          name: string;
+          price_points: number;
+          rating_average: number | null;
+          rating_count: number;
+          rating_sum: number;
+          review_note: string | null;
+          reviewed_at: string | null;
+          reviewed_by: string | null;
+          search: unknown;
+          status: Database['public']['Enums']['tool_status'];
+          submitted_at: string | null;
+          updated_at: string;
+          usage_count: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          category: string;
+          created_at?: string;
+          creator_id?: string;
+          creator_share_percent?: number;
+          description?: string;
+          id?: string;
+          name: string;
+          price_points: number;
+          rating_average?: never;
+          rating_count?: number;
+          rating_sum?: number;
+          review_note?: string | null;
+          reviewed_at?: string | null;
+          reviewed_by?: string | null;
+          search?: never;
+          status?: Database['public']['Enums']['tool_status'];
+          submitted_at?: string | null;
+          updated_at?: string;
+          usage_count?: number;
+        };
+        Update: {
+          category?: string;
+          created_at?: string;
+          creator_id?: string;
+          creator_share_percent?: number;
+          description?: string;
+          id?: string;
+          name?: string;
+          price_points?: number;
+          rating_average?: never;
+          rating_count?: number;
+          rating_sum?: number;
+          review_note?: string | null;
+          reviewed_at?: string | null;
+          reviewed_by?: string | null;
+          search?: never;
+          status?: Database['public']['Enums']['tool_status'];
+          submitted_at?: string | null;
+          updated_at?: string;
+          usage_count?: number;
+        };
+        Relationships: [];
+      };
+      usages: {
+        Row: {
+          client_id: string;
+          created_at: string;
+          creator_id: string;
+          creator_share: number;
+          id: string;
+          idempotency_key: string;
+          points_charged: number;
+          refunded_at: string | null;
+          settled_at: string | null;
+          status: Database['public']['Enums']['usage_status'];
+          tool_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          client_id: string;
+          created_at?: string;
+          creator_id: string;
+          creator_share: number;
+          id?: string;
+          idempotency_key: string;
+          points_charged: number;
+          refunded_at?: string | null;
+          settled_at?: string | null;
+          status?: Database['public']['Enums']['usage_status'];
+          tool_id: string;
+        };
+        Update: {
+          client_id?: string;
+          created_at?: string;
+          creator_id?: string;
+          creator_share?: number;
+          id?: string;
+          idempotency_key?: string;
+          points_charged?: number;
+          refunded_at?: string | null;
+          settled_at?: string | null;
+          status?: Database['public']['Enums']['usage_status'];
+          tool_id?: string;
+        };
+        Relationships: [];
+      };
+      voucher_redemptions: {
+        Row: {
+          details: NonNullable<Json>;
+          id: string;
+          idempotency_key: string | null;
+          redeemed_at: string;
+          redeemed_by: string | null;
+          service_type: string;
+          voucher_id: string;
+          voucher_owner_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          details?: NonNullable<Json>;
+          id?: string;
+          idempotency_key?: string | null;
+          redeemed_at?: string;
+          redeemed_by?: string | null;
+          service_type: string;
+          voucher_id: string;
+          voucher_owner_id: string;
+        };
+        Update: {
+          details?: NonNullable<Json>;
+          id?: string;
+          idempotency_key?: string | null;
+          redeemed_at?: string;
+          redeemed_by?: string | null;
+          service_type?: string;
+          voucher_id?: string;
+          voucher_owner_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'voucher_redemptions_voucher_id_fkey';
+            columns: ['voucher_id'];
+            isOneToOne: false;
+            referencedRelation: 'vouchers';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      voucher_types: {
+        Row: {
+          created_at: string;
+          currency: string;
+          description: string;
+          id: string;
+          is_active: boolean;
+          max_uses: number;
+          name: string;
+          price_amount: number;
+          redeemable_by_code_holder: boolean;
+          service_type: string;
+          updated_at: string;
+          validity_days: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          currency?: string;
+          description?: string;
+          id?: string;
+          is_active?: boolean;
+          max_uses?: number;
+          name: string;
+          price_amount: number;
+          redeemable_by_code_holder?: boolean;
+          service_type: string;
+          updated_at?: string;
+          validity_days?: number;
+        };
+        Update: {
+          created_at?: string;
+          currency?: string;
+          description?: string;
+          id?: string;
+          is_active?: boolean;
+          max_uses?: number;
+          name?: string;
+          price_amount?: number;
+          redeemable_by_code_holder?: boolean;
+          service_type?: string;
+          updated_at?: string;
+          validity_days?: number;
+        };
+        Relationships: [];
+      };
+      vouchers: {
+        Row: {
+          code: string;
+          created_at: string;
+          deactivated_at: string | null;
+          deactivation_reason: string | null;
+          expires_at: string;
+          granted_by: string | null;
+          id: string;
+          is_active: boolean;
+          owner_id: string;
+          payment_id: string | null;
+          purchased_at: string;
+          total_uses: number;
+          uses_remaining: number;
+          voucher_type_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          code: string;
+          created_at?: string;
+          deactivated_at?: string | null;
+          deactivation_reason?: string | null;
+          expires_at: string;
+          granted_by?: string | null;
+          id?: string;
+          is_active?: boolean;
+          owner_id: string;
+          payment_id?: string | null;
+          purchased_at?: string;
+          total_uses: number;
+          uses_remaining: number;
+          voucher_type_id: string;
+        };
+        Update: {
+          code?: string;
+          created_at?: string;
+          deactivated_at?: string | null;
+          deactivation_reason?: string | null;
+          expires_at?: string;
+          granted_by?: string | null;
+          id?: string;
+          is_active?: boolean;
+          owner_id?: string;
+          payment_id?: string | null;
+          purchased_at?: string;
+          total_uses?: number;
+          uses_remaining?: number;
+          voucher_type_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'vouchers_payment_id_fkey';
+            columns: ['payment_id'];
+            isOneToOne: true;
+            referencedRelation: 'payments';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'vouchers_voucher_type_id_fkey';
+            columns: ['voucher_type_id'];
+            isOneToOne: false;
+            referencedRelation: 'voucher_types';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      waitlist: {
+        Row: {
+          created_at: string;
+          email: string;
+          id: string;
+          last_requested_at: string;
+          request_count: number;
+          source: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          email: string;
+          id?: string;
+          last_requested_at?: string;
+          request_count?: number;
+          source?: string | null;
+        };
+        Update: {
+          created_at?: string;
+          email?: string;
+          id?: string;
+          last_requested_at?: string;
+          request_count?: number;
+          source?: string | null;
+        };
+        Relationships: [];
+      };
+      wallet_ledger: {
+        Row: {
+          actor_id: string | null;
+          amount: number;
+          balance_after: number;
+          created_at: string;
+          id: number;
+          idempotency_key: string | null;
+          kind: Database['public']['Enums']['wallet_entry_kind'];
+          reason: string | null;
+          reference_id: string | null;
+          reference_type: string;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          actor_id?: string | null;
+          amount: number;
+          balance_after: number;
+          created_at?: string;
+          id?: never;
+          idempotency_key?: string | null;
+          kind: Database['public']['Enums']['wallet_entry_kind'];
+          reason?: string | null;
+          reference_id?: string | null;
+          reference_type: string;
+          user_id: string;
+        };
+        Update: {
+          actor_id?: string | null;
+          amount?: number;
+          balance_after?: number;
+          created_at?: string;
+          id?: never;
+          idempotency_key?: string | null;
+          kind?: Database['public']['Enums']['wallet_entry_kind'];
+          reason?: string | null;
+          reference_id?: string | null;
+          reference_type?: string;
+          user_id?: string;
+        };
+        Relationships: [];
+      };
+      wallets: {
+        Row: {
+          balance: number;
+          created_at: string;
+          updated_at: string;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          balance?: number;
+          created_at?: string;
+          updated_at?: string;
+          user_id: string;
+        };
+        Update: {
+          balance?: number;
+          created_at?: string;
+          updated_at?: string;
+          user_id?: string;
+        };
+        Relationships: [];
+      };
     };
     Views: {
       [_ in never]: never;
     };
     Functions: {
-      [_ in never]: never;
+      admin_adjust_points: {
+        Args: { amount: number; idempotency_key: string; reason: string; user_id: string };
+        Returns: {
+          actor_id: string | null;
+          amount: number;
+          balance_after: number;
+          created_at: string;
+          id: number;
+          idempotency_key: string | null;
+          kind: Database['public']['Enums']['wallet_entry_kind'];
+          reason: string | null;
+          reference_id: string | null;
+          reference_type: string;
+          user_id: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'wallet_ledger';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      admin_list_users: {
+        Args: {
+          created_from?: string;
+          created_to?: string;
+          page_limit?: number;
+          page_offset?: number;
+          role_filter?: Database['public']['Enums']['platform_role'];
+          search?: string;
+        };
+        Returns: {
+          banned_until: string;
+          created_at: string;
+          email: string;
+          email_confirmed_at: string;
+          first_name: string;
+          id: string;
+          last_name: string;
+          last_sign_in_at: string;
+          phone: string;
+          role: Database['public']['Enums']['platform_role'];
+          total_count: number;
+          username: string;
+        }[];
+      };
+      analytics_revenue_by_day: {
+        Args: { from_date: string; to_date: string };
+        Returns: {
+          currency: string;
+          day: string;
+          net_revenue: number;
+          payments: number;
+          points_sold: number;
+          refunded: number;
+          revenue: number;
+          vouchers_sold: number;
+        }[];
+      };
+      analytics_revenue_by_voucher_type: {
+        Args: { from_date: string; max_rows?: number; to_date: string };
+        Returns: {
+          currency: string;
+          name: string;
+          redemptions: number;
+          revenue: number;
+          service_type: string;
+          voucher_type_id: string;
+          vouchers_sold: number;
+        }[];
+      };
+      analytics_totals: {
+        Args: { from_date: string; to_date: string };
+        Returns: {
+          currency: string;
+          net_revenue: number;
+          payments_completed: number;
+          payments_failed: number;
+          payments_refunded: number;
+          points_sold: number;
+          redemptions: number;
+          refunded: number;
+          revenue: number;
+          vouchers_active: number;
+          vouchers_redeemed: number;
+          vouchers_sold: number;
+        }[];
+      };
+      create_api_key: {
+        Args: { expires_at?: string; name: string };
+        Returns: {
+          created_at: string;
+          expires_at: string;
+          id: string;
+          name: string;
+          prefix: string;
+          secret: string;
+        }[];
+      };
+      crm_client_statistics: {
+        Args: { account_id: string };
+        Returns: {
+          active: number;
+          cancelled: number;
+          inactive: number;
+          onboarding: number;
+          paused: number;
+          total: number;
+        }[];
+      };
+      crm_payment_statistics: {
+        Args: { account_id: string; from_date?: string; to_date?: string };
+        Returns: {
+          currency: string;
+          payments: number;
+          status: Database['public']['Enums']['crm_payment_status'];
+          total_amount: number;
+        }[];
+      };
+      deactivate_voucher: {
+        Args: { reason?: string; voucher_id: string };
+        Returns: {
+          code: string;
+          created_at: string;
+          deactivated_at: string | null;
+          deactivation_reason: string | null;
+          expires_at: string;
+          granted_by: string | null;
+          id: string;
+          is_active: boolean;
+          owner_id: string;
+          payment_id: string | null;
+          purchased_at: string;
+          total_uses: number;
+          uses_remaining: number;
+          voucher_type_id: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'vouchers';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      decide_payout: {
+        Args: { decision: string; payout_id: string; reason?: string };
+        Returns: {
+          amount_points: number;
+          created_at: string;
+          creator_id: string;
+          decided_at: string | null;
+          decided_by: string | null;
+          decision_reason: string | null;
+          id: string;
+          idempotency_key: string;
+          paid_at: string | null;
+          status: Database['public']['Enums']['payout_status'];
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'payouts';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      decide_refund: {
+        Args: { decision: string; note?: string; refund_id: string };
+        Returns: {
+          client_id: string;
+          created_at: string;
+          creator_id: string;
+          decided_at: string | null;
+          decided_by: string | null;
+          decision_note: string | null;
+          id: string;
+          idempotency_key: string;
+          points: number;
+          reason: string;
+          status: Database['public']['Enums']['refund_status'];
+          tool_id: string;
+          updated_at: string;
+          usage_id: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'refunds';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      get_wallet: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          balance: number;
+          updated_at: string;
+          user_id: string;
+        }[];
+      };
+      grant_voucher: {
+        Args: { user_id: string; voucher_type_id: string };
+        Returns: {
+          code: string;
+          created_at: string;
+          deactivated_at: string | null;
+          deactivation_reason: string | null;
+          expires_at: string;
+          granted_by: string | null;
+          id: string;
+          is_active: boolean;
+          owner_id: string;
+          payment_id: string | null;
+          purchased_at: string;
+          total_uses: number;
+          uses_remaining: number;
+          voucher_type_id: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'vouchers';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      my_accounts: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          account_id: string;
+          is_active: boolean;
+          name: string;
+          permissions: Database['public']['Enums']['account_permission'][];
+          role: Database['public']['Enums']['account_role'];
+          slug: string;
+          status: Database['public']['Enums']['account_status'];
+          usable: boolean;
+        }[];
+      };
+      my_voucher_stats: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          amount_spent: number;
+          currency: string;
+          redemptions: number;
+          vouchers_active: number;
+          vouchers_bought: number;
+          vouchers_granted: number;
+          vouchers_used: number;
+        }[];
+      };
+      open_support_ticket: {
+        Args: {
+          body: string;
+          priority?: Database['public']['Enums']['ticket_priority'];
+          subject: string;
+        };
+        Returns: {
+          assigned_to: string | null;
+          created_at: string;
+          id: string;
+          last_message_at: string;
+          priority: Database['public']['Enums']['ticket_priority'];
+          status: Database['public']['Enums']['ticket_status'];
+          subject: string;
+          updated_at: string;
+          user_id: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'support_tickets';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      redeem_voucher: {
+        Args: { code: string; details?: Json; idempotency_key?: string; service_type: string };
+        Returns: {
+          redeemed_at: string;
+          redeemed_service_type: string;
+          redemption_id: string;
+          replayed: boolean;
+          uses_remaining: number;
+          voucher_code: string;
+          voucher_id: string;
+        }[];
+      };
+      request_payout: {
+        Args: { amount: number; idempotency_key: string };
+        Returns: {
+          amount_points: number;
+          created_at: string;
+          creator_id: string;
+          decided_at: string | null;
+          decided_by: string | null;
+          decision_reason: string | null;
+          id: string;
+          idempotency_key: string;
+          paid_at: string | null;
+          status: Database['public']['Enums']['payout_status'];
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'payouts';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      request_refund: {
+        Args: { idempotency_key: string; reason: string; usage_id: string };
+        Returns: {
+          client_id: string;
+          created_at: string;
+          creator_id: string;
+          decided_at: string | null;
+          decided_by: string | null;
+          decision_note: string | null;
+          id: string;
+          idempotency_key: string;
+          points: number;
+          reason: string;
+          status: Database['public']['Enums']['refund_status'];
+          tool_id: string;
+          updated_at: string;
+          usage_id: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'refunds';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      revenue_stats: {
+        Args: { creator_id?: string; from_date?: string; to_date?: string };
+        Returns: Json;
+      };
+      review_tool: {
+        Args: { decision: string; note?: string; tool_id: string };
+        Returns: {
+          category: string;
+          created_at: string;
+          creator_id: string;
+          creator_share_percent: number;
+          description: string;
+          id: string;
+          name: string;
+          price_points: number;
+          rating_average: number | null;
+          rating_count: number;
+          rating_sum: number;
+          review_note: string | null;
+          reviewed_at: string | null;
+          reviewed_by: string | null;
+          search: unknown;
+          status: Database['public']['Enums']['tool_status'];
+          submitted_at: string | null;
+          updated_at: string;
+          usage_count: number;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'tools';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      revoke_api_key: {
+        Args: { api_key_id: string };
+        Returns: {
+          created_at: string;
+          creator_id: string;
+          expires_at: string | null;
+          id: string;
+          last_used_at: string | null;
+          name: string;
+          prefix: string;
+          revoked_at: string | null;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'api_keys';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      set_user_role: {
+        Args: { role: Database['public']['Enums']['platform_role']; user_id: string };
+        Returns: {
+          address_line1: string | null;
+          address_line2: string | null;
+          avatar_url: string | null;
+          city: string | null;
+          country_code: string | null;
+          created_at: string;
+          date_of_birth: string | null;
+          email: string | null;
+          first_name: string | null;
+          id: string;
+          last_name: string | null;
+          locale: string;
+          notification_preferences: NonNullable<Json>;
+          phone: string | null;
+          postal_code: string | null;
+          region: string | null;
+          role: Database['public']['Enums']['platform_role'];
+          updated_at: string;
+          username: string | null;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'profiles';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      settle_points_debts: { Args: { user_id: string }; Returns: number };
+      sign_out_device: { Args: { device_id: string }; Returns: number };
+      submit_feedback: {
+        Args: { rating: number; review?: string; usage_id: string };
+        Returns: {
+          client_id: string;
+          created_at: string;
+          id: string;
+          rating: number;
+          review: string | null;
+          tool_id: string;
+          usage_id: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'feedback';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      submit_tool: {
+        Args: { tool_id: string };
+        Returns: {
+          category: string;
+          created_at: string;
+          creator_id: string;
+          creator_share_percent: number;
+          description: string;
+          id: string;
+          name: string;
+          price_points: number;
+          rating_average: number | null;
+          rating_count: number;
+          rating_sum: number;
+          review_note: string | null;
+          reviewed_at: string | null;
+          reviewed_by: string | null;
+          search: unknown;
+          status: Database['public']['Enums']['tool_status'];
+          submitted_at: string | null;
+          updated_at: string;
+          usage_count: number;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'tools';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      voucher_by_code: {
+        Args: { code: string };
+        Returns: {
+          expires_at: string;
+          is_active: boolean;
+          is_owner: boolean;
+          purchased_at: string;
+          service_type: string;
+          total_uses: number;
+          uses_remaining: number;
+          voucher_code: string;
+          voucher_id: string;
+          voucher_type_id: string;
+          voucher_type_name: string;
+        }[];
+      };
     };
     Enums: {
-      [_ in never]: never;
+      account_permission:
+        | 'view_all_clients'
+        | 'manage_all_clients'
+        | 'manage_packages'
+        | 'view_payments'
+        | 'manage_payments'
+        | 'manage_members';
+      account_role: 'owner' | 'admin' | 'member';
+      account_status: 'pending' | 'active' | 'rejected' | 'suspended';
+      content_kind: 'page' | 'announcement';
+      crm_client_package_status: 'active' | 'inactive';
+      crm_client_status: 'active' | 'inactive' | 'onboarding' | 'paused' | 'cancelled';
+      crm_instalment_status: 'open' | 'paid' | 'failed' | 'closed';
+      crm_payment_schedule: 'PIF' | 'Monthly' | 'Quarterly' | 'Yearly';
+      crm_payment_status: 'paid' | 'failed' | 'refunded' | 'disputed';
+      crm_stripe_customer_status: 'active' | 'inactive';
+      payment_purpose: 'voucher' | 'points';
+      payment_status: 'pending' | 'completed' | 'failed' | 'refunded';
+      payout_status: 'requested' | 'approved' | 'rejected' | 'paid';
+      platform_role: 'client' | 'tool_creator' | 'admin';
+      refund_status: 'requested' | 'approved' | 'rejected';
+      ticket_priority: 'low' | 'normal' | 'high' | 'urgent';
+      ticket_status: 'open' | 'pending' | 'resolved' | 'closed';
+      tool_status: 'draft' | 'pending_review' | 'approved' | 'rejected' | 'suspended';
+      usage_status: 'completed' | 'refunded';
+      wallet_entry_kind:
+        | 'purchase'
+        | 'spend'
+        | 'refund'
+        | 'admin_adjustment'
+        | 'voucher'
+        | 'earning'
+        | 'payout';
     };
     CompositeTypes: {
       [_ in never]: never;
@@ -128,6 +2158,42 @@ export type CompositeTypes<
 
 export const Constants = {
   public: {
-    Enums: {},
+    Enums: {
+      account_permission: [
+        'view_all_clients',
+        'manage_all_clients',
+        'manage_packages',
+        'view_payments',
+        'manage_payments',
+        'manage_members',
+      ],
+      account_role: ['owner', 'admin', 'member'],
+      account_status: ['pending', 'active', 'rejected', 'suspended'],
+      content_kind: ['page', 'announcement'],
+      crm_client_package_status: ['active', 'inactive'],
+      crm_client_status: ['active', 'inactive', 'onboarding', 'paused', 'cancelled'],
+      crm_instalment_status: ['open', 'paid', 'failed', 'closed'],
+      crm_payment_schedule: ['PIF', 'Monthly', 'Quarterly', 'Yearly'],
+      crm_payment_status: ['paid', 'failed', 'refunded', 'disputed'],
+      crm_stripe_customer_status: ['active', 'inactive'],
+      payment_purpose: ['voucher', 'points'],
+      payment_status: ['pending', 'completed', 'failed', 'refunded'],
+      payout_status: ['requested', 'approved', 'rejected', 'paid'],
+      platform_role: ['client', 'tool_creator', 'admin'],
+      refund_status: ['requested', 'approved', 'rejected'],
+      ticket_priority: ['low', 'normal', 'high', 'urgent'],
+      ticket_status: ['open', 'pending', 'resolved', 'closed'],
+      tool_status: ['draft', 'pending_review', 'approved', 'rejected', 'suspended'],
+      usage_status: ['completed', 'refunded'],
+      wallet_entry_kind: [
+        'purchase',
+        'spend',
+        'refund',
+        'admin_adjustment',
+        'voucher',
+        'earning',
+        'payout',
+      ],
+    },
   },
 } as const;

@@ -94,3 +94,79 @@ export function errorFromResponse(status: number, body: unknown): SdkApiError {
 
 /** The `{ data, error }` result every SDK method returns. */
 export type Result<T> = { data: T; error: null } | { data: null; error: SdkError };
+
+/** The shape of an Auth (supabase-js `AuthError`) failure, as far as the SDK reads it. */
+interface AuthErrorLike {
+  message: string;
+  name?: string;
+  status?: number | undefined;
+  code?: string | undefined;
+  reasons?: string[];
+}
+
+/**
+ * Maps a supabase-js Auth error onto the SDK's classes. Auth's own codes (`invalid_credentials`,
+ * `otp_expired`, `weak_password`, `user_banned`, …) pass through as `code`.
+ */
+export function errorFromAuth(error: AuthErrorLike): SdkError {
+  const status = error.status ?? 0;
+  if (error.name === 'AuthRetryableFetchError' && status === 0) return new SdkNetworkError(error.message);
+  if (error.name === 'AuthSessionMissingError') return new SdkApiError('Sign in first: there is no session', 'unauthorized', 401);
+  const code = error.code ?? CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'auth_error');
+  return new SdkApiError(error.message, code, status || 500, error.reasons ? { reasons: error.reasons } : undefined);
+}
+
+/** The shape of a PostgREST failure (`PostgrestError` plus the response status). */
+interface PostgrestErrorLike {
+  message: string;
+  code?: string;
+  details?: string | null;
+  hint?: string | null;
+}
+
+/** Postgres / PostgREST codes with a meaning of their own. */
+const CODE_BY_SQLSTATE: Record<string, SdkErrorCode> = {
+  '42501': 'forbidden',
+  PT404: 'not_found',
+  PGRST116: 'not_found',
+  PT422: 'rule_broken',
+  '23505': 'conflict',
+  '23514': 'validation_failed',
+  '23502': 'validation_failed',
+  '22P02': 'validation_failed',
+  '22001': 'validation_failed',
+  '22007': 'validation_failed',
+  '22008': 'validation_failed',
+  '22023': 'validation_failed',
+};
+
+/** Unique constraints whose violation has a specific code. */
+const CODE_BY_CONSTRAINT: Record<string, SdkErrorCode> = {
+  profiles_username_key: 'username_taken',
+};
+
+/** Maps a PostgREST error (table or RPC call) onto the SDK's classes; Postgres facts go in `details`. */
+export function errorFromPostgrest(error: PostgrestErrorLike, status: number): SdkError {
+  if (status === 0 || (!error.code && /fetch failed|network/i.test(error.message))) {
+    return new SdkNetworkError(error.message, error.details ?? undefined);
+  }
+  // SQL functions that raise `sqlstate 'PGRST'` with a JSON message (e.g. redeem_voucher) give their own
+  // stable code (`voucher_expired`); Postgres and PostgREST codes are never lower-case words.
+  if (error.code && /^[a-z][a-z0-9_]*$/.test(error.code)) {
+    return new SdkApiError(error.message, error.code, status, parseDetails(error.details));
+  }
+  const constraint = /unique constraint "([^"]+)"/.exec(error.message)?.[1];
+  const code = (constraint && CODE_BY_CONSTRAINT[constraint]) || CODE_BY_SQLSTATE[error.code ?? ''] || CODE_BY_STATUS[status] || 'internal_error';
+  const details = { postgres: { code: error.code, details: error.details ?? null, hint: error.hint ?? null } };
+  return new SdkApiError(error.message, code, status, details);
+}
+
+/** `details` of a domain error: JSON text (PostgREST only carries text there) becomes the value. */
+function parseDetails(details: string | null | undefined): unknown {
+  if (!details) return undefined;
+  try {
+    return JSON.parse(details);
+  } catch {
+    return details;
+  }
+}

@@ -3,18 +3,175 @@
  * `@supabase/supabase-js`. Every method returns `{ data, error }` with a typed `SdkError`.
  */
 import { createClient as createSupabaseClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js';
+import { AccountContext } from './AccountContext.ts';
+import { AccountsClient } from './AccountsClient.ts';
+import { AdminClient } from './AdminClient.ts';
+import { AuthClient } from './AuthClient.ts';
+import { ContentClient } from './ContentClient.ts';
+import { CrmClient } from './CrmClient.ts';
 import type { Database } from './database.types.ts';
+import { MarketplaceClient } from './MarketplaceClient.ts';
+import { PaymentsClient } from './PaymentsClient.ts';
+import { ProfilesClient } from './ProfilesClient.ts';
+import { SupportClient } from './SupportClient.ts';
 import { SystemClient } from './SystemClient.ts';
+import { VouchersClient } from './VouchersClient.ts';
+import { WalletClient } from './WalletClient.ts';
 
 export * from './errors.ts';
 export type { Database, Json } from './database.types.ts';
 export type { Health } from './SystemClient.ts';
+export type {
+  ChangePasswordInput,
+  NewPasswordInput,
+  PasswordResetRequestInput,
+  RegisteredUser,
+  Registration,
+  RegistrationInput,
+  RegisterOptions,
+  SignedIn,
+  WaitlistJoinInput,
+} from './AuthClient.ts';
+export type { Device } from './DevicesClient.ts';
+export type { NotificationPreferences, PlatformRole, Profile, ProfileUpdateInput } from './ProfilesClient.ts';
+export type { AdminRegistrationInput, AdminUser, UserListQuery, UserPage } from './AdminUsersClient.ts';
+export type { WaitlistEntry, WaitlistPage } from './AdminWaitlistClient.ts';
+export type { MutationOptions } from './functions.ts';
+export type { ValidationDetails } from './validation.ts';
+export { AdminClient } from './AdminClient.ts';
+export { AdminUsersClient } from './AdminUsersClient.ts';
+export { AdminWaitlistClient } from './AdminWaitlistClient.ts';
+export { AuthClient } from './AuthClient.ts';
+export { DevicesClient } from './DevicesClient.ts';
+export { ProfilesClient } from './ProfilesClient.ts';
+export { SystemClient } from './SystemClient.ts';
+export type {
+  DateRangeInput,
+  Redemption,
+  RedeemVoucherInput,
+  Voucher,
+  VoucherDashboard,
+  VoucherDetails,
+  VoucherRedemption,
+  VoucherStats,
+  VoucherType,
+  VoucherTypeChanges,
+  VoucherTypeInput,
+} from './VouchersClient.ts';
+export type {
+  ConfirmedPayment,
+  CreatedPayment,
+  CreatePaymentInput,
+  Payment,
+  PaymentFilters,
+  PaymentPurpose,
+  PaymentStatus,
+  PointsDebt,
+  PointsPackage,
+  RefundPaymentInput,
+} from './PaymentsClient.ts';
+export { PaymentsAdminClient, PaymentsClient } from './PaymentsClient.ts';
+export { VouchersAdminClient, VouchersClient } from './VouchersClient.ts';
+export type {
+  Account,
+  AccountDetailsUpdate,
+  AccountReviewInput,
+  AccountStatus,
+  BusinessRegistrationInput,
+  MyAccount,
+  ReviewDecision,
+  ReviewResult,
+} from './AccountsClient.ts';
+export type { AccountPermission, AccountRole, Member, MemberAccessUpdate, MemberInviteInput, MemberListQuery, MemberProfileUpdate } from './AccountMembersClient.ts';
+export type { BatchRowResult, BatchRowStatus, MemberBatch, MemberBatchInput, MemberBatchResult, NewMemberInput } from './AccountBatchesClient.ts';
+export type {
+  CrmClientCreateInput,
+  CrmClientFilters,
+  CrmClientPackage,
+  CrmClientPackageCreateInput,
+  CrmClientPackageFilters,
+  CrmClientPackageUpdateInput,
+  CrmClientRecord,
+  CrmClientSort,
+  CrmClientStatistics,
+  CrmClientStatus,
+  CrmClientUpdateInput,
+  CrmInstalment,
+  CrmInstalmentCreateInput,
+  CrmInstalmentFilters,
+  CrmInstalmentStatus,
+  CrmInstalmentUpdateInput,
+  CrmPackage,
+  CrmPackageCreateInput,
+  CrmPackageFilters,
+  CrmPackageUpdateInput,
+  CrmPayment,
+  CrmPaymentCreateInput,
+  CrmPaymentFilters,
+  CrmPaymentStatistics,
+  CrmPaymentStatus,
+  CrmPaymentUpdateInput,
+  CrmStripeCustomer,
+  CrmStripeCustomerCreateInput,
+  CrmStripeCustomerFilters,
+  CrmStripeCustomerUpdateInput,
+} from './CrmClient.ts';
+export type { CrmTable, ListQuery } from './CrmResource.ts';
+export type { Page as NumberedPage, PageQuery } from './pages.ts';
+export { AccountBatchesClient, MAX_BATCH_SIZE } from './AccountBatchesClient.ts';
+export { AccountMembersClient } from './AccountMembersClient.ts';
+export { AccountsClient } from './AccountsClient.ts';
+export { CrmClient, CrmStatistics } from './CrmClient.ts';
+export { CrmResource } from './CrmResource.ts';
+// Wallet, marketplace, support and site content (issue 6).
+export type { AdjustPointsInput, HistoryQuery, Wallet, WalletEntry, WalletEntryKind } from './WalletClient.ts';
+export type { Tool, ToolCreateInput, ToolDecision, ToolQuery, ToolSort, ToolStatus, ToolUpdateInput } from './ToolsClient.ts';
+export type { ToolUse, Usage, UsageQuery, UsageStatus, VerifiedUsage } from './UsageClient.ts';
+export type { ApiKey, ApiKeyCreateInput, NewApiKey } from './ApiKeysClient.ts';
+export type { RevenueQuery, RevenueStats } from './RevenueClient.ts';
+export type { Payout, PayoutDecision, PayoutQuery, PayoutRequestInput, PayoutStatus } from './PayoutsClient.ts';
+export type { FeedbackInput, Review } from './FeedbackClient.ts';
+export type { Refund, RefundQuery, RefundRequestInput, RefundStatus } from './RefundsClient.ts';
+export type { SupportMessage, SupportTicket, TicketOpenInput, TicketPriority, TicketQuery, TicketStatus, TicketThread, TicketUpdate } from './SupportClient.ts';
+export type { ContentCreateInput, ContentKind, ContentUpdateInput, SiteContent } from './ContentClient.ts';
+export { ApiKeysClient } from './ApiKeysClient.ts';
+export { ContentClient } from './ContentClient.ts';
+export { FeedbackClient } from './FeedbackClient.ts';
+export { MarketplaceClient } from './MarketplaceClient.ts';
+export { PayoutsClient } from './PayoutsClient.ts';
+export { RefundsClient } from './RefundsClient.ts';
+export { RevenueClient } from './RevenueClient.ts';
+export { SupportClient } from './SupportClient.ts';
+export { ToolsClient } from './ToolsClient.ts';
+export { UsageClient } from './UsageClient.ts';
+export { WalletClient } from './WalletClient.ts';
 
 export interface KitClient {
-  /** The underlying supabase-js client, typed with the generated `Database`. */
+  /** The underlying supabase-js client, typed with the generated `Database` (its `auth` is the raw Auth client). */
   supabase: SupabaseClient<Database>;
-  auth: SupabaseClient<Database>['auth'];
+  /** Registration, sign-in, sessions, passwords, role in the token, devices, waitlist. */
+  auth: AuthClient;
+  /** Your profile (and, for admins, anyone's). */
+  profiles: ProfilesClient;
+  /** Platform staff: users and waitlist. */
+  admin: AdminClient;
   system: SystemClient;
+  /** Voucher types, your vouchers, redemption, usage history, stats; admins: types, grants, dashboard. */
+  vouchers: VouchersClient;
+  /** Stripe payments for vouchers and points top-ups; history; admins: every payment, refunds. */
+  payments: PaymentsClient;
+  /** Business accounts: who am I here, the current account, registration and review, members, batches. */
+  accounts: AccountsClient;
+  /** The current account's CRM: clients, packages, client packages, payments, instalments, Stripe links, statistics. */
+  crm: CrmClient;
+  /** Your points: balance and history; admins: add or deduct points. */
+  wallet: WalletClient;
+  /** Tools, usage, API keys, revenue, payouts, feedback, refunds. */
+  marketplace: MarketplaceClient;
+  /** Support tickets: open and reply; admins: all tickets, assign, status. */
+  support: SupportClient;
+  /** Site pages and announcements: read what is published; admins write. */
+  content: ContentClient;
 }
 
 /**
@@ -22,9 +179,26 @@ export interface KitClient {
  *
  * @example
  * const kit = createClient('http://127.0.0.1:54321', 'sb_publishable_…');
- * const { data, error } = await kit.system.health();
+ * const { data, error } = await kit.auth.signIn({ email: 'client@example.test', password: 'demo-password' });
+ * const { data: me } = await kit.profiles.me();
  */
 export function createClient(url: string, key: string, options?: SupabaseClientOptions<'public'>): KitClient {
   const supabase = createSupabaseClient<Database>(url, key, options);
-  return { supabase, auth: supabase.auth, system: new SystemClient(supabase) };
+  // One current-account choice shared by `accounts` and `crm`.
+  const accountContext = new AccountContext(supabase);
+  return {
+    supabase,
+    auth: new AuthClient(supabase),
+    profiles: new ProfilesClient(supabase),
+    admin: new AdminClient(supabase),
+    system: new SystemClient(supabase),
+    vouchers: new VouchersClient(supabase),
+    payments: new PaymentsClient(supabase),
+    accounts: new AccountsClient(supabase, accountContext),
+    crm: new CrmClient(supabase, accountContext),
+    wallet: new WalletClient(supabase),
+    marketplace: new MarketplaceClient(supabase),
+    support: new SupportClient(supabase),
+    content: new ContentClient(supabase),
+  };
 }

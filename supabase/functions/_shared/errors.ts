@@ -12,10 +12,48 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'email_taken'
+  | 'username_taken'
+  | 'idempotency_key_in_use'
+  | 'idempotency_key_reused'
   | 'rule_broken'
+  | 'invalid_current_password'
+  | 'same_password'
   | 'rate_limited'
   | 'internal_error'
-  | 'service_unavailable';
+  | 'service_unavailable'
+  // payments and vouchers
+  | 'invalid_signature'
+  | 'payment_not_found'
+  | 'voucher_type_not_found'
+  | 'points_package_not_found'
+  | 'voucher_type_inactive'
+  | 'points_package_inactive'
+  | 'payment_not_refundable'
+  | 'payment_provider_error'
+  | 'payments_not_configured'
+  // business accounts and CRM
+  | 'already_exists'
+  | 'already_member'
+  | 'application_pending'
+  | 'slug_taken'
+  | 'batch_name_taken'
+  | 'invalid_transition'
+  | 'owner_protected'
+  | 'own_access_unchangeable'
+  | 'owner_role_not_grantable'
+  | 'invalid_assignee'
+  | 'nothing_to_create'
+  // wallet and marketplace
+  | 'insufficient_points'
+  | 'invalid_idempotency_key'
+  | 'tool_not_found'
+  | 'tool_unavailable'
+  | 'usage_not_found'
+  | 'invalid_api_key'
+  | 'api_key_revoked'
+  | 'api_key_expired'
+  | 'invalid_range';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -25,10 +63,45 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  email_taken: 409,
+  username_taken: 409,
+  idempotency_key_in_use: 409,
+  idempotency_key_reused: 422,
   rule_broken: 422,
+  invalid_current_password: 422,
+  same_password: 422,
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
+  invalid_signature: 400,
+  payment_not_found: 404,
+  voucher_type_not_found: 404,
+  points_package_not_found: 404,
+  voucher_type_inactive: 422,
+  points_package_inactive: 422,
+  payment_not_refundable: 422,
+  payment_provider_error: 502,
+  payments_not_configured: 503,
+  already_exists: 409,
+  already_member: 409,
+  application_pending: 409,
+  slug_taken: 409,
+  batch_name_taken: 409,
+  invalid_transition: 409,
+  owner_protected: 403,
+  own_access_unchangeable: 403,
+  owner_role_not_grantable: 403,
+  invalid_assignee: 422,
+  nothing_to_create: 422,
+  insufficient_points: 422,
+  invalid_idempotency_key: 400,
+  tool_not_found: 404,
+  tool_unavailable: 409,
+  usage_not_found: 404,
+  invalid_api_key: 401,
+  api_key_revoked: 401,
+  api_key_expired: 401,
+  invalid_range: 400,
 };
 
 /** An expected failure a handler throws; `errorResponse` turns it into JSON. */
@@ -37,6 +110,8 @@ export class HttpError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Extra response headers, e.g. `Retry-After` on 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -52,12 +127,18 @@ export function json(body: unknown, status = 200, headers: HeadersInit = {}): Re
   return Response.json(body, { status, headers: { ...corsHeaders, ...headers } });
 }
 
-/** Maps any thrown value to the error shape; unexpected errors are logged, never leaked. */
-export function errorResponse(error: unknown): Response {
+/** The status, body and headers of an error answer; unexpected errors are logged, never leaked. */
+export function errorPayload(error: unknown): { status: number; body: unknown; headers: Record<string, string> } {
   if (error instanceof HttpError) {
     const body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
-    return json(body, error.status);
+    return { status: error.status, body, headers: error.headers };
   }
   console.error(error);
-  return json({ error: { code: 'internal_error', message: 'Something went wrong on our side' } }, 500);
+  return { status: 500, body: { error: { code: 'internal_error', message: 'Something went wrong on our side' } }, headers: {} };
+}
+
+/** Maps any thrown value to the error shape. */
+export function errorResponse(error: unknown): Response {
+  const { status, body, headers } = errorPayload(error);
+  return json(body, status, headers);
 }

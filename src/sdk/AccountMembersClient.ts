@@ -1,0 +1,220 @@
+/**
+ * `kit.accounts.members`: the people of the current account. Owners and admins (and members holding
+ * `manage_members`, for plain members) add members, who get an invite e-mail to set a password
+ * (`kit.auth.setUpPassword`). Owners and admins change roles and permissions and deactivate members;
+ * the database refuses what nobody may do: changing your own access (`own_access_unchangeable`),
+ * touching the owner (`owner_protected`), granting `owner` (`owner_role_not_grantable`). Members
+ * change their own name, phone and job title here and their password with `kit.auth.changePassword`.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import {
+  memberInviteSchema,
+  type AccountPermission,
+  type AccountRole,
+  type MemberInviteInput,
+} from '../../supabase/functions/_shared/schemas/accounts.ts';
+import { phoneField } from '../../supabase/functions/_shared/schemas/identity.ts';
+import type { AccountContext } from './AccountContext.ts';
+import type { Database, Tables } from './database.types.ts';
+import { SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { invokeMutation, type MutationOptions } from './functions.ts';
+import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { errorFromPostgrestCall } from './postgrestErrors.ts';
+import { currentUserId } from './session.ts';
+import { parseInput } from './validation.ts';
+
+export type { AccountPermission, AccountRole, MemberInviteInput };
+
+/** An `account_members` row. */
+export type Member = Tables<'account_members'>;
+
+/** Filters of the member list. */
+export interface MemberListQuery extends PageQuery {
+  role?: AccountRole;
+  /** true: active members only; false: deactivated only. */
+  active?: boolean;
+  /** Part of the name or e-mail. */
+  search?: string;
+  batch_id?: string;
+}
+
+/** What a member may change about themselves (and owners/admins about others). */
+export interface MemberProfileUpdate {
+  full_name?: string;
+  phone?: string | null;
+  job_title?: string | null;
+}
+
+/** A new role and/or permission set for a member. */
+export interface MemberAccessUpdate {
+  role?: Exclude<AccountRole, 'owner'>;
+  permissions?: AccountPermission[];
+}
+
+/** Escapes LIKE's wildcards so a search term is taken literally. */
+export function likePattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function checkProfile(changes: MemberProfileUpdate): SdkValidationError | null {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const key of Object.keys(changes)) {
+    if (!['full_name', 'phone', 'job_title'].includes(key)) fieldErrors[key] = ['Unknown field'];
+  }
+  if (changes.full_name !== undefined && (changes.full_name.trim() === '' || changes.full_name.length > 120)) fieldErrors.full_name = ['Use 1 to 120 characters'];
+  if (changes.job_title && changes.job_title.length > 120) fieldErrors.job_title = ['At most 120 characters'];
+  if (changes.phone && !phoneField.safeParse(changes.phone).success) fieldErrors.phone = ['Use the international format, e.g. +14155550123'];
+  const empty = Object.keys(changes).length === 0;
+  if (Object.keys(fieldErrors).length === 0 && !empty) return null;
+  return new SdkValidationError('Some fields are not valid', { fieldErrors, formErrors: empty ? ['Nothing to update'] : [] });
+}
+
+export class AccountMembersClient {
+  constructor(
+    private readonly supabase: SupabaseClient<Database>,
+    private readonly context: AccountContext,
+  ) {}
+
+  /**
+   * The current account's members (a deactivated member sees only themselves), by name.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.members.list({ role: 'member', active: true, search: 'ana' });
+   */
+  async list(query: MemberListQuery = {}): Promise<Result<Page<Member>>> {
+    const range = pageRange(query);
+    if ('error' in range) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: range.error, formErrors: [] }) };
+    const account = await this.context.resolve();
+    if (account.error) return account;
+    let request = this.supabase.from('account_members').select('*', { count: 'exact' }).eq('account_id', account.data);
+    if (query.role) request = request.eq('role', query.role);
+    if (query.active !== undefined) request = request.eq('is_active', query.active);
+    if (query.batch_id) request = request.eq('batch_id', query.batch_id);
+    if (query.search?.trim()) {
+      const pattern = likePattern(query.search.trim());
+      request = request.or(`full_name.ilike."${pattern}",email.ilike."${pattern}"`);
+    }
+    const { data, error, status, count } = await request.order('full_name').order('user_id').range(range.from, range.to);
+    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    return { data: toPage(data ?? [], count, range.page, range.perPage), error: null };
+  }
+
+  /**
+   * Your own membership in the current account.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.members.me();
+   * console.log(data?.role, data?.permissions);
+   */
+  async me(): Promise<Result<Member>> {
+    const me = await currentUserId(this.supabase);
+    if (me.error) return { data: null, error: me.error };
+    return this.get(me.id);
+  }
+
+  /**
+   * One member of the current account by user id.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.members.get(userId);
+   */
+  async get(userId: string): Promise<Result<Member>> {
+    const account = await this.context.resolve();
+    if (account.error) return account;
+    const { data, error, status } = await this.supabase.from('account_members').select('*').eq('account_id', account.data).eq('user_id', userId).maybeSingle();
+    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No member you may see has this id', 'not_found', 404) };
+    return { data, error: null };
+  }
+
+  /**
+   * Adds a member to the current account; they get an invite e-mail to set a password. `already_exists`
+   * when the e-mail belongs to a user already; `forbidden` when you may not add this member.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.members.add({ email: 'coach@acme.test', full_name: 'Cora Coach', permissions: ['view_payments'] });
+   */
+  async add(input: Omit<MemberInviteInput, 'account_id'> & { account_id?: string }, options: MutationOptions = {}): Promise<Result<{ member: Member }>> {
+    const account = await this.context.resolve(input.account_id);
+    if (account.error) return account;
+    const parsed = parseInput(memberInviteSchema, { ...input, account_id: account.data });
+    if (parsed.error) return { data: null, error: parsed.error };
+    return invokeMutation(this.supabase, 'account-members', parsed.data, options);
+  }
+
+  /**
+   * Changes a member's role and/or permissions (owners and admins; never your own, never the owner's).
+   * Managing permissions imply viewing ones (`manage_payments` adds `view_payments`).
+   *
+   * @example
+   * const { data, error } = await kit.accounts.members.setAccess(userId, { permissions: ['view_all_clients', 'manage_payments'] });
+   * if (error?.code === 'own_access_unchangeable') console.log('ask another admin');
+   */
+  setAccess(userId: string, access: MemberAccessUpdate): Promise<Result<Member>> {
+    if (access.role === undefined && access.permissions === undefined) {
+      return Promise.resolve({ data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: {}, formErrors: ['Nothing to update'] }) });
+    }
+    return this.patch(userId, access);
+  }
+
+  /**
+   * Deactivates a member: they keep their row and assignments but can use nothing in the account.
+   *
+   * @example
+   * const { error } = await kit.accounts.members.deactivate(userId);
+   */
+  deactivate(userId: string): Promise<Result<Member>> {
+    return this.patch(userId, { is_active: false });
+  }
+
+  /**
+   * Reactivates a deactivated member.
+   *
+   * @example
+   * const { error } = await kit.accounts.members.reactivate(userId);
+   */
+  reactivate(userId: string): Promise<Result<Member>> {
+    return this.patch(userId, { is_active: true });
+  }
+
+  /**
+   * Changes a member's name, phone or job title (owners and admins; for yourself use `updateMe`).
+   *
+   * @example
+   * const { data, error } = await kit.accounts.members.update(userId, { job_title: 'Head coach' });
+   */
+  update(userId: string, changes: MemberProfileUpdate): Promise<Result<Member>> {
+    const invalid = checkProfile(changes);
+    if (invalid) return Promise.resolve({ data: null, error: invalid });
+    return this.patch(userId, changes);
+  }
+
+  /**
+   * Changes your own name, phone or job title in the current account.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.members.updateMe({ phone: '+14155550123' });
+   */
+  async updateMe(changes: MemberProfileUpdate): Promise<Result<Member>> {
+    const invalid = checkProfile(changes);
+    if (invalid) return { data: null, error: invalid };
+    const me = await currentUserId(this.supabase);
+    if (me.error) return { data: null, error: me.error };
+    return this.patch(me.id, changes);
+  }
+
+  private async patch(userId: string, changes: Database['public']['Tables']['account_members']['Update']): Promise<Result<Member>> {
+    const account = await this.context.resolve();
+    if (account.error) return account;
+    const { data, error, status } = await this.supabase
+      .from('account_members')
+      .update(changes)
+      .eq('account_id', account.data)
+      .eq('user_id', userId)
+      .select('*')
+      .maybeSingle();
+    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No member you may change has this id', 'not_found', 404) };
+    return { data, error: null };
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * `kit.accounts`: business accounts (tenants). "Who am I here" and the current account the `crm` and
+ * member calls act in; registering a business (it starts pending); the platform admins' review
+ * (approve / reject / suspend / reactivate, the owner is told by e-mail); the account's details.
+ * Members and batches hang off it: `kit.accounts.members`, `kit.accounts.batches`.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import {
+  accountReviewSchema,
+  businessRegistrationSchema,
+  type AccountReviewInput,
+  type AccountStatus,
+  type BusinessRegistrationInput,
+  type ReviewDecision,
+} from '../../supabase/functions/_shared/schemas/accounts.ts';
+import { AccountBatchesClient } from './AccountBatchesClient.ts';
+import { AccountContext, type MyAccount } from './AccountContext.ts';
+import { AccountMembersClient } from './AccountMembersClient.ts';
+import type { Database, Tables } from './database.types.ts';
+import { SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { invokeMutation, type MutationOptions } from './functions.ts';
+import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { errorFromPostgrestCall } from './postgrestErrors.ts';
+import { parseInput } from './validation.ts';
+
+export type { AccountReviewInput, AccountStatus, BusinessRegistrationInput, MyAccount, ReviewDecision };
+
+/** An `accounts` row. */
+export type Account = Tables<'accounts'>;
+
+/** What a platform admin's review answers: the account after the decision, and whether the owner was e-mailed. */
+export interface ReviewResult {
+  account: Account;
+  notified: boolean;
+}
+
+/** Fields owners and admins may change on their active account. */
+export interface AccountDetailsUpdate {
+  name?: string;
+  contact_name?: string | null;
+  contact_email?: string | null;
+  contact_phone?: string | null;
+}
+
+export class AccountsClient {
+  /** Add members (invited by e-mail), change their access, deactivate them; your own membership. */
+  readonly members: AccountMembersClient;
+  /** Create named batches of up to 500 members; list batches and their members. */
+  readonly batches: AccountBatchesClient;
+
+  constructor(
+    private readonly supabase: SupabaseClient<Database>,
+    private readonly context: AccountContext,
+  ) {
+    this.members = new AccountMembersClient(supabase, context);
+    this.batches = new AccountBatchesClient(supabase, context);
+  }
+
+  /**
+   * The account the member, batch and CRM calls act in, once chosen (`use`) or resolved; no request.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.current();
+   * console.log(kit.accounts.currentAccount?.name);
+   */
+  get currentAccount(): MyAccount | null {
+    return this.context.current;
+  }
+
+  /**
+   * "Who am I here": your accounts with status, your account role and effective permissions (owners
+   * and admins hold all). `usable` is false for pending, rejected or suspended accounts and for a
+   * deactivated membership.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.mine();
+   * const pending = data?.filter((a) => a.status === 'pending');
+   */
+  mine(): Promise<Result<MyAccount[]>> {
+    return this.context.list();
+  }
+
+  /**
+   * Chooses the current account. `not_found` if you are not a member; `account_not_usable` if it is
+   * not active or your membership is deactivated.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.use(accountId);
+   * if (data?.permissions.includes('view_all_clients')) console.log('you see every client');
+   */
+  use(accountId: string): Promise<Result<MyAccount>> {
+    return this.context.use(accountId);
+  }
+
+  /**
+   * The current account: the chosen one, or your only usable account (then chosen). `no_account`
+   * when you have none; `account_not_chosen` (with the candidates in `details`) when you have several.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.current();
+   * if (error?.code === 'account_not_chosen') await kit.accounts.use(error.details.accounts[0].account_id);
+   */
+  async current(): Promise<Result<MyAccount>> {
+    const resolved = await this.context.resolve();
+    if (resolved.error) return resolved;
+    return { data: this.context.current!, error: null };
+  }
+
+  /**
+   * Forgets the current account (the next call resolves it again).
+   *
+   * @example
+   * kit.accounts.clearCurrentAccount();
+   */
+  clearCurrentAccount(): void {
+    this.context.clear();
+  }
+
+  /**
+   * Registers a business you will own. It starts **pending**: nothing in it is usable until a platform
+   * admin approves it. `application_pending` if you already have one waiting; `slug_taken`.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.register({ name: 'Acme Coaching', contact_email: 'ops@acme.test' });
+   * console.log(data?.account.status); // 'pending'
+   */
+  async register(input: BusinessRegistrationInput, options: MutationOptions = {}): Promise<Result<{ account: Account }>> {
+    const parsed = parseInput(businessRegistrationSchema, input);
+    if (parsed.error) return { data: null, error: parsed.error };
+    return invokeMutation(this.supabase, 'accounts-register', parsed.data, options);
+  }
+
+  /**
+   * An account's details: the current account by default. You see your own accounts (whatever their
+   * status); platform admins see every account.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.get();
+   * console.log(data?.status, data?.review_reason);
+   */
+  async get(accountId?: string): Promise<Result<Account>> {
+    const resolved = await this.context.resolve(accountId);
+    if (resolved.error) return resolved;
+    const { data, error, status } = await this.supabase.from('accounts').select('*').eq('id', resolved.data).maybeSingle();
+    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No account you may see has this id', 'not_found', 404) };
+    return { data, error: null };
+  }
+
+  /**
+   * Changes the current account's name or contact (owners and admins of an active account).
+   *
+   * @example
+   * const { data, error } = await kit.accounts.update({ contact_phone: '+14155550123' });
+   */
+  async update(changes: AccountDetailsUpdate, accountId?: string): Promise<Result<Account>> {
+    const allowed = ['name', 'contact_name', 'contact_email', 'contact_phone'];
+    const unknown = Object.keys(changes).filter((k) => !allowed.includes(k));
+    if (unknown.length > 0 || Object.keys(changes).length === 0) {
+      const fieldErrors = Object.fromEntries(unknown.map((k) => [k, ['Unknown field']]));
+      return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors, formErrors: unknown.length ? [] : ['Nothing to update'] }) };
+    }
+    const resolved = await this.context.resolve(accountId);
+    if (resolved.error) return resolved;
+    const { data, error, status } = await this.supabase.from('accounts').update(changes).eq('id', resolved.data).select('*').maybeSingle();
+    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('Only owners and admins of an active account change it', 'forbidden', 403) };
+    return { data, error: null };
+  }
+
+  /**
+   * Platform admins: accounts by status (`pending` by default), oldest first — the approval queue.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.listForReview({ status: 'pending', page: 1 });
+   * for (const account of data?.items ?? []) console.log(account.name, account.contact_email);
+   */
+  async listForReview(query: PageQuery & { status?: AccountStatus } = {}): Promise<Result<Page<Account>>> {
+    const range = pageRange(query);
+    if ('error' in range) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: range.error, formErrors: [] }) };
+    const { data, error, status, count } = await this.supabase
+      .from('accounts')
+      .select('*', { count: 'exact' })
+      .eq('status', query.status ?? 'pending')
+      .order('created_at', { ascending: true })
+      .order('id')
+      .range(range.from, range.to);
+    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    return { data: toPage(data ?? [], count, range.page, range.perPage), error: null };
+  }
+
+  /**
+   * Platform admins: decide about an account; the owner is e-mailed (`notified`). `forbidden` for
+   * anyone else; `invalid_transition` when the account is not in the status the decision needs.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.review({ account_id: id, decision: 'reject', reason: 'Incomplete company details' });
+   */
+  async review(input: AccountReviewInput, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+    const parsed = parseInput(accountReviewSchema, input);
+    if (parsed.error) return { data: null, error: parsed.error };
+    return invokeMutation(this.supabase, 'accounts-review', parsed.data, options);
+  }
+
+  /**
+   * Platform admins: approve a pending account (pending → active).
+   *
+   * @example
+   * const { data, error } = await kit.accounts.approve(accountId);
+   */
+  approve(accountId: string, options: MutationOptions & { reason?: string } = {}): Promise<Result<ReviewResult>> {
+    const { reason, ...mutation } = options;
+    return this.review({ account_id: accountId, decision: 'approve', ...(reason ? { reason } : {}) }, mutation);
+  }
+
+  /**
+   * Platform admins: reject a pending account, with the reason the owner will read.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.reject(accountId, 'We could not verify the company');
+   */
+  reject(accountId: string, reason: string, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+    return this.review({ account_id: accountId, decision: 'reject', reason }, options);
+  }
+
+  /**
+   * Platform admins: suspend an active account (its members can use nothing until reactivated).
+   *
+   * @example
+   * const { data, error } = await kit.accounts.suspend(accountId, 'Unpaid invoices');
+   */
+  suspend(accountId: string, reason: string, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+    return this.review({ account_id: accountId, decision: 'suspend', reason }, options);
+  }
+
+  /**
+   * Platform admins: make a suspended account active again.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.reactivate(accountId);
+   */
+  reactivate(accountId: string, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+    return this.review({ account_id: accountId, decision: 'reactivate' }, options);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * `kit.admin.users`: platform staff manage users — list with filters and pages, create another admin
+ * (ready to use, or invited by e-mail), change a platform role, ban and unban. Every call is checked in
+ * the database against the caller's own role; non-admins get `forbidden`.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import {
+  adminRegistrationSchema,
+  banSchema,
+  userListQuerySchema,
+  type AdminRegistrationInput,
+  type PlatformRole,
+  type UserListQuery,
+} from '../../supabase/functions/_shared/schemas/identity.ts';
+import type { RegisteredUser } from './AuthClient.ts';
+import type { Database } from './database.types.ts';
+import { errorFromPostgrest, type Result } from './errors.ts';
+import { invokeMutation, type MutationOptions } from './functions.ts';
+import type { Profile } from './ProfilesClient.ts';
+import { parseInput } from './validation.ts';
+
+export type { AdminRegistrationInput, UserListQuery };
+
+/** A user as the admin list shows it: profile basics plus Auth's confirmation, last sign-in and ban. */
+export type AdminUser = Omit<Database['public']['Functions']['admin_list_users']['Returns'][number], 'total_count'>;
+
+/** One page of the admin user list. */
+export interface UserPage {
+  users: AdminUser[];
+  /** Users matching the filters, over all pages. */
+  total: number;
+  page: number;
+  per_page: number;
+}
+
+export class AdminUsersClient {
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
+
+  /**
+   * Lists users, newest first. Filters: `role`, `search` (first/last name, username, e-mail, any part),
+   * `created_from` ≤ created < `created_to`; pages of `per_page` (default 50, max 1000) from `page` 1.
+   *
+   * @example
+   * const { data, error } = await kit.admin.users.list({ role: 'tool_creator', search: 'kim', page: 1, per_page: 20 });
+   * console.log(`${data?.total} creators match`);
+   */
+  async list(query: UserListQuery = {}): Promise<Result<UserPage>> {
+    const parsed = parseInput(userListQuerySchema, query);
+    if (parsed.error) return { data: null, error: parsed.error };
+    const page = parsed.data.page ?? 1;
+    const perPage = parsed.data.per_page ?? 50;
+    const { data, error, status } = await this.supabase.rpc('admin_list_users', {
+      ...(parsed.data.role ? { role_filter: parsed.data.role } : {}),
+      ...(parsed.data.search ? { search: parsed.data.search } : {}),
+      ...(parsed.data.created_from ? { created_from: parsed.data.created_from } : {}),
+      ...(parsed.data.created_to ? { created_to: parsed.data.created_to } : {}),
+      page_limit: perPage,
+      page_offset: (page - 1) * perPage,
+    });
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    const rows = data ?? [];
+    const users = rows.map(({ total_count: _total, ...user }) => user);
+    return { data: { users, total: rows[0]?.total_count ?? 0, page, per_page: perPage }, error: null };
+  }
+
+  /**
+   * Creates a platform admin. With `password` (+ confirmation) the account is ready; without, the new
+   * admin gets an invite e-mail and sets a password with `kit.auth.setUpPassword`.
+   *
+   * @example
+   * const { data, error } = await kit.admin.users.createAdmin({ email: 'ops@example.com', first_name: 'Ops', last_name: 'Team' });
+   * if (data?.user.invited_at) console.log('invite sent');
+   */
+  async createAdmin(input: AdminRegistrationInput, options: MutationOptions = {}): Promise<Result<RegisteredUser>> {
+    const parsed = parseInput(adminRegistrationSchema, input);
+    if (parsed.error) return { data: null, error: parsed.error };
+    return invokeMutation(this.supabase, 'register-admin', parsed.data, options);
+  }
+
+  /**
+   * Changes a user's platform role (not your own: `rule_broken`). The user's token carries the new role
+   * after their next refresh; the database applies it at once.
+   *
+   * @example
+   * const { data, error } = await kit.admin.users.setRole(userId, 'tool_creator');
+   */
+  async setRole(userId: string, role: PlatformRole): Promise<Result<Profile>> {
+    const { data, error, status } = await this.supabase.rpc('set_user_role', { user_id: userId, role });
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    return { data: data as unknown as Profile, error: null };
+  }
+
+  /**
+   * Bans a user through the Auth admin API — for `durationHours`, or for good — and ends their sessions.
+   * Not yourself (`rule_broken`); `not_found` for an unknown id.
+   *
+   * @example
+   * const { data, error } = await kit.admin.users.ban(userId, { durationHours: 24 });
+   */
+  async ban(userId: string, options: MutationOptions & { durationHours?: number } = {}): Promise<Result<{ user_id: string; banned_until: string | null }>> {
+    const { durationHours, ...mutation } = options;
+    const parsed = parseInput(banSchema, { user_id: userId, banned: true, ...(durationHours !== undefined ? { duration_hours: durationHours } : {}) });
+    if (parsed.error) return { data: null, error: parsed.error };
+    return invokeMutation(this.supabase, 'ban-user', parsed.data, mutation);
+  }
+
+  /**
+   * Lifts a user's ban; they can sign in again.
+   *
+   * @example
+   * const { error } = await kit.admin.users.unban(userId);
+   */
+  async unban(userId: string, options: MutationOptions = {}): Promise<Result<{ user_id: string; banned_until: string | null }>> {
+    const parsed = parseInput(banSchema, { user_id: userId, banned: false });
+    if (parsed.error) return { data: null, error: parsed.error };
+    return invokeMutation(this.supabase, 'ban-user', parsed.data, options);
+  }
+}

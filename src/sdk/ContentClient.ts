@@ -1,0 +1,94 @@
+/**
+ * `kit.content`: site pages and announcements. Anyone reads what is published; admins write, publish
+ * and delete. A plain table behind row-level security.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import {
+  contentCreateSchema,
+  contentUpdateSchema,
+  type ContentCreateInput,
+  type ContentUpdateInput,
+} from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import type { Database, Enums, Tables } from './database.types.ts';
+import { SdkApiError, type Result } from './errors.ts';
+import { fromPostgrest } from './postgrest.ts';
+import { parseInput } from './validation.ts';
+
+export type { ContentCreateInput, ContentUpdateInput };
+
+export type SiteContent = Tables<'site_content'>;
+export type ContentKind = Enums<'content_kind'>;
+
+export class ContentClient {
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
+
+  /**
+   * Published pages or announcements, newest first (admins also see drafts unless `published_only`).
+   *
+   * @example
+   * const { data, error } = await kit.content.list({ kind: 'announcement' });
+   */
+  async list(query: { kind?: ContentKind; published_only?: boolean } = {}): Promise<Result<SiteContent[]>> {
+    let request = this.supabase.from('site_content').select('*');
+    if (query.kind) request = request.eq('kind', query.kind);
+    if (query.published_only ?? true) request = request.eq('published', true);
+    const { data, error, status } = await request.order('published_at', { ascending: false, nullsFirst: true }).order('created_at', { ascending: false });
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data: data ?? [], error: null };
+  }
+
+  /**
+   * One page by its slug.
+   *
+   * @example
+   * const { data, error } = await kit.content.get('terms-of-use');
+   */
+  async get(slug: string): Promise<Result<SiteContent>> {
+    const { data, error, status } = await this.supabase.from('site_content').select('*').eq('slug', slug).maybeSingle();
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No published page has this slug', 'not_found', 404) };
+    return { data, error: null };
+  }
+
+  /**
+   * Admins: writes a page or an announcement (a draft unless `published`).
+   *
+   * @example
+   * const { data, error } = await kit.content.create({ slug: 'launch', title: 'We are live', body: '…', kind: 'announcement', published: true });
+   */
+  async create(input: ContentCreateInput): Promise<Result<SiteContent>> {
+    const parsed = parseInput(contentCreateSchema, input);
+    if (parsed.error) return { data: null, error: parsed.error };
+    const { data, error, status } = await this.supabase.from('site_content').insert(parsed.data).select('*').single();
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data, error: null };
+  }
+
+  /**
+   * Admins: edits, publishes (`published: true`) or unpublishes a page.
+   *
+   * @example
+   * const { data, error } = await kit.content.update(pageId, { published: true });
+   */
+  async update(id: string, changes: ContentUpdateInput): Promise<Result<SiteContent>> {
+    const parsed = parseInput(contentUpdateSchema, changes);
+    if (parsed.error) return { data: null, error: parsed.error };
+    const { data, error, status } = await this.supabase.from('site_content').update(parsed.data).eq('id', id).select('*').maybeSingle();
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No page you may edit has this id', 'forbidden', 403) };
+    return { data, error: null };
+  }
+
+  /**
+   * Admins: deletes a page.
+   *
+   * @example
+   * const { error } = await kit.content.remove(pageId);
+   */
+  async remove(id: string): Promise<Result<{ id: string }>> {
+    const { data, error, status } = await this.supabase.from('site_content').delete().eq('id', id).select('id').maybeSingle();
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No page you may delete has this id', 'forbidden', 403) };
+    return { data, error: null };
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * One CRM table of the current account as a resource: `list` (filters, sort, pages of 50 with an
+ * exact total), `get`, `create`, `update`, `remove`. Everything goes through PostgREST, so row-level
+ * security decides what the caller sees and may change (a member without `view_all_clients` sees
+ * only "my clients"); inputs are checked with the zod schemas first. The account is the current one
+ * (`kit.accounts.use`) unless `account_id` is given.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { z } from 'zod';
+import type { AccountContext } from './AccountContext.ts';
+import type { Database, Tables } from './database.types.ts';
+import { SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { errorFromPostgrestCall } from './postgrestErrors.ts';
+import { currentUserId } from './session.ts';
+import { parseInput } from './validation.ts';
+
+/** The account-scoped CRM tables. */
+export type CrmTable = 'crm_clients' | 'crm_packages' | 'crm_client_packages' | 'crm_payments' | 'crm_instalments' | 'crm_stripe_customers';
+
+/** The subset of PostgREST's filter builder the filters use (kept loose: the table varies). */
+export interface FilterQuery {
+  eq(column: string, value: unknown): FilterQuery;
+  in(column: string, values: readonly unknown[]): FilterQuery;
+  ilike(column: string, pattern: string): FilterQuery;
+  gte(column: string, value: unknown): FilterQuery;
+  lte(column: string, value: unknown): FilterQuery;
+  or(filters: string): FilterQuery;
+}
+
+/** How one table is listed, created and changed. */
+export interface ResourceSpec<N extends CrmTable, Filters, Create, Update> {
+  table: N;
+  /** What a row is called in messages ("client"). */
+  noun: string;
+  createSchema: z.ZodType<unknown, Create>;
+  updateSchema: z.ZodType<unknown, Update>;
+  /** Sort keys: their columns, in order; `id` always breaks ties. */
+  sorts: Record<string, [column: string, ascending: boolean][]>;
+  defaultSort: string;
+  /** Applies the filters; `me` is the caller's user id (for "assigned to me"). */
+  filter: (query: FilterQuery, filters: Filters, me: string) => FilterQuery;
+  /** Whether a filter needs the caller's id. */
+  needsMe?: (filters: Filters) => boolean;
+}
+
+/** List options: filters, a sort key and a page. */
+export type ListQuery<Filters, Sort extends string> = Filters & PageQuery & { sort?: Sort; account_id?: string };
+
+type Row<N extends CrmTable> = Tables<N>;
+
+const invalid = (fieldErrors: Record<string, string[]>) => new SdkValidationError('Some fields are not valid', { fieldErrors, formErrors: [] });
+
+export class CrmResource<N extends CrmTable, Filters extends object, Create extends object, Update extends object, Sort extends string> {
+  /** The untyped client: the table name is a type parameter here, the rows are typed on the way out. */
+  private readonly client: SupabaseClient;
+
+  constructor(
+    supabase: SupabaseClient<Database>,
+    private readonly context: AccountContext,
+    private readonly spec: ResourceSpec<N, Filters, Create, Update>,
+  ) {
+    this.client = supabase as unknown as SupabaseClient;
+  }
+
+  /**
+   * A page of rows of the current account (`page` 1, 50 per page by default) with the exact total,
+   * filtered and sorted.
+   *
+   * @example
+   * const { data, error } = await kit.crm.clients.list({ status: ['active', 'onboarding'], search: 'ana', sort: 'name', page: 2 });
+   * console.log(`${data?.total} clients, page ${data?.page} of ${data?.page_count}`);
+   */
+  async list(query: ListQuery<Filters, Sort> = {} as ListQuery<Filters, Sort>): Promise<Result<Page<Row<N>>>> {
+    const { page, per_page, sort, account_id, ...filters } = query as ListQuery<Filters, Sort>;
+    const range = pageRange({ page, per_page });
+    if ('error' in range) return { data: null, error: invalid(range.error) };
+    const sortKey = sort ?? this.spec.defaultSort;
+    const order = this.spec.sorts[sortKey];
+    if (!order) return { data: null, error: invalid({ sort: [`Use one of ${Object.keys(this.spec.sorts).join(', ')}`] }) };
+    const account = await this.context.resolve(account_id);
+    if (account.error) return account;
+    let me = '';
+    if (this.spec.needsMe?.(filters as Filters)) {
+      const user = await currentUserId(this.client as SupabaseClient<Database>);
+      if (user.error) return { data: null, error: user.error };
+      me = user.id;
+    }
+    let request = this.client.from(this.spec.table).select('*', { count: 'exact' }).eq('account_id', account.data);
+    request = this.spec.filter(request as unknown as FilterQuery, filters as Filters, me) as unknown as typeof request;
+    for (const [column, ascending] of order) request = request.order(column, { ascending });
+    const { data, error, status, count } = await request.order('id').range(range.from, range.to);
+    if (error) {
+      // Past the last page PostgREST answers 416: an empty page is the useful answer.
+      if (status === 416) return { data: toPage([], count ?? null, range.page, range.perPage), error: null };
+      return { data: null, error: errorFromPostgrestCall(error, status) };
+    }
+    return { data: toPage((data ?? []) as Row<N>[], count, range.page, range.perPage), error: null };
+  }
+
+  /**
+   * One row by id (`not_found` when it does not exist or you may not see it).
+   *
+   * @example
+   * const { data, error } = await kit.crm.clients.get(clientId);
+   */
+  async get(id: string): Promise<Result<Row<N>>> {
+    const { data, error, status } = await this.client.from(this.spec.table).select('*').eq('id', id).maybeSingle();
+    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (!data) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may see has this id`, 'not_found', 404) };
+    return { data: data as Row<N>, error: null };
+  }
+
+  /**
+   * Creates a row in the current account (or `account_id`). `forbidden` without the permission;
+   * `validation_failed` with field details for bad input.
+   *
+   * @example
+   * const { data, error } = await kit.crm.clients.create({ first_name: 'Ana', last_name: 'Silva', email: 'ana@client.test', coach_id: coachUserId });
+   */
+  async create(input: Create & { account_id?: string }): Promise<Result<Row<N>>> {
+    const { account_id, ...fields } = input;
+    const parsed = parseInput(this.spec.createSchema, fields);
+    if (parsed.error) return { data: null, error: parsed.error };
+    const account = await this.context.resolve(account_id);
+    if (account.error) return account;
+    const { data, error, status } = await this.client
+      .from(this.spec.table)
+      .insert({ ...(parsed.data as object), account_id: account.data })
+      .select('*')
+      .single();
+    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    return { data: data as Row<N>, error: null };
+  }
+
+  /**
+   * Changes fields of a row. `not_found` when it does not exist or you may not change it.
+   *
+   * @example
+   * const { data, error } = await kit.crm.clients.update(clientId, { status: 'paused' });
+   */
+  async update(id: string, changes: Update): Promise<Result<Row<N>>> {
+    const parsed = parseInput(this.spec.updateSchema, changes);
+    if (parsed.error) return { data: null, error: parsed.error };
+    const { data, error, status } = await this.client.from(this.spec.table).update(parsed.data as object).eq('id', id).select('*').maybeSingle();
+    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (!data) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may change has this id`, 'not_found', 404) };
+    return { data: data as Row<N>, error: null };
+  }
+
+  /**
+   * Deletes a row. `not_found` when it does not exist or you may not delete it.
+   *
+   * @example
+   * const { error } = await kit.crm.clients.remove(clientId);
+   */
+  async remove(id: string): Promise<Result<{ id: string }>> {
+    const { data, error, status } = await this.client.from(this.spec.table).delete().eq('id', id).select('id');
+    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (!data || data.length === 0) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may delete has this id`, 'not_found', 404) };
+    return { data: { id }, error: null };
+  }
+}

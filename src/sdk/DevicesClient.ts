@@ -1,0 +1,50 @@
+/**
+ * `kit.auth.devices`: the signed-in user's sign-in devices (one per browser/app user agent), recorded
+ * by the database from Auth sessions, and signing one of them out.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { Database, Tables } from './database.types.ts';
+import { errorFromPostgrest, type Result } from './errors.ts';
+import { currentUserId } from './session.ts';
+
+/** A sign-in device: user agent, last IP, first/last seen, open sessions, new-device flag. */
+export type Device = Omit<Tables<'devices'>, 'ip'> & { ip: string | null };
+
+export class DevicesClient {
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
+
+  /**
+   * The signed-in user's devices, most recently seen first. `is_new_device` marks a device whose first
+   * sign-in came after the user already had another one.
+   *
+   * @example
+   * const { data, error } = await kit.auth.devices.list();
+   * for (const d of data ?? []) console.log(d.user_agent, d.last_seen_at, d.is_new_device ? 'new!' : '');
+   */
+  async list(): Promise<Result<Device[]>> {
+    const me = await currentUserId(this.supabase);
+    if (me.error) return { data: null, error: me.error };
+    const { data, error, status } = await this.supabase
+      .from('devices')
+      .select('*')
+      .eq('user_id', me.id)
+      .order('last_seen_at', { ascending: false });
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    return { data: data as Device[], error: null };
+  }
+
+  /**
+   * Signs a device out: ends every Auth session it holds (refresh tokens stop working; access tokens
+   * already issued run out on their own). `not_found` if the device is not yours. To sign out the device
+   * you are on, `kit.auth.signOut()` also clears the local session.
+   *
+   * @example
+   * const { data, error } = await kit.auth.devices.signOut(device.id);
+   * if (data) console.log(`${data.sessions_ended} session(s) ended`);
+   */
+  async signOut(deviceId: string): Promise<Result<{ sessions_ended: number }>> {
+    const { data, error, status } = await this.supabase.rpc('sign_out_device', { device_id: deviceId });
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    return { data: { sessions_ended: data }, error: null };
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * `kit.marketplace.feedback`: a client rates (1–5) and reviews a tool for one of their usages, once
+ * per usage; everyone reads the reviews of approved tools (without who wrote them); admins moderate.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { feedbackSchema, type FeedbackInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import type { Database, Tables } from './database.types.ts';
+import { SdkApiError, type Result } from './errors.ts';
+import { fromPostgrest, pageOf } from './postgrest.ts';
+import { type Page, type PageQuery, toPage } from './pages.ts';
+import { parseInput } from './validation.ts';
+
+export type { FeedbackInput };
+
+/** A review as everyone reads it. */
+export type Review = Pick<Tables<'feedback'>, 'id' | 'usage_id' | 'tool_id' | 'rating' | 'review' | 'created_at'>;
+
+export class FeedbackClient {
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
+
+  /**
+   * Rates the tool of one of your usages (`usage_not_found` for anyone else's, `feedback_exists` the
+   * second time).
+   *
+   * @example
+   * const { data, error } = await kit.marketplace.feedback.submit({ usage_id: usageId, rating: 5, review: 'Fast and accurate' });
+   */
+  async submit(input: FeedbackInput): Promise<Result<Review>> {
+    const parsed = parseInput(feedbackSchema, input);
+    if (parsed.error) return { data: null, error: parsed.error };
+    const { data, error, status } = await this.supabase
+      .rpc('submit_feedback', { usage_id: parsed.data.usage_id, rating: parsed.data.rating, ...(parsed.data.review ? { review: parsed.data.review } : {}) });
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    const { client_id: _author, ...review } = data;
+    return { data: review, error: null };
+  }
+
+  /**
+   * The reviews of a tool, newest first.
+   *
+   * @example
+   * const { data, error } = await kit.marketplace.feedback.forTool(toolId, { per_page: 10 });
+   */
+  async forTool(toolId: string, options: PageQuery = {}): Promise<Result<Page<Review>>> {
+    const range = pageOf(options);
+    if (range.error) return { data: null, error: range.error };
+    const { page, perPage, from, to } = range;
+    const { data, error, status, count } = await this.supabase
+      .from('feedback')
+      .select('id, usage_id, tool_id, rating, review, created_at', { count: 'exact' })
+      .eq('tool_id', toolId)
+      .order('created_at', { ascending: false })
+      .order('id')
+      .range(from, to);
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data: toPage(data ?? [], count, page, perPage), error: null };
+  }
+
+  /**
+   * Admins: deletes a review (moderation); the tool's rating follows.
+   *
+   * @example
+   * const { error } = await kit.marketplace.feedback.remove(reviewId);
+   */
+  async remove(id: string): Promise<Result<{ id: string }>> {
+    const { data, error, status } = await this.supabase.from('feedback').delete().eq('id', id).select('id').maybeSingle();
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No review you may delete has this id', 'not_found', 404) };
+    return { data, error: null };
+  }
+}

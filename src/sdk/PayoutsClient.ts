@@ -1,0 +1,74 @@
+/**
+ * `kit.marketplace.payouts`: a tool creator asks to be paid part or all of their available earnings
+ * (held at once; never more than earned, even with concurrent requests); admins approve, reject with a
+ * reason (the points return) or mark paid.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { payoutRequestSchema, type PayoutRequestInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import type { Database, Enums, Tables } from './database.types.ts';
+import type { Result } from './errors.ts';
+import type { MutationOptions } from './functions.ts';
+import { fromPostgrest, idempotencyKey, pageOf } from './postgrest.ts';
+import { type Page, type PageQuery, toPage } from './pages.ts';
+import { parseInput } from './validation.ts';
+
+export type { PayoutRequestInput };
+
+export type Payout = Tables<'payouts'>;
+export type PayoutStatus = Enums<'payout_status'>;
+export type PayoutDecision = 'approve' | 'reject' | 'mark_paid';
+
+export interface PayoutQuery extends PageQuery {
+  status?: PayoutStatus;
+}
+
+export class PayoutsClient {
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
+
+  /**
+   * Tool creators: requests a payout of `amount` points (`payout_exceeds_available` when it is more
+   * than available). Retrying with the same `idempotencyKey` returns the first request.
+   *
+   * @example
+   * const { data, error } = await kit.marketplace.payouts.request({ amount: 500 });
+   * if (error?.code === 'payout_exceeds_available') console.log(error.message);
+   */
+  async request(input: PayoutRequestInput, options: MutationOptions = {}): Promise<Result<Payout>> {
+    const parsed = parseInput(payoutRequestSchema, input);
+    if (parsed.error) return { data: null, error: parsed.error };
+    const { data, error, status } = await this.supabase
+      .rpc('request_payout', { amount: parsed.data.amount, idempotency_key: idempotencyKey(options) });
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data, error: null };
+  }
+
+  /**
+   * Your payouts (admins: all), newest first.
+   *
+   * @example
+   * const { data, error } = await kit.marketplace.payouts.list({ status: 'requested' });
+   */
+  async list(query: PayoutQuery = {}): Promise<Result<Page<Payout>>> {
+    const range = pageOf(query);
+    if (range.error) return { data: null, error: range.error };
+    const { page, perPage, from, to } = range;
+    let request = this.supabase.from('payouts').select('*', { count: 'exact' });
+    if (query.status) request = request.eq('status', query.status);
+    const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id').range(from, to);
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data: toPage(data ?? [], count, page, perPage), error: null };
+  }
+
+  /**
+   * Admins: approve, reject (reason required; the points go back to the creator) or mark paid.
+   *
+   * @example
+   * const { data, error } = await kit.marketplace.payouts.decide(payoutId, 'mark_paid');
+   * await kit.marketplace.payouts.decide(otherId, 'reject', 'Bank details missing');
+   */
+  async decide(id: string, decision: PayoutDecision, reason?: string): Promise<Result<Payout>> {
+    const { data, error, status } = await this.supabase.rpc('decide_payout', { payout_id: id, decision, ...(reason ? { reason } : {}) });
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data, error: null };
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * `kit.support`: support tickets. Users open tickets and reply; admins see every ticket, reply,
+ * assign them to an admin and change status and priority. Plain tables behind row-level security.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { ticketOpenSchema, type TicketOpenInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import type { Database, Enums, Tables } from './database.types.ts';
+import { SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { fromPostgrest, pageOf } from './postgrest.ts';
+import { type Page, type PageQuery, toPage } from './pages.ts';
+import { parseInput } from './validation.ts';
+
+export type { TicketOpenInput };
+
+export type SupportTicket = Tables<'support_tickets'>;
+export type SupportMessage = Tables<'support_messages'>;
+export type TicketStatus = Enums<'ticket_status'>;
+export type TicketPriority = Enums<'ticket_priority'>;
+
+/** A ticket with its conversation, oldest message first. */
+export interface TicketThread {
+  ticket: SupportTicket;
+  messages: SupportMessage[];
+}
+
+export interface TicketQuery extends PageQuery {
+  status?: TicketStatus;
+  /** Admins: tickets assigned to this admin. */
+  assigned_to?: string;
+}
+
+/** What admins change on a ticket. */
+export interface TicketUpdate {
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  /** An admin's user id, or null to unassign. */
+  assigned_to?: string | null;
+}
+
+export class SupportClient {
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
+
+  /**
+   * Opens a ticket with its first message.
+   *
+   * @example
+   * const { data, error } = await kit.support.open({ subject: 'Refund not received', body: 'I was told…', priority: 'high' });
+   */
+  async open(input: TicketOpenInput): Promise<Result<SupportTicket>> {
+    const parsed = parseInput(ticketOpenSchema, input);
+    if (parsed.error) return { data: null, error: parsed.error };
+    const { data, error, status } = await this.supabase.rpc('open_support_ticket', {
+      subject: parsed.data.subject,
+      body: parsed.data.body,
+      ...(parsed.data.priority ? { priority: parsed.data.priority } : {}),
+    });
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data, error: null };
+  }
+
+  /**
+   * Your tickets (admins: all), most recent activity first.
+   *
+   * @example
+   * const { data, error } = await kit.support.list({ status: 'open' });
+   */
+  async list(query: TicketQuery = {}): Promise<Result<Page<SupportTicket>>> {
+    const range = pageOf(query);
+    if (range.error) return { data: null, error: range.error };
+    const { page, perPage, from, to } = range;
+    let request = this.supabase.from('support_tickets').select('*', { count: 'exact' });
+    if (query.status) request = request.eq('status', query.status);
+    if (query.assigned_to) request = request.eq('assigned_to', query.assigned_to);
+    const { data, error, status, count } = await request.order('last_message_at', { ascending: false }).order('id').range(from, to);
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data: toPage(data ?? [], count, page, perPage), error: null };
+  }
+
+  /**
+   * A ticket and its messages.
+   *
+   * @example
+   * const { data, error } = await kit.support.get(ticketId);
+   * for (const message of data?.messages ?? []) console.log(message.from_staff ? 'staff' : 'you', message.body);
+   */
+  async get(id: string): Promise<Result<TicketThread>> {
+    const ticket = await this.supabase.from('support_tickets').select('*').eq('id', id).maybeSingle();
+    if (ticket.error) return { data: null, error: fromPostgrest(ticket.error, ticket.status) };
+    if (!ticket.data) return { data: null, error: new SdkApiError('No ticket you may see has this id', 'not_found', 404) };
+    const messages = await this.supabase.from('support_messages').select('*').eq('ticket_id', id).order('created_at').order('id');
+    if (messages.error) return { data: null, error: fromPostgrest(messages.error, messages.status) };
+    return { data: { ticket: ticket.data, messages: messages.data ?? [] }, error: null };
+  }
+
+  /**
+   * Replies on a ticket: its user (unless closed) or an admin.
+   *
+   * @example
+   * const { data, error } = await kit.support.reply(ticketId, 'Here is the screenshot.');
+   */
+  async reply(ticketId: string, body: string): Promise<Result<SupportMessage>> {
+    const text = body.trim();
+    if (text.length < 1 || text.length > 10000) return { data: null, error: new SdkValidationError('Write a message of 1 to 10,000 characters') };
+    const { data, error, status } = await this.supabase.from('support_messages').insert({ ticket_id: ticketId, body: text }).select('*').single();
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data, error: null };
+  }
+
+  /**
+   * Admins: change a ticket's status or priority, or assign it to an admin (`invalid_assignee` for
+   * anyone else).
+   *
+   * @example
+   * const { data, error } = await kit.support.update(ticketId, { status: 'resolved', assigned_to: adminId });
+   */
+  async update(ticketId: string, changes: TicketUpdate): Promise<Result<SupportTicket>> {
+    const { data, error, status } = await this.supabase.from('support_tickets').update(changes).eq('id', ticketId).select('*').maybeSingle();
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No ticket you may change has this id', 'forbidden', 403) };
+    return { data, error: null };
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * `kit.marketplace.usage`: using a tool (one call through the use-tool function: the price is debited
+ * and the usage recorded in one transaction, never twice for one idempotency key), the usages you may
+ * see (a client's own, a creator's tools'), and verifying a usage with a creator's API key.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { idempotencyKeyField, useToolSchema } from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import type { Database, Enums, Tables } from './database.types.ts';
+import { SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { functionsError, type MutationOptions } from './functions.ts';
+import { fromPostgrest, idempotencyKey, pageOf } from './postgrest.ts';
+import { type Page, type PageQuery, toPage } from './pages.ts';
+import { parseInput } from './validation.ts';
+
+export type Usage = Tables<'usages'>;
+export type UsageStatus = Enums<'usage_status'>;
+
+/** What using a tool answers. */
+export interface ToolUse {
+  usage: Pick<Usage, 'id' | 'tool_id' | 'client_id' | 'creator_id' | 'points_charged' | 'creator_share' | 'status' | 'created_at'>;
+  /** The balance right after the charge; null when this answer is a replay of an earlier use. */
+  balance: number | null;
+  /** True when the idempotency key had been used already: the first usage, nothing charged again. */
+  replayed: boolean;
+}
+
+/** A usage as a creator's backend verifies it with an API key. */
+export interface VerifiedUsage {
+  id: string;
+  tool_id: string;
+  tool_name: string;
+  client_id: string;
+  points_charged: number;
+  creator_share: number;
+  status: UsageStatus;
+  created_at: string;
+}
+
+/** Filters of `list`. */
+export interface UsageQuery extends PageQuery {
+  tool_id?: string;
+  status?: UsageStatus;
+}
+
+export class UsageClient {
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
+
+  /**
+   * Uses an approved tool: debits its price from your wallet and records the usage. Pass your own
+   * `idempotencyKey` to make retries safe across calls (one is generated otherwise); a retry answers
+   * the first usage with `replayed: true` and charges nothing. `insufficient_points` writes nothing.
+   *
+   * @example
+   * const { data, error } = await kit.marketplace.usage.use(toolId, { idempotencyKey: orderId });
+   * if (error?.code === 'insufficient_points') console.log('top up first');
+   * else console.log(`usage ${data?.usage.id}, ${data?.balance} points left`);
+   */
+  async use(toolId: string, options: MutationOptions = {}): Promise<Result<ToolUse>> {
+    const body = parseInput(useToolSchema, { tool_id: toolId });
+    if (body.error) return { data: null, error: body.error };
+    const key = idempotencyKey(options);
+    if (!idempotencyKeyField.safeParse(key).success) return { data: null, error: new SdkValidationError('The idempotency key is not valid: use 1 to 200 printable ASCII characters') };
+    const { data, error } = await this.supabase.functions.invoke<ToolUse>('use-tool', {
+      method: 'POST',
+      body: body.data,
+      headers: { 'Idempotency-Key': key },
+    });
+    if (error) return { data: null, error: await functionsError(error) };
+    return { data: data as ToolUse, error: null };
+  }
+
+  /**
+   * Usages you may see, newest first: a client's own; a creator's tools'; all for admins.
+   *
+   * @example
+   * const { data, error } = await kit.marketplace.usage.list({ page: 1, per_page: 20 });
+   */
+  async list(query: UsageQuery = {}): Promise<Result<Page<Usage>>> {
+    const range = pageOf(query);
+    if (range.error) return { data: null, error: range.error };
+    const { page, perPage, from, to } = range;
+    let request = this.supabase.from('usages').select('*', { count: 'exact' });
+    if (query.tool_id) request = request.eq('tool_id', query.tool_id);
+    if (query.status) request = request.eq('status', query.status);
+    const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id').range(from, to);
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data: toPage(data ?? [], count, page, perPage), error: null };
+  }
+
+  /**
+   * One usage you may see.
+   *
+   * @example
+   * const { data, error } = await kit.marketplace.usage.get(usageId);
+   */
+  async get(id: string): Promise<Result<Usage>> {
+    const { data, error, status } = await this.supabase.from('usages').select('*').eq('id', id).maybeSingle();
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No usage you may see has this id', 'usage_not_found', 404) };
+    return { data, error: null };
+  }
+
+  /**
+   * For a creator's backend: checks with an API key that a usage is one of the creator's tools'
+   * (`usage_not_found` otherwise). `status` says whether it has been refunded since.
+   *
+   * @example
+   * const { data, error } = await kit.marketplace.usage.verifyWithApiKey(process.env.MARKETPLACE_API_KEY!, usageId);
+   * if (data?.status === 'completed') deliver(data.client_id);
+   */
+  async verifyWithApiKey(apiKey: string, usageId: string): Promise<Result<VerifiedUsage>> {
+    const { data, error } = await this.supabase.functions.invoke<VerifiedUsage>(`creator-api/usages/${encodeURIComponent(usageId)}`, {
+      method: 'GET',
+      headers: { 'x-api-key': apiKey },
+    });
+    if (error) return { data: null, error: await functionsError(error) };
+    return { data: data as VerifiedUsage, error: null };
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * `kit.wallet`: the signed-in user's points — balance and history (filtered by kind and date, in pages)
+ * — and, for admins, adding or deducting points with a reason. Balances change only inside the
+ * database (one SQL function per change, an append-only ledger); nothing here writes a balance.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { adjustPointsSchema, type AdjustPointsInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import type { Database, Enums, Tables } from './database.types.ts';
+import { SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import type { MutationOptions } from './functions.ts';
+import { fromPostgrest, idempotencyKey, pageOf } from './postgrest.ts';
+import { type Page, type PageQuery, toPage } from './pages.ts';
+import { parseInput } from './validation.ts';
+
+export type { AdjustPointsInput };
+
+/** Why a balance changed: purchase, spend, refund, admin_adjustment, voucher, earning, payout. */
+export type WalletEntryKind = Enums<'wallet_entry_kind'>;
+
+/** One ledger entry: signed amount, kind, balance after it, what caused it, who, when. */
+export type WalletEntry = Tables<'wallet_ledger'>;
+
+/** A wallet: whole points, never negative. */
+export interface Wallet {
+  user_id: string;
+  balance: number;
+  /** When the balance last changed; null before the first entry. */
+  updated_at: string | null;
+}
+
+/** Filters of `history`: kinds, and created_at within [from, to) (ISO dates or date-times). */
+export interface HistoryQuery extends PageQuery {
+  kind?: WalletEntryKind | WalletEntryKind[];
+  from?: string;
+  to?: string;
+  /** Admins: another user's history. */
+  user_id?: string;
+}
+
+export class WalletClient {
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
+
+  /**
+   * The signed-in user's balance. For tool creators it first credits pending earnings.
+   *
+   * @example
+   * const { data, error } = await kit.wallet.balance();
+   * if (data) console.log(`${data.balance} points`);
+   */
+  async balance(): Promise<Result<Wallet>> {
+    const { data, error, status } = await this.supabase.rpc('get_wallet').single();
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data: data as Wallet, error: null };
+  }
+
+  /**
+   * Admins: any user's balance (0 when they never had points).
+   *
+   * @example
+   * const { data, error } = await kit.wallet.balanceOf(userId);
+   */
+  async balanceOf(userId: string): Promise<Result<Wallet>> {
+    const { data, error, status } = await this.supabase.from('wallets').select('user_id, balance, updated_at').eq('user_id', userId).maybeSingle();
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data: data ?? { user_id: userId, balance: 0, updated_at: null }, error: null };
+  }
+
+  /**
+   * The history of the signed-in user's wallet (admins: `user_id`'s), newest first, in pages.
+   *
+   * @example
+   * const { data, error } = await kit.wallet.history({ kind: ['spend', 'refund'], from: '2026-11-01', page: 1, per_page: 20 });
+   * for (const entry of data?.items ?? []) console.log(entry.kind, entry.amount, entry.balance_after);
+   */
+  async history(query: HistoryQuery = {}): Promise<Result<Page<WalletEntry>>> {
+    const range = pageOf(query);
+    if (range.error) return { data: null, error: range.error };
+    const { page, perPage, from, to } = range;
+    let userId = query.user_id;
+    if (!userId) {
+      const { data } = await this.supabase.auth.getSession();
+      userId = data.session?.user.id;
+      if (!userId) return { data: null, error: new SdkApiError('Sign in first: there is no session', 'unauthorized', 401) };
+    }
+    let request = this.supabase.from('wallet_ledger').select('*', { count: 'exact' }).eq('user_id', userId);
+    if (query.kind) request = request.in('kind', Array.isArray(query.kind) ? query.kind : [query.kind]);
+    if (query.from) request = request.gte('created_at', query.from);
+    if (query.to) request = request.lt('created_at', query.to);
+    const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id', { ascending: false }).range(from, to);
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data: toPage(data ?? [], count, page, perPage), error: null };
+  }
+
+  /**
+   * Admins: adds (`amount` > 0) or deducts (`amount` < 0) points with a reason, which shows in the
+   * user's history. A deduction never takes a balance below zero (`insufficient_points`). Retrying with
+   * the same `idempotencyKey` returns the first entry.
+   *
+   * @example
+   * const { data, error } = await kit.wallet.adjust({ user_id: clientId, amount: 500, reason: 'Welcome bonus' });
+   * if (error?.code === 'forbidden') console.log('admins only');
+   */
+  async adjust(input: AdjustPointsInput, options: MutationOptions = {}): Promise<Result<WalletEntry>> {
+    const parsed = parseInput(adjustPointsSchema, input);
+    if (parsed.error) return { data: null, error: parsed.error };
+    const { data, error, status } = await this.supabase
+      .rpc('admin_adjust_points', {
+        user_id: parsed.data.user_id,
+        amount: parsed.data.amount,
+        reason: parsed.data.reason,
+        idempotency_key: idempotencyKey(options),
+      });
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (!data) return { data: null, error: new SdkValidationError('The adjustment returned nothing') };
+    return { data: data as WalletEntry, error: null };
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Supabase clients for functions: the service-role client for the Auth admin API, and the caller's
+ * identity from their bearer token (checked by Auth itself, so a signed-out session is refused).
+ */
+import { createClient, type SupabaseClient, type User } from '@supabase/supabase-js';
+import { database } from './database.ts';
+import { HttpError } from './errors.ts';
+
+function env(name: string): string {
+  const value = Deno.env.get(name);
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/** A service-role client (Auth admin API). `headers` are sent on every request (e.g. forwarded IP). */
+export function serviceClient(headers: Record<string, string> = {}): SupabaseClient {
+  return createClient(env('SUPABASE_URL'), env('SUPABASE_SERVICE_ROLE_KEY'), {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    global: { headers },
+  });
+}
+
+/** The signed-in user making the request. */
+export interface Caller {
+  id: string;
+  email: string;
+  /** The caller's access token, for calls that must act as them (e.g. Auth's `PUT /user`). */
+  accessToken: string;
+  user: User;
+}
+
+/** 401 unless the request carries the access token of a user with a live session. */
+export async function requireUser(request: Request): Promise<Caller> {
+  const token = request.headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
+  if (!token) throw new HttpError('unauthorized', 'Sign in first: the request has no access token');
+  const { data, error } = await serviceClient().auth.getUser(token);
+  if (error || !data.user) throw new HttpError('unauthorized', 'Sign in first: the access token is not a live user session');
+  return { id: data.user.id, email: data.user.email ?? '', accessToken: token, user: data.user };
+}
+
+/** 401 without a user, 403 unless the database says the user is an active admin. */
+export async function requireAdmin(request: Request): Promise<Caller> {
+  const caller = await requireUser(request);
+  const [row] = await database()<{ ok: boolean }[]>`select private.is_active_admin(${caller.id}) as ok`;
+  if (!row?.ok) throw new HttpError('forbidden', 'Only an admin can do this');
+  return caller;
+}
+
+let autoconfirm: { value: boolean; at: number } | undefined;
+
+/** Whether Auth confirms e-mail addresses at sign-up by itself (`GET /auth/v1/settings`), cached a minute. */
+export async function mailerAutoconfirm(): Promise<boolean> {
+  if (autoconfirm && Date.now() - autoconfirm.at < 60_000) return autoconfirm.value;
+  const response = await fetch(`${env('SUPABASE_URL')}/auth/v1/settings`, { headers: { apikey: env('SUPABASE_ANON_KEY') } });
+  if (!response.ok) throw new Error(`GET /auth/v1/settings answered ${response.status}`);
+  const settings = (await response.json()) as { mailer_autoconfirm?: boolean };
+  autoconfirm = { value: settings.mailer_autoconfirm === true, at: Date.now() };
+  return autoconfirm.value;
+}
+
+/** Auth's own endpoints called as the user (not wrapped by supabase-js admin): `PUT /user`, `POST /resend`. */
+export async function authRequest(
+  path: string,
+  init: { method: string; body: unknown; accessToken?: string; headers?: Record<string, string> },
+): Promise<{ status: number; body: { code?: string; message?: string; msg?: string; weak_password?: { reasons?: string[] } } }> {
+  const response = await fetch(`${env('SUPABASE_URL')}/auth/v1${path}`, {
+    method: init.method,
+    headers: {
+      ...init.headers,
+      apikey: env('SUPABASE_ANON_KEY'),
+      authorization: `Bearer ${init.accessToken ?? env('SUPABASE_ANON_KEY')}`,
+      'content-type': 'application/json',
+      'x-supabase-api-version': '2024-01-01',
+    },
+    body: JSON.stringify(init.body),
+  });
+  const body = await response.json().catch(() => ({}));
+  return { status: response.status, body };
+}

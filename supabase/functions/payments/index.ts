@@ -1,0 +1,4 @@
+/** Entry point of the `payments` function; the logic lives in handler.ts and service.ts so tests can call it. */
+import { handlePayments } from './handler.ts';
+
+Deno.serve(handlePayments);

@@ -1,0 +1,4 @@
+/** Entry point of the `stripe-webhook` function; the logic lives in handler.ts and events.ts so tests can call them. */
+import { handleStripeWebhook } from './handler.ts';
+
+Deno.serve(handleStripeWebhook);

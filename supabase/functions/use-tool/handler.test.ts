@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { closeDatabase } from '../_shared/database.ts';
+import { sqlCall } from '../_shared/sql-errors.ts';
+import { type ToolUse, type UseTool, useToolHandler, verifiedUserId } from './handler.ts';
+
+const USER = '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b';
+const TOOL = '0b0c6ad3-2b8e-4bd4-9b1f-3a4c1f0e8d11';
+
+/** A token shaped like Supabase's (the platform checks signatures before the function runs). */
+function token(claims: Record<string, unknown>): string {
+  const encode = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}.signature`;
+}
+
+const userToken = token({ sub: USER, role: 'authenticated', exp: Math.floor(Date.now() / 1000) + 3600 });
+
+function request(init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Request {
+  return new Request('http://local/use-tool', {
+    method: init.method ?? 'POST',
+    body: init.body ?? JSON.stringify({ tool_id: TOOL }),
+    headers: { authorization: `Bearer ${userToken}`, 'idempotency-key': 'key-1', ...init.headers },
+  });
+}
+
+const untouched: UseTool = () => {
+  throw new Error('the database should not be touched');
+};
+
+const first: ToolUse = {
+  usage: { id: 'u1', tool_id: TOOL, client_id: USER, creator_id: 'c1', points_charged: 5, creator_share: 3, status: 'completed', created_at: '2026-11-23T00:00:00Z' },
+  balance: 95,
+  replayed: false,
+};
+
+Deno.test('use-tool should answer 201 with the usage and the balance, passing the verified user, tool and key', async () => {
+  const calls: string[][] = [];
+  const handler = useToolHandler((client, tool, key) => {
+    calls.push([client, tool, key]);
+    return Promise.resolve(first);
+  });
+  const response = await handler(request());
+  assert.equal(response.status, 201);
+  assert.deepEqual(await response.json(), first);
+  assert.deepEqual(calls, [[USER, TOOL, 'key-1']]);
+});
+
+Deno.test('a replayed use should answer 200 with Idempotent-Replayed: true', async () => {
+  const handler = useToolHandler(() => Promise.resolve({ ...first, balance: null, replayed: true }));
+  const response = await handler(request());
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('idempotent-replayed'), 'true');
+  assert.equal((await response.json()).replayed, true);
+});
+
+Deno.test('use-tool should refuse a request without an Idempotency-Key before touching the database', async () => {
+  const response = await useToolHandler(untouched)(new Request('http://local/use-tool', {
+    method: 'POST',
+    body: JSON.stringify({ tool_id: TOOL }),
+    headers: { authorization: `Bearer ${userToken}` },
+  }));
+  assert.equal(response.status, 400);
+  assert.equal((await response.json()).error.code, 'invalid_idempotency_key');
+});
+
+Deno.test('use-tool should refuse a malformed body with field-level details', async () => {
+  const handler = useToolHandler(untouched);
+  for (const body of ['{"tool_id":"nope"}', '{"tool_id":"' + TOOL + '","price":0}', '[]', 'not json']) {
+    const response = await handler(request({ body }));
+    assert.equal(response.status, 400, body);
+    assert.equal((await response.json()).error.code, 'validation_failed', body);
+  }
+});
+
+Deno.test('use-tool should refuse the anon key, a missing token and an expired one with 401', async () => {
+  const handler = useToolHandler(untouched);
+  const anon = await handler(request({ headers: { authorization: `Bearer ${token({ role: 'anon' })}` } }));
+  assert.equal(anon.status, 401);
+  await anon.body?.cancel();
+  const expired = await handler(request({ headers: { authorization: `Bearer ${token({ sub: USER, role: 'authenticated', exp: 1 })}` } }));
+  assert.equal(expired.status, 401);
+  await expired.body?.cancel();
+  const none = await handler(new Request('http://local/use-tool', { method: 'POST', body: '{}', headers: { 'idempotency-key': 'k' } }));
+  assert.equal(none.status, 401);
+  assert.equal((await none.json()).error.code, 'unauthorized');
+});
+
+Deno.test('verifiedUserId should read the subject of a user token', () => {
+  assert.equal(verifiedUserId(request()), USER);
+});
+
+Deno.test("use-tool should map the database's insufficient_points to 422 with that code", async () => {
+  const handler = useToolHandler(() =>
+    sqlCall(() =>
+      Promise.reject({
+        code: 'PGRST',
+        message: JSON.stringify({ code: 'insufficient_points', message: 'This needs 5 points; the balance is 2.', details: null, hint: null }),
+        detail: JSON.stringify({ status: 422, headers: {} }),
+      })
+    )
+  );
+  const response = await handler(request());
+  assert.equal(response.status, 422);
+  assert.deepEqual(await response.json(), { error: { code: 'insufficient_points', message: 'This needs 5 points; the balance is 2.' } });
+});
+
+Deno.test('use-tool should refuse GET and answer CORS preflights', async () => {
+  const handler = useToolHandler(untouched);
+  const get = await handler(new Request('http://local/use-tool'));
+  assert.equal(get.status, 405);
+  await get.body?.cancel();
+  const preflight = await handler(new Request('http://local/use-tool', { method: 'OPTIONS' }));
+  assert.equal(preflight.status, 200);
+  await preflight.body?.cancel();
+});
+
+Deno.test({
+  name: 'use-tool should answer 404 tool_not_found from the real database for an unknown tool, writing nothing',
+  ignore: !Deno.env.get('SUPABASE_DB_URL'),
+  async fn() {
+    try {
+      const response = await useToolHandler()(request({ headers: { 'idempotency-key': crypto.randomUUID() } }));
+      assert.equal(response.status, 404);
+      assert.equal((await response.json()).error.code, 'tool_not_found');
+    } finally {
+      await closeDatabase();
+    }
+  },
+});

@@ -1,0 +1,101 @@
+/**
+ * `POST /functions/v1/use-tool` `{tool_id}` with an `Idempotency-Key` header (required), for a signed-in
+ * user: uses an approved tool in one database transaction (private.use_tool): the usage is recorded
+ * with the creator's share and the price is debited from the caller's wallet.
+ * - 201 `{usage, balance, replayed: false}` for a new use;
+ * - 200 `{usage, balance: null, replayed: true}` (header `Idempotent-Replayed: true`) for a retry with
+ *   the same key: the first usage, never a second charge;
+ * - 422 `insufficient_points` (nothing written), 404 `tool_not_found` (also tools not yet approved), 409 `tool_unavailable` (suspended),
+ *   422 `idempotency_key_reused`, 400 `validation_failed` / `invalid_idempotency_key`, 401 `unauthorized`.
+ *
+ * verify_jwt is on, so the platform has verified the token's signature and expiry before this runs;
+ * the caller is the token's `sub`. One statement on the direct connection, no read-then-write here.
+ */
+import { preflight } from '../_shared/cors.ts';
+import { database } from '../_shared/database.ts';
+import { errorResponse, HttpError, json } from '../_shared/errors.ts';
+import { allowMethods, readBody } from '../_shared/request.ts';
+import { idempotencyKeyField, useToolSchema } from '../_shared/schemas/marketplace.ts';
+import { sqlCall } from '../_shared/sql-errors.ts';
+
+/** What private.use_tool answers. */
+export interface ToolUse {
+  usage: {
+    id: string;
+    tool_id: string;
+    client_id: string;
+    creator_id: string;
+    points_charged: number;
+    creator_share: number;
+    status: 'completed' | 'refunded';
+    created_at: string;
+  };
+  balance: number | null;
+  replayed: boolean;
+}
+
+/** The database call, replaceable in tests. */
+export type UseTool = (clientId: string, toolId: string, idempotencyKey: string) => Promise<ToolUse>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The signed-in user's id from the (already verified) bearer token; 401 for anything else. */
+export function verifiedUserId(request: Request): string {
+  const token = request.headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const payload = token?.split('.')[1];
+  if (!payload) throw new HttpError('unauthorized', 'Sign in first: the request has no access token');
+  let claims: { sub?: unknown; role?: unknown; exp?: unknown };
+  try {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '=');
+    claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))));
+  } catch {
+    throw new HttpError('unauthorized', 'Sign in first: the access token is not readable');
+  }
+  if (claims.role !== 'authenticated' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) {
+    throw new HttpError('unauthorized', 'Sign in first: using a tool needs a user session, not an API key');
+  }
+  if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) {
+    throw new HttpError('unauthorized', 'Sign in again: the access token has expired');
+  }
+  return claims.sub;
+}
+
+function idempotencyKey(request: Request): string {
+  const key = request.headers.get('idempotency-key');
+  if (key === null) {
+    throw new HttpError('invalid_idempotency_key', 'Send an Idempotency-Key header: a retry with the same key is never charged twice');
+  }
+  const parsed = idempotencyKeyField.safeParse(key);
+  if (!parsed.success) {
+    throw new HttpError('invalid_idempotency_key', 'The Idempotency-Key header is not valid', {
+      fieldErrors: { 'Idempotency-Key': ['Use 1 to 200 printable ASCII characters'] },
+      formErrors: [],
+    });
+  }
+  return parsed.data;
+}
+
+/** private.use_tool on the functions' direct connection: one statement, its own transaction. */
+export const useToolInDatabase: UseTool = async (clientId, toolId, key) => {
+  const [row] = await sqlCall(() => database()<{ result: ToolUse }[]>`select private.use_tool(${clientId}, ${toolId}, ${key}) as result`);
+  return row!.result;
+};
+
+/** Builds the handler; tests pass their own database call. */
+export function useToolHandler(useTool: UseTool = useToolInDatabase) {
+  return async (request: Request): Promise<Response> => {
+    if (request.method === 'OPTIONS') return preflight();
+    try {
+      allowMethods(request, 'POST');
+      const clientId = verifiedUserId(request);
+      const key = idempotencyKey(request);
+      const { tool_id } = await readBody(request, useToolSchema);
+      const result = await useTool(clientId, tool_id, key);
+      return json(result, result.replayed ? 200 : 201, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+export const handleUseTool = useToolHandler();
