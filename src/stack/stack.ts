@@ -96,6 +96,8 @@ export function functionEnv(config: StackConfig): Record<string, string> {
     SUPABASE_JWKS: JSON.stringify(publicJwks(config)),
     SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: config.keys.publishableKey }),
     SUPABASE_SECRET_KEYS: JSON.stringify({ default: config.keys.secretKey }),
+    // Local only: where backend notices go (hosted projects set it to their own mail service, or not at all).
+    SUPABASE_MAILBOX_URL: config.mailboxUrl,
   };
 }
 
