@@ -15,7 +15,8 @@
  *
  * By default it starts its own stack (ports 58321/58322/58324, data in .stack/bench-crm, a fresh
  * database) and deletes it afterwards. With SUPABASE_URL and SUPABASE_DB_URL set it uses that stack
- * instead and deletes the generated accounts and users afterwards (unless --keep).
+ * instead and deletes the generated accounts and users afterwards (unless --keep; `--reuse` measures
+ * the data a `--keep` run left).
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,8 @@ const PER_PAGE = arg('per-page', 10);
 const ACCOUNTS = arg('accounts', 1000);
 const CLIENTS_PER_ACCOUNT = arg('clients', 1000);
 const KEEP = process.argv.includes('--keep');
+/** With an external stack: measure data left by an earlier `--keep` run instead of generating it again. */
+const REUSE = process.argv.includes('--reuse');
 
 const external = Boolean(process.env.SUPABASE_URL && process.env.SUPABASE_DB_URL);
 process.env.STACK_API_PORT ??= '58321';
@@ -222,8 +225,13 @@ async function explain(actor: Exclude<Actor, 'service_role'>, page: number): Pro
 }
 
 try {
-  if (external) await cleanUp();
-  await generate();
+  const existing = Number((await db.query<{ n: string }>(`select count(*) as n from public.accounts where slug like 'bench-%'`)).rows[0]!.n);
+  if (external && REUSE && existing === ACCOUNTS) {
+    log(`reusing the ${ACCOUNTS} generated accounts`);
+  } else {
+    if (existing > 0) await cleanUp();
+    await generate();
+  }
   const [{ n }] = (await db.query<{ n: string }>(`select count(*) as n from public.crm_clients where account_id::text like 'bc000000-%'`)).rows as [{ n: string }];
   log(`${Number(n).toLocaleString('en')} clients; measuring ${ITERATIONS} rounds (after ${WARMUP} warm-up rounds), ${PER_PAGE} rows per page`);
   const results = await measure();

@@ -1,4 +1,4 @@
-/** Backend-wide calls that need no user: the health check. */
+/** Backend-wide calls: the health check (no user needed) and the Prometheus metrics (service role). */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
 import type { Result } from './errors.ts';
@@ -10,6 +10,59 @@ export interface Health {
   status: 'ok' | 'degraded';
   version: string;
   database: 'ok' | 'unreachable';
+}
+
+/** One sample of the metrics: name, labels and value. */
+export interface MetricSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** The metrics as served (Prometheus text) and parsed into samples, with each family's TYPE. */
+export interface Metrics {
+  text: string;
+  types: Record<string, string>;
+  samples: MetricSample[];
+}
+
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+-?\d+)?$/;
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?\s*/gy;
+
+/**
+ * Parses Prometheus text format 0.0.4; throws on a line that is not a comment, TYPE/HELP or sample.
+ *
+ * @example
+ * const { samples } = parsePrometheus('# TYPE up gauge\nup{job="kit"} 1\n');
+ */
+export function parsePrometheus(text: string): Omit<Metrics, 'text'> {
+  const types: Record<string, string> = {};
+  const samples: MetricSample[] = [];
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    if (line.startsWith('#')) {
+      const type = line.match(/^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/);
+      if (type) types[type[1]!] = type[2]!;
+      else if (!/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* /.test(line) && /^# (TYPE|HELP)/.test(line)) throw new Error(`line ${index + 1}: malformed ${line}`);
+      continue;
+    }
+    const match = line.match(SAMPLE);
+    if (!match) throw new Error(`line ${index + 1}: not a sample: ${line}`);
+    const labels: Record<string, string> = {};
+    const body = match[2] ?? '';
+    LABEL.lastIndex = 0;
+    let consumed = 0;
+    for (let label = LABEL.exec(body); label; label = LABEL.exec(body)) {
+      labels[label[1]!] = label[2]!.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+      consumed = LABEL.lastIndex;
+    }
+    if (consumed !== body.length) throw new Error(`line ${index + 1}: malformed labels: ${line}`);
+    const raw = match[3]!;
+    const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
+    if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`line ${index + 1}: not a number: ${raw}`);
+    samples.push({ name: match[1]!, labels, value });
+  }
+  return { types, samples };
 }
 
 export class SystemClient {
@@ -26,5 +79,20 @@ export class SystemClient {
     const { data, error } = await this.supabase.functions.invoke<Health>('health', { method: 'GET' });
     if (!error) return { data: data as Health, error: null };
     return { data: null, error: await functionsError(error) };
+  }
+
+  /**
+   * The platform's metrics (Prometheus text, parsed). Needs a client created with the secret
+   * (service-role) key; others get `unauthorized` / `forbidden`. Never call it from a browser build.
+   *
+   * @example
+   * const { data, error } = await kit.system.metrics();
+   * const depth = data?.samples.find((s) => s.name === 'kit_job_queue_depth')?.value;
+   */
+  async metrics(): Promise<Result<Metrics>> {
+    const { data, error } = await this.supabase.functions.invoke<string>('metrics', { method: 'GET' });
+    if (error) return { data: null, error: await functionsError(error) };
+    const text = typeof data === 'string' ? data : String(data);
+    return { data: { text, ...parsePrometheus(text) }, error: null };
   }
 }

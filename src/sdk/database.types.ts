@@ -154,6 +154,46 @@ export type Database = {
         };
         Relationships: [];
       };
+      audit_log: {
+        Row: {
+          action: string;
+          actor_id: string | null;
+          actor_role: string;
+          after: Json | null;
+          before: Json | null;
+          id: number;
+          occurred_at: string;
+          target_id: string | null;
+          target_type: string;
+          transaction_id: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          action: string;
+          actor_id?: string | null;
+          actor_role: string;
+          after?: Json | null;
+          before?: Json | null;
+          id?: never;
+          occurred_at?: string;
+          target_id?: string | null;
+          target_type: string;
+          transaction_id?: number;
+        };
+        Update: {
+          action?: string;
+          actor_id?: string | null;
+          actor_role?: string;
+          after?: Json | null;
+          before?: Json | null;
+          id?: never;
+          occurred_at?: string;
+          target_id?: string | null;
+          target_type?: string;
+          transaction_id?: number;
+        };
+        Relationships: [];
+      };
       crm_client_packages: {
         Row: {
           account_id: string;
@@ -1616,6 +1656,7 @@ export type Database = {
           vouchers_sold: number;
         }[];
       };
+      cancel_job: { Args: { job_id: string }; Returns: Json };
       create_api_key: {
         Args: { expires_at?: string; name: string };
         Returns: {
@@ -1647,6 +1688,7 @@ export type Database = {
           total_amount: number;
         }[];
       };
+      daily_statistics: { Args: { from_date: string; to_date: string }; Returns: Json };
       deactivate_voucher: {
         Args: { reason?: string; voucher_id: string };
         Returns: {
@@ -1719,6 +1761,11 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      enqueue_job: {
+        Args: { max_attempts?: number; payload?: Json; run_after?: string; type: string };
+        Returns: Json;
+      };
+      get_job: { Args: { job_id: string }; Returns: Json };
       get_wallet: {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -1752,6 +1799,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      list_jobs: { Args: { max_rows?: number; status?: string; type?: string }; Returns: Json };
       my_accounts: {
         Args: Record<PropertyKey, never>;
         Returns: {

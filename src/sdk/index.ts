@@ -9,6 +9,7 @@ import { AdminClient } from './AdminClient.ts';
 import { AuthClient } from './AuthClient.ts';
 import { ContentClient } from './ContentClient.ts';
 import { CrmClient } from './CrmClient.ts';
+import { JobsClient } from './JobsClient.ts';
 import type { Database } from './database.types.ts';
 import { MarketplaceClient } from './MarketplaceClient.ts';
 import { PaymentsClient } from './PaymentsClient.ts';
@@ -20,7 +21,13 @@ import { WalletClient } from './WalletClient.ts';
 
 export * from './errors.ts';
 export type { Database, Json } from './database.types.ts';
-export type { Health } from './SystemClient.ts';
+export type { Health, Metrics, MetricSample } from './SystemClient.ts';
+export { parsePrometheus } from './SystemClient.ts';
+// Operations (issue 8).
+export type { Job, JobEnqueueInput, JobListQuery, JobStatus, JobType } from './JobsClient.ts';
+export type { AuditEntry, AuditQuery } from './AdminAuditClient.ts';
+export { JobsClient } from './JobsClient.ts';
+export { AdminAuditClient } from './AdminAuditClient.ts';
 export type {
   ChangePasswordInput,
   NewPasswordInput,
@@ -172,6 +179,8 @@ export interface KitClient {
   support: SupportClient;
   /** Site pages and announcements: read what is published; admins write. */
   content: ContentClient;
+  /** Background jobs: your jobs' status; admins: all jobs, enqueue, cancel. */
+  jobs: JobsClient;
 }
 
 /**
@@ -200,5 +209,6 @@ export function createClient(url: string, key: string, options?: SupabaseClientO
     marketplace: new MarketplaceClient(supabase),
     support: new SupportClient(supabase),
     content: new ContentClient(supabase),
+    jobs: new JobsClient(supabase),
   };
 }

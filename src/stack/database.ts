@@ -81,6 +81,9 @@ export function initCluster(config: StackConfig): void {
       "unix_socket_directories = ''",
       "shared_preload_libraries = 'pg_cron, plpgsql_check'",
       "cron.database_name = 'postgres'",
+      // pg_cron runs jobs in background workers: no libpq login needed (there is no unix socket).
+      'cron.use_background_workers = on',
+      'max_worker_processes = 32',
       'max_connections = 200',
       'fsync = off', // a throwaway development cluster: durability is not worth the time it costs
       'synchronous_commit = off',

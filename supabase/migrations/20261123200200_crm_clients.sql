@@ -110,18 +110,22 @@ create trigger crm_clients_check_assignees before insert or update of coach_id, 
 -- Helper functions
 -- ============================================================================================
 -- Clients assigned to the caller (coach, closer or setter) in the accounts where they are active:
--- the "my clients" set the child tables' policies test `client_id` against.
+-- the "my clients" set the child tables' policies test `client_id in (…)` against. A set, not an
+-- array: `in (select …)` becomes one hashed lookup per row, where `= any (<array>)` would scan it.
 create function private.assigned_client_ids()
-returns uuid[]
-language sql
+returns setof uuid
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select coalesce(array_agg(c.id), '{}')
-  from public.crm_clients c
-  where (c.coach_id = (select auth.uid()) or c.closer_id = (select auth.uid()) or c.setter_id = (select auth.uid()))
-    and c.account_id = any ((select private.active_account_ids())::uuid[]);
+begin
+  return query
+    select c.id
+    from public.crm_clients c
+    where (c.coach_id = (select auth.uid()) or c.closer_id = (select auth.uid()) or c.setter_id = (select auth.uid()))
+      and c.account_id = any ((select private.active_account_ids())::uuid[]);
+end;
 $$;
 comment on function private.assigned_client_ids() is
   'Ids of the CRM clients assigned to the caller (coach, closer or setter) in accounts where the caller is an active member.';
@@ -143,10 +147,12 @@ grant update (first_name, last_name, email, phone, country, currency, status, co
 create policy "Clients are visible with view_all_clients or when assigned"
   on public.crm_clients for select to authenticated
   using (
-    account_id = any ((select private.account_ids_with('view_all_clients'))::uuid[])
-    or (
-      account_id = any ((select private.active_account_ids())::uuid[])
-      and (coach_id = (select auth.uid()) or closer_id = (select auth.uid()) or setter_id = (select auth.uid()))
+    -- The account test comes first and alone, so the planner combines it with the request's own
+    -- account filter and keeps the sorted (account_id, …) index scan.
+    account_id = any ((select private.active_account_ids())::uuid[])
+    and (
+      account_id = any ((select private.account_ids_with('view_all_clients'))::uuid[])
+      or coach_id = (select auth.uid()) or closer_id = (select auth.uid()) or setter_id = (select auth.uid())
     )
   );
 

@@ -199,8 +199,11 @@ create policy "Packages are deleted by owners and admins"
 create policy "Client packages are visible with their client"
   on public.crm_client_packages for select to authenticated
   using (
-    account_id = any ((select private.account_ids_with('view_all_clients'))::uuid[])
-    or client_id = any ((select private.assigned_client_ids())::uuid[])
+    account_id = any ((select private.active_account_ids())::uuid[])
+    and (
+      account_id = any ((select private.account_ids_with('view_all_clients'))::uuid[])
+      or client_id in (select private.assigned_client_ids())
+    )
   );
 create policy "Client packages are created with manage_packages"
   on public.crm_client_packages for insert to authenticated
@@ -220,7 +223,7 @@ create policy "Payments are visible with view_payments and the client"
     account_id = any ((select private.account_ids_with('view_payments'))::uuid[])
     and (
       account_id = any ((select private.account_ids_with('view_all_clients'))::uuid[])
-      or client_id = any ((select private.assigned_client_ids())::uuid[])
+      or client_id in (select private.assigned_client_ids())
     )
   );
 create policy "Payments are created with manage_payments"
@@ -241,7 +244,7 @@ create policy "Instalments are visible with view_payments and the client"
     account_id = any ((select private.account_ids_with('view_payments'))::uuid[])
     and (
       account_id = any ((select private.account_ids_with('view_all_clients'))::uuid[])
-      or client_id = any ((select private.assigned_client_ids())::uuid[])
+      or client_id in (select private.assigned_client_ids())
     )
   );
 create policy "Instalments are created with manage_payments"
@@ -262,7 +265,7 @@ create policy "Stripe links are visible with view_payments and the client"
     account_id = any ((select private.account_ids_with('view_payments'))::uuid[])
     and (
       account_id = any ((select private.account_ids_with('view_all_clients'))::uuid[])
-      or client_id = any ((select private.assigned_client_ids())::uuid[])
+      or client_id in (select private.assigned_client_ids())
     )
   );
 create policy "Stripe links are created with manage_payments"

@@ -134,8 +134,8 @@ end;
 $$;
 comment on function private.payments_raise(text, integer, text, jsonb) is
   'Raises an API error with a stable code and HTTP status (PostgREST''s PGRST convention).';
-revoke execute on function private.payments_raise(text, integer, text, jsonb) from public, anon;
-grant execute on function private.payments_raise(text, integer, text, jsonb) to authenticated, service_role;
+revoke execute on function private.payments_raise(text, integer, text, jsonb) from public, anon, authenticated;
+grant execute on function private.payments_raise(text, integer, text, jsonb) to service_role;
 
 -- Crockford base 32: no I, L, O, U, so codes read aloud and typed by hand survive.
 create function private.normalize_voucher_code(raw text)
@@ -154,8 +154,8 @@ as $$
 $$;
 comment on function private.normalize_voucher_code(text) is
   'A typed code in canonical form (upper case, dashes, O→0, I/L→1), or null when it cannot be a voucher code.';
-revoke execute on function private.normalize_voucher_code(text) from public, anon;
-grant execute on function private.normalize_voucher_code(text) to authenticated, service_role;
+revoke execute on function private.normalize_voucher_code(text) from public, anon, authenticated;
+grant execute on function private.normalize_voucher_code(text) to service_role;
 
 create function private.new_voucher_code()
 returns text

@@ -251,7 +251,7 @@ comment on function private.finish_stripe_event(text, text) is 'Stores what an e
 revoke execute on function private.finish_stripe_event(text, text) from public, anon, authenticated;
 
 -- =====================================================================================================
--- Transitions (called by the Edge Functions with the database connection; one call = one transaction)
+-- Helper functions: the transitions (called by the Edge Functions over their database connection; one call = one transaction)
 -- =====================================================================================================
 
 -- Records a new pending payment for a voucher type or points package at the price in the database.

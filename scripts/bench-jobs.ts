@@ -1,0 +1,98 @@
+/**
+ * `npm run bench jobs`: background job throughput (issue 8). Queues 10,000 `diagnostics.echo` jobs and
+ * drains them with 4 concurrent workers, twice:
+ *
+ * 1. Through the `job-worker` Edge Function (the real path: HTTP, gateway, Deno, one claim + one
+ *    completion per job): 4 callers, each POSTing `{max_jobs: 100}` until nothing is claimed.
+ * 2. Baseline, the queue alone: 4 SQL connections looping `private.claim_jobs(…, 1)` +
+ *    `private.complete_job()` — what the database can do without the function around it.
+ *
+ * Reports jobs claimed and completed per second for each, the ratio, and checks that every job ran
+ * exactly once (status succeeded, attempts 1). Targets a running stack: SUPABASE_URL, SUPABASE_DB_URL
+ * (or the dev stack's defaults; STACK_PROFILE=test for the test stack). Options: `--jobs N` (10000),
+ * `--workers N` (4), `--batch N` (100 jobs per function call).
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { loadStackConfig } from '../src/stack/config.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const JOBS = option('jobs', 10_000);
+const WORKERS = option('workers', 4);
+const BATCH = option('batch', 100);
+
+const config = loadStackConfig(process.env.STACK_PROFILE === 'test' ? 'test' : 'dev');
+const apiUrl = process.env.SUPABASE_URL ?? config.apiUrl;
+const dbUrl = process.env.SUPABASE_DB_URL ?? config.dbUrl;
+const secretKey = process.env.SUPABASE_SECRET_KEY ?? config.keys.secretKey;
+
+const pool = new pg.Pool({ connectionString: dbUrl, max: WORKERS + 2 });
+const sql = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> => (await pool.query<T>(text, values)).rows;
+
+async function enqueue(tag: string): Promise<void> {
+  // Other queued echo jobs would be drained too; park them for the run and restore them after.
+  await sql(`update private.jobs set run_after = run_after + interval '100 years' where type = 'diagnostics.echo' and status = 'queued'`);
+  await sql(`insert into private.jobs (type, payload) select 'diagnostics.echo', jsonb_build_object('message', $1::text) from generate_series(1, $2)`, [tag, JOBS]);
+}
+
+async function verify(tag: string): Promise<string> {
+  const [row] = await sql<{ done: string; once: string; total: string }>(
+    `select count(*) filter (where status = 'succeeded') as done, count(*) filter (where status = 'succeeded' and attempts = 1) as once, count(*) as total
+       from private.jobs where payload ->> 'message' = $1`, [tag]);
+  return `${row!.done}/${row!.total} succeeded, ${row!.once} on their first and only attempt`;
+}
+
+async function viaFunction(): Promise<{ seconds: number; check: string }> {
+  const tag = `bench-jobs-fn-${randomUUID()}`;
+  await enqueue(tag);
+  const started = performance.now();
+  await Promise.all(Array.from({ length: WORKERS }, async (_, i) => {
+    for (;;) {
+      const response = await fetch(`${apiUrl}/functions/v1/job-worker`, {
+        method: 'POST',
+        headers: { apikey: secretKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ max_jobs: BATCH, types: ['diagnostics.echo'], worker_id: `bench-fn-${i}` }),
+      });
+      if (!response.ok) throw new Error(`job-worker answered ${response.status}: ${await response.text()}`);
+      const report = (await response.json()) as { claimed: number };
+      if (report.claimed === 0) return;
+    }
+  }));
+  return { seconds: (performance.now() - started) / 1000, check: await verify(tag) };
+}
+
+async function viaSql(): Promise<{ seconds: number; check: string }> {
+  const tag = `bench-jobs-sql-${randomUUID()}`;
+  await enqueue(tag);
+  const started = performance.now();
+  await Promise.all(Array.from({ length: WORKERS }, async (_, i) => {
+    const client = await pool.connect();
+    try {
+      for (;;) {
+        const { rows } = await client.query<{ id: string; lease_token: string; payload: { message: string } }>(
+          `select id, lease_token, payload from private.claim_jobs($1, 1, 300, array['diagnostics.echo'])`, [`bench-sql-${i}`]);
+        if (rows.length === 0) return;
+        await client.query('select private.complete_job($1, $2, $3)', [rows[0]!.id, rows[0]!.lease_token, JSON.stringify({ message: rows[0]!.payload.message })]);
+      }
+    } finally {
+      client.release();
+    }
+  }));
+  return { seconds: (performance.now() - started) / 1000, check: await verify(tag) };
+}
+
+try {
+  console.log(`bench jobs: ${JOBS} queued diagnostics.echo jobs, ${WORKERS} workers (${apiUrl})`);
+  const fn = await viaFunction();
+  console.log(`  job-worker function (${BATCH}/call): ${(JOBS / fn.seconds).toFixed(0)} jobs/s claimed+completed (${fn.seconds.toFixed(2)} s) — ${fn.check}`);
+  const base = await viaSql();
+  console.log(`  SQL baseline (claim 1 + complete):  ${(JOBS / base.seconds).toFixed(0)} jobs/s (${base.seconds.toFixed(2)} s) — ${base.check}`);
+  console.log(`  function / SQL baseline: ${(base.seconds / fn.seconds).toFixed(2)}×`);
+} finally {
+  await sql(`update private.jobs set run_after = run_after - interval '100 years' where type = 'diagnostics.echo' and status = 'queued' and run_after > now() + interval '50 years'`);
+  await pool.end();
+}

@@ -1,0 +1,110 @@
+/**
+ * `kit.jobs`: background jobs (the seed's `GET /tasks/{id}`). Everyone reads the status of their own
+ * jobs; admins read all, enqueue jobs of a known type and cancel queued ones. Jobs run in the
+ * `job-worker` Edge Function and the database's pg_cron runner, never in the browser.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { Database, Json } from './database.types.ts';
+import type { Result } from './errors.ts';
+import { fromPostgrest } from './postgrest.ts';
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** The job types workers know (private.job_types). */
+export type JobType = 'vouchers.expire' | 'crm.close_overdue_instalments' | 'statistics.recompute_daily' | 'diagnostics.echo';
+
+/** A background job as its owner (or an admin) sees it. */
+export interface Job {
+  id: string;
+  type: JobType | (string & {});
+  payload: Record<string, Json>;
+  status: JobStatus;
+  owner_id: string | null;
+  attempts: number;
+  max_attempts: number;
+  run_after: string;
+  result: Json | null;
+  last_error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
+export interface JobListQuery {
+  status?: JobStatus;
+  type?: string;
+  /** At most 200; 50 by default. */
+  limit?: number;
+}
+
+export interface JobEnqueueInput {
+  type: JobType;
+  payload?: Record<string, Json>;
+  /** Not before this instant (ISO 8601); now by default. */
+  runAfter?: string;
+  /** 1–25 attempts before the job fails for good; 5 by default. */
+  maxAttempts?: number;
+}
+
+export class JobsClient {
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
+
+  /**
+   * One job's status: yours, or any for an admin (`job_not_found` otherwise).
+   *
+   * @example
+   * const { data, error } = await kit.jobs.get(jobId);
+   * if (data?.status === 'failed') console.log(data.last_error);
+   */
+  async get(id: string): Promise<Result<Job>> {
+    const { data, error, status } = await this.supabase.rpc('get_job', { job_id: id });
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data: data as unknown as Job, error: null };
+  }
+
+  /**
+   * Your jobs, newest first (admins: everyone's).
+   *
+   * @example
+   * const { data, error } = await kit.jobs.list({ status: 'failed', limit: 20 });
+   */
+  async list(query: JobListQuery = {}): Promise<Result<Job[]>> {
+    const { data, error, status } = await this.supabase.rpc('list_jobs', {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.type ? { type: query.type } : {}),
+      ...(query.limit ? { max_rows: query.limit } : {}),
+    });
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data: data as unknown as Job[], error: null };
+  }
+
+  /**
+   * Admins: enqueue a job (`forbidden` for others, `unknown_job_type` for a type workers don't know).
+   *
+   * @example
+   * const { data, error } = await kit.jobs.enqueue({ type: 'statistics.recompute_daily', payload: { day: '2026-11-22' } });
+   */
+  async enqueue(input: JobEnqueueInput): Promise<Result<Job>> {
+    const { data, error, status } = await this.supabase.rpc('enqueue_job', {
+      type: input.type,
+      payload: input.payload ?? {},
+      ...(input.runAfter ? { run_after: input.runAfter } : {}),
+      ...(input.maxAttempts ? { max_attempts: input.maxAttempts } : {}),
+    });
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data: data as unknown as Job, error: null };
+  }
+
+  /**
+   * Cancels a queued job (yours, or any for an admin); `invalid_transition` once it runs or ran.
+   *
+   * @example
+   * const { data, error } = await kit.jobs.cancel(jobId);
+   */
+  async cancel(id: string): Promise<Result<Job>> {
+    const { data, error, status } = await this.supabase.rpc('cancel_job', { job_id: id });
+    if (error) return { data: null, error: fromPostgrest(error, status) };
+    return { data: data as unknown as Job, error: null };
+  }
+}

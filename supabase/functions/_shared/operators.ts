@@ -1,0 +1,42 @@
+/**
+ * Who may call the operations functions (job-worker, metrics): the service role — the service-role
+ * JWT, which the gateway also sends for a secret `sb_secret_…` key — or, for metrics scrapers, the
+ * `METRICS_KEY` secret in an `x-metrics-key` header. Comparisons are constant-time.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { HttpError } from './errors.ts';
+
+function same(a: string, b: string): boolean {
+  const left = new TextEncoder().encode(a);
+  const right = new TextEncoder().encode(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function secretKeys(): string[] {
+  try {
+    return Object.values(JSON.parse(Deno.env.get('SUPABASE_SECRET_KEYS') ?? '{}') as Record<string, string>);
+  } catch {
+    return [];
+  }
+}
+
+/** Whether the request carries the service-role key (as bearer token or `apikey`). */
+export function isServiceRole(request: Request): boolean {
+  const bearer = request.headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const apikey = request.headers.get('apikey');
+  const serviceRoleKey = Deno.env.get('SUPABASE_SERVICE_ROLE_KEY');
+  const accepted = [...(serviceRoleKey ? [serviceRoleKey] : []), ...secretKeys()];
+  return accepted.some((key) => (bearer !== undefined && same(bearer, key)) || (apikey !== null && same(apikey, key)));
+}
+
+/** 401 without credentials, 403 with credentials that are neither the service role nor the metrics key. */
+export function requireOperator(request: Request, options: { allowMetricsKey?: boolean } = {}): 'service_role' | 'metrics_key' {
+  if (isServiceRole(request)) return 'service_role';
+  const metricsKey = Deno.env.get('METRICS_KEY');
+  const given = request.headers.get('x-metrics-key');
+  if (options.allowMetricsKey && metricsKey && given !== null && same(given, metricsKey)) return 'metrics_key';
+  if (!request.headers.get('authorization') && given === null) {
+    throw new HttpError('unauthorized', options.allowMetricsKey ? 'Send the service-role key or the metrics key (x-metrics-key)' : 'Send the service-role key');
+  }
+  throw new HttpError('forbidden', 'Only the service role may call this function');
+}

@@ -1,0 +1,65 @@
+/**
+ * The metrics function: Prometheus text that parses, restricted to the service role, and counters
+ * that move when the flows they count run.
+ */
+import { describe, expect, it } from 'vitest';
+import { parsePrometheus, type MetricSample } from '../../src/sdk/index.ts';
+import { createUser, enqueueEcho, kit, operatorKit, sql, stack } from './support.ts';
+
+function value(samples: MetricSample[], name: string, labels: Record<string, string> = {}): number | undefined {
+  return samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, v]) => sample.labels[key] === v))?.value;
+}
+
+async function scrape(): Promise<MetricSample[]> {
+  const { data, error } = await operatorKit().system.metrics();
+  if (error) throw error;
+  return data.samples;
+}
+
+describe('GET /functions/v1/metrics', () => {
+  it('answers Prometheus text that parses, with a TYPE for every family', async () => {
+    const response = await fetch(`${stack.url}/functions/v1/metrics`, { headers: { apikey: stack.secretKey } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    const { types, samples } = parsePrometheus(text);
+    for (const family of ['kit_users', 'kit_accounts', 'kit_wallet_points_in_circulation', 'kit_tool_usages', 'kit_voucher_redemptions_total',
+      'kit_payments', 'kit_jobs', 'kit_job_queue_depth', 'kit_jobs_with_failed_attempts', 'kit_function_requests_total', 'kit_function_request_duration_seconds']) {
+      expect(types[family], family).toBeDefined();
+    }
+    for (const sample of samples) {
+      const family = sample.name.replace(/_(bucket|sum|count)$/, '');
+      expect(types[sample.name] ?? types[family], sample.name).toBeDefined();
+      expect(Number.isFinite(sample.value) || sample.value === Infinity).toBe(true);
+    }
+    expect(value(samples, 'kit_users', { role: 'admin' })).toBeGreaterThanOrEqual(1);
+    // A histogram's +Inf bucket equals its count.
+    expect(value(samples, 'kit_function_request_duration_seconds_bucket', { function: 'metrics', le: '+Inf' }))
+      .toBe(value(samples, 'kit_function_request_duration_seconds_count', { function: 'metrics' }));
+  });
+
+  it('moves its counters when users sign up, jobs run and requests are served', async () => {
+    const before = await scrape();
+    await createUser('tool_creator');
+    const [id] = await enqueueEcho(1, { message: 'metrics' });
+    await sql(`select private.complete_job(id, lease_token, '{}') from private.claim_jobs('metrics-test', 1, 60, array['diagnostics.echo']) where id = $1`, [id]);
+    const after = await scrape();
+    expect(value(after, 'kit_users', { role: 'tool_creator' })).toBeGreaterThanOrEqual(value(before, 'kit_users', { role: 'tool_creator' })! + 1);
+    expect(value(after, 'kit_jobs', { type: 'diagnostics.echo', status: 'succeeded' })).toBeGreaterThanOrEqual(
+      value(before, 'kit_jobs', { type: 'diagnostics.echo', status: 'succeeded' })! + 1);
+    expect(value(after, 'kit_function_requests_total', { function: 'metrics', status: '200' })).toBeGreaterThan(
+      value(before, 'kit_function_requests_total', { function: 'metrics', status: '200' }) ?? 0);
+  });
+
+  it('refuses callers without credentials (401) and signed-in users (403)', async () => {
+    const anonymous = await fetch(`${stack.url}/functions/v1/metrics`);
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error.code).toBe('unauthorized');
+    const user = await createUser('admin');
+    const asUser = await fetch(`${stack.url}/functions/v1/metrics`, { headers: { apikey: stack.publishableKey, authorization: `Bearer ${user.accessToken}` } });
+    expect(asUser.status).toBe(403);
+    const { data, error } = await kit().system.metrics();
+    expect(data).toBeNull();
+    expect(error?.code).toBe('forbidden');
+  });
+});
