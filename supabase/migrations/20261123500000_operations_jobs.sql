@@ -131,6 +131,8 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+  taken integer;
 begin
   if p_limit < 1 or p_limit > 1000 or p_lease_seconds < 1 then
     raise exception 'claim_jobs: limit must be 1..1000 and the lease at least 1 second' using errcode = '22023';
@@ -141,35 +143,42 @@ begin
    where j.id in (select x.id from private.jobs x
                    where x.status = 'running' and x.lease_expires_at <= now() and x.attempts >= x.max_attempts
                    for update skip locked);
+  -- Jobs whose worker died first (oldest lease first), then due queued jobs. Each select locks the rows
+  -- it takes and skips rows another claimer holds, so concurrent claimers share the queue and never
+  -- get the same job; a row claimed meanwhile fails the re-check of the WHERE clause and is left out.
   return query
-  with candidates as (
-    select x.id from (
-      (select q.id, q.priority, q.run_after from private.jobs q
-        where q.status = 'queued' and q.run_after <= now() and (p_types is null or q.type = any (p_types))
-        order by q.priority desc, q.run_after, q.id limit p_limit)
-      union all
-      (select r.id, r.priority, r.run_after from private.jobs r
-        where r.status = 'running' and r.lease_expires_at <= now() and r.attempts < r.max_attempts
-          and (p_types is null or r.type = any (p_types))
-        order by r.lease_expires_at limit p_limit)
-    ) x
-    order by x.priority desc, x.run_after, x.id
-    limit p_limit
-  ), locked as (
-    select j.id from private.jobs j
-     where j.id in (select c.id from candidates c)
-       and (j.status = 'queued' and j.run_after <= now() or j.status = 'running' and j.lease_expires_at <= now())
+  with locked as (
+    select r.id from private.jobs r
+     where r.status = 'running' and r.lease_expires_at <= now() and r.attempts < r.max_attempts
+       and (p_types is null or r.type = any (p_types))
+     order by r.lease_expires_at
+     limit p_limit
      for update skip locked
   )
   update private.jobs j
      set status = 'running', attempts = j.attempts + 1, locked_by = p_worker, lease_token = gen_random_uuid(),
          lease_expires_at = now() + make_interval(secs => p_lease_seconds), started_at = now(), updated_at = now(),
-         last_error = case when j.status = 'running'
-                           then format('The worker %s stopped answering during attempt %s', j.locked_by, j.attempts)
-                           else j.last_error end
+         last_error = format('The worker %s stopped answering during attempt %s', j.locked_by, j.attempts)
     from locked l
    where j.id = l.id
   returning j.*;
+  get diagnostics taken = row_count;
+  if taken < p_limit then
+    return query
+    with locked as (
+      select q.id from private.jobs q
+       where q.status = 'queued' and q.run_after <= now() and (p_types is null or q.type = any (p_types))
+       order by q.priority desc, q.run_after, q.id
+       limit p_limit - taken
+       for update skip locked
+    )
+    update private.jobs j
+       set status = 'running', attempts = j.attempts + 1, locked_by = p_worker, lease_token = gen_random_uuid(),
+           lease_expires_at = now() + make_interval(secs => p_lease_seconds), started_at = now(), updated_at = now()
+      from locked l
+     where j.id = l.id
+    returning j.*;
+  end if;
 end;
 $$;
 comment on function private.claim_jobs(text, integer, integer, text[]) is

@@ -1,0 +1,132 @@
+/**
+ * The OpenAPI 3.1 document of every Edge Function, generated from the zod schemas the functions
+ * validate with (`z.toJSONSchema`, JSON Schema 2020-12 as OpenAPI 3.1 uses) — the request shapes are
+ * never written twice. Each operation names the schema object it documents, so tests can check that
+ * the document and the function reject the same bodies. Served by the `openapi` function and written
+ * to `openapi.json` by `npm run gen:openapi`. PostgREST publishes its own OpenAPI for the tables at
+ * `GET /rest/v1/`.
+ */
+import { z } from 'zod';
+import { accountReviewSchema, businessRegistrationSchema, memberBatchSchema, memberInviteSchema } from './schemas/accounts.ts';
+import { adminRegistrationSchema, banSchema, changePasswordSchema, registrationSchema, waitlistJoinSchema } from './schemas/identity.ts';
+import { dateRangeSchema, useToolSchema } from './schemas/marketplace.ts';
+import { jobWorkerSchema } from './schemas/operations.ts';
+import { createPaymentSchema, refundPaymentSchema } from './schemas/payments.ts';
+
+type Auth = 'none' | 'user' | 'admin' | 'service_role' | 'metrics_key' | 'api_key' | 'stripe_signature';
+
+/** One documented operation of one function. */
+export interface Operation {
+  fn: string;
+  method: 'get' | 'post';
+  /** Below `/functions/v1/<fn>`, e.g. `/{payment_id}/refund`; empty for the function's root. */
+  subpath?: string;
+  summary: string;
+  auth: Auth[];
+  body?: z.ZodType;
+  query?: z.ZodType;
+  idempotent?: boolean;
+  responses: Record<string, string>;
+}
+
+const ERRORS = { '400': 'validation_failed (field details) or another bad request', '401': 'no or invalid credentials', '403': 'not allowed' };
+
+export const operations: Operation[] = [
+  { fn: 'health', method: 'get', summary: 'Is the backend up and can it reach its database?', auth: ['none'], responses: { '200': '{status, version, database}', '503': 'database unreachable' } },
+  { fn: 'register-client', method: 'post', summary: 'Sign up as a client.', auth: ['none'], body: registrationSchema, idempotent: true, responses: { '201': '{user, profile}', '400': ERRORS['400'], '409': 'email_taken / username_taken', '429': 'rate_limited' } },
+  { fn: 'register-tool-creator', method: 'post', summary: 'Sign up as a tool creator.', auth: ['none'], body: registrationSchema, idempotent: true, responses: { '201': '{user, profile}', '400': ERRORS['400'], '409': 'email_taken / username_taken', '429': 'rate_limited' } },
+  { fn: 'register-admin', method: 'post', summary: 'Admins: create another admin.', auth: ['admin'], body: adminRegistrationSchema, idempotent: true, responses: { '201': '{user, profile}', ...ERRORS, '409': 'email_taken / username_taken' } },
+  { fn: 'change-password', method: 'post', summary: 'Change your password (current password required).', auth: ['user'], body: changePasswordSchema, responses: { '200': 'changed', ...ERRORS, '422': 'invalid_current_password / same_password' } },
+  { fn: 'ban-user', method: 'post', summary: 'Admins: ban or unban a user.', auth: ['admin'], body: banSchema, idempotent: true, responses: { '200': '{user_id, banned_until}', ...ERRORS, '404': 'no such user', '422': 'rule_broken' } },
+  { fn: 'waitlist', method: 'post', summary: 'Join the waitlist.', auth: ['none'], body: waitlistJoinSchema, responses: { '200': 'joined', '400': ERRORS['400'], '429': 'rate_limited' } },
+  { fn: 'accounts-register', method: 'post', summary: 'Register a business account (pending review).', auth: ['user'], body: businessRegistrationSchema, idempotent: true, responses: { '201': '{account}', ...ERRORS, '409': 'slug_taken / application_pending' } },
+  { fn: 'accounts-review', method: 'post', summary: 'Admins: approve, reject, suspend or reactivate an account.', auth: ['admin'], body: accountReviewSchema, idempotent: true, responses: { '200': 'the reviewed account', ...ERRORS, '404': 'no such account', '409': 'invalid_transition' } },
+  { fn: 'account-members', method: 'post', summary: 'Account owners/admins: invite a member.', auth: ['user'], body: memberInviteSchema, idempotent: true, responses: { '201': 'the member', ...ERRORS, '409': 'already_member' } },
+  { fn: 'account-batches', method: 'post', summary: 'Account owners: create a batch of members, each invited by e-mail.', auth: ['user'], body: memberBatchSchema, idempotent: true, responses: { '200': 'per-row results', ...ERRORS, '409': 'batch_name_taken' } },
+  { fn: 'use-tool', method: 'post', summary: 'Use a tool: spends its price in points and records the usage.', auth: ['user'], body: useToolSchema, idempotent: true, responses: { '200': 'the usage', ...ERRORS, '404': 'tool_not_found', '422': 'insufficient_points' } },
+  { fn: 'creator-api', method: 'get', subpath: '/usages/{usage_id}', summary: 'Tool creators’ backends (x-api-key): verify a usage of one of their tools.', auth: ['api_key'], responses: { '200': 'the usage', '401': 'invalid_api_key', '404': 'usage_not_found' } },
+  { fn: 'creator-api', method: 'get', subpath: '/stats', summary: 'Tool creators’ backends (x-api-key): revenue stats over a date range.', auth: ['api_key'], query: dateRangeSchema, responses: { '200': 'the stats', '400': 'invalid_range', '401': 'invalid_api_key' } },
+  { fn: 'payments', method: 'post', summary: 'Start a Stripe payment for a voucher type or a points package.', auth: ['user'], body: createPaymentSchema, idempotent: true, responses: { '201': '{payment, client_secret, replayed}', ...ERRORS, '404': 'voucher_type_not_found / points_package_not_found', '503': 'payments_not_configured' } },
+  { fn: 'payments', method: 'post', subpath: '/{payment_id}/confirm', summary: 'The payment’s current status, synced from Stripe.', auth: ['user'], responses: { '200': '{payment, stripe_status}', '401': ERRORS['401'], '404': 'payment_not_found' } },
+  { fn: 'payments', method: 'post', subpath: '/{payment_id}/refund', summary: 'Admins: refund a payment in full.', auth: ['admin'], body: refundPaymentSchema, idempotent: true, responses: { '200': '{payment, refund_id}', ...ERRORS, '422': 'payment_not_refundable' } },
+  { fn: 'stripe-webhook', method: 'post', summary: 'Stripe events (payment_intent.succeeded / payment_failed, charge.refunded), verified by Stripe-Signature.', auth: ['stripe_signature'], responses: { '200': 'received', '400': 'invalid_signature' } },
+  { fn: 'job-worker', method: 'post', summary: 'Run due background jobs (any number of workers at once).', auth: ['service_role'], body: jobWorkerSchema, responses: { '200': '{worker, claimed, succeeded, retrying, failed, lost, jobs}', ...ERRORS } },
+  { fn: 'metrics', method: 'get', summary: 'Platform metrics in Prometheus text format.', auth: ['service_role', 'metrics_key'], responses: { '200': 'text/plain; version=0.0.4', '401': ERRORS['401'], '403': ERRORS['403'] } },
+  { fn: 'openapi', method: 'get', summary: 'This document.', auth: ['none'], responses: { '200': 'OpenAPI 3.1 JSON' } },
+];
+
+const SECURITY: Record<Auth, Record<string, string[]>[]> = {
+  none: [],
+  user: [{ bearer: [] }],
+  admin: [{ bearer: [] }],
+  service_role: [{ serviceRole: [] }],
+  metrics_key: [{ metricsKey: [] }],
+  api_key: [{ creatorApiKey: [] }],
+  stripe_signature: [{ stripeSignature: [] }],
+};
+
+/** JSON Schema (2020-12) of a request shape, as the caller sends it. */
+export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+/** The OpenAPI 3.1 document; `serverUrl` is where `/functions/v1` lives. */
+export function openApiDocument(version: string, serverUrl = 'http://127.0.0.1:54321'): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const path = `/${op.fn}${op.subpath ?? ''}`;
+    const parameters: unknown[] = [];
+    for (const name of path.match(/\{([a-z_]+)\}/g) ?? []) {
+      parameters.push({ name: name.slice(1, -1), in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
+    }
+    if (op.query) {
+      const query = jsonSchema(op.query) as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, schema] of Object.entries(query.properties ?? {})) {
+        parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
+      }
+    }
+    if (op.idempotent) {
+      parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, description: 'A retry with the same key returns the first answer.', schema: { type: 'string', maxLength: 200 } });
+    }
+    const operation: Record<string, unknown> = {
+      operationId: `${op.fn}${(op.subpath ?? '').replace(/[{}]/g, '').replace(/\/([a-z_])/g, (_m, c: string) => c.toUpperCase())}`.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()),
+      summary: op.summary,
+      tags: [op.fn],
+      security: op.auth.flatMap((auth) => SECURITY[auth]),
+      ...(parameters.length ? { parameters } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+      responses: Object.fromEntries(Object.entries(op.responses).map(([status, description]) => [status, {
+        description,
+        ...(Number(status) >= 400 ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : {}),
+      }])),
+    };
+    paths[path] = { ...(paths[path] ?? {}), [op.method]: operation };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Supabase backend kit — Edge Functions',
+      version,
+      description: 'Every Edge Function of the kit. Tables and SQL functions are documented by PostgREST itself at GET /rest/v1/.',
+    },
+    servers: [{ url: `${serverUrl}/functions/v1` }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A user’s access token (Supabase Auth).' },
+        serviceRole: { type: 'apiKey', in: 'header', name: 'apikey', description: 'The secret (service-role) key.' },
+        metricsKey: { type: 'apiKey', in: 'header', name: 'x-metrics-key', description: 'METRICS_KEY, for Prometheus scrapers.' },
+        creatorApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'A tool creator’s API key.' },
+        stripeSignature: { type: 'apiKey', in: 'header', name: 'Stripe-Signature', description: 'Stripe’s webhook signature.' },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+        },
+      },
+    },
+  };
+}
