@@ -105,6 +105,8 @@ async function databaseChecks(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
   await check('supabase db lint finds no warnings', async () =>
     (await run(bin('supabase'), ['db', 'lint', `--remote=${db}`, '--fail-on', 'warning', '--workdir', projectRoot], env)).code === 0);
   await check('src/sdk/database.types.ts matches the database (npm run gen:types)', () => typesAreCurrent(db));
+  await check("openapi.json matches the functions' zod schemas (npm run gen:openapi)", async () =>
+    (await run(bin('tsx'), [path.join(projectRoot, 'scripts', 'gen-openapi.ts'), '--check'], env)).code === 0);
   return { name: 'database checks', passed, failed };
 }
 
