@@ -266,11 +266,13 @@ begin
   if not found or (found_voucher.owner_id <> caller and not found_voucher.redeemable_by_code_holder) then
     perform private.payments_raise('voucher_not_found', 404, 'No voucher with this code');
   end if;
-  if not found_voucher.is_active or not found_voucher.type_active then
-    perform private.payments_raise('voucher_inactive', 422, 'This voucher is no longer active');
-  end if;
+  -- Expiry first: the hourly expiry job also deactivates expired vouchers, and their holders should
+  -- still hear "expired", not "inactive".
   if found_voucher.expires_at <= now() then
     perform private.payments_raise('voucher_expired', 422, 'This voucher has expired', jsonb_build_object('expires_at', found_voucher.expires_at));
+  end if;
+  if not found_voucher.is_active or not found_voucher.type_active then
+    perform private.payments_raise('voucher_inactive', 422, 'This voucher is no longer active');
   end if;
   if found_voucher.type_service <> service_type then
     perform private.payments_raise('wrong_service_type', 422, 'This voucher is for another service',
@@ -285,10 +287,10 @@ begin
   if not found then
     -- Changed since the read above (a concurrent redemption or deactivation): say which rule now fails.
     select v.is_active, v.expires_at into now_state from public.vouchers v where v.id = found_voucher.id;
-    if not now_state.is_active then
-      perform private.payments_raise('voucher_inactive', 422, 'This voucher is no longer active');
-    elsif now_state.expires_at <= now() then
+    if now_state.expires_at <= now() then
       perform private.payments_raise('voucher_expired', 422, 'This voucher has expired');
+    elsif not now_state.is_active then
+      perform private.payments_raise('voucher_inactive', 422, 'This voucher is no longer active');
     end if;
     perform private.payments_raise('voucher_exhausted', 422, 'This voucher has no uses left');
   end if;
@@ -457,7 +459,7 @@ as $$
   select * from private.redeem_voucher(code, service_type, details, idempotency_key)
 $$;
 comment on function public.redeem_voucher(text, text, jsonb, text) is
-  'Redeems one use of a voucher for a service, atomically: the owner (or anyone with the code, if the type allows it) names the code and the service type. Errors: invalid_voucher_code (400), voucher_not_found (404), voucher_inactive, voucher_expired, wrong_service_type, voucher_exhausted (422), idempotency_key_reused (422). A repeated idempotency_key returns the first redemption with replayed = true.';
+  'Redeems one use of a voucher for a service, atomically: the owner (or anyone with the code, if the type allows it) names the code and the service type. Errors: invalid_voucher_code (400), voucher_not_found (404), voucher_expired (checked before inactive, so vouchers the expiry job deactivated still say expired), voucher_inactive, wrong_service_type, voucher_exhausted (422), idempotency_key_reused (422). A repeated idempotency_key returns the first redemption with replayed = true.';
 revoke execute on function public.redeem_voucher(text, text, jsonb, text) from public, anon;
 grant execute on function public.redeem_voucher(text, text, jsonb, text) to authenticated, service_role;
 

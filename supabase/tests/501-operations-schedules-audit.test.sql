@@ -1,7 +1,7 @@
 -- pg_cron schedules and the SQL functions they run (on seeded data), and the audit log: one entry per
 -- privileged action in the same transaction, readable by admins only, never changed or deleted.
 begin;
-select plan(25);
+select plan(26);
 
 create temporary table people (name text primary key, id uuid) on commit drop;
 grant select on people to authenticated;
@@ -33,6 +33,10 @@ select results_eq($$ select is_active, deactivation_reason from public.vouchers 
 select results_eq($$ select is_active from public.vouchers where id = '55000000-0000-4000-8000-000000000012' $$,
   $$ values (true) $$, 'a voucher still valid should stay active');
 select is(private.expire_vouchers(), 0, 'a second run should expire nothing more');
+select tests.authenticate_as((select id from people where name = 'user'));
+select throws_like($$ select * from public.redeem_voucher('PS00-0000-0000-0001', 'ops_test') $$,
+  '%"code": "voucher_expired"%', 'its holder should still hear voucher_expired once the job has deactivated it');
+select tests.clear_authentication();
 
 -- ---------------------------------------------------------------- close overdue instalments
 insert into public.accounts (id, name, slug, status) values ('55000000-0000-4000-8000-000000000021', 'Ops Instalments', 'ops-instalments', 'active');
