@@ -85,9 +85,9 @@ export function initCluster(config: StackConfig): void {
       'cron.use_background_workers = on',
       'max_worker_processes = 32',
       'max_connections = 200',
-      'fsync = off', // a throwaway development cluster: durability is not worth the time it costs
-      'synchronous_commit = off',
-      'full_page_writes = off',
+      // A throwaway development cluster: durability is not worth the time it costs. Benchmarks that
+      // compare against a production-like baseline set STACK_DURABLE=1 to keep Postgres's defaults.
+      ...(process.env.STACK_DURABLE === '1' ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']),
       "log_min_messages = 'warning'",
       "timezone = 'UTC'",
       '',
