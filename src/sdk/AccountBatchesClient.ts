@@ -42,6 +42,11 @@ export interface MemberBatchResult {
   /** One entry per row of the request, in order. */
   results: BatchRowResult[];
   counts: Record<BatchRowStatus, number>;
+  /**
+   * How the invites go out: `inline` (sent before the answer), or `background` for batches of more
+   * than 50 created rows — a job (`job_id`, readable with `kit.jobs.get`) sends them, each at most once.
+   */
+  invites: { delivery: 'inline' | 'background'; job_id: string | null };
 }
 
 export class AccountBatchesClient {

@@ -7,9 +7,12 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import {
   accountReviewSchema,
+  businessCreationSchema,
   businessRegistrationSchema,
   type AccountReviewInput,
   type AccountStatus,
+  type BusinessCreationInput,
+  type BusinessOwnerInput,
   type BusinessRegistrationInput,
   type ReviewDecision,
 } from '../../supabase/functions/_shared/schemas/accounts.ts';
@@ -23,7 +26,7 @@ import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { errorFromPostgrestCall } from './postgrestErrors.ts';
 import { parseInput } from './validation.ts';
 
-export type { AccountReviewInput, AccountStatus, BusinessRegistrationInput, MyAccount, ReviewDecision };
+export type { AccountReviewInput, AccountStatus, BusinessCreationInput, BusinessOwnerInput, BusinessRegistrationInput, MyAccount, ReviewDecision };
 
 /** An `accounts` row. */
 export type Account = Tables<'accounts'>;
@@ -32,6 +35,12 @@ export type Account = Tables<'accounts'>;
 export interface ReviewResult {
   account: Account;
   notified: boolean;
+}
+
+/** What `createForOwner` answers: the new (active) account and its owner's Auth user. */
+export interface BusinessCreated {
+  account: Account;
+  owner: { id: string; email: string };
 }
 
 /** Fields owners and admins may change on their active account. */
@@ -126,6 +135,28 @@ export class AccountsClient {
    */
   async register(input: BusinessRegistrationInput, options: MutationOptions = {}): Promise<Result<{ account: Account }>> {
     const parsed = parseInput(businessRegistrationSchema, input);
+    if (parsed.error) return { data: null, error: parsed.error };
+    return invokeMutation(this.supabase, 'accounts-register', parsed.data, options);
+  }
+
+  /**
+   * Platform admins: creates a business together with its owner (the B2B admin) in one call. The owner's
+   * Auth user is created and invited by e-mail to set a password (`kit.auth.setUpPassword` with the
+   * link's token; `redirect_to` is where the link lands); the account starts **active** (created by an
+   * admin, so approval is implied: `reviewed_by/at` are you and now). `forbidden` (403) for anyone but a
+   * platform admin; `email_taken` (409) when the owner's e-mail already belongs to a user; `slug_taken`;
+   * `validation_failed` with field details (e.g. `owner.email`). Nothing is left half-created.
+   *
+   * @example
+   * const { data, error } = await kit.accounts.createForOwner({
+   *   name: 'Acme Coaching',
+   *   contact_email: 'ops@acme.test',
+   *   owner: { email: 'boss@acme.test', first_name: 'Ada', last_name: 'Boss' },
+   * });
+   * console.log(data?.account.status, data?.owner.id); // 'active', the owner's user id
+   */
+  async createForOwner(input: BusinessCreationInput, options: MutationOptions = {}): Promise<Result<BusinessCreated>> {
+    const parsed = parseInput(businessCreationSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation(this.supabase, 'accounts-register', parsed.data, options);
   }

@@ -11,7 +11,7 @@ import { fromPostgrest } from './postgrest.ts';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** The job types workers know (private.job_types). */
-export type JobType = 'vouchers.expire' | 'crm.close_overdue_instalments' | 'statistics.recompute_daily' | 'diagnostics.echo';
+export type JobType = 'vouchers.expire' | 'crm.close_overdue_instalments' | 'statistics.recompute_daily' | 'diagnostics.echo' | 'accounts.send_batch_invites';
 
 /** A background job as its owner (or an admin) sees it. */
 export interface Job {

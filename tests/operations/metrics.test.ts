@@ -51,6 +51,30 @@ describe('GET /functions/v1/metrics', () => {
       value(before, 'kit_function_requests_total', { function: 'metrics', status: '200' }) ?? 0);
   });
 
+  it('counts and times requests to every function, e.g. health and use-tool', async () => {
+    const before = await scrape();
+    const health = await fetch(`${stack.url}/functions/v1/health`);
+    expect(health.status).toBe(200);
+    await health.body?.cancel();
+    const client = await createUser('client');
+    const useTool = await fetch(`${stack.url}/functions/v1/use-tool`, {
+      method: 'POST',
+      headers: { apikey: stack.publishableKey, authorization: `Bearer ${client.accessToken}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+      body: JSON.stringify({ tool_id: crypto.randomUUID() }),
+    });
+    expect(useTool.status).toBeGreaterThanOrEqual(400); // no such tool: answered by the function, still counted
+    await useTool.body?.cancel();
+    const after = await scrape();
+    for (const [fn, status] of [['health', '200'], ['use-tool', String(useTool.status)]] as const) {
+      expect(value(after, 'kit_function_requests_total', { function: fn, status }), fn).toBeGreaterThanOrEqual(
+        (value(before, 'kit_function_requests_total', { function: fn, status }) ?? 0) + 1);
+      const count = value(after, 'kit_function_request_duration_seconds_count', { function: fn });
+      expect(count, fn).toBeGreaterThanOrEqual((value(before, 'kit_function_request_duration_seconds_count', { function: fn }) ?? 0) + 1);
+      expect(value(after, 'kit_function_request_duration_seconds_bucket', { function: fn, le: '+Inf' }), fn).toBe(count);
+      expect(value(after, 'kit_function_request_duration_seconds_sum', { function: fn }), fn).toBeGreaterThan(0);
+    }
+  });
+
   it('refuses callers without credentials (401) and signed-in users (403)', async () => {
     const anonymous = await fetch(`${stack.url}/functions/v1/metrics`);
     expect(anonymous.status).toBe(401);

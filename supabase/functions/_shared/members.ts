@@ -3,7 +3,8 @@
  * (up to 500): create the Auth user (unconfirmed, no usable password, no mail yet), add the membership
  * as the caller (the database checks the caller's rights again), then send Auth's invite so the member
  * sets a password. When a step after the Auth user fails, the user is deleted again: a member is
- * either complete or absent.
+ * either complete or absent. The same sequence (`withInvitedUser`) creates the owner of a business a
+ * platform admin creates (`accounts-register` with `owner`).
  */
 import { asCaller } from './as-caller.ts';
 import { database } from './database.ts';
@@ -70,9 +71,24 @@ export function unusablePasswordHash(): string {
   return `$2a$10$${Array.from(bytes, (b) => BCRYPT_ALPHABET[b % 64]).join('')}`;
 }
 
-/** Adds one member; see the module comment for the order of steps and the clean-up. */
-export async function addMember(request: Request, caller: Caller, accountId: string, member: MemberToAdd, options: AddOptions = {}): Promise<AddOutcome> {
-  const email = member.email.toLowerCase();
+/** Who an invited user is: their e-mail, Auth user metadata, and where the invite link lands. */
+export interface Invitee {
+  email: string;
+  metadata: Record<string, unknown>;
+  redirectTo?: string | undefined;
+}
+
+/** The outcome of `withInvitedUser`: what `attach` answered, or the e-mail already belongs to a user. */
+export type InviteOutcome<T> = { status: 'created'; userId: string; value: T } | { status: 'already_exists' };
+
+/**
+ * Creates an Auth user who can only get in through Auth's invite (unconfirmed, no usable password),
+ * runs `attach` with the new user's id (the database part: a membership, a business), then sends the
+ * invite. When `attach` or the invite fails, the Auth user is deleted again and the error rethrown.
+ * Shared by members, batches and the businesses platform admins create for an owner.
+ */
+export async function withInvitedUser<T>(request: Request, invitee: Invitee, attach: (userId: string) => Promise<T>): Promise<InviteOutcome<T>> {
+  const email = invitee.email.toLowerCase();
   if ((await existingEmails([email])).size > 0) return { status: 'already_exists' };
 
   const admin = serviceClient(forwardedHeaders(request)).auth.admin;
@@ -80,15 +96,32 @@ export async function addMember(request: Request, caller: Caller, accountId: str
     email,
     email_confirm: false,
     password_hash: unusablePasswordHash(),
-    user_metadata: { full_name: member.full_name },
+    user_metadata: invitee.metadata,
   });
   if (created.error || !created.data.user) {
     if (isEmailTaken(created.error?.code)) return { status: 'already_exists' };
-    throw new Error(`Auth refused to create the member: ${created.error?.status} ${created.error?.code} ${created.error?.message}`);
+    throw new Error(`Auth refused to create the user: ${created.error?.status} ${created.error?.code} ${created.error?.message}`);
   }
   const userId = created.data.user.id;
 
   try {
+    const value = await attach(userId);
+    const invite = await admin.inviteUserByEmail(email, {
+      data: invitee.metadata,
+      ...(invitee.redirectTo ? { redirectTo: invitee.redirectTo } : {}),
+    });
+    if (invite.error) throw new Error(`Auth refused the invite: ${invite.error.status} ${invite.error.code} ${invite.error.message}`);
+    return { status: 'created', userId, value };
+  } catch (error) {
+    await removeUser(userId);
+    throw error;
+  }
+}
+
+/** Adds one member; see the module comment for the order of steps and the clean-up. */
+export async function addMember(request: Request, caller: Caller, accountId: string, member: MemberToAdd, options: AddOptions = {}): Promise<AddOutcome> {
+  const email = member.email.toLowerCase();
+  const outcome = await withInvitedUser(request, { email, metadata: { full_name: member.full_name }, redirectTo: options.redirectTo }, async (userId) => {
     const [row] = await asCaller(caller, (sql) => sql<{ member: Member }[]>`
       select to_jsonb(m.*) as member
       from private.add_member(
@@ -96,16 +129,9 @@ export async function addMember(request: Request, caller: Caller, accountId: str
         ${member.role ?? 'member'}::public.account_role, ${member.permissions ?? []}::public.account_permission[],
         ${options.batchId ?? null}::uuid) as m`);
     if (!row) throw new Error('add_member returned nothing');
-    const invite = await admin.inviteUserByEmail(email, {
-      data: { full_name: member.full_name },
-      ...(options.redirectTo ? { redirectTo: options.redirectTo } : {}),
-    });
-    if (invite.error) throw new Error(`Auth refused the invite: ${invite.error.status} ${invite.error.code} ${invite.error.message}`);
-    return { status: 'created', member: row.member };
-  } catch (error) {
-    await removeUser(userId);
-    throw error;
-  }
+    return row.member;
+  });
+  return outcome.status === 'created' ? { status: 'created', member: outcome.value } : outcome;
 }
 
 /** A failure's message safe to show (HttpErrors keep theirs; anything else is logged and hidden). */

@@ -7,7 +7,7 @@
  * `GET /rest/v1/`.
  */
 import { z } from 'zod';
-import { accountReviewSchema, businessRegistrationSchema, memberBatchSchema, memberInviteSchema } from './schemas/accounts.ts';
+import { accountReviewSchema, accountsRegisterBodySchema, memberBatchSchema, memberInviteSchema } from './schemas/accounts.ts';
 import { adminRegistrationSchema, banSchema, changePasswordSchema, registrationSchema, waitlistJoinSchema } from './schemas/identity.ts';
 import { dateRangeSchema, useToolSchema } from './schemas/marketplace.ts';
 import { jobWorkerSchema } from './schemas/operations.ts';
@@ -39,7 +39,7 @@ export const operations: Operation[] = [
   { fn: 'change-password', method: 'post', summary: 'Change your password (current password required).', auth: ['user'], body: changePasswordSchema, responses: { '200': 'changed', ...ERRORS, '422': 'invalid_current_password / same_password' } },
   { fn: 'ban-user', method: 'post', summary: 'Admins: ban or unban a user.', auth: ['admin'], body: banSchema, idempotent: true, responses: { '200': '{user_id, banned_until}', ...ERRORS, '404': 'no such user', '422': 'rule_broken' } },
   { fn: 'waitlist', method: 'post', summary: 'Join the waitlist.', auth: ['none'], body: waitlistJoinSchema, responses: { '200': 'joined', '400': ERRORS['400'], '429': 'rate_limited' } },
-  { fn: 'accounts-register', method: 'post', summary: 'Register a business account (pending review).', auth: ['user'], body: businessRegistrationSchema, idempotent: true, responses: { '201': '{account}', ...ERRORS, '409': 'slug_taken / application_pending' } },
+  { fn: 'accounts-register', method: 'post', summary: 'Register a business account you own (pending review); with `owner`, admins create an active business for that owner, who is invited by e-mail.', auth: ['user'], body: accountsRegisterBodySchema, idempotent: true, responses: { '201': '{account} (with owner: {account, owner: {id, email}})', ...ERRORS, '403': 'forbidden: `owner` is for platform admins', '409': 'slug_taken / application_pending / email_taken (owner.email)' } },
   { fn: 'accounts-review', method: 'post', summary: 'Admins: approve, reject, suspend or reactivate an account.', auth: ['admin'], body: accountReviewSchema, idempotent: true, responses: { '200': 'the reviewed account', ...ERRORS, '404': 'no such account', '409': 'invalid_transition' } },
   { fn: 'account-members', method: 'post', summary: 'Account owners/admins: invite a member.', auth: ['user'], body: memberInviteSchema, idempotent: true, responses: { '201': 'the member', ...ERRORS, '409': 'already_member' } },
   { fn: 'account-batches', method: 'post', summary: 'Account owners: create a batch of members, each invited by e-mail.', auth: ['user'], body: memberBatchSchema, idempotent: true, responses: { '200': 'per-row results', ...ERRORS, '409': 'batch_name_taken' } },

@@ -1,6 +1,6 @@
 /**
  * Request counts and latency histograms of Edge Functions, kept in memory per worker and rendered by
- * the `metrics` function. A function opts in by wrapping its handler: `Deno.serve(instrument('name', handler))`.
+ * the `metrics` function. Every function wraps its handler in its index.ts: `Deno.serve(instrument('name', handler))`.
  * On the local stack all functions share one process, so one scrape sees them all; on hosted Supabase
  * each function's isolate counts its own requests.
  */
@@ -41,7 +41,7 @@ export function recordRequest(fn: string, status: number, seconds: number): void
 }
 
 /** Wraps a handler so that every request it answers is counted and timed. */
-export function instrument(fn: string, handler: (request: Request) => Promise<Response>): (request: Request) => Promise<Response> {
+export function instrument(fn: string, handler: (request: Request) => Response | Promise<Response>): (request: Request) => Promise<Response> {
   return async (request) => {
     const started = performance.now();
     let status = 500;

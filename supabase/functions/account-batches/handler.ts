@@ -7,12 +7,16 @@
  * - `invalid`: the row is malformed, or repeats an earlier row's e-mail (`errors` says which field);
  * - `failed`: creating it failed on our side; whatever was created for it was removed again.
  * Body `{account_id, name, members: [{email, full_name, phone?, job_title?}], redirect_to?}`.
- * 201 `{batch, results, counts}`. 400 when the batch itself is malformed or has more than 500 rows
- * (nothing written); 403 when the caller may not add members; 409 `batch_name_taken`; 422
- * `nothing_to_create` (with the per-row results) when no row can be created, so no empty batch is
- * left behind. Accepts `Idempotency-Key`.
+ * 201 `{batch, results, counts, invites}`. Batches of more than 50 created rows send their invites
+ * from a background job (`accounts.send_batch_invites`, see _shared/batch-invites.ts) so the call
+ * returns fast: `invites` is `{delivery: 'background', job_id}` (the caller may follow the job with
+ * `kit.jobs.get(job_id)`), else `{delivery: 'inline', job_id: null}` (already sent). 400 when the
+ * batch itself is malformed or has more than 500 rows (nothing written); 403 when the caller may not
+ * add members; 409 `batch_name_taken`; 422 `nothing_to_create` (with the per-row results) when no row
+ * can be created, so no empty batch is left behind. Accepts `Idempotency-Key`.
  */
 import { asCaller } from '../_shared/as-caller.ts';
+import { addMemberWithoutInvite, BACKGROUND_INVITE_THRESHOLD, queueBatchInvites, type PendingInvite } from '../_shared/batch-invites.ts';
 import { preflight } from '../_shared/cors.ts';
 import { errorResponse, HttpError } from '../_shared/errors.ts';
 import { idempotent } from '../_shared/idempotency.ts';
@@ -100,9 +104,15 @@ async function createBatch(request: Request, caller: Caller, input: { account_id
     select to_jsonb(b.*) as batch from private.create_member_batch(${input.account_id}::uuid, ${input.name}, ${input.members.length}) as b`);
   const batchId = created!.batch.id;
 
+  // Large batches create every row here but leave the invites to a background job.
+  const background = plan.toCreate.length > BACKGROUND_INVITE_THRESHOLD;
+  const pendingInvites: PendingInvite[] = [];
   await eachLimited(plan.toCreate, CONCURRENCY, async ({ index, member }) => {
     try {
-      const outcome = await addMember(request, caller, input.account_id, member, { batchId, redirectTo: input.redirect_to });
+      const outcome = background
+        ? await addMemberWithoutInvite(request, caller, input.account_id, member, batchId)
+        : await addMember(request, caller, input.account_id, member, { batchId, redirectTo: input.redirect_to });
+      if (outcome.status === 'created' && background) pendingInvites.push({ user_id: outcome.member.user_id, email: member.email, full_name: member.full_name });
       plan.results[index] = outcome.status === 'created'
         ? { index, email: member.email, status: 'created', user_id: outcome.member.user_id }
         : { index, email: member.email, status: 'already_exists' };
@@ -120,7 +130,9 @@ async function createBatch(request: Request, caller: Caller, input: { account_id
   const [finished] = await asCaller(caller, (sql) => sql<{ batch: Record<string, unknown> }[]>`
     select to_jsonb(b.*) as batch
     from private.finish_member_batch(${batchId}::uuid, ${counts.created}, ${counts.already_exists}, ${counts.invalid}, ${counts.failed}) as b`);
-  return { status: 201, body: { batch: finished!.batch, results: plan.results, counts } };
+  const jobId = pendingInvites.length > 0 ? await queueBatchInvites(batchId, caller.id, input.redirect_to, pendingInvites) : null;
+  const invites = { delivery: background ? 'background' : 'inline', job_id: jobId };
+  return { status: 201, body: { batch: finished!.batch, results: plan.results, counts, invites } };
 }
 
 export async function handleAccountBatches(request: Request): Promise<Response> {

@@ -1,4 +1,5 @@
 /** Entry point of `accounts-register`; the logic lives in handler.ts so tests can call it. */
+import { instrument } from '../_shared/request-metrics.ts';
 import { handleAccountsRegister } from './handler.ts';
 
-Deno.serve(handleAccountsRegister);
+Deno.serve(instrument('accounts-register', handleAccountsRegister));

@@ -1,4 +1,5 @@
 /** Entry point of `accounts-review`; the logic lives in handler.ts so tests can call it. */
+import { instrument } from '../_shared/request-metrics.ts';
 import { handleAccountsReview } from './handler.ts';
 
-Deno.serve(handleAccountsReview);
+Deno.serve(instrument('accounts-review', handleAccountsReview));

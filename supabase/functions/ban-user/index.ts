@@ -8,6 +8,7 @@ import { preflight } from '../_shared/cors.ts';
 import { database } from '../_shared/database.ts';
 import { errorResponse, HttpError } from '../_shared/errors.ts';
 import { idempotent } from '../_shared/idempotency.ts';
+import { instrument } from '../_shared/request-metrics.ts';
 import { allowMethods, forwardedHeaders, readBody } from '../_shared/request.ts';
 import { banSchema } from '../_shared/schemas/identity.ts';
 import { requireAdmin, serviceClient } from '../_shared/supabase.ts';
@@ -41,4 +42,4 @@ export async function handleBanUser(request: Request): Promise<Response> {
   }
 }
 
-Deno.serve(handleBanUser);
+Deno.serve(instrument('ban-user', handleBanUser));

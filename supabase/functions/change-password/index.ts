@@ -10,6 +10,7 @@ import { database } from '../_shared/database.ts';
 import { errorResponse, HttpError } from '../_shared/errors.ts';
 import { idempotent } from '../_shared/idempotency.ts';
 import { enforceRateLimit, limitFromEnv } from '../_shared/rate-limit.ts';
+import { instrument } from '../_shared/request-metrics.ts';
 import { allowMethods, forwardedHeaders, readBody } from '../_shared/request.ts';
 import { changePasswordSchema } from '../_shared/schemas/identity.ts';
 import { authRequest, requireUser } from '../_shared/supabase.ts';
@@ -58,4 +59,4 @@ export async function handleChangePassword(request: Request): Promise<Response> 
   }
 }
 
-Deno.serve(handleChangePassword);
+Deno.serve(instrument('change-password', handleChangePassword));

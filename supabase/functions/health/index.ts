@@ -1,4 +1,5 @@
 /** Entry point of the `health` function; the logic lives in handler.ts so tests can call it. */
+import { instrument } from '../_shared/request-metrics.ts';
 import { handleHealth } from './handler.ts';
 
-Deno.serve(handleHealth);
+Deno.serve(instrument('health', handleHealth));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { edgeHandlers } from './handlers.ts';
+import { edgeHandlers, PermanentJobError } from './handlers.ts';
 
 const job = (attempts: number, payload: Record<string, unknown>) => ({ id: 'j', type: 'diagnostics.echo', payload, attempts, max_attempts: 5, lease_token: 't' });
 
@@ -13,4 +13,8 @@ Deno.test('diagnostics.echo only delays the first delay_attempts attempts', asyn
   const started = performance.now();
   await edgeHandlers['diagnostics.echo']!(job(2, { delay_ms: 60_000, delay_attempts: 1 }));
   assert.ok(performance.now() - started < 1000);
+});
+
+Deno.test('accounts.send_batch_invites fails for good without a batch id (no retries)', async () => {
+  await assert.rejects(edgeHandlers['accounts.send_batch_invites']!({ ...job(1, {}), type: 'accounts.send_batch_invites' }), PermanentJobError);
 });

@@ -5,6 +5,7 @@
 import { corsHeaders, preflight } from '../_shared/cors.ts';
 import { errorResponse } from '../_shared/errors.ts';
 import { openApiDocument } from '../_shared/openapi.ts';
+import { instrument } from '../_shared/request-metrics.ts';
 import { allowMethods } from '../_shared/request.ts';
 import { VERSION } from '../_shared/version.ts';
 
@@ -19,4 +20,4 @@ export function handleOpenApi(request: Request): Response {
   }
 }
 
-Deno.serve(handleOpenApi);
+Deno.serve(instrument('openapi', handleOpenApi));

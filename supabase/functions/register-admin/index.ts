@@ -9,6 +9,7 @@ import { preflight } from '../_shared/cors.ts';
 import { errorResponse } from '../_shared/errors.ts';
 import { idempotent } from '../_shared/idempotency.ts';
 import { register } from '../_shared/registration.ts';
+import { instrument } from '../_shared/request-metrics.ts';
 import { allowMethods, readBody } from '../_shared/request.ts';
 import { adminRegistrationSchema } from '../_shared/schemas/identity.ts';
 import { requireAdmin } from '../_shared/supabase.ts';
@@ -28,4 +29,4 @@ export async function handleRegisterAdmin(request: Request): Promise<Response> {
   }
 }
 
-Deno.serve(handleRegisterAdmin);
+Deno.serve(instrument('register-admin', handleRegisterAdmin));

@@ -5,7 +5,8 @@
  * 429 when one address registers too often. Accepts `Idempotency-Key`.
  */
 import { selfRegistrationHandler } from '../_shared/registration.ts';
+import { instrument } from '../_shared/request-metrics.ts';
 
 export const handleRegisterClient = selfRegistrationHandler('register-client', 'client');
 
-Deno.serve(handleRegisterClient);
+Deno.serve(instrument('register-client', handleRegisterClient));

@@ -2,12 +2,14 @@
  * `POST /functions/v1/stripe-webhook` (Stripe calls it; `verify_jwt = false`): verifies the
  * `Stripe-Signature` on the raw body with Stripe's library (300 s tolerance) and applies the event.
  * 200 `{received, handled, outcome}` for applied, duplicate and ignored events alike; 400
- * `invalid_signature` (nothing written) for a bad or stale signature; 500 when applying failed (nothing
- * was written, and Stripe retries); 503 `payments_not_configured` without STRIPE_WEBHOOK_SECRET.
+ * `invalid_signature` (nothing written) for a bad or stale signature; 500 when applying failed (the
+ * transition was rolled back; Stripe retries, and the event is also kept in
+ * private.stripe_event_failures with a `payments.reapply_stripe_event` job that re-applies it); 503
+ * `payments_not_configured` without STRIPE_WEBHOOK_SECRET.
  */
 import { database } from '../_shared/database.ts';
 import { errorResponse, HttpError, json } from '../_shared/errors.ts';
-import { verifyWebhook, webhookSecret } from '../_shared/stripe.ts';
+import { verifyWebhook, webhookSecret, type Stripe } from '../_shared/stripe.ts';
 import { applyStripeEvent, HANDLED_EVENT_TYPES } from './events.ts';
 import type postgres from 'postgres';
 
@@ -36,6 +38,24 @@ export async function readRawBody(request: Request, max: number): Promise<string
   return new TextDecoder().decode(bytes);
 }
 
+/**
+ * Applies the event; when that fails, keeps the verified event and enqueues a job to re-apply it
+ * (best effort: if even that fails, Stripe's retries remain), then rethrows (500).
+ */
+async function applyOrKeep(sql: postgres.Sql, event: Stripe.Event) {
+  try {
+    return await applyStripeEvent(sql, event);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      await sql`select private.record_stripe_event_failure(${event.id}, ${event.type}, ${sql.json(event as unknown as postgres.JSONValue)}, ${message})`;
+    } catch (recordError) {
+      console.error(`stripe-webhook: could not keep failed event ${event.id}:`, recordError);
+    }
+    throw error;
+  }
+}
+
 export function stripeWebhookHandler(sql: () => postgres.Sql = database) {
   return async (request: Request): Promise<Response> => {
     try {
@@ -48,7 +68,7 @@ export function stripeWebhookHandler(sql: () => postgres.Sql = database) {
       const event = await verifyWebhook(raw, request.headers.get('stripe-signature'), secret);
       // Types we do not act on are acknowledged without a database round trip (nothing to write).
       const applied = (HANDLED_EVENT_TYPES as readonly string[]).includes(event.type)
-        ? await applyStripeEvent(sql(), event)
+        ? await applyOrKeep(sql(), event)
         : { handled: false, outcome: 'ignored', payment_id: null, status: null };
       return json({ received: true, id: event.id, type: event.type, ...applied });
     } catch (error) {

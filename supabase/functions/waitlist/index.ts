@@ -10,6 +10,7 @@ import { database } from '../_shared/database.ts';
 import { errorResponse } from '../_shared/errors.ts';
 import { idempotent } from '../_shared/idempotency.ts';
 import { enforceRateLimit, limitFromEnv } from '../_shared/rate-limit.ts';
+import { instrument } from '../_shared/request-metrics.ts';
 import { allowMethods, clientIp, readBody } from '../_shared/request.ts';
 import { waitlistJoinSchema } from '../_shared/schemas/identity.ts';
 
@@ -30,4 +31,4 @@ export async function handleWaitlist(request: Request): Promise<Response> {
   }
 }
 
-Deno.serve(handleWaitlist);
+Deno.serve(instrument('waitlist', handleWaitlist));

@@ -50,6 +50,42 @@ export const businessRegistrationSchema = z.strictObject({
 });
 export type BusinessRegistrationInput = z.input<typeof businessRegistrationSchema>;
 
+const personNameField = z.string({ error: 'Required' }).trim().min(1, 'Required').max(100, 'At most 100 characters');
+
+/** The owner (B2B admin) a platform admin creates a business for: invited by e-mail to set a password. */
+export const businessOwnerSchema = z.strictObject({
+  email: emailField,
+  first_name: personNameField,
+  last_name: personNameField,
+});
+export type BusinessOwnerInput = z.input<typeof businessOwnerSchema>;
+
+/**
+ * A platform admin creates a business with its owner in one call (seed 001: "B2B admin registration
+ * (Admin only)"): the business fields of `businessRegistrationSchema`, the owner, and where the
+ * owner's invite link lands. The account starts active.
+ */
+export const businessCreationSchema = businessRegistrationSchema.extend({
+  owner: businessOwnerSchema,
+  redirect_to: redirectField.optional(),
+});
+export type BusinessCreationInput = z.input<typeof businessCreationSchema>;
+
+/**
+ * Body of `accounts-register`: without `owner` the signed-in caller registers a business they will own
+ * (pending); with `owner` a platform admin creates it for that owner (`businessCreationSchema`).
+ */
+export const accountsRegisterBodySchema = businessRegistrationSchema
+  .extend({
+    owner: businessOwnerSchema.optional(),
+    redirect_to: redirectField.optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.redirect_to !== undefined && value.owner === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['redirect_to'], message: 'Only used with owner' });
+    }
+  });
+
 /** What a platform admin decides about an account. */
 export const reviewDecisions = ['approve', 'reject', 'suspend', 'reactivate'] as const;
 export type ReviewDecision = (typeof reviewDecisions)[number];
