@@ -7,10 +7,8 @@
  * through Auth and records the outcome, so a retried or re-run job never sends a row twice.
  */
 import type postgres from 'postgres';
-import { asCaller } from './as-caller.ts';
 import { database } from './database.ts';
-import { existingEmails, unusablePasswordHash, type AddOutcome, type Member, type MemberToAdd } from './members.ts';
-import { forwardedHeaders } from './request.ts';
+import { addMember, type AddOutcome, type MemberToAdd } from './members.ts';
 import { serviceClient, type Caller } from './supabase.ts';
 
 /** Batches with more rows than this send their invites from a background job. */
@@ -22,45 +20,12 @@ const SEND_CONCURRENCY = 4;
 /** How long a worker holds one invite it is sending before another may take it over. */
 const CLAIM_SECONDS = 120;
 
-/** Deletes an Auth user we created a moment ago: through the admin API, else directly. */
-async function removeUser(userId: string): Promise<void> {
-  const { error } = await serviceClient().auth.admin.deleteUser(userId);
-  if (!error) return;
-  console.error(`batch-invites: Auth could not delete half-created user ${userId}: ${error.message}`);
-  await database()`delete from auth.users where id = ${userId}`;
-}
-
 /**
  * Creates the member's Auth user (unconfirmed, no usable password) and membership, without sending
  * the invite; when the membership fails, the user is deleted again (a row is complete or absent).
  */
-export async function addMemberWithoutInvite(request: Request, caller: Caller, accountId: string, member: MemberToAdd, batchId: string): Promise<AddOutcome> {
-  const email = member.email.toLowerCase();
-  if ((await existingEmails([email])).size > 0) return { status: 'already_exists' };
-  const created = await serviceClient(forwardedHeaders(request)).auth.admin.createUser({
-    email,
-    email_confirm: false,
-    password_hash: unusablePasswordHash(),
-    user_metadata: { full_name: member.full_name },
-  });
-  if (created.error || !created.data.user) {
-    if (created.error?.code === 'email_exists' || created.error?.code === 'user_already_exists') return { status: 'already_exists' };
-    throw new Error(`Auth refused to create the member: ${created.error?.status} ${created.error?.code} ${created.error?.message}`);
-  }
-  const userId = created.data.user.id;
-  try {
-    const [row] = await asCaller(caller, (sql) => sql<{ member: Member }[]>`
-      select to_jsonb(m.*) as member
-      from private.add_member(
-        ${accountId}::uuid, ${userId}::uuid, ${email}, ${member.full_name}, ${member.phone ?? null}, ${member.job_title ?? null},
-        ${member.role ?? 'member'}::public.account_role, ${member.permissions ?? []}::public.account_permission[],
-        ${batchId}::uuid) as m`);
-    if (!row) throw new Error('add_member returned nothing');
-    return { status: 'created', member: row.member };
-  } catch (error) {
-    await removeUser(userId);
-    throw error;
-  }
+export function addMemberWithoutInvite(request: Request, caller: Caller, accountId: string, member: MemberToAdd, batchId: string): Promise<AddOutcome> {
+  return addMember(request, caller, accountId, member, { batchId, sendInvite: false });
 }
 
 /** One created row whose invite is to be sent. */

@@ -23,10 +23,12 @@ export interface MemberToAdd {
   permissions?: AccountPermission[] | undefined;
 }
 
-/** Where the invite link lands, and the batch the member belongs to. */
+/** Where the invite link lands, the batch the member belongs to, and whether to invite now. */
 export interface AddOptions {
   redirectTo?: string | undefined;
   batchId?: string | undefined;
+  /** false: create the user and membership only; a background job sends the invite (large batches). */
+  sendInvite?: boolean | undefined;
 }
 
 /** The membership row as the API shows it. */
@@ -76,6 +78,8 @@ export interface Invitee {
   email: string;
   metadata: Record<string, unknown>;
   redirectTo?: string | undefined;
+  /** false: leave the invite to someone else (a background job); default true. */
+  sendInvite?: boolean | undefined;
 }
 
 /** The outcome of `withInvitedUser`: what `attach` answered, or the e-mail already belongs to a user. */
@@ -106,6 +110,7 @@ export async function withInvitedUser<T>(request: Request, invitee: Invitee, att
 
   try {
     const value = await attach(userId);
+    if (invitee.sendInvite === false) return { status: 'created', userId, value };
     const invite = await admin.inviteUserByEmail(email, {
       data: invitee.metadata,
       ...(invitee.redirectTo ? { redirectTo: invitee.redirectTo } : {}),
@@ -121,7 +126,8 @@ export async function withInvitedUser<T>(request: Request, invitee: Invitee, att
 /** Adds one member; see the module comment for the order of steps and the clean-up. */
 export async function addMember(request: Request, caller: Caller, accountId: string, member: MemberToAdd, options: AddOptions = {}): Promise<AddOutcome> {
   const email = member.email.toLowerCase();
-  const outcome = await withInvitedUser(request, { email, metadata: { full_name: member.full_name }, redirectTo: options.redirectTo }, async (userId) => {
+  const invitee = { email, metadata: { full_name: member.full_name }, redirectTo: options.redirectTo, sendInvite: options.sendInvite };
+  const outcome = await withInvitedUser(request, invitee, async (userId) => {
     const [row] = await asCaller(caller, (sql) => sql<{ member: Member }[]>`
       select to_jsonb(m.*) as member
       from private.add_member(
