@@ -14,7 +14,10 @@
  * no deadlock or other error.
  *
  * Targets the stack in SUPABASE_DB_URL / SUPABASE_URL (+ SUPABASE_JWT_SECRET), else starts an isolated
- * one (`npm test`'s ports and keys; STACK_* variables move it) and stops it afterwards. It leaves 10,000
+ * one (`npm test`'s ports and keys; STACK_* variables move it) and stops it afterwards. That one runs
+ * Postgres with its durable defaults (STACK_DURABLE=1; `STACK_DURABLE=0` for the dev stack's fsync=off):
+ * the raw baseline is a production-like commit, as in the issue's figures, not a write that never reaches
+ * the disk. It leaves 10,000
  * bench users with wallets behind (ledgers are append-only); the raw tables are dropped.
  * Options: `--seconds N` per measurement and round (default 8), `--clients N` (default 16), `--rounds N` (2).
  */
@@ -249,9 +252,10 @@ async function main(): Promise<void> {
       publishableKey: process.env.SUPABASE_PUBLISHABLE_KEY ?? config.keys.publishableKey,
     };
   } else {
+    process.env.STACK_DURABLE ??= '1';
     const config = loadStackConfig('test');
     if (!process.env.STACK_DATA_DIR) config.dataDir = path.join(path.dirname(config.dataDir), 'bench-wallet');
-    console.log(`[bench-wallet] starting an isolated stack at ${config.apiUrl}`);
+    console.log(`[bench-wallet] starting an isolated stack at ${config.apiUrl} (${process.env.STACK_DURABLE === '1' ? 'durable: fsync on' : 'fsync off'})`);
     stack = await startStack(config, { reset: true, say: () => undefined });
     target = { dbUrl: config.dbUrl, apiUrl: config.apiUrl, jwtSecret: config.keys.jwtSecret, publishableKey: config.keys.publishableKey };
   }

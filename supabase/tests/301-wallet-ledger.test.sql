@@ -2,7 +2,7 @@
 -- balance-changing function, admin adjustments (with idempotency), and the ledger invariant — balance
 -- = sum of entries = last balance_after, never negative — after a random workload of every operation.
 begin;
-select plan(41);
+select plan(49);
 select tests.mp_fixture();
 
 -- structure ------------------------------------------------------------------------------------
@@ -28,6 +28,24 @@ select throws_ok($$truncate public.wallet_ledger$$, '42501', null,
   'the ledger should refuse TRUNCATE even for its owner');
 select throws_ok($$delete from public.wallets where user_id = tests.mp('client')$$, '42501', null,
   'wallets should never be deleted, not even by their owner role');
+
+-- an entry's shape, whoever writes it (here the table owner, past every privilege) -----------------
+select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type) values (tests.mp('client'), 5, 'spend', 5, 'usage')$$,
+  '23514', null, 'a spend should always be a debit');
+select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type) values (tests.mp('client'), -5, 'earning', 5, 'usage')$$,
+  '23514', null, 'an earning should always be a credit');
+select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type) values (tests.mp('client'), 5, 'admin_adjustment', 5, 'adjustment')$$,
+  '23514', null, 'an admin adjustment should always carry a reason');
+select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type) values (tests.mp('client'), 5, 'purchase', 5, 'Payment!')$$,
+  '23514', null, 'a reference type should be a lower-case word');
+select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type, reason) values (tests.mp('client'), 5, 'refund', 5, 'refund', '')$$,
+  '23514', null, 'a reason should not be empty');
+select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type, reason) values (tests.mp('client'), 5, 'refund', 5, 'refund', repeat('x', 1001))$$,
+  '22001', null, 'a reason should be at most 1,000 characters');
+select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type) values (tests.mp('client'), 0, 'refund', 5, 'refund')$$,
+  '23514', null, 'an entry should never be zero points');
+select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type) values (tests.mp('client'), -5, 'refund', -1, 'refund')$$,
+  '23514', null, 'an entry should never leave a negative balance');
 
 -- post_wallet_entry ----------------------------------------------------------------------------
 do $$ begin perform tests.mp_user('newcomer'); end $$;
@@ -75,7 +93,7 @@ select is((select balance from public.wallets where user_id = tests.mp('client')
 select is(tests.mp_try_as('admin', $$select public.admin_adjust_points(tests.mp('client'), -14, 'Goodwill reversal', 'k-deduct')$$),
   'error:idempotency_key_reused', 'the same key for a different adjustment should be refused');
 select results_eq(
-  $$select kind::text, amount, reason, actor_id from public.wallet_ledger where idempotency_key = 'k-deduct'$$,
+  $$select kind::text, amount, reason::text, actor_id from public.wallet_ledger where idempotency_key = 'k-deduct'$$,
   $$values ('admin_adjustment', -15, 'Goodwill reversal', tests.mp('admin'))$$,
   'an adjustment should appear in the history with its reason and the admin who made it');
 select is(tests.mp_try_as('client', $$select 1 from public.wallet_ledger where idempotency_key = 'k-deduct'$$), 'rows:1',

@@ -53,7 +53,7 @@ select results_eq(
   'a rejection should record the reason and the admin');
 select is((select balance from public.wallets where user_id = tests.mp('creator')), 11, 'a rejected payout should return the points to the wallet');
 select results_eq(
-  format($$select amount, reason from public.wallet_ledger where reference_id = %L order by id$$, (:'first_payout'::public.payouts).id),
+  format($$select amount, reason::text from public.wallet_ledger where reference_id = %L order by id$$, (:'first_payout'::public.payouts).id),
   $$values (-11, null::text), (11, 'Bank details missing')$$,
   'the return should be a payout entry carrying the reason');
 select is(tests.mp_try_as('admin', format($$select public.decide_payout(%L, 'mark_paid')$$, (:'first_payout'::public.payouts).id)), 'error:invalid_status',

@@ -3,7 +3,7 @@
 -- Fixture: tool rated 5 once (feedback_client); refund_other requested on usage_other (4 points,
 -- share 2, settled); other_creator's wallet holds 1 (2 earned − 1 held).
 begin;
-select plan(33);
+select plan(34);
 select tests.mp_fixture();
 
 -- feedback -------------------------------------------------------------------------------------
@@ -78,7 +78,9 @@ select tests.mp_as('client');
 select (public.request_refund(:'unsettled_usage', 'Did not work', 'r-unsettled')).id as unsettled_refund \gset
 select tests.clear_authentication();
 select balance as creator_before from public.wallets where user_id = tests.mp('creator') \gset
-select tests.mp_do_as('admin', format($$select public.decide_refund(%L, 'approve')$$, :'unsettled_refund'));
+select tests.mp_do_as('admin', format($$select public.decide_refund(%L, 'approve', repeat('n', 900))$$, :'unsettled_refund'));
+select is((select char_length(reason) from public.wallet_ledger where reference_id = :'unsettled_refund'::uuid and kind = 'refund'), 900,
+  'an approval note of up to 1,000 characters should reach the client''s history whole');
 select is(private.settle_earnings(tests.mp('creator')), 0, 'settlement should skip a usage refunded before it was settled');
 select is((select count(*)::int from public.wallet_ledger where reference_id = :'unsettled_usage'::uuid and kind = 'earning'), 0,
   'the share of a usage refunded before settlement should never be credited');
