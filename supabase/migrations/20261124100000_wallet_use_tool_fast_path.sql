@@ -8,8 +8,9 @@
 -- - private.usage_json(), a SQL function, is parsed and planned on every call; private.post_wallet_entry()
 --   is one more function call with its own search_path switch.
 -- So:
--- - length limits become varchar(n) column types (checked by the planned INSERT itself) and the ledger's
---   rules about an entry's shape one check calling one function; every rule still holds, in the database;
+-- - length limits become varchar(n) column types (checked by the planned INSERT itself), and the ledger's
+--   rules about an entry's shape are checked by its writers (see Constraints); every rule still holds,
+--   in the database;
 -- - a ledger reason may be up to 1,000 characters, the limit of the refund and payout notes that become
 --   reasons (a 501–1,000 character note used to fail with a constraint error);
 -- - use_tool() does its work in two statements: the usage insert (which reads the tool and claims the
@@ -19,58 +20,88 @@
 -- ============================================================================================
 -- Constraints
 -- ============================================================================================
--- The rules about one entry's shape (which kinds are debits or credits, the reason of an adjustment, the
--- reference's format, no empty strings) are one check in one PL/pgSQL function: a function call is a
--- few bytes of expression to prepare per INSERT, where the same rules as expressions were 3,000.
-create function private.wallet_entry_is_valid(
-  p_kind public.wallet_entry_kind,
-  p_amount integer,
-  p_reference_type text,
-  p_reason text,
-  p_idempotency_key text
-)
-returns boolean
-language plpgsql
-immutable
-set search_path = ''
-as $$
-begin
-  return case p_kind
-      -- spend is always a debit; purchase, voucher and earning are always credits
-      when 'spend' then p_amount < 0
-      when 'purchase' then p_amount > 0
-      when 'voucher' then p_amount > 0
-      when 'earning' then p_amount > 0
-      -- an admin says why
-      when 'admin_adjustment' then p_reason is not null
-      else true
-    end
-    and p_reference_type ~ '^[a-z][a-z_]{0,39}$'
-    and coalesce(p_reason <> '', true)
-    and coalesce(p_idempotency_key <> '', true);
-end;
-$$;
-comment on function private.wallet_entry_is_valid(public.wallet_entry_kind, integer, text, text, text) is
-  'The check wallet_ledger_entry_valid: the sign fits the kind (spend −; purchase, voucher, earning +), admin adjustments have a reason, reference_type is a lower-case word, reason and idempotency key are not empty.';
-revoke execute on function private.wallet_entry_is_valid(public.wallet_entry_kind, integer, text, text, text) from public, anon, authenticated;
-
+-- The table keeps the checks that carry the ledger's invariant (no zero entry, never a negative balance
+-- after an entry). The rules about an entry's shape move to its three writers, which are the only code
+-- with the right to insert: post_wallet_entry() checks its arguments (below) and raises check_violation
+-- (23514) as the constraints did; use_tool() writes spends of -price (price > 0, a usages check) and
+-- settle_earnings() earnings of share > 0, by construction. pgTAP checks every entry after a random
+-- workload of every operation (301-wallet-ledger).
 alter table public.wallet_ledger
   drop constraint wallet_ledger_sign_matches_kind,
   drop constraint wallet_ledger_adjustment_has_reason,
   drop constraint wallet_ledger_reference_type_format,
   drop constraint wallet_ledger_idempotency_key_length,
   drop constraint wallet_ledger_reason_length;
--- Maximum lengths as column types: the planned INSERT enforces them.
+-- Maximum lengths as column types: the planned INSERT enforces them, for every writer.
 alter table public.wallet_ledger
   alter column idempotency_key type varchar(200),
-  alter column reason type varchar(1000),
-  add constraint wallet_ledger_entry_valid
-    check (private.wallet_entry_is_valid(kind, amount, reference_type, reason, idempotency_key));
+  alter column reason type varchar(1000);
 
+-- use_tool() checks the key (1 to 200 characters) before anything else; the type keeps the maximum.
 alter table public.usages drop constraint usages_idempotency_key_length;
-alter table public.usages
-  alter column idempotency_key type varchar(200),
-  add constraint usages_idempotency_key_not_empty check (idempotency_key <> '');
+alter table public.usages alter column idempotency_key type varchar(200);
+
+-- ============================================================================================
+-- Helper functions
+-- ============================================================================================
+create or replace function private.post_wallet_entry(
+  p_user_id uuid,
+  p_amount integer,
+  p_kind public.wallet_entry_kind,
+  p_reference_type text,
+  p_reference_id uuid default null,
+  p_actor_id uuid default null,
+  p_reason text default null,
+  p_idempotency_key text default null
+)
+returns public.wallet_ledger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  new_balance integer;
+  current_balance integer;
+  entry public.wallet_ledger;
+begin
+  if p_amount is null or p_amount = 0 then
+    perform private.raise_marketplace_error(400, 'invalid_amount', 'A wallet entry needs a non-zero whole number of points.');
+  end if;
+  -- The shape of an entry (a mistake of the calling code, never of a user): spend is always a debit; purchase,
+  -- voucher and earning are always credits; an admin adjustment says why; no empty strings.
+  if (p_kind = 'spend' and p_amount > 0)
+     or (p_kind in ('purchase', 'voucher', 'earning') and p_amount < 0)
+     or (p_kind = 'admin_adjustment' and p_reason is null) then
+    raise exception 'A % entry of % points is not a valid ledger entry', p_kind, p_amount using errcode = 'check_violation';
+  end if;
+  if p_kind is null or p_reference_type is null or char_length(p_reference_type) > 40 or p_reference_type !~ '^[a-z][a-z_]*\Z' then
+    raise exception 'A ledger entry needs a kind and a lower-case reference type, not %', p_reference_type using errcode = 'check_violation';
+  end if;
+  if p_reason = '' or p_idempotency_key = '' then
+    raise exception 'The reason and idempotency key of a ledger entry are null or not empty' using errcode = 'check_violation';
+  end if;
+
+  if p_amount > 0 then
+    insert into public.wallets as w (user_id, balance) values (p_user_id, p_amount)
+    on conflict (user_id) do update set balance = w.balance + excluded.balance, updated_at = now()
+    returning w.balance into new_balance;
+  else
+    update public.wallets as w set balance = w.balance + p_amount, updated_at = now()
+    where w.user_id = p_user_id and w.balance >= -p_amount
+    returning w.balance into new_balance;
+    if not found then
+      select w.balance into current_balance from public.wallets as w where w.user_id = p_user_id;
+      perform private.raise_marketplace_error(422, 'insufficient_points',
+        format('This needs %s points; the balance is %s.', -p_amount, coalesce(current_balance, 0)));
+    end if;
+  end if;
+  insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type, reference_id, reason, actor_id, idempotency_key)
+  values (p_user_id, p_amount, p_kind, new_balance, p_reference_type, p_reference_id, p_reason, p_actor_id, p_idempotency_key)
+  returning * into entry;
+  return entry;
+end;
+$$;
+comment on function private.post_wallet_entry(uuid, integer, public.wallet_entry_kind, text, uuid, uuid, text, text) is
+  'Changes a balance and appends its ledger entry, atomically. Credits (+) upsert the wallet; debits (−) are one conditional update (balance >= amount) and raise 422 insufficient_points otherwise, writing nothing. Refuses a malformed entry (sign against kind, adjustment without reason, bad reference type, empty strings) with 23514. For privileged SQL only (purchases, vouchers, the marketplace); never exposed.';
 
 -- ============================================================================================
 -- API functions

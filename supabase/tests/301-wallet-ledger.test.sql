@@ -2,7 +2,7 @@
 -- balance-changing function, admin adjustments (with idempotency), and the ledger invariant — balance
 -- = sum of entries = last balance_after, never negative — after a random workload of every operation.
 begin;
-select plan(49);
+select plan(50);
 select tests.mp_fixture();
 
 -- structure ------------------------------------------------------------------------------------
@@ -29,23 +29,24 @@ select throws_ok($$truncate public.wallet_ledger$$, '42501', null,
 select throws_ok($$delete from public.wallets where user_id = tests.mp('client')$$, '42501', null,
   'wallets should never be deleted, not even by their owner role');
 
--- an entry's shape, whoever writes it (here the table owner, past every privilege) -----------------
-select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type) values (tests.mp('client'), 5, 'spend', 5, 'usage')$$,
-  '23514', null, 'a spend should always be a debit');
-select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type) values (tests.mp('client'), -5, 'earning', 5, 'usage')$$,
-  '23514', null, 'an earning should always be a credit');
-select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type) values (tests.mp('client'), 5, 'admin_adjustment', 5, 'adjustment')$$,
-  '23514', null, 'an admin adjustment should always carry a reason');
-select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type) values (tests.mp('client'), 5, 'purchase', 5, 'Payment!')$$,
-  '23514', null, 'a reference type should be a lower-case word');
-select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type, reason) values (tests.mp('client'), 5, 'refund', 5, 'refund', '')$$,
-  '23514', null, 'a reason should not be empty');
-select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type, reason) values (tests.mp('client'), 5, 'refund', 5, 'refund', repeat('x', 1001))$$,
-  '22001', null, 'a reason should be at most 1,000 characters');
+-- an entry's shape: the table refuses zero entries and negative balances from anyone (here its owner,
+-- past every privilege); post_wallet_entry, the writer every feature calls, refuses malformed entries
 select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type) values (tests.mp('client'), 0, 'refund', 5, 'refund')$$,
   '23514', null, 'an entry should never be zero points');
 select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type) values (tests.mp('client'), -5, 'refund', -1, 'refund')$$,
   '23514', null, 'an entry should never leave a negative balance');
+select throws_ok($$insert into public.wallet_ledger (user_id, amount, kind, balance_after, reference_type, reason) values (tests.mp('client'), 5, 'refund', 5, 'refund', repeat('x', 1001))$$,
+  '22001', null, 'a reason should be at most 1,000 characters');
+select throws_ok($$select private.post_wallet_entry(tests.mp('client'), 5, 'spend', 'usage', gen_random_uuid())$$,
+  '23514', null, 'a spend should always be a debit');
+select throws_ok($$select private.post_wallet_entry(tests.mp('client'), -1, 'earning', 'usage', gen_random_uuid())$$,
+  '23514', null, 'an earning should always be a credit');
+select throws_ok($$select private.post_wallet_entry(tests.mp('client'), 5, 'admin_adjustment', 'adjustment')$$,
+  '23514', null, 'an admin adjustment should always carry a reason');
+select throws_ok($$select private.post_wallet_entry(tests.mp('client'), 5, 'purchase', 'Payment!')$$,
+  '23514', null, 'a reference type should be a lower-case word');
+select throws_ok($$select private.post_wallet_entry(tests.mp('client'), 5, 'refund', 'refund', null, null, '')$$,
+  '23514', null, 'a reason should not be empty');
 
 -- post_wallet_entry ----------------------------------------------------------------------------
 do $$ begin perform tests.mp_user('newcomer'); end $$;
@@ -214,6 +215,13 @@ select is(
     where u.settled_at is not null and u.creator_share > 0 and u.idempotency_key like 'w-use-%'
       and (select count(*) from public.wallet_ledger as l where l.reference_id = u.id and l.kind = 'earning') <> 1),
   0, 'every settled usage should have credited its creator exactly once');
+select is(
+  (select count(*)::int from public.wallet_ledger as l
+    where (l.kind = 'spend' and l.amount > 0)
+       or (l.kind in ('purchase', 'voucher', 'earning') and l.amount < 0)
+       or (l.kind = 'admin_adjustment' and l.reason is null)
+       or l.reference_type !~ '^[a-z][a-z_]{0,39}$' or l.reason = '' or l.idempotency_key = ''),
+  0, 'after the workload every entry should have a sign that fits its kind, adjustments a reason, a well-formed reference');
 
 select * from finish();
 rollback;
