@@ -1,5 +1,5 @@
 -- Demo data for the local stack (applied by `npm run dev` on a new database and by `supabase db reset`).
--- Every demo user's password is `demo-password`; they are marked `demo: true` in their metadata so
+-- Every demo user's password is `demo-password-1`; they are marked `demo: true` in their metadata so
 -- the stack's status block can list them. Rows follow the auth server's conventions: empty strings
 -- for unused token columns, `{}` for metadata (NULLs there break Supabase Auth).
 --
@@ -21,7 +21,7 @@ insert into auth.users (
 )
 select
   '00000000-0000-0000-0000-000000000000', id, 'authenticated', 'authenticated',
-  email, extensions.crypt('demo-password', extensions.gen_salt('bf', 10)), now(),
+  email, extensions.crypt('demo-password-1', extensions.gen_salt('bf', 10)), now(),
   jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email'), 'role', role),
   jsonb_build_object('demo', true, 'first_name', first_name, 'last_name', last_name, 'username', username),
   now(), now(),

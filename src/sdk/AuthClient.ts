@@ -139,7 +139,7 @@ export class AuthClient {
    * Signs in with e-mail and password; the session stays on this client. A new device is recorded.
    *
    * @example
-   * const { data, error } = await kit.auth.signIn({ email: 'admin@example.test', password: 'demo-password' });
+   * const { data, error } = await kit.auth.signIn({ email: 'admin@example.test', password: 'demo-password-1' });
    * if (error?.code === 'invalid_credentials') console.log('wrong e-mail or password');
    */
   async signIn(credentials: { email: string; password: string }): Promise<Result<SignedIn>> {

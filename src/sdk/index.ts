@@ -191,7 +191,7 @@ export interface KitClient {
  *
  * @example
  * const kit = createClient('http://127.0.0.1:54321', 'sb_publishable_…');
- * const { data, error } = await kit.auth.signIn({ email: 'client@example.test', password: 'demo-password' });
+ * const { data, error } = await kit.auth.signIn({ email: 'client@example.test', password: 'demo-password-1' });
  * const { data: me } = await kit.profiles.me();
  */
 export function createClient(url: string, key: string, options?: SupabaseClientOptions<'public'>): KitClient {

@@ -277,7 +277,7 @@ export function statusBlock(config: StackConfig, users: string[]): string {
     ['anon key', config.keys.anonKey],
     ['service_role key', config.keys.serviceRoleKey],
     ['JWT secret', config.keys.jwtSecret],
-    ['Demo users', users.length ? `${users.join(', ')} — password: demo-password` : '(none in seed.sql)'],
+    ['Demo users', users.length ? `${users.join(', ')} — password: demo-password-1` : '(none in seed.sql)'],
     ['Logs', path.relative(projectRoot, path.join(config.dataDir, 'logs'))],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

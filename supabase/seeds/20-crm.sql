@@ -7,7 +7,7 @@
 --     sales@acme.example.test   member, view_all_clients + manage_all_clients
 --   200 clients with packages, payments, instalments and a few Stripe customer links.
 -- - "Pending Ventures" (pending, for the approval flow): owner founder@pending.example.test.
--- Every demo user's password is `demo-password`. Rows follow the auth server's conventions (empty
+-- Every demo user's password is `demo-password-1`. Rows follow the auth server's conventions (empty
 -- strings for unused token columns, `{}`-style metadata) and are marked `demo: true`.
 
 with demo (id, email, full_name) as (
@@ -26,7 +26,7 @@ insert into auth.users (
 )
 select
   '00000000-0000-0000-0000-000000000000', id, 'authenticated', 'authenticated',
-  email, extensions.crypt('demo-password', extensions.gen_salt('bf', 10)), now(),
+  email, extensions.crypt('demo-password-1', extensions.gen_salt('bf', 10)), now(),
   jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email'), 'role', 'client'),
   jsonb_build_object('demo', true, 'full_name', full_name),
   now(), now(),

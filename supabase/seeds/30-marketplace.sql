@@ -7,7 +7,7 @@
 --   client@example.test    (seed.sql)   500 points welcome bonus, several uses
 --   buyer@example.test     client       200 points, a few uses, one refund request
 --   admin@example.test     (seed.sql)   the admin who approved the tools and granted the points
--- Every demo user's password is `demo-password`. Points change only through the wallet's own functions
+-- Every demo user's password is `demo-password-1`. Points change only through the wallet's own functions
 -- (private.post_wallet_entry, private.use_tool…), so every balance equals the sum of its ledger.
 
 -- ---------------------------------------------------------------------------------------- users
@@ -24,7 +24,7 @@ insert into auth.users (
 )
 select
   '00000000-0000-0000-0000-000000000000', id, 'authenticated', 'authenticated',
-  email, extensions.crypt('demo-password', extensions.gen_salt('bf', 10)), now(),
+  email, extensions.crypt('demo-password-1', extensions.gen_salt('bf', 10)), now(),
   jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email'), 'role', role),
   jsonb_build_object('demo', true, 'first_name', first_name, 'last_name', last_name),
   now(), now(),

@@ -165,7 +165,7 @@ describe('admin users', () => {
 
   it('ends all sessions when an admin sets a password', async () => {
     const { user } = await signedUpUser('adminpw');
-    await admin.auth.admin.updateUserById(user.id, { password: 'admin-set-password' });
+    await admin.auth.admin.updateUserById(user.id, { password: 'admin-set-password-2' });
     expect(await sql('select 1 from auth.sessions where user_id = $1', [user.id])).toHaveLength(0);
   });
 
@@ -214,8 +214,8 @@ describe('invite', () => {
     expect(params.get('type')).toBe('invite');
     const invitee = client();
     await invitee.auth.setSession({ access_token: params.get('access_token')!, refresh_token: params.get('refresh_token')! });
-    expect((await invitee.auth.updateUser({ password: 'invitee-password' })).error).toBeNull();
-    expect((await client().auth.signInWithPassword({ email, password: 'invitee-password' })).error).toBeNull();
+    expect((await invitee.auth.updateUser({ password: 'invitee-password-3' })).error).toBeNull();
+    expect((await client().auth.signInWithPassword({ email, password: 'invitee-password-3' })).error).toBeNull();
   });
 
   it('refuses to invite a confirmed address with email_exists', async () => {

@@ -38,8 +38,8 @@ describe('password recovery', () => {
     });
     expect(session.error).toBeNull();
     expect(decodeJwt(params.get('access_token')!).amr).toEqual([{ method: 'otp', timestamp: expect.any(Number) }]);
-    expect((await c.auth.updateUser({ password: 'recovered-password' })).error).toBeNull();
-    expect((await client().auth.signInWithPassword({ email, password: 'recovered-password' })).error).toBeNull();
+    expect((await c.auth.updateUser({ password: 'recovered-password-4' })).error).toBeNull();
+    expect((await client().auth.signInWithPassword({ email, password: 'recovered-password-4' })).error).toBeNull();
   });
 
   it('answers {} for an unknown address and sends nothing', async () => {

@@ -37,14 +37,14 @@ describe('request rate limits', () => {
       (
         await authFetch('/signup', {
           method: 'POST',
-          body: JSON.stringify({ email: 'not an address', password: 'long-enough-password' }),
+          body: JSON.stringify({ email: 'not an address', password: 'long-enough-password-6' }),
           headers: { 'X-Forwarded-For': from },
         })
       ).status,
     );
     expect(statuses.filter((s) => s === 400).length).toBeGreaterThanOrEqual(30);
     expect(statuses).toContain(429);
-    const { error } = await client(undefined, { ip }).auth.signUp({ email: uniqueEmail('rl'), password: 'long-enough' });
+    const { error } = await client(undefined, { ip }).auth.signUp({ email: uniqueEmail('rl'), password: 'long-enough-7' });
     expect(error?.status).toBe(429);
     expect(error?.code).toBe('over_request_rate_limit');
   });

@@ -85,11 +85,19 @@ describe('POST /signup', () => {
 
   it('refuses a short password with AuthWeakPasswordError and reason length', async () => {
     const email = uniqueEmail('weak');
-    const { error } = await client().auth.signUp({ email, password: '123' });
+    const { error } = await client().auth.signUp({ email, password: 'abc123' });
     expect(error).toBeInstanceOf(AuthWeakPasswordError);
     expect(error?.status).toBe(422);
     expect(error?.code).toBe('weak_password');
     expect((error as AuthWeakPasswordError).reasons).toEqual(['length']);
+    expect(await sql('select 1 from auth.users where email = $1', [email])).toHaveLength(0);
+  });
+
+  it('refuses a password without a letter and a digit with reason characters (the functions\' policy too)', async () => {
+    const email = uniqueEmail('nodigit');
+    const { error } = await client().auth.signUp({ email, password: 'correct-horse-battery' });
+    expect(error).toBeInstanceOf(AuthWeakPasswordError);
+    expect((error as AuthWeakPasswordError).reasons).toEqual(['characters']);
     expect(await sql('select 1 from auth.users where email = $1', [email])).toHaveLength(0);
   });
 

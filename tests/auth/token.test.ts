@@ -76,8 +76,8 @@ describe('password grant', () => {
 
   it('reports a weak (but correct) password on sign-in without refusing it', async () => {
     const email = uniqueEmail('weaksignin');
-    await adminClient().auth.admin.createUser({ email, password: '12', email_confirm: true });
-    const { data, error } = await client().auth.signInWithPassword({ email, password: '12' });
+    await adminClient().auth.admin.createUser({ email, password: 'ab12', email_confirm: true });
+    const { data, error } = await client().auth.signInWithPassword({ email, password: 'ab12' });
     expect(error).toBeNull();
     expect(data.weakPassword?.reasons).toEqual(['length']);
   });

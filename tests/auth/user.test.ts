@@ -77,7 +77,7 @@ describe('PUT /user', () => {
     const { client: c, email, session } = await signedUpUser('pwchange');
     const other = client();
     const otherSignIn = await other.auth.signInWithPassword({ email, password: PASSWORD });
-    const { error } = await c.auth.updateUser({ password: 'a-brand-new-password' });
+    const { error } = await c.auth.updateUser({ password: 'a-brand-new-password-5' });
     expect(error).toBeNull();
     const sessions = await sql<{ id: string }>('select id from auth.sessions where user_id = $1', [
       decodeJwt(session.access_token).sub,
@@ -86,7 +86,7 @@ describe('PUT /user', () => {
     const stale = await client().auth.refreshSession({ refresh_token: otherSignIn.data.session!.refresh_token });
     expect(stale.error?.code).toBe('refresh_token_not_found');
     expect((await client().auth.signInWithPassword({ email, password: PASSWORD })).error?.code).toBe('invalid_credentials');
-    expect((await client().auth.signInWithPassword({ email, password: 'a-brand-new-password' })).error).toBeNull();
+    expect((await client().auth.signInWithPassword({ email, password: 'a-brand-new-password-5' })).error).toBeNull();
   });
 
   it('refuses the current password as new password with same_password (422)', async () => {
