@@ -14,10 +14,9 @@ import {
 import type { AccountContext } from './AccountContext.ts';
 import type { Member } from './AccountMembersClient.ts';
 import type { Database, Tables } from './database.types.ts';
-import { SdkValidationError, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkValidationError } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
-import { errorFromPostgrestCall } from './postgrestErrors.ts';
 import { parseInput } from './validation.ts';
 
 export type { BatchRowResult, BatchRowStatus, NewMemberInput };
@@ -95,7 +94,7 @@ export class AccountBatchesClient {
       .order('created_at', { ascending: false })
       .order('id')
       .range(range.from, range.to);
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, range.page, range.perPage), error: null };
   }
 
@@ -118,7 +117,7 @@ export class AccountBatchesClient {
       .order('full_name')
       .order('user_id')
       .range(range.from, range.to);
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, range.page, range.perPage), error: null };
   }
 }

@@ -6,8 +6,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrestCall } from './postgrestErrors.ts';
-import { SdkApiError, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 
 /** One of the caller's accounts, as `my_accounts()` ("who am I here") answers it. */
 export type MyAccount = Database['public']['Functions']['my_accounts']['Returns'][number];
@@ -29,7 +28,7 @@ export class AccountContext {
   /** The caller's accounts, usable ones first. */
   async list(): Promise<Result<MyAccount[]>> {
     const { data, error, status } = await this.supabase.rpc('my_accounts');
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data ?? [], error: null };
   }
 

@@ -16,10 +16,9 @@ import {
 import { phoneField } from '../../supabase/functions/_shared/schemas/identity.ts';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
-import { SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
-import { errorFromPostgrestCall } from './postgrestErrors.ts';
 import { currentUserId } from './session.ts';
 import { parseInput } from './validation.ts';
 
@@ -95,7 +94,7 @@ export class AccountMembersClient {
       request = request.or(`full_name.ilike."${pattern}",email.ilike."${pattern}"`);
     }
     const { data, error, status, count } = await request.order('full_name').order('user_id').range(range.from, range.to);
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, range.page, range.perPage), error: null };
   }
 
@@ -122,7 +121,7 @@ export class AccountMembersClient {
     const account = await this.context.resolve();
     if (account.error) return account;
     const { data, error, status } = await this.supabase.from('account_members').select('*').eq('account_id', account.data).eq('user_id', userId).maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No member you may see has this id', 'not_found', 404) };
     return { data, error: null };
   }
@@ -213,7 +212,7 @@ export class AccountMembersClient {
       .eq('user_id', userId)
       .select('*')
       .maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No member you may change has this id', 'not_found', 404) };
     return { data, error: null };
   }

@@ -20,10 +20,9 @@ import { AccountBatchesClient } from './AccountBatchesClient.ts';
 import { AccountContext, type MyAccount } from './AccountContext.ts';
 import { AccountMembersClient } from './AccountMembersClient.ts';
 import type { Database, Tables } from './database.types.ts';
-import { SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
-import { errorFromPostgrestCall } from './postgrestErrors.ts';
 import { parseInput } from './validation.ts';
 
 export type { AccountReviewInput, AccountStatus, BusinessCreationInput, BusinessOwnerInput, BusinessRegistrationInput, MyAccount, ReviewDecision };
@@ -173,7 +172,7 @@ export class AccountsClient {
     const resolved = await this.context.resolve(accountId);
     if (resolved.error) return resolved;
     const { data, error, status } = await this.supabase.from('accounts').select('*').eq('id', resolved.data).maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No account you may see has this id', 'not_found', 404) };
     return { data, error: null };
   }
@@ -194,7 +193,7 @@ export class AccountsClient {
     const resolved = await this.context.resolve(accountId);
     if (resolved.error) return resolved;
     const { data, error, status } = await this.supabase.from('accounts').update(changes).eq('id', resolved.data).select('*').maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('Only owners and admins of an active account change it', 'forbidden', 403) };
     return { data, error: null };
   }
@@ -216,7 +215,7 @@ export class AccountsClient {
       .order('created_at', { ascending: true })
       .order('id')
       .range(range.from, range.to);
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, range.page, range.perPage), error: null };
   }
 

@@ -40,8 +40,7 @@ import type { AccountContext } from './AccountContext.ts';
 import { likePattern } from './AccountMembersClient.ts';
 import { CrmResource, type FilterQuery } from './CrmResource.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { SdkValidationError, type Result } from './errors.ts';
-import { errorFromPostgrestCall } from './postgrestErrors.ts';
+import { errorFromPostgrest, type Result, SdkValidationError } from './errors.ts';
 
 export type {
   CrmClientCreateInput,
@@ -162,7 +161,7 @@ export class CrmStatistics {
     const account = await this.context.resolve(options.account_id);
     if (account.error) return account;
     const { data, error, status } = await this.supabase.rpc('crm_client_statistics', { account_id: account.data }).single();
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
 
@@ -187,7 +186,7 @@ export class CrmStatistics {
       ...(options.from_date ? { from_date: options.from_date } : {}),
       ...(options.to_date ? { to_date: options.to_date } : {}),
     });
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     const rows = data ?? [];
     const byCurrency: CrmPaymentStatistics['by_currency'] = {};
     for (const row of rows) {

@@ -9,9 +9,8 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { z } from 'zod';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
-import { SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
-import { errorFromPostgrestCall } from './postgrestErrors.ts';
 import { currentUserId } from './session.ts';
 import { parseInput } from './validation.ts';
 
@@ -93,7 +92,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     if (error) {
       // Past the last page PostgREST answers 416: an empty page is the useful answer.
       if (status === 416) return { data: toPage([], count ?? null, range.page, range.perPage), error: null };
-      return { data: null, error: errorFromPostgrestCall(error, status) };
+      return { data: null, error: errorFromPostgrest(error, status) };
     }
     return { data: toPage((data ?? []) as Row<N>[], count, range.page, range.perPage), error: null };
   }
@@ -106,7 +105,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    */
   async get(id: string): Promise<Result<Row<N>>> {
     const { data, error, status } = await this.client.from(this.spec.table).select('*').eq('id', id).maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may see has this id`, 'not_found', 404) };
     return { data: data as Row<N>, error: null };
   }
@@ -129,7 +128,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
       .insert({ ...(parsed.data as object), account_id: account.data })
       .select('*')
       .single();
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as Row<N>, error: null };
   }
 
@@ -143,7 +142,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     const parsed = parseInput(this.spec.updateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
     const { data, error, status } = await this.client.from(this.spec.table).update(parsed.data as object).eq('id', id).select('*').maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may change has this id`, 'not_found', 404) };
     return { data: data as Row<N>, error: null };
   }
@@ -156,7 +155,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    */
   async remove(id: string): Promise<Result<{ id: string }>> {
     const { data, error, status } = await this.client.from(this.spec.table).delete().eq('id', id).select('id');
-    if (error) return { data: null, error: errorFromPostgrestCall(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data || data.length === 0) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may delete has this id`, 'not_found', 404) };
     return { data: { id }, error: null };
   }

@@ -150,15 +150,28 @@ export function errorFromPostgrest(error: PostgrestErrorLike, status: number): S
   if (status === 0 || (!error.code && /fetch failed|network/i.test(error.message))) {
     return new SdkNetworkError(error.message, error.details ?? undefined);
   }
-  // SQL functions that raise `sqlstate 'PGRST'` with a JSON message (e.g. redeem_voucher) give their own
-  // stable code (`voucher_expired`); Postgres and PostgREST codes are never lower-case words.
+  // SQL functions that raise `sqlstate 'PGRST'` with a JSON message (redeem_voucher, the wallet, the
+  // accounts and CRM rules…) give their own stable code (`voucher_expired`, `owner_protected`); Postgres
+  // and PostgREST codes are never lower-case words.
   if (error.code && /^[a-z][a-z0-9_]*$/.test(error.code)) {
-    return new SdkApiError(error.message, error.code, status, parseDetails(error.details));
+    return new SdkApiError(error.message, error.code, status, apiErrorDetails(error));
   }
   const constraint = /unique constraint "([^"]+)"/.exec(error.message)?.[1];
   const code = (constraint && CODE_BY_CONSTRAINT[constraint]) || CODE_BY_SQLSTATE[error.code ?? ''] || CODE_BY_STATUS[status] || 'internal_error';
   const details = { postgres: { code: error.code, details: error.details ?? null, hint: error.hint ?? null } };
   return new SdkApiError(error.message, code, status, details);
+}
+
+/**
+ * `details` of a domain error. JSON text (PostgREST only carries text there) becomes the value; a plain
+ * word names the field at fault (`{field: 'coach_id'}`); a hint comes along as `hint`.
+ */
+function apiErrorDetails(error: PostgrestErrorLike): unknown {
+  const details = parseDetails(error.details);
+  const hint = error.hint ? { hint: error.hint } : {};
+  if (typeof details === 'string') return { field: details, ...hint };
+  if (details === undefined) return error.hint ? hint : undefined;
+  return details;
 }
 
 /** `details` of a domain error: JSON text (PostgREST only carries text there) becomes the value. */
