@@ -8,6 +8,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { StackConfig } from './config.ts';
 
+/** Connection refused (a service restarting) is tried again this many times, 100, 200, … ms apart (5.5 s in all). */
+const UPSTREAM_RETRIES = 10;
+const UPSTREAM_RETRY_DELAY_MS = 100;
+
 interface Route {
   prefix: string;
   port: number;
@@ -152,32 +156,48 @@ export function createGateway(config: StackConfig): http.Server {
     const servicePrefix = route.prefix.startsWith('/auth/v1') ? '/auth/v1' : route.prefix;
     const upstreamPath = url.slice(servicePrefix.length) || '/';
 
-    const upstream = http.request(
-      {
-        host: '127.0.0.1',
-        port: route.port,
-        method: req.method,
-        path: upstreamPath.startsWith('/') ? upstreamPath : `/${upstreamPath}`,
-        headers,
-        agent,
-        timeout: route.timeoutMs,
-      },
-      (upstreamRes) => {
-        const out = { ...upstreamRes.headers };
-        if (!out['access-control-allow-origin']) out['access-control-allow-origin'] = req.headers.origin ?? '*';
-        res.writeHead(upstreamRes.statusCode ?? 502, out);
-        upstreamRes.pipe(res);
-      },
-    );
-    upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
-    upstream.on('error', (error) => {
-      if (res.headersSent) {
-        res.destroy(error);
-        return;
-      }
-      const relay = route.prefix === '/functions/v1' ? { 'x-relay-error': 'true' } : {};
-      sendJson(res, 502, { message: 'An invalid response was received from the upstream server' }, relay);
+    // Like Kong, the body is read before it is sent on (request buffering), so a request the upstream
+    // never received — connection refused while a supervised service restarts — can be tried again.
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const send = (attempt: number): void => {
+        const upstream = http.request(
+          {
+            host: '127.0.0.1',
+            port: route.port,
+            method: req.method,
+            path: upstreamPath.startsWith('/') ? upstreamPath : `/${upstreamPath}`,
+            headers,
+            agent,
+            timeout: route.timeoutMs,
+          },
+          (upstreamRes) => {
+            const out = { ...upstreamRes.headers };
+            if (!out['access-control-allow-origin']) out['access-control-allow-origin'] = req.headers.origin ?? '*';
+            res.writeHead(upstreamRes.statusCode ?? 502, out);
+            upstreamRes.pipe(res);
+          },
+        );
+        upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
+        upstream.on('error', (error: NodeJS.ErrnoException) => {
+          if (res.headersSent) {
+            res.destroy(error);
+            return;
+          }
+          // Refused: nothing listens (yet). Reset on a kept-alive socket: the process that held it is gone.
+          const neverReceived = error.code === 'ECONNREFUSED' || (error.code === 'ECONNRESET' && upstream.reusedSocket);
+          if (neverReceived && attempt < UPSTREAM_RETRIES) {
+            setTimeout(() => send(attempt + 1), UPSTREAM_RETRY_DELAY_MS * (attempt + 1));
+            return;
+          }
+          const relay = route.prefix === '/functions/v1' ? { 'x-relay-error': 'true' } : {};
+          sendJson(res, 502, { message: 'An invalid response was received from the upstream server' }, relay);
+        });
+        upstream.end(body);
+      };
+      send(0);
     });
-    req.pipe(upstream);
   });
 }

@@ -123,6 +123,12 @@ export class Supervisor {
   private onExit(name: string, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     const entry = this.running.get(name);
     if (this.stopping || !entry || entry.child !== child) return;
+    // What the service left running (tsx's node child, say) would hold its port: the group goes too.
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // nothing left
+    }
     entry.restarts += 1;
     const delay = Math.min(5000, 200 * 2 ** Math.min(entry.restarts - 1, 5));
     const why = signal ? `signal ${signal}` : `exit code ${code}`;

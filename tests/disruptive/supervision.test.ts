@@ -1,5 +1,6 @@
 /**
- * A killed service comes back: the supervisor restarts it and the next request succeeds.
+ * A killed service comes back: the supervisor restarts it and the next request succeeds; a request sent
+ * while it restarts waits for it at the gateway.
  * Disruptive by nature, so the harness runs this folder alone, after every other suite.
  */
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,16 @@ local('supervision', () => {
     await eventually(async () => (await fetch(`${stack.url}/rest/v1/`, { headers: { apikey: stack.publishableKey } })).status === 200, 15_000, 'REST to answer');
     const { error } = await client().from('no_such_table').select();
     expect(error?.code).toBe('42P01');
+  });
+
+  it('holds a request while the service behind it restarts, instead of answering 502', async () => {
+    const before = pidOf('auth');
+    // The whole service at once (tsx and the node process it runs): its port closes right away.
+    process.kill(-before, 'SIGKILL');
+    // No polling: the gateway retries a refused connection, as Kong does, until the new process listens.
+    const response = await fetch(`${stack.url}/auth/v1/health`, { headers: { apikey: stack.publishableKey } });
+    expect(response.status).toBe(200);
+    expect(pidOf('auth')).not.toBe(before);
   });
 
   it('restarts the functions server after it is killed, and the next request succeeds', async () => {
