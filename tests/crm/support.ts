@@ -8,10 +8,11 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { createClient as createSupabaseClient, type SupabaseClient } from '@supabase/supabase-js';
 import { createClient, type AccountPermission, type AccountRole, type KitClient } from '../../src/sdk/index.ts';
 import { sql } from '../helpers/db.ts';
+import { responseBody, strongPassword } from '../helpers/http.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { stack, uniqueEmail } from '../helpers/stack.ts';
 
-export { eventually, sql, stack, uniqueEmail };
+export { eventually, sql, stack, strongPassword, uniqueEmail };
 
 /** A random documentation-range address per client. */
 export function randomIp(): string {
@@ -34,10 +35,6 @@ export function serviceClient(): SupabaseClient {
   });
 }
 
-/** A password that meets the policy, different every call. */
-export function strongPassword(): string {
-  return `Pw-${randomUUID().slice(0, 8)}-7`;
-}
 
 /** A signed-in user with its own SDK client. */
 export interface TestUser {
@@ -120,13 +117,7 @@ export async function callFunction(name: string, init: { body?: unknown; bearer?
     },
     body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body ?? {}),
   });
-  const text = await response.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
+  const body = await responseBody(response);
   return { status: response.status, body };
 }
 

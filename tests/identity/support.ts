@@ -7,10 +7,11 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { createClient as createSupabaseClient, type SupabaseClient } from '@supabase/supabase-js';
 import { createClient, type KitClient, type PlatformRole, type RegistrationInput } from '../../src/sdk/index.ts';
 import { sql } from '../helpers/db.ts';
+import { responseBody, strongPassword } from '../helpers/http.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { stack, uniqueEmail } from '../helpers/stack.ts';
 
-export { eventually, sql, stack, uniqueEmail };
+export { eventually, sql, stack, strongPassword, uniqueEmail };
 
 /** A random address from a documentation range, so each client has its own rate-limit buckets. */
 export function randomIp(): string {
@@ -35,10 +36,6 @@ export function serviceClient(): SupabaseClient {
   });
 }
 
-/** A password that meets the policy, different every call. */
-export function strongPassword(): string {
-  return `Pw-${randomUUID().slice(0, 8)}-7`;
-}
 
 /** A valid registration body; `overrides` replace fields (`undefined` removes one). */
 export function registration(overrides: Partial<Record<keyof RegistrationInput, unknown>> = {}): RegistrationInput {
@@ -110,13 +107,7 @@ export async function callFunction(
     },
     ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
   });
-  const text = await response.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
+  const body = await responseBody(response);
   return { status: response.status, body, headers: response.headers };
 }
 

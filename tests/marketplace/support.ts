@@ -7,6 +7,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { createClient as createSupabaseClient, type SupabaseClient } from '@supabase/supabase-js';
 import { createClient, type KitClient, type PlatformRole, type Tool } from '../../src/sdk/index.ts';
 import { sql } from '../helpers/db.ts';
+import { strongPassword } from '../helpers/http.ts';
 import { stack, uniqueEmail } from '../helpers/stack.ts';
 
 export { sql, stack };
@@ -37,7 +38,7 @@ export interface TestUser {
 /** A confirmed user of `role` created through the Auth admin API (a trusted operator), signed in. */
 export async function createUser(role: PlatformRole = 'client'): Promise<TestUser> {
   const email = uniqueEmail(`mp-${role.replace('_', '-')}`);
-  const password = `Pw-${randomUUID().slice(0, 8)}-7`;
+  const password = strongPassword();
   const { data, error } = await serviceClient().auth.admin.createUser({ email, password, email_confirm: true, app_metadata: { role } });
   if (error || !data.user) throw new Error(`creating ${email} failed: ${error?.message}`);
   if (role !== 'client') await sql('update public.profiles set role = $2 where id = $1', [data.user.id, role]);

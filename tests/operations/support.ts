@@ -2,10 +2,11 @@
  * Helpers for the operations suites: SDK clients of their own, signed-in users of any platform role,
  * the service-role SDK client (job-worker, metrics), and direct database access for jobs.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { createClient as createSupabaseClient } from '@supabase/supabase-js';
 import { createClient, type KitClient, type PlatformRole } from '../../src/sdk/index.ts';
 import { sql } from '../helpers/db.ts';
+import { strongPassword } from '../helpers/http.ts';
 import { stack, uniqueEmail } from '../helpers/stack.ts';
 
 export { sql, stack };
@@ -34,7 +35,7 @@ export interface TestUser {
 /** A confirmed, signed-in user of `role`. */
 export async function createUser(role: PlatformRole = 'client'): Promise<TestUser> {
   const email = uniqueEmail(`ops-${role.replace('_', '-')}`);
-  const password = `Pw-${randomUUID().slice(0, 8)}-7`;
+  const password = strongPassword();
   const admin = createSupabaseClient(stack.url, stack.secretKey, options());
   const { data, error } = await admin.auth.admin.createUser({ email, password, email_confirm: true, app_metadata: { role } });
   if (error || !data.user) throw new Error(`creating ${email} failed: ${error?.message}`);

@@ -6,6 +6,7 @@
 import Stripe from 'stripe';
 import { callFunction, createUser, kit, type TestUser } from '../identity/support.ts';
 import { sql } from '../helpers/db.ts';
+import { responseBody } from '../helpers/http.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { stack } from '../helpers/stack.ts';
 
@@ -55,13 +56,7 @@ export async function deliver(
     headers: { 'Content-Type': 'application/json', 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)', ...(signature ? { 'Stripe-Signature': signature } : {}) },
     body: payload,
   });
-  const text = await response.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
+  const body = await responseBody(response);
   return { status: response.status, body };
 }
 
