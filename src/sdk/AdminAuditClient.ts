@@ -3,11 +3,12 @@
  * member access changes, admin points adjustments, payout and refund decisions, tool reviews, content
  * changes). Readable by admins only (RLS); everyone else gets an empty page.
  */
+import { errorFromPostgrest } from './errors.ts';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database, Tables } from './database.types.ts';
 import type { Result } from './errors.ts';
 import { type Page, type PageQuery, toPage } from './pages.ts';
-import { fromPostgrest, pageOf } from './postgrest.ts';
+import { pageOf } from './postgrest.ts';
 
 export type AuditEntry = Tables<'audit_log'>;
 
@@ -43,7 +44,7 @@ export class AdminAuditClient {
     if (query.from) request = request.gte('occurred_at', query.from);
     if (query.to) request = request.lt('occurred_at', query.to);
     const { data, error, status, count } = await request.order('occurred_at', { ascending: false }).order('id', { ascending: false }).range(from, to);
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }
 }

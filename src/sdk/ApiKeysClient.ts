@@ -5,8 +5,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { apiKeyCreateSchema, type ApiKeyCreateInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Tables } from './database.types.ts';
-import { SdkApiError, type Result } from './errors.ts';
-import { fromPostgrest } from './postgrest.ts';
+import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+
 import { parseInput } from './validation.ts';
 
 export type { ApiKeyCreateInput };
@@ -33,7 +33,7 @@ export class ApiKeysClient {
     const { data, error, status } = await this.supabase
       .rpc('create_api_key', { name: parsed.data.name, ...(parsed.data.expires_at ? { expires_at: parsed.data.expires_at } : {}) })
       .single();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
 
@@ -46,7 +46,7 @@ export class ApiKeysClient {
    */
   async list(): Promise<Result<ApiKey[]>> {
     const { data, error, status } = await this.supabase.from('api_keys').select('*').order('created_at', { ascending: false });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data ?? [], error: null };
   }
 
@@ -58,7 +58,7 @@ export class ApiKeysClient {
    */
   async revoke(id: string): Promise<Result<ApiKey>> {
     const { data, error, status } = await this.supabase.rpc('revoke_api_key', { api_key_id: id });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('You have no such API key', 'api_key_not_found', 404) };
     return { data, error: null };
   }

@@ -10,8 +10,8 @@ import {
   type ContentUpdateInput,
 } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { SdkApiError, type Result } from './errors.ts';
-import { fromPostgrest } from './postgrest.ts';
+import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+
 import { parseInput } from './validation.ts';
 
 export type { ContentCreateInput, ContentUpdateInput };
@@ -33,7 +33,7 @@ export class ContentClient {
     if (query.kind) request = request.eq('kind', query.kind);
     if (query.published_only ?? true) request = request.eq('published', true);
     const { data, error, status } = await request.order('published_at', { ascending: false, nullsFirst: true }).order('created_at', { ascending: false });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data ?? [], error: null };
   }
 
@@ -45,7 +45,7 @@ export class ContentClient {
    */
   async get(slug: string): Promise<Result<SiteContent>> {
     const { data, error, status } = await this.supabase.from('site_content').select('*').eq('slug', slug).maybeSingle();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No published page has this slug', 'not_found', 404) };
     return { data, error: null };
   }
@@ -60,7 +60,7 @@ export class ContentClient {
     const parsed = parseInput(contentCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const { data, error, status } = await this.supabase.from('site_content').insert(parsed.data).select('*').single();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
 
@@ -74,7 +74,7 @@ export class ContentClient {
     const parsed = parseInput(contentUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
     const { data, error, status } = await this.supabase.from('site_content').update(parsed.data).eq('id', id).select('*').maybeSingle();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No page you may edit has this id', 'forbidden', 403) };
     return { data, error: null };
   }
@@ -87,7 +87,7 @@ export class ContentClient {
    */
   async remove(id: string): Promise<Result<{ id: string }>> {
     const { data, error, status } = await this.supabase.from('site_content').delete().eq('id', id).select('id').maybeSingle();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No page you may delete has this id', 'forbidden', 403) };
     return { data, error: null };
   }

@@ -5,8 +5,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { feedbackSchema, type FeedbackInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Tables } from './database.types.ts';
-import { SdkApiError, type Result } from './errors.ts';
-import { fromPostgrest, pageOf } from './postgrest.ts';
+import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import { pageOf } from './postgrest.ts';
 import { type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
@@ -30,7 +30,7 @@ export class FeedbackClient {
     if (parsed.error) return { data: null, error: parsed.error };
     const { data, error, status } = await this.supabase
       .rpc('submit_feedback', { usage_id: parsed.data.usage_id, rating: parsed.data.rating, ...(parsed.data.review ? { review: parsed.data.review } : {}) });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     const { client_id: _author, ...review } = data;
     return { data: review, error: null };
   }
@@ -52,7 +52,7 @@ export class FeedbackClient {
       .order('created_at', { ascending: false })
       .order('id')
       .range(from, to);
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }
 
@@ -64,7 +64,7 @@ export class FeedbackClient {
    */
   async remove(id: string): Promise<Result<{ id: string }>> {
     const { data, error, status } = await this.supabase.from('feedback').delete().eq('id', id).select('id').maybeSingle();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No review you may delete has this id', 'not_found', 404) };
     return { data, error: null };
   }

@@ -3,10 +3,10 @@
  * jobs; admins read all, enqueue jobs of a known type and cancel queued ones. Jobs run in the
  * `job-worker` Edge Function and the database's pg_cron runner, never in the browser.
  */
+import { errorFromPostgrest } from './errors.ts';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database, Json } from './database.types.ts';
 import type { Result } from './errors.ts';
-import { fromPostgrest } from './postgrest.ts';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -59,7 +59,7 @@ export class JobsClient {
    */
   async get(id: string): Promise<Result<Job>> {
     const { data, error, status } = await this.supabase.rpc('get_job', { job_id: id });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Job, error: null };
   }
 
@@ -75,7 +75,7 @@ export class JobsClient {
       ...(query.type ? { type: query.type } : {}),
       ...(query.limit ? { max_rows: query.limit } : {}),
     });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Job[], error: null };
   }
 
@@ -92,7 +92,7 @@ export class JobsClient {
       ...(input.runAfter ? { run_after: input.runAfter } : {}),
       ...(input.maxAttempts ? { max_attempts: input.maxAttempts } : {}),
     });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Job, error: null };
   }
 
@@ -104,7 +104,7 @@ export class JobsClient {
    */
   async cancel(id: string): Promise<Result<Job>> {
     const { data, error, status } = await this.supabase.rpc('cancel_job', { job_id: id });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Job, error: null };
   }
 }

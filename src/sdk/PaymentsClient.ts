@@ -10,13 +10,13 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { createPaymentSchema, paymentIdSchema, refundPaymentSchema, type CreatePaymentInput, type RefundPaymentInput } from '../../supabase/functions/_shared/schemas/payments.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
 import { toPage } from './pages.ts';
+import { pageOf } from './postgrest.ts';
 import { functionsError, invokeMutation, type MutationOptions } from './functions.ts';
 import { currentUserId } from './session.ts';
 import { parseInput } from './validation.ts';
 import type { Page, PageQuery } from './pages.ts';
-import { rowsOf } from './VouchersClient.ts';
 
 export type { CreatePaymentInput, RefundPaymentInput };
 
@@ -175,8 +175,8 @@ export class PaymentsClient {
 }
 
 async function listPayments(supabase: SupabaseClient<Database>, filters: PaymentFilters & { userId?: string | undefined }): Promise<Result<Page<Payment>>> {
-  const rows = rowsOf(filters);
-  if (rows instanceof SdkValidationError) return { data: null, error: rows };
+  const rows = pageOf(filters);
+  if (rows.error) return { data: null, error: rows.error };
   let query = supabase.from('payments').select('*', { count: 'exact' });
   if (filters.userId) query = query.eq('user_id', filters.userId);
   if (filters.status) query = query.eq('status', filters.status);

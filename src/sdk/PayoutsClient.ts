@@ -3,12 +3,13 @@
  * (held at once; never more than earned, even with concurrent requests); admins approve, reject with a
  * reason (the points return) or mark paid.
  */
+import { errorFromPostgrest } from './errors.ts';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { payoutRequestSchema, type PayoutRequestInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import type { Result } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { fromPostgrest, idempotencyKey, pageOf } from './postgrest.ts';
+import { idempotencyKey, pageOf } from './postgrest.ts';
 import { type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
@@ -38,7 +39,7 @@ export class PayoutsClient {
     if (parsed.error) return { data: null, error: parsed.error };
     const { data, error, status } = await this.supabase
       .rpc('request_payout', { amount: parsed.data.amount, idempotency_key: idempotencyKey(options) });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
 
@@ -55,7 +56,7 @@ export class PayoutsClient {
     let request = this.supabase.from('payouts').select('*', { count: 'exact' });
     if (query.status) request = request.eq('status', query.status);
     const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id').range(from, to);
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }
 
@@ -68,7 +69,7 @@ export class PayoutsClient {
    */
   async decide(id: string, decision: PayoutDecision, reason?: string): Promise<Result<Payout>> {
     const { data, error, status } = await this.supabase.rpc('decide_payout', { payout_id: id, decision, ...(reason ? { reason } : {}) });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
 }

@@ -3,12 +3,13 @@
  * admin approves (the points go back and the creator's share is reversed, in one transaction) or
  * rejects with a note.
  */
+import { errorFromPostgrest } from './errors.ts';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { refundRequestSchema, type RefundRequestInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import type { Result } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { fromPostgrest, idempotencyKey, pageOf } from './postgrest.ts';
+import { idempotencyKey, pageOf } from './postgrest.ts';
 import { type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
@@ -36,7 +37,7 @@ export class RefundsClient {
     if (parsed.error) return { data: null, error: parsed.error };
     const { data, error, status } = await this.supabase
       .rpc('request_refund', { usage_id: parsed.data.usage_id, reason: parsed.data.reason, idempotency_key: idempotencyKey(options) });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
 
@@ -53,7 +54,7 @@ export class RefundsClient {
     let request = this.supabase.from('refunds').select('*', { count: 'exact' });
     if (query.status) request = request.eq('status', query.status);
     const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id').range(from, to);
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }
 
@@ -66,7 +67,7 @@ export class RefundsClient {
    */
   async decide(id: string, decision: 'approve' | 'reject', note?: string): Promise<Result<Refund>> {
     const { data, error, status } = await this.supabase.rpc('decide_refund', { refund_id: id, decision, ...(note ? { note } : {}) });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
 }

@@ -3,12 +3,13 @@
  * out, pending, available (earned minus paid out and held), per tool and per day over a date range —
  * read as the signed-in creator (admins: any creator) or with the creator's API key.
  */
+import { errorFromPostgrest } from './errors.ts';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { dateRangeSchema, type DateRangeInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database } from './database.types.ts';
 import type { Result } from './errors.ts';
 import { functionsError } from './functions.ts';
-import { fromPostgrest } from './postgrest.ts';
+
 import { parseInput } from './validation.ts';
 
 export type { DateRangeInput };
@@ -59,7 +60,7 @@ export class RevenueClient {
       ...(parsed.data.to ? { to_date: parsed.data.to } : {}),
       ...(creator_id ? { creator_id } : {}),
     });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as RevenueStats, error: null };
   }
 

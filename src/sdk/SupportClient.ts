@@ -5,8 +5,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { ticketOpenSchema, type TicketOpenInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { SdkApiError, SdkValidationError, type Result } from './errors.ts';
-import { fromPostgrest, pageOf } from './postgrest.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
+import { pageOf } from './postgrest.ts';
 import { type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
@@ -54,7 +54,7 @@ export class SupportClient {
       body: parsed.data.body,
       ...(parsed.data.priority ? { priority: parsed.data.priority } : {}),
     });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
 
@@ -72,7 +72,7 @@ export class SupportClient {
     if (query.status) request = request.eq('status', query.status);
     if (query.assigned_to) request = request.eq('assigned_to', query.assigned_to);
     const { data, error, status, count } = await request.order('last_message_at', { ascending: false }).order('id').range(from, to);
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }
 
@@ -85,10 +85,10 @@ export class SupportClient {
    */
   async get(id: string): Promise<Result<TicketThread>> {
     const ticket = await this.supabase.from('support_tickets').select('*').eq('id', id).maybeSingle();
-    if (ticket.error) return { data: null, error: fromPostgrest(ticket.error, ticket.status) };
+    if (ticket.error) return { data: null, error: errorFromPostgrest(ticket.error, ticket.status) };
     if (!ticket.data) return { data: null, error: new SdkApiError('No ticket you may see has this id', 'not_found', 404) };
     const messages = await this.supabase.from('support_messages').select('*').eq('ticket_id', id).order('created_at').order('id');
-    if (messages.error) return { data: null, error: fromPostgrest(messages.error, messages.status) };
+    if (messages.error) return { data: null, error: errorFromPostgrest(messages.error, messages.status) };
     return { data: { ticket: ticket.data, messages: messages.data ?? [] }, error: null };
   }
 
@@ -102,7 +102,7 @@ export class SupportClient {
     const text = body.trim();
     if (text.length < 1 || text.length > 10000) return { data: null, error: new SdkValidationError('Write a message of 1 to 10,000 characters') };
     const { data, error, status } = await this.supabase.from('support_messages').insert({ ticket_id: ticketId, body: text }).select('*').single();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
 
@@ -115,7 +115,7 @@ export class SupportClient {
    */
   async update(ticketId: string, changes: TicketUpdate): Promise<Result<SupportTicket>> {
     const { data, error, status } = await this.supabase.from('support_tickets').update(changes).eq('id', ticketId).select('*').maybeSingle();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No ticket you may change has this id', 'forbidden', 403) };
     return { data, error: null };
   }

@@ -11,8 +11,8 @@ import {
   type ToolUpdateInput,
 } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { SdkApiError, type Result } from './errors.ts';
-import { fromPostgrest, pageOf } from './postgrest.ts';
+import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import { pageOf } from './postgrest.ts';
 import { type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
@@ -74,7 +74,7 @@ export class ToolsClient {
         request = request.order('created_at', { ascending: false });
     }
     const { data, error, status, count } = await request.order('id').range(from, to);
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage((data ?? []) as Tool[], count, page, perPage), error: null };
   }
 
@@ -89,7 +89,7 @@ export class ToolsClient {
     const me = session.session?.user.id;
     if (!me) return { data: null, error: new SdkApiError('Sign in first: there is no session', 'unauthorized', 401) };
     const { data, error, status } = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('creator_id', me).order('created_at', { ascending: false });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: (data ?? []) as Tool[], error: null };
   }
 
@@ -101,7 +101,7 @@ export class ToolsClient {
    */
   async get(id: string): Promise<Result<Tool>> {
     const { data, error, status } = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('id', id).maybeSingle();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: notFound() };
     return { data: data as Tool, error: null };
   }
@@ -116,7 +116,7 @@ export class ToolsClient {
     const parsed = parseInput(toolCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const { data, error, status } = await this.supabase.from('tools').insert(parsed.data).select(TOOL_COLUMNS).single();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as Tool, error: null };
   }
 
@@ -130,7 +130,7 @@ export class ToolsClient {
     const parsed = parseInput(toolUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
     const { data, error, status } = await this.supabase.from('tools').update(parsed.data).eq('id', id).select(TOOL_COLUMNS).maybeSingle();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No tool you may edit has this id', 'tool_not_found', 404) };
     return { data: data as Tool, error: null };
   }
@@ -144,7 +144,7 @@ export class ToolsClient {
    */
   async submit(id: string): Promise<Result<Tool>> {
     const { data, error, status } = await this.supabase.rpc('submit_tool', { tool_id: id });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: strip(data), error: null };
   }
 
@@ -158,7 +158,7 @@ export class ToolsClient {
    */
   async review(id: string, decision: ToolDecision, note?: string): Promise<Result<Tool>> {
     const { data, error, status } = await this.supabase.rpc('review_tool', { tool_id: id, decision, ...(note ? { note } : {}) });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: strip(data), error: null };
   }
 }

@@ -6,9 +6,9 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { idempotencyKeyField, useToolSchema } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { functionsError, type MutationOptions } from './functions.ts';
-import { fromPostgrest, idempotencyKey, pageOf } from './postgrest.ts';
+import { idempotencyKey, pageOf } from './postgrest.ts';
 import { type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
@@ -83,7 +83,7 @@ export class UsageClient {
     if (query.tool_id) request = request.eq('tool_id', query.tool_id);
     if (query.status) request = request.eq('status', query.status);
     const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id').range(from, to);
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }
 
@@ -95,7 +95,7 @@ export class UsageClient {
    */
   async get(id: string): Promise<Result<Usage>> {
     const { data, error, status } = await this.supabase.from('usages').select('*').eq('id', id).maybeSingle();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No usage you may see has this id', 'usage_not_found', 404) };
     return { data, error: null };
   }

@@ -15,9 +15,10 @@ import {
   type RedeemVoucherInput,
 } from '../../supabase/functions/_shared/schemas/payments.ts';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
-import { errorFromPostgrest, SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { toPage, type Page, type PageQuery } from './pages.ts';
+import { pageOf } from './postgrest.ts';
 import { currentUserId } from './session.ts';
 import { parseInput } from './validation.ts';
 
@@ -63,13 +64,6 @@ export interface VoucherDashboard {
   top_voucher_types: Functions['analytics_revenue_by_voucher_type']['Returns'];
 }
 
-/** The row range of a page, or the validation error naming the bad paging field. */
-export function rowsOf(query: PageQuery): { page: number; perPage: number; from: number; to: number } | SdkValidationError {
-  const range = pageRange(query);
-  if ('error' in range) return new SdkValidationError('The page is not valid', { fieldErrors: range.error, formErrors: [] });
-  return range;
-}
-
 const VOUCHER_WITH_TYPE = '*, voucher_type:voucher_types(id, name, description, service_type)';
 
 export class VouchersClient {
@@ -103,8 +97,8 @@ export class VouchersClient {
   async mine(options: PageQuery & { usable?: boolean } = {}): Promise<Result<Page<Voucher>>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
-    const range = rowsOf(options);
-    if (range instanceof SdkValidationError) return { data: null, error: range };
+    const range = pageOf(options);
+    if (range.error) return { data: null, error: range.error };
     let query = this.supabase.from('vouchers').select(VOUCHER_WITH_TYPE, { count: 'exact' }).eq('owner_id', me.id);
     if (options.usable) query = query.eq('is_active', true).gt('uses_remaining', 0).gt('expires_at', new Date().toISOString());
     const { data, error, status, count } = await query.order('purchased_at', { ascending: false }).range(range.from, range.to);
@@ -167,8 +161,8 @@ export class VouchersClient {
   async history(options: PageQuery = {}): Promise<Result<Page<VoucherRedemption>>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
-    const range = rowsOf(options);
-    if (range instanceof SdkValidationError) return { data: null, error: range };
+    const range = pageOf(options);
+    if (range.error) return { data: null, error: range.error };
     const { data, error, status, count } = await this.supabase
       .from('voucher_redemptions')
       .select('*, voucher:vouchers(code, voucher_type:voucher_types(name))', { count: 'exact' })
@@ -253,8 +247,8 @@ export class VouchersAdminClient {
    * const { data, error } = await kit.vouchers.admin.list({ ownerId: userId });
    */
   async list(filters: PageQuery & { ownerId?: string; voucherTypeId?: string; active?: boolean } = {}): Promise<Result<Page<Voucher>>> {
-    const range = rowsOf(filters);
-    if (range instanceof SdkValidationError) return { data: null, error: range };
+    const range = pageOf(filters);
+    if (range.error) return { data: null, error: range.error };
     let query = this.supabase.from('vouchers').select(VOUCHER_WITH_TYPE, { count: 'exact' });
     if (filters.ownerId) query = query.eq('owner_id', filters.ownerId);
     if (filters.voucherTypeId) query = query.eq('voucher_type_id', filters.voucherTypeId);

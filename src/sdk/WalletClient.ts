@@ -6,9 +6,9 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { adjustPointsSchema, type AdjustPointsInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { fromPostgrest, idempotencyKey, pageOf } from './postgrest.ts';
+import { idempotencyKey, pageOf } from './postgrest.ts';
 import { type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
@@ -49,7 +49,7 @@ export class WalletClient {
    */
   async balance(): Promise<Result<Wallet>> {
     const { data, error, status } = await this.supabase.rpc('get_wallet').single();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as Wallet, error: null };
   }
 
@@ -61,7 +61,7 @@ export class WalletClient {
    */
   async balanceOf(userId: string): Promise<Result<Wallet>> {
     const { data, error, status } = await this.supabase.from('wallets').select('user_id, balance, updated_at').eq('user_id', userId).maybeSingle();
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data ?? { user_id: userId, balance: 0, updated_at: null }, error: null };
   }
 
@@ -87,7 +87,7 @@ export class WalletClient {
     if (query.from) request = request.gte('created_at', query.from);
     if (query.to) request = request.lt('created_at', query.to);
     const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id', { ascending: false }).range(from, to);
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }
 
@@ -110,7 +110,7 @@ export class WalletClient {
         reason: parsed.data.reason,
         idempotency_key: idempotencyKey(options),
       });
-    if (error) return { data: null, error: fromPostgrest(error, status) };
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkValidationError('The adjustment returned nothing') };
     return { data: data as WalletEntry, error: null };
   }
