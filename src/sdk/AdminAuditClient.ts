@@ -3,10 +3,9 @@
  * member access changes, admin points adjustments, payout and refund decisions, tool reviews, content
  * changes). Readable by admins only (RLS); everyone else gets an empty page.
  */
-import { errorFromPostgrest } from './errors.ts';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database, Tables } from './database.types.ts';
-import type { Result } from './errors.ts';
+import { errorFromPostgrest, type Result } from './errors.ts';
 import { type Page, type PageQuery, toPage } from './pages.ts';
 import { pageOf } from './postgrest.ts';
 

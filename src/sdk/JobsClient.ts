@@ -3,10 +3,11 @@
  * jobs; admins read all, enqueue jobs of a known type and cancel queued ones. Jobs run in the
  * `job-worker` Edge Function and the database's pg_cron runner, never in the browser.
  */
-import { errorFromPostgrest } from './errors.ts';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database, Json } from './database.types.ts';
-import type { Result } from './errors.ts';
+import { errorFromPostgrest, type Result } from './errors.ts';
+import type { Page, PageQuery } from './pages.ts';
+import { pageOf } from './postgrest.ts';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -31,11 +32,9 @@ export interface Job {
   updated_at: string;
 }
 
-export interface JobListQuery {
+export interface JobListQuery extends PageQuery {
   status?: JobStatus;
   type?: string;
-  /** At most 200; 50 by default. */
-  limit?: number;
 }
 
 export interface JobEnqueueInput {
@@ -64,19 +63,23 @@ export class JobsClient {
   }
 
   /**
-   * Your jobs, newest first (admins: everyone's).
+   * Your jobs, newest first (admins: everyone's), a page at a time (`page` from 1, `per_page` ≤ 1000).
    *
    * @example
-   * const { data, error } = await kit.jobs.list({ status: 'failed', limit: 20 });
+   * const { data, error } = await kit.jobs.list({ status: 'failed', per_page: 20 });
+   * data?.items.forEach((job) => console.log(job.type, job.last_error));
    */
-  async list(query: JobListQuery = {}): Promise<Result<Job[]>> {
+  async list(query: JobListQuery = {}): Promise<Result<Page<Job>>> {
+    const range = pageOf(query);
+    if (range.error) return { data: null, error: range.error };
     const { data, error, status } = await this.supabase.rpc('list_jobs', {
       ...(query.status ? { status: query.status } : {}),
       ...(query.type ? { type: query.type } : {}),
-      ...(query.limit ? { max_rows: query.limit } : {}),
+      page: range.page,
+      per_page: range.perPage,
     });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data as unknown as Job[], error: null };
+    return { data: data as unknown as Page<Job>, error: null };
   }
 
   /**

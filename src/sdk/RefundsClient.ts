@@ -3,11 +3,10 @@
  * admin approves (the points go back and the creator's share is reversed, in one transaction) or
  * rejects with a note.
  */
-import { errorFromPostgrest } from './errors.ts';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { refundRequestSchema, type RefundRequestInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import type { Result } from './errors.ts';
+import { errorFromPostgrest, type Result } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { idempotencyKey, pageOf } from './postgrest.ts';
 import { type Page, type PageQuery, toPage } from './pages.ts';

@@ -3,11 +3,10 @@
  * out, pending, available (earned minus paid out and held), per tool and per day over a date range —
  * read as the signed-in creator (admins: any creator) or with the creator's API key.
  */
-import { errorFromPostgrest } from './errors.ts';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { dateRangeSchema, type DateRangeInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database } from './database.types.ts';
-import type { Result } from './errors.ts';
+import { errorFromPostgrest, type Result } from './errors.ts';
 import { functionsError } from './functions.ts';
 
 import { parseInput } from './validation.ts';

@@ -1799,7 +1799,10 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      list_jobs: { Args: { max_rows?: number; status?: string; type?: string }; Returns: Json };
+      list_jobs: {
+        Args: { page?: number; per_page?: number; status?: string; type?: string };
+        Returns: Json;
+      };
       my_accounts: {
         Args: Record<PropertyKey, never>;
         Returns: {

@@ -2,7 +2,7 @@
 -- completion only with the current lease, backoff and max attempts, database jobs applied atomically,
 -- users seeing their own jobs and admins all.
 begin;
-select plan(32);
+select plan(34);
 
 create temporary table people (name text primary key, id uuid) on commit drop;
 grant select on people to authenticated;
@@ -82,8 +82,11 @@ select throws_ok($$ select private.run_database_job((select id from j where name
 select tests.authenticate_as((select id from people where name = 'owner'));
 select is((public.get_job((select id from j where name = 'mine')) ->> 'status'), 'succeeded', 'a user should see their own job');
 select throws_like($$ select public.get_job((select id from j where name = 'theirs')) $$, '%job_not_found%', 'a user should not see another user''s job');
-select ok((select bool_and(x ->> 'owner_id' = (select id::text from people where name = 'owner')) from jsonb_array_elements(public.list_jobs()) x),
+select ok((select bool_and(x ->> 'owner_id' = (select id::text from people where name = 'owner')) from jsonb_array_elements(public.list_jobs() -> 'items') x),
   'a user''s job list should hold only their jobs');
+select is((select jsonb_array_length(l -> 'items') + (l ->> 'page_count')::int - (l ->> 'total')::int from public.list_jobs(per_page => 1) l), 1,
+  'a job list should come one page at a time, with the total and the number of pages');
+select throws_like($$ select public.list_jobs(page => 0) $$, '%invalid_page%', 'page 0 should be refused');
 select throws_like($$ select public.enqueue_job('vouchers.expire') $$, '%forbidden%', 'a user should not enqueue jobs');
 select tests.clear_authentication();
 

@@ -147,9 +147,15 @@ describe('kit.jobs', () => {
     expect(mine.data).not.toHaveProperty('lease_token');
     const theirs = await other.kit.jobs.get(id!);
     expect(theirs.error?.code).toBe('job_not_found');
-    expect((await other.kit.jobs.list()).data?.some((job) => job.id === id)).toBe(false);
+    expect((await other.kit.jobs.list()).data?.items.some((job) => job.id === id)).toBe(false);
     expect((await admin.kit.jobs.get(id!)).data?.id).toBe(id);
-    expect((await owner.kit.jobs.list({ status: 'queued' })).data?.map((job) => job.id)).toContain(id);
+    expect((await owner.kit.jobs.list({ status: 'queued' })).data?.items.map((job) => job.id)).toContain(id);
+    // pages like every other list
+    const firstPage = await owner.kit.jobs.list({ per_page: 1 });
+    expect(firstPage.data).toMatchObject({ page: 1, per_page: 1 });
+    expect(firstPage.data!.items).toHaveLength(1);
+    expect(firstPage.data!.page_count).toBe(firstPage.data!.total);
+    expect((await owner.kit.jobs.list({ page: 0 })).error?.code).toBe('validation_failed');
   });
 
   it('lets the owner cancel a queued job, which no worker then runs', async () => {
