@@ -26,6 +26,8 @@ interface Running {
   child: ChildProcess;
   log: WriteStream;
   restarts: number;
+  /** Set while reload() replaces the process: its exit is expected, not a crash. */
+  reloading?: boolean;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,7 +124,7 @@ export class Supervisor {
 
   private onExit(name: string, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     const entry = this.running.get(name);
-    if (this.stopping || !entry || entry.child !== child) return;
+    if (this.stopping || !entry || entry.child !== child || entry.reloading) return;
     // What the service left running (tsx's node child, say) would hold its port: the group goes too.
     try {
       if (child.pid) process.kill(-child.pid, 'SIGKILL');
@@ -146,6 +148,29 @@ export class Supervisor {
         (error: Error) => this.say(`[stack] ${name} failed to restart: ${error.message.split('\n')[0]}`),
       );
     }, delay).unref();
+  }
+
+  /**
+   * Replaces a running service with a fresh process and waits until it is ready (the dev stack does
+   * this when the service's code changes). The gateway holds requests meanwhile.
+   */
+  async reload(name: string, why: string): Promise<void> {
+    const entry = this.running.get(name);
+    if (this.stopping || !entry || entry.reloading) return;
+    entry.reloading = true;
+    try {
+      entry.log.write(`[supervisor] ${new Date().toISOString()} reloading: ${why}\n`);
+      await stopGroup(entry.child, 2000);
+      if (this.stopping) return;
+      entry.child = this.spawn(entry.spec, entry.log);
+      this.savePids();
+      await this.awaitReady(entry);
+      this.say(`[stack] ${name} reloaded (${why})`);
+    } catch (error) {
+      this.say(`[stack] ${name} failed to reload: ${(error as Error).message.split('\n')[0]}`);
+    } finally {
+      entry.reloading = false;
+    }
   }
 
   /** The pid of a running service's process (tests kill it to prove restarts). */
