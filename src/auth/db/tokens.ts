@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from './pool.ts';
 import { NIL_UUID, type FlowStateRow } from './rows.ts';
+import type { Pkce } from '../validation.ts';
 
 /** `auth.one_time_token_type` values. */
 export type OneTimeTokenType =
@@ -65,31 +66,15 @@ export async function findOneTimeToken(
   return result.rows[0];
 }
 
-/** Creates a PKCE flow state with a fresh auth code. */
-export async function createFlowState(
-  db: Queryable,
-  flow: {
-    providerType: string;
-    authenticationMethod: string;
-    codeChallenge: string;
-    codeChallengeMethod: 's256' | 'plain';
-    userId: string;
-  },
-): Promise<void> {
+/** Starts the PKCE flow of a mailed link (a flow state with a fresh auth code); nothing without PKCE. */
+export async function createFlowState(db: Queryable, pkce: Pkce, userId: string, providerType: string, authenticationMethod = providerType): Promise<void> {
+  if (!pkce) return;
   await db.query({
     name: 'auth_insert_flow_state',
     text: `insert into auth.flow_state (id, user_id, auth_code, code_challenge_method, code_challenge, provider_type,
              provider_access_token, provider_refresh_token, created_at, updated_at, authentication_method)
            values ($1, $2, $3, $4, $5, $6, null, null, now(), now(), $7)`,
-    values: [
-      randomUUID(),
-      flow.userId,
-      randomUUID(),
-      flow.codeChallengeMethod,
-      flow.codeChallenge,
-      flow.providerType,
-      flow.authenticationMethod,
-    ],
+    values: [randomUUID(), userId, randomUUID(), pkce.method, pkce.challenge, providerType, authenticationMethod],
   });
 }
 

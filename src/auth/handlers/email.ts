@@ -37,15 +37,7 @@ export function recoverHandler(deps: AuthDeps): Handler {
     const user = await findUserByEmail(deps.pool, email, requestAud(deps, req));
     if (!user) return empty();
     await withTransaction(deps.pool, async (tx) => {
-      if (pkce) {
-        await createFlowState(tx, {
-          providerType: 'recovery',
-          authenticationMethod: 'recovery',
-          codeChallenge: pkce.challenge,
-          codeChallengeMethod: pkce.method,
-          userId: user.id,
-        });
-      }
+      await createFlowState(tx, pkce, user.id, 'recovery');
       await insertAuditLog(tx, userActor(user), 'user_recovery_requested');
       await sendRecoveryKind(deps, tx, user, mailContext(deps, req, pkce), 'recovery');
     });
@@ -118,15 +110,7 @@ async function magicLink(
   }
   const target = user;
   await withTransaction(deps.pool, async (tx) => {
-    if (pkce) {
-      await createFlowState(tx, {
-        providerType: 'magiclink',
-        authenticationMethod: 'magiclink',
-        codeChallenge: pkce.challenge,
-        codeChallengeMethod: pkce.method,
-        userId: target.id,
-      });
-    }
+    await createFlowState(tx, pkce, target.id, 'magiclink');
     await insertAuditLog(tx, userActor(target), 'user_recovery_requested');
     await sendRecoveryKind(deps, tx, target, mailContext(deps, req, pkce), 'magiclink');
   });
@@ -178,26 +162,10 @@ export function resendHandler(deps: AuthDeps): Handler {
     await withTransaction(deps.pool, async (tx) => {
       if (params.type === 'signup') {
         await insertAuditLog(tx, userActor(user), 'user_confirmation_requested');
-        if (pkce) {
-          await createFlowState(tx, {
-            providerType: 'email',
-            authenticationMethod: 'email/signup',
-            codeChallenge: pkce.challenge,
-            codeChallengeMethod: pkce.method,
-            userId: user.id,
-          });
-        }
+        await createFlowState(tx, pkce, user.id, 'email', 'email/signup');
         await sendConfirmation(deps, tx, user, mailContext(deps, req, pkce));
       } else {
-        if (pkce) {
-          await createFlowState(tx, {
-            providerType: 'email_change',
-            authenticationMethod: 'email_change',
-            codeChallenge: pkce.challenge,
-            codeChallengeMethod: pkce.method,
-            userId: user.id,
-          });
-        }
+        await createFlowState(tx, pkce, user.id, 'email_change');
         await sendEmailChange(deps, tx, user, user.email_change, mailContext(deps, req, pkce));
       }
     });

@@ -126,15 +126,7 @@ export async function signupWithPassword(
           confirmedNow = true;
         } else {
           await insertAuditLog(tx, userActor(user), 'user_confirmation_requested', { provider: 'email' });
-          if (pkce) {
-            await createFlowState(tx, {
-              providerType: 'email',
-              authenticationMethod: 'email/signup',
-              codeChallenge: pkce.challenge,
-              codeChallengeMethod: pkce.method,
-              userId: user.id,
-            });
-          }
+          await createFlowState(tx, pkce, user.id, 'email', 'email/signup');
           user = await sendConfirmation(deps, tx, user, {
             redirectTo: referrer(config, req),
             ip: req.ip,

@@ -122,15 +122,7 @@ export function updateUserHandler(deps: AuthDeps): Handler {
           row = await updateUserColumns(tx, row, { email_change: email });
           row = (await verifyEmailChange(deps, tx, row, { tokenHash: '' })) ?? row;
         } else {
-          if (pkce) {
-            await createFlowState(tx, {
-              providerType: 'email_change',
-              authenticationMethod: 'email_change',
-              codeChallenge: pkce.challenge,
-              codeChallengeMethod: pkce.method,
-              userId: row.id,
-            });
-          }
+          await createFlowState(tx, pkce, row.id, 'email_change');
           row = await sendEmailChange(deps, tx, row, email, {
             redirectTo: referrer(config, req),
             ip: req.ip,
