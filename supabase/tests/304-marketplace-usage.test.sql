@@ -49,7 +49,7 @@ select tests.mp_do_as('admin', $$select public.review_tool(tests.mp('tool'), 'su
 select is((private.use_tool(tests.mp('client'), tests.mp('tool'), 'use-1') ->> 'replayed')::boolean, true,
   'a retry should still return the first usage after the tool was suspended');
 select tests.mp_do_as('admin', $$select public.review_tool(tests.mp('tool'), 'reinstate')$$);
-select ok(not has_function_privilege('authenticated', 'private.use_tool(uuid, uuid, text)', 'execute'),
+select ok(not has_function_privilege('authenticated', 'private.use_tool(uuid, uuid, text, integer)', 'execute'),
   'signed-in users should not call use_tool with someone else''s id (the use-tool function calls it for the verified caller)');
 
 -- settlement of earnings -----------------------------------------------------------------------
