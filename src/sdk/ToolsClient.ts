@@ -2,6 +2,8 @@
  * `kit.marketplace.tools`: the catalogue (approved tools: search, category, sort by price, rating or
  * popularity), a creator's own tools (create, edit, submit for review) and the admins' review
  * (approve, reject, suspend, reinstate, edit any). Row-level security decides who sees and edits what.
+ * A creator's change of a live (approved or suspended) tool waits for an admin as a revision; the
+ * approved values stay in force until then (`revisions`, `reviewRevision`, `withdrawRevision`).
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import {
@@ -34,6 +36,19 @@ export interface ToolQuery extends PageQuery {
 
 /** What an admin decides about a tool. */
 export type ToolDecision = 'approve' | 'reject' | 'suspend' | 'reinstate';
+
+/** A creator's proposed change of a live tool: the complete proposed values and the admin's decision. */
+export type ToolRevision = Tables<'tool_revisions'>;
+export type ToolRevisionStatus = Enums<'tool_revision_status'>;
+
+/** What an admin decides about a revision. */
+export type ToolRevisionDecision = 'approve' | 'reject';
+
+/** Filters of `revisions`: one tool's, or by status (admins: `status: 'pending'` is the review queue). */
+export interface ToolRevisionQuery extends PageQuery {
+  tool_id?: string;
+  status?: ToolRevisionStatus;
+}
 
 const TOOL_COLUMNS =
   'id, creator_id, name, description, category, price_points, creator_share_percent, status, submitted_at, reviewed_by, reviewed_at, review_note, usage_count, rating_count, rating_sum, rating_average, created_at, updated_at';
@@ -121,10 +136,14 @@ export class ToolsClient {
   }
 
   /**
-   * Edits a tool: the creator their own (not while suspended), admins any. Never the status.
+   * Edits a tool: the creator their own (not while suspended), admins any. Never the status. A
+   * creator's change of an approved tool does not apply at once: it becomes a pending revision (see
+   * `revisions`) that an admin approves, and the tool returned still carries the approved values —
+   * clients keep paying the approved price until then. Drafts and rejected tools change at once.
    *
    * @example
    * const { data, error } = await kit.marketplace.tools.update(toolId, { price_points: 8 });
+   * const { data: pending } = await kit.marketplace.tools.revisions({ tool_id: toolId, status: 'pending' });
    */
   async update(id: string, changes: ToolUpdateInput): Promise<Result<Tool>> {
     const parsed = parseInput(toolUpdateSchema, changes);
@@ -146,6 +165,52 @@ export class ToolsClient {
     const { data, error, status } = await this.supabase.rpc('submit_tool', { tool_id: id });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: strip(data), error: null };
+  }
+
+  /**
+   * Revisions you may see, newest first: a creator's own tools', all for admins.
+   *
+   * @example
+   * const { data, error } = await kit.marketplace.tools.revisions({ status: 'pending' });
+   * for (const revision of data?.items ?? []) console.log(revision.tool_id, revision.price_points);
+   */
+  async revisions(query: ToolRevisionQuery = {}): Promise<Result<Page<ToolRevision>>> {
+    const range = pageOf(query);
+    if (range.error) return { data: null, error: range.error };
+    const { page, perPage, from, to } = range;
+    let request = this.supabase.from('tool_revisions').select('*', { count: 'exact' });
+    if (query.tool_id) request = request.eq('tool_id', query.tool_id);
+    if (query.status) request = request.eq('status', query.status);
+    const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id').range(from, to);
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    return { data: toPage(data ?? [], count, page, perPage), error: null };
+  }
+
+  /**
+   * Admins: approve a pending revision (its values apply to the tool at once) or reject it (note
+   * required). `invalid_status` when it was decided already or superseded by a newer change.
+   *
+   * @example
+   * const { data, error } = await kit.marketplace.tools.reviewRevision(revisionId, 'approve');
+   * await kit.marketplace.tools.reviewRevision(otherId, 'reject', 'A 100 % share needs a contract');
+   */
+  async reviewRevision(id: string, decision: ToolRevisionDecision, note?: string): Promise<Result<ToolRevision>> {
+    const { data, error, status } = await this.supabase.rpc('review_tool_revision', { revision_id: id, decision, ...(note ? { note } : {}) });
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    return { data: data as ToolRevision, error: null };
+  }
+
+  /**
+   * The creator withdraws their pending revision (the tool keeps its approved values).
+   *
+   * @example
+   * const { data, error } = await kit.marketplace.tools.withdrawRevision(revisionId);
+   */
+  async withdrawRevision(id: string): Promise<Result<{ id: string }>> {
+    const { data, error, status } = await this.supabase.from('tool_revisions').delete().eq('id', id).select('id').maybeSingle();
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No pending revision of yours has this id', 'revision_not_found', 404) };
+    return { data, error: null };
   }
 
   /**

@@ -46,18 +46,26 @@ export class UsageClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
 
   /**
-   * Uses an approved tool: debits its price from your wallet and records the usage. Pass your own
-   * `idempotencyKey` to make retries safe across calls (one is generated otherwise); a retry answers
-   * the first usage with `replayed: true` and charges nothing. `insufficient_points` writes nothing.
+   * Uses an approved tool at the price you expect (the `price_points` you showed the user): debits it
+   * from your wallet and records the usage. A tool that costs anything else now is refused with
+   * `price_changed` (409, `error.details.price_points` is the current price) and nothing is charged;
+   * read the tool again and confirm. Pass your own `idempotencyKey` to make retries safe across calls
+   * (one is generated otherwise); a retry answers the first usage with `replayed: true` and charges
+   * nothing. `insufficient_points` writes nothing; `own_tool` (403): creators cannot use their own tools.
    *
    * @example
-   * const { data, error } = await kit.marketplace.usage.use(toolId, { idempotencyKey: orderId });
-   * if (error?.code === 'insufficient_points') console.log('top up first');
+   * const { data: tool } = await kit.marketplace.tools.get(toolId);
+   * const { data, error } = await kit.marketplace.usage.use(toolId, tool!.price_points, { idempotencyKey: orderId });
+   * if (error?.code === 'price_changed') console.log('the price changed: ask again');
+   * else if (error?.code === 'insufficient_points') console.log('top up first');
    * else console.log(`usage ${data?.usage.id}, ${data?.balance} points left`);
    */
-  async use(toolId: string, options: MutationOptions = {}): Promise<Result<ToolUse>> {
-    const body = parseInput(useToolSchema, { tool_id: toolId });
+  async use(toolId: string, expectedPricePoints: number, options: MutationOptions = {}): Promise<Result<ToolUse>> {
+    const body = parseInput(useToolSchema, { tool_id: toolId, expected_price_points: expectedPricePoints });
     if (body.error) return { data: null, error: body.error };
+    if (body.data.expected_price_points === undefined) {
+      return { data: null, error: new SdkValidationError('Say what price you expect to pay (the tool\'s price_points)') };
+    }
     const key = idempotencyKey(options);
     if (!idempotencyKeyField.safeParse(key).success) return { data: null, error: new SdkValidationError('The idempotency key is not valid: use 1 to 200 printable ASCII characters') };
     const { data, error } = await this.supabase.functions.invoke<ToolUse>('use-tool', {

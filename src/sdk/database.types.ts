@@ -1205,6 +1205,63 @@ export type Database = {
         };
         Relationships: [];
       };
+      tool_revisions: {
+        Row: {
+          category: string;
+          created_at: string;
+          creator_id: string;
+          creator_share_percent: number;
+          description: string;
+          id: string;
+          name: string;
+          price_points: number;
+          review_note: string | null;
+          reviewed_at: string | null;
+          reviewed_by: string | null;
+          status: Database['public']['Enums']['tool_revision_status'];
+          tool_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          category: string;
+          created_at?: string;
+          creator_id: string;
+          creator_share_percent: number;
+          description: string;
+          id?: string;
+          name: string;
+          price_points: number;
+          review_note?: string | null;
+          reviewed_at?: string | null;
+          reviewed_by?: string | null;
+          status?: Database['public']['Enums']['tool_revision_status'];
+          tool_id: string;
+        };
+        Update: {
+          category?: string;
+          created_at?: string;
+          creator_id?: string;
+          creator_share_percent?: number;
+          description?: string;
+          id?: string;
+          name?: string;
+          price_points?: number;
+          review_note?: string | null;
+          reviewed_at?: string | null;
+          reviewed_by?: string | null;
+          status?: Database['public']['Enums']['tool_revision_status'];
+          tool_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'tool_revisions_tool_id_fkey';
+            columns: ['tool_id'];
+            isOneToOne: false;
+            referencedRelation: 'tools';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       tools: {
         Row: {
           category: string;
@@ -1545,6 +1602,7 @@ export type Database = {
         Row: {
           balance: number;
           created_at: string;
+          earnings_balance: number;
           updated_at: string;
           user_id: string;
         };
@@ -1552,12 +1610,14 @@ export type Database = {
         Insert: {
           balance?: number;
           created_at?: string;
+          earnings_balance?: number;
           updated_at?: string;
           user_id: string;
         };
         Update: {
           balance?: number;
           created_at?: string;
+          earnings_balance?: number;
           updated_at?: string;
           user_id?: string;
         };
@@ -1945,6 +2005,30 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      review_tool_revision: {
+        Args: { decision: string; note?: string; revision_id: string };
+        Returns: {
+          category: string;
+          created_at: string;
+          creator_id: string;
+          creator_share_percent: number;
+          description: string;
+          id: string;
+          name: string;
+          price_points: number;
+          review_note: string | null;
+          reviewed_at: string | null;
+          reviewed_by: string | null;
+          status: Database['public']['Enums']['tool_revision_status'];
+          tool_id: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'tool_revisions';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       revoke_api_key: {
         Args: { api_key_id: string };
         Returns: {
@@ -2085,6 +2169,7 @@ export type Database = {
       refund_status: 'requested' | 'approved' | 'rejected';
       ticket_priority: 'low' | 'normal' | 'high' | 'urgent';
       ticket_status: 'open' | 'pending' | 'resolved' | 'closed';
+      tool_revision_status: 'pending' | 'approved' | 'rejected' | 'superseded';
       tool_status: 'draft' | 'pending_review' | 'approved' | 'rejected' | 'suspended';
       usage_status: 'completed' | 'refunded';
       wallet_entry_kind:
@@ -2234,6 +2319,7 @@ export const Constants = {
       refund_status: ['requested', 'approved', 'rejected'],
       ticket_priority: ['low', 'normal', 'high', 'urgent'],
       ticket_status: ['open', 'pending', 'resolved', 'closed'],
+      tool_revision_status: ['pending', 'approved', 'rejected', 'superseded'],
       tool_status: ['draft', 'pending_review', 'approved', 'rejected', 'suspended'],
       usage_status: ['completed', 'refunded'],
       wallet_entry_kind: [

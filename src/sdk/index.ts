@@ -135,7 +135,19 @@ export { CrmClient, CrmStatistics } from './CrmClient.ts';
 export { CrmResource } from './CrmResource.ts';
 // Wallet, marketplace, support and site content (issue 6).
 export type { AdjustPointsInput, HistoryQuery, Wallet, WalletEntry, WalletEntryKind } from './WalletClient.ts';
-export type { Tool, ToolCreateInput, ToolDecision, ToolQuery, ToolSort, ToolStatus, ToolUpdateInput } from './ToolsClient.ts';
+export type {
+  Tool,
+  ToolCreateInput,
+  ToolDecision,
+  ToolQuery,
+  ToolRevision,
+  ToolRevisionDecision,
+  ToolRevisionQuery,
+  ToolRevisionStatus,
+  ToolSort,
+  ToolStatus,
+  ToolUpdateInput,
+} from './ToolsClient.ts';
 export type { ToolUse, Usage, UsageQuery, UsageStatus, VerifiedUsage } from './UsageClient.ts';
 export type { ApiKey, ApiKeyCreateInput, NewApiKey } from './ApiKeysClient.ts';
 export type { RevenueQuery, RevenueStats } from './RevenueClient.ts';

@@ -49,6 +49,8 @@ export type ErrorCode =
   | 'invalid_idempotency_key'
   | 'tool_not_found'
   | 'tool_unavailable'
+  | 'price_changed'
+  | 'own_tool'
   | 'usage_not_found'
   | 'invalid_api_key'
   | 'api_key_revoked'
@@ -97,6 +99,8 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_idempotency_key: 400,
   tool_not_found: 404,
   tool_unavailable: 409,
+  price_changed: 409,
+  own_tool: 403,
   usage_not_found: 404,
   invalid_api_key: 401,
   api_key_revoked: 401,

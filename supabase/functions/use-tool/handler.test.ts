@@ -32,16 +32,50 @@ const first: ToolUse = {
   replayed: false,
 };
 
-Deno.test('use-tool should answer 201 with the usage and the balance, passing the verified user, tool and key', async () => {
-  const calls: string[][] = [];
-  const handler = useToolHandler((client, tool, key) => {
-    calls.push([client, tool, key]);
+Deno.test('use-tool should answer 201 with the usage and the balance, passing the verified user, tool, key and expected price', async () => {
+  const calls: unknown[][] = [];
+  const handler = useToolHandler((client, tool, key, expected) => {
+    calls.push([client, tool, key, expected]);
     return Promise.resolve(first);
   });
-  const response = await handler(request());
+  const response = await handler(request({ body: JSON.stringify({ tool_id: TOOL, expected_price_points: 5 }) }));
   assert.equal(response.status, 201);
   assert.deepEqual(await response.json(), first);
-  assert.deepEqual(calls, [[USER, TOOL, 'key-1']]);
+  const legacy = await handler(request());
+  assert.equal(legacy.status, 201);
+  await legacy.body?.cancel();
+  assert.deepEqual(calls, [[USER, TOOL, 'key-1', 5], [USER, TOOL, 'key-1', null]]);
+});
+
+Deno.test('use-tool should refuse an expected price that is not a whole number of points before touching the database', async () => {
+  const handler = useToolHandler(untouched);
+  for (const expected of [0, -5, 1.5, '10', 1_000_001]) {
+    const response = await handler(request({ body: JSON.stringify({ tool_id: TOOL, expected_price_points: expected }) }));
+    assert.equal(response.status, 400);
+    assert.equal((await response.json()).error.code, 'validation_failed');
+  }
+});
+
+Deno.test("use-tool should map the database's price_changed to 409 with the current price", async () => {
+  const handler = useToolHandler(() =>
+    sqlCall(() =>
+      Promise.reject({
+        code: 'PGRST',
+        message: JSON.stringify({
+          code: 'price_changed',
+          message: 'The tool costs 12 points now, not 10: nothing was charged.',
+          details: JSON.stringify({ price_points: 12, expected_price_points: 10 }),
+          hint: null,
+        }),
+        detail: JSON.stringify({ status: 409, headers: {} }),
+      })
+    )
+  );
+  const response = await handler(request({ body: JSON.stringify({ tool_id: TOOL, expected_price_points: 10 }) }));
+  assert.equal(response.status, 409);
+  const body = await response.json();
+  assert.equal(body.error.code, 'price_changed');
+  assert.deepEqual(body.error.details, { price_points: 12, expected_price_points: 10 });
 });
 
 Deno.test('a replayed use should answer 200 with Idempotent-Replayed: true', async () => {

@@ -1,10 +1,14 @@
 /**
- * `POST /functions/v1/use-tool` `{tool_id}` with an `Idempotency-Key` header (required), for a signed-in
- * user: uses an approved tool in one database transaction (private.use_tool): the usage is recorded
- * with the creator's share and the price is debited from the caller's wallet.
+ * `POST /functions/v1/use-tool` `{tool_id, expected_price_points}` with an `Idempotency-Key` header
+ * (required), for a signed-in user: uses an approved tool in one database transaction
+ * (private.use_tool): the usage is recorded with the creator's share and the price is debited from the
+ * caller's wallet — only if the price is the one the client expects.
  * - 201 `{usage, balance, replayed: false}` for a new use;
  * - 200 `{usage, balance: null, replayed: true}` (header `Idempotent-Replayed: true`) for a retry with
  *   the same key: the first usage, never a second charge;
+ * - 409 `price_changed` (the tool costs another price now; details carry it; nothing written), 403
+ *   `own_tool` (a creator cannot use its own tool); without `expected_price_points` (callers from
+ *   before it) the approved price is charged;
  * - 422 `insufficient_points` (nothing written), 404 `tool_not_found` (also tools not yet approved), 409 `tool_unavailable` (suspended),
  *   422 `idempotency_key_reused`, 400 `validation_failed` / `invalid_idempotency_key`, 401 `unauthorized`.
  *
@@ -35,7 +39,7 @@ export interface ToolUse {
 }
 
 /** The database call, replaceable in tests. */
-export type UseTool = (clientId: string, toolId: string, idempotencyKey: string) => Promise<ToolUse>;
+export type UseTool = (clientId: string, toolId: string, idempotencyKey: string, expectedPrice: number | null) => Promise<ToolUse>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -76,8 +80,10 @@ function idempotencyKey(request: Request): string {
 }
 
 /** private.use_tool on the functions' direct connection: one statement, its own transaction. */
-export const useToolInDatabase: UseTool = async (clientId, toolId, key) => {
-  const [row] = await sqlCall(() => database()<{ result: ToolUse }[]>`select private.use_tool(${clientId}, ${toolId}, ${key}) as result`);
+export const useToolInDatabase: UseTool = async (clientId, toolId, key, expectedPrice) => {
+  const [row] = await sqlCall(() =>
+    database()<{ result: ToolUse }[]>`select private.use_tool(${clientId}, ${toolId}, ${key}, ${expectedPrice}::integer) as result`
+  );
   return row!.result;
 };
 
@@ -89,8 +95,8 @@ export function useToolHandler(useTool: UseTool = useToolInDatabase) {
       allowMethods(request, 'POST');
       const clientId = verifiedUserId(request);
       const key = idempotencyKey(request);
-      const { tool_id } = await readBody(request, useToolSchema);
-      const result = await useTool(clientId, tool_id, key);
+      const { tool_id, expected_price_points } = await readBody(request, useToolSchema);
+      const result = await useTool(clientId, tool_id, key, expected_price_points ?? null);
       return json(result, result.replayed ? 200 : 201, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
     } catch (error) {
       return errorResponse(error);

@@ -11,8 +11,18 @@ export const idempotencyKeyField = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'Use
 
 const uuidField = z.uuid({ error: 'Use a UUID' });
 
-/** Body of `POST /use-tool`. */
-export const useToolSchema = z.strictObject({ tool_id: uuidField });
+/** A whole number of points. */
+const pointsField = z.number({ error: 'Use a whole number of points' }).int('Use a whole number of points');
+
+/**
+ * Body of `POST /use-tool`. `expected_price_points` is the price the client saw: a tool that costs
+ * anything else now is refused (409 `price_changed`, nothing charged). Optional on the wire for
+ * callers from before it existed (they pay the approved price); the SDK always sends it.
+ */
+export const useToolSchema = z.strictObject({
+  tool_id: uuidField,
+  expected_price_points: pointsField.min(1, 'A tool costs at least 1 point').max(1_000_000, 'At most 1,000,000 points').optional(),
+});
 export type UseToolInput = z.input<typeof useToolSchema>;
 
 /** A date range in UTC days, as `YYYY-MM-DD`; both ends optional (default: the last 30 days). */
@@ -26,9 +36,6 @@ export type DateRangeInput = z.input<typeof dateRangeSchema>;
 
 /** An id in a URL path (usages, tools…). */
 export const idSchema = uuidField;
-
-/** A whole number of points. */
-const pointsField = z.number({ error: 'Use a whole number of points' }).int('Use a whole number of points');
 
 /** `kit.marketplace.tools.create`. */
 export const toolCreateSchema = z.strictObject({
