@@ -130,7 +130,7 @@ async function http(target: Target, label: string, toolId: string, token: (i: nu
             'content-type': 'application/json',
             'idempotency-key': randomUUID(),
           },
-          body: JSON.stringify({ tool_id: toolId }),
+          body: JSON.stringify({ tool_id: toolId, expected_price_points: 1 }),
         });
         await response.arrayBuffer();
         latenciesMs.push(performance.now() - t);
@@ -215,7 +215,7 @@ async function correctnessSql(target: Target, db: pg.Client, clientId: string, t
   const pool = new pg.Pool({ connectionString: target.dbUrl, max: 100 });
   const outcomes = await Promise.all(
     Array.from({ length: 500 }, () =>
-      pool.query('select private.use_tool($1, $2, $3)', [clientId, toolId, randomUUID()]).then(
+      pool.query('select private.use_tool($1, $2, $3, 1)', [clientId, toolId, randomUUID()]).then(
         () => 'ok',
         (error: { code?: string; message?: string }) => (error.code === 'PGRST' ? (JSON.parse(error.message ?? '{}') as { code: string }).code : `sqlstate ${error.code}`),
       ),
@@ -233,7 +233,7 @@ async function correctnessHttp(target: Target, db: pg.Client, clientId: string, 
       const response = await fetch(`${target.apiUrl}/functions/v1/use-tool`, {
         method: 'POST',
         headers: { apikey: target.publishableKey, authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-        body: JSON.stringify({ tool_id: toolId }),
+        body: JSON.stringify({ tool_id: toolId, expected_price_points: 1 }),
       });
       const body = (await response.json().catch(() => ({}))) as { error?: { code?: string } };
       return response.status === 201 ? 'ok' : `${response.status} ${body.error?.code ?? ''}`.trim();
@@ -292,8 +292,8 @@ async function main(): Promise<void> {
     const scripts = {
       raw: `\\set id random(1, ${RAW_ROWS})\nupdate bench_wallet.raw_wallets set balance = balance - 1 where id = :id and balance >= 1;\n`,
       rawHot: 'update bench_wallet.raw_wallets set balance = balance - 1 where id = 1 and balance >= 1;\n',
-      use: `\\set n random(1, ${WALLETS})\nselect private.use_tool(${walletId}, '${toolId}', gen_random_uuid()::text);\n`,
-      useHot: `select private.use_tool('${hotClient}', '${toolId}', gen_random_uuid()::text);\n`,
+      use: `\\set n random(1, ${WALLETS})\nselect private.use_tool(${walletId}, '${toolId}', gen_random_uuid()::text, 1);\n`,
+      useHot: `select private.use_tool('${hotClient}', '${toolId}', gen_random_uuid()::text, 1);\n`,
     };
     const secret = new TextEncoder().encode(target.jwtSecret);
     const exp = Math.floor(Date.now() / 1000) + 3600;
