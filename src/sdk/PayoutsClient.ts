@@ -26,8 +26,10 @@ export class PayoutsClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
 
   /**
-   * Tool creators: requests a payout of `amount` points (`payout_exceeds_available` when it is more
-   * than available). Retrying with the same `idempotencyKey` returns the first request.
+   * Tool creators: requests a payout of `amount` points of their settled earnings not yet paid out,
+   * spent or reversed (`payout_exceeds_available` when it is more; purchased, credited and voucher
+   * points are never paid out, and open points debts are collected from earnings first — see
+   * `revenue.stats()`'s `points_available`). Retrying with the same `idempotencyKey` returns the first request.
    *
    * @example
    * const { data, error } = await kit.marketplace.payouts.request({ amount: 500 });

@@ -98,6 +98,29 @@ revoke execute on function private.hold_live_tool_changes() from public, anon, a
 create trigger tools_hold_live_changes before update of name, description, category, price_points, creator_share_percent on public.tools
   for each row execute function private.hold_live_tool_changes();
 
+-- What clients pay and creators earn on a live tool is audited whoever changes it (an approved
+-- revision, an admin through the API, Studio as postgres).
+create function private.audit_live_tool_pricing()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.write_audit('tool.pricing_changed', 'tool', new.id::text,
+    jsonb_build_object('price_points', old.price_points, 'creator_share_percent', old.creator_share_percent),
+    jsonb_build_object('price_points', new.price_points, 'creator_share_percent', new.creator_share_percent));
+  return null;
+end;
+$$;
+comment on function private.audit_live_tool_pricing() is 'Writes an audit entry when the price or share of a live (approved or suspended) tool changes.';
+revoke execute on function private.audit_live_tool_pricing() from public, anon, authenticated;
+
+create trigger audit_live_tool_pricing after update of price_points, creator_share_percent on public.tools
+  for each row when (old.status in ('approved', 'suspended')
+                     and (old.price_points, old.creator_share_percent) is distinct from (new.price_points, new.creator_share_percent))
+  execute function private.audit_live_tool_pricing();
+
 -- ============================================================================================
 -- Row-level security
 -- ============================================================================================
@@ -168,6 +191,10 @@ begin
         reviewed_by = admin_id, reviewed_at = now()
     where t.id = decided.tool_id;
   end if;
+  perform private.write_audit('tool_revision.' || to_status::text, 'tool_revision', decided.id::text,
+    jsonb_build_object('status', 'pending'),
+    jsonb_build_object('status', to_status, 'tool_id', decided.tool_id, 'price_points', decided.price_points,
+                       'creator_share_percent', decided.creator_share_percent, 'review_note', note));
   return decided;
 end;
 $$;

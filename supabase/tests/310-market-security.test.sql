@@ -6,7 +6,7 @@
 -- Fixture (300): `tool` is creator's, approved, 10 points at 70 %; creator has earned 7 and holds 3 in
 -- a payout (wallet 4, all of it earnings); other_creator has earned 2 and holds 1 (wallet 1).
 begin;
-select plan(43);
+select plan(47);
 select tests.mp_fixture();
 
 -- ============================================================================================
@@ -122,6 +122,10 @@ select is(tests.mp_try_as('other_creator', format($$update public.tools set pric
   'another creator should not change the tool at all');
 select is(tests.mp_try_as('other_creator', format($$delete from public.tool_revisions where id = %L$$, tests.mp('revision'))), 'rows:0',
   'another creator should not withdraw the revision');
+select is(tests.mp_try_as('client', format($$delete from public.tool_revisions where id = %L$$, tests.mp('revision'))), 'rows:0',
+  'a client should not withdraw the revision');
+select is(tests.mp_try_as('creator', format($$delete from public.tool_revisions where id = %L$$, tests.mp('revision'))), 'rows:1',
+  'the creator should be able to withdraw its pending revision');
 select is(tests.mp_try_as('admin', format($$select public.review_tool_revision(%L, 'approve')$$,
   (select id from public.tool_revisions where tool_id = tests.mp('tool') and status = 'superseded' order by created_at limit 1))), 'error:invalid_status',
   'an admin should not approve a superseded revision (it is not what the creator proposes now)');
@@ -136,6 +140,10 @@ select tests.mp_do_as('creator', format($$update public.tools set price_points =
 select tests.mp_do_as('admin', format($$select public.review_tool_revision((select id from public.tool_revisions where tool_id = %L and status = 'pending'), 'approve')$$, tests.mp('tool')));
 select is((select (price_points, creator_share_percent, status)::text from public.tools where id = tests.mp('tool')), '(12,70,approved)',
   'an approved revision should apply to the live tool');
+select is((select count(*)::int from public.audit_log where action = 'tool_revision.approved' and actor_id = tests.mp('admin')), 1,
+  'the approval should be audited with the admin');
+select is((select (after ->> 'price_points') from public.audit_log where action = 'tool.pricing_changed' and target_id = tests.mp('tool')::text), '12',
+  'the live price change should be audited');
 select is(tests.mp_try($$select private.use_tool(tests.mp('client'), tests.mp('tool'), 'sec-old-price', 10)$$), 'error:price_changed',
   'a client expecting the old price should be refused');
 select is((select count(*)::int from public.usages where idempotency_key = 'sec-old-price'), 0, 'a refused price should record no usage');
