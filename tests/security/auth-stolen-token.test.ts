@@ -12,7 +12,7 @@ async function victim(): Promise<{ email: string; password: string; accessToken:
   const password = strongPassword();
   const c = client();
   await c.auth.signUp({ email, password });
-  await confirmEmail(client(), email).catch(() => undefined);
+  await confirmEmail(client(), email);
   const { data, error } = await c.auth.signInWithPassword({ email, password });
   if (error || !data.session) throw new Error(`sign-in failed: ${error?.message}`);
   return { email, password, accessToken: data.session.access_token, userId: data.user.id };
@@ -25,8 +25,6 @@ async function canSignIn(email: string, password: string): Promise<boolean> {
 describe('an attacker holding only a stolen access token', () => {
   it('cannot change the password through Auth (PUT /auth/v1/user) on a fresh session', async () => {
     const v = await victim();
-    const stolen = client();
-    await stolen.auth.setSession({ access_token: v.accessToken, refresh_token: 'unknown-to-attacker' }).catch(() => undefined);
     const result = await authFetch('/user', { method: 'PUT', bearer: v.accessToken, body: JSON.stringify({ password: 'attacker-new-1' }) });
     expect(result.status).toBeGreaterThanOrEqual(400);
     expect(await canSignIn(v.email, 'attacker-new-1')).toBe(false);
