@@ -7,6 +7,7 @@
  * - `STACK_AUTH_RATE_LIMIT=off`: disables every rate limit (request and e-mail).
  * - `STACK_AUTH_PORT`: listen on this port instead of `ports.auth` (0: any free port; a second instance in a test).
  * - `STACK_AUTH_ENABLE_CONFIRMATIONS=true|false`: overrides `[auth.email] enable_confirmations`.
+ * - `STACK_AUTH_EMAIL_SENT=<n>`: overrides `[auth.rate_limit] email_sent` (mails per hour).
  * - `STACK_AUTH_REQUIRE_CURRENT_PASSWORD=true|false`: overrides `[auth.email] require_current_password`.
  * - `STACK_AUTH_SIGNING_KEYS_PATH`: overrides `[auth] signing_keys_path` (JSON array of private JWKs).
  * - `STACK_AUTH_LOG=quiet`: no per-request error logging.
@@ -203,7 +204,7 @@ export function loadAuthConfig(stack: StackConfig = loadStackConfig(readProfile(
     bcryptCost: stack.bcryptCost,
     rateLimit: {
       enabled: process.env.STACK_AUTH_RATE_LIMIT !== 'off',
-      emailSentPerHour: auth.rateLimit.emailSent,
+      emailSentPerHour: process.env.STACK_AUTH_EMAIL_SENT ? Number(process.env.STACK_AUTH_EMAIL_SENT) : auth.rateLimit.emailSent,
       tokenPer5Min: auth.rateLimit.tokenRefresh,
       otpPer5Min: auth.rateLimit.signInSignUps,
       verifyPer5Min: auth.rateLimit.tokenVerifications,

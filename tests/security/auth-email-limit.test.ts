@@ -10,7 +10,7 @@ describe.skipIf(!ownStack)('an attacker mailing many addresses from one client a
   let server: ExtraAuthServer;
 
   beforeAll(async () => {
-    server = await startExtraAuthServer({ STACK_AUTH_ENABLE_CONFIRMATIONS: 'false' });
+    server = await startExtraAuthServer({ STACK_AUTH_ENABLE_CONFIRMATIONS: 'false', STACK_AUTH_EMAIL_SENT: '2' });
   });
 
   afterAll(async () => {
