@@ -7,10 +7,14 @@
  * - `STACK_AUTH_RATE_LIMIT=off`: disables every rate limit (request and e-mail).
  * - `STACK_AUTH_PORT`: listen on this port instead of `ports.auth` (0: any free port; a second instance in a test).
  * - `STACK_AUTH_ENABLE_CONFIRMATIONS=true|false`: overrides `[auth.email] enable_confirmations`.
+ * - `STACK_AUTH_EMAIL_SENT=<n>`: overrides `[auth.rate_limit] email_sent` (mails per hour).
+ * - `STACK_AUTH_REQUIRE_CURRENT_PASSWORD=true|false`: overrides `[auth.email] require_current_password`.
  * - `STACK_AUTH_SIGNING_KEYS_PATH`: overrides `[auth] signing_keys_path` (JSON array of private JWKs).
  * - `STACK_AUTH_LOG=quiet`: no per-request error logging.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'smol-toml';
 import { loadStackConfig, supabaseDir, type StackConfig } from '../stack/config.ts';
 
 /** Every value the auth server reads while serving requests. */
@@ -39,7 +43,13 @@ export interface AuthConfig {
   /** `GOTRUE_MAILER_AUTOCONFIRM`: sign-ups are confirmed at once (no e-mail). */
   mailerAutoconfirm: boolean;
   secureEmailChange: boolean;
+  /** `GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION`: a nonce for password changes on sessions older than 24 h. */
   securePasswordChange: boolean;
+  /**
+   * `GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_CURRENT_PASSWORD` (`[auth.email] require_current_password`):
+   * a password change needs `current_password`, unless the session came from an e-mailed code or link.
+   */
+  requireCurrentPassword: boolean;
   /** Minimum seconds between two e-mails of one kind to one user (`max_frequency`). */
   mailMaxFrequencySeconds: number;
   otpLength: number;
@@ -182,6 +192,8 @@ export function loadAuthConfig(stack: StackConfig = loadStackConfig(readProfile(
     mailerAutoconfirm: !enableConfirmations,
     secureEmailChange: auth.email.doubleConfirmChanges,
     securePasswordChange: auth.email.securePasswordChange,
+    requireCurrentPassword:
+      envBool('STACK_AUTH_REQUIRE_CURRENT_PASSWORD') ?? emailSetting('require_current_password') === true,
     mailMaxFrequencySeconds: parseGoDurationSeconds(auth.email.maxFrequency),
     otpLength: auth.email.otpLength,
     otpExpirySeconds: auth.email.otpExpiry,
@@ -192,7 +204,7 @@ export function loadAuthConfig(stack: StackConfig = loadStackConfig(readProfile(
     bcryptCost: stack.bcryptCost,
     rateLimit: {
       enabled: process.env.STACK_AUTH_RATE_LIMIT !== 'off',
-      emailSentPerHour: auth.rateLimit.emailSent,
+      emailSentPerHour: process.env.STACK_AUTH_EMAIL_SENT ? Number(process.env.STACK_AUTH_EMAIL_SENT) : auth.rateLimit.emailSent,
       tokenPer5Min: auth.rateLimit.tokenRefresh,
       otpPer5Min: auth.rateLimit.signInSignUps,
       verifyPer5Min: auth.rateLimit.tokenVerifications,
@@ -201,6 +213,14 @@ export function loadAuthConfig(stack: StackConfig = loadStackConfig(readProfile(
     mailboxUrl: `http://127.0.0.1:${stack.ports.mailbox}`,
     logErrors: process.env.STACK_AUTH_LOG !== 'quiet',
   };
+}
+
+/** A raw `[auth.email]` key of `supabase/config.toml` that the stack configuration does not carry. */
+function emailSetting(name: string): unknown {
+  const toml = parse(readFileSync(path.join(supabaseDir, 'config.toml'), 'utf8')) as {
+    auth?: { email?: Record<string, unknown> };
+  };
+  return toml.auth?.email?.[name];
 }
 
 /** `STACK_PROFILE` as a stack profile; anything but `test` means `dev`. */

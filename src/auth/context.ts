@@ -13,7 +13,7 @@ import { ApiError, badRequest, forbidden, tooManyRequests, unauthorized } from '
 import type { AuthRequest } from './http/request.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { BcryptPool } from './passwords/bcrypt-pool.ts';
-import type { LimitName, RateLimits } from './rate-limit.ts';
+import type { AccountGuard, LimitName, RateLimits } from './rate-limit.ts';
 import { JwtError, type JwtKeys } from './tokens/jwt.ts';
 import { isUuid } from './validation.ts';
 
@@ -24,6 +24,8 @@ export interface AuthDeps {
   keys: JwtKeys;
   bcrypt: BcryptPool;
   limits: RateLimits;
+  /** Per-account limits on wrong passwords and wrong one-time codes. */
+  guard: AccountGuard;
   mailer: Mailer;
 }
 

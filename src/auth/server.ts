@@ -14,14 +14,14 @@ import { otpHandler, recoverHandler, resendHandler } from './handlers/email.ts';
 import { healthHandler, jwksHandler, settingsHandler } from './handlers/meta.ts';
 import { signupHandler } from './handlers/signup.ts';
 import { tokenHandler } from './handlers/token.ts';
-import { getUserHandler, logoutHandler, updateUserHandler } from './handlers/user.ts';
+import { getUserHandler, logoutHandler, reauthenticateHandler, updateUserHandler } from './handlers/user.ts';
 import { verifyGetHandler, verifyPostHandler } from './handlers/verify.ts';
 import { ApiError, errorResponse, OAuthError } from './http/errors.ts';
 import { AuthRequest } from './http/request.ts';
 import { Router, type Reply } from './http/router.ts';
 import { Mailer } from './mail/mailer.ts';
 import { BcryptPool } from './passwords/bcrypt-pool.ts';
-import { RateLimits } from './rate-limit.ts';
+import { AccountGuard, RateLimits } from './rate-limit.ts';
 import { JwtKeys } from './tokens/jwt.ts';
 
 /** Every route of the server. */
@@ -35,6 +35,7 @@ export function buildRouter(deps: AuthDeps): Router {
     .add('GET', '/user', getUserHandler(deps))
     .add('PUT', '/user', updateUserHandler(deps))
     .add('POST', '/logout', logoutHandler(deps))
+    .add('GET', '/reauthenticate', reauthenticateHandler(deps))
     .add('POST', '/recover', recoverHandler(deps))
     .add('POST', '/otp', otpHandler(deps))
     .add('POST', '/magiclink', otpHandler(deps))
@@ -105,6 +106,7 @@ export function createDeps(config: AuthConfig): AuthDeps {
     keys,
     bcrypt: new BcryptPool(),
     limits: new RateLimits(config.rateLimit.enabled, config.rateLimit),
+    guard: new AccountGuard(config.rateLimit.enabled),
     mailer: new Mailer(config.mailboxUrl),
   };
 }

@@ -220,7 +220,9 @@ export class AuthClient {
 
   /**
    * Changes the signed-in user's password: checks the current one, keeps this session and ends the
-   * user's other sessions. Errors: `invalid_current_password`, `validation_failed`, `rate_limited`.
+   * user's other sessions. On a session more than a day old, send the code `reauthenticate()` mailed
+   * as `nonce`. Errors: `invalid_current_password`, `reauthentication_needed`, `validation_failed`,
+   * `rate_limited`.
    *
    * @example
    * const { error } = await kit.auth.changePassword({ current_password: old, password: next, password_confirmation: next });
@@ -229,6 +231,20 @@ export class AuthClient {
     const parsed = parseInput(changePasswordSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation(this.supabase, 'change-password', parsed.data, options);
+  }
+
+  /**
+   * E-mails the signed-in user a one-time code that `changePassword` needs as `nonce` when the session
+   * is more than a day old (Auth's "secure password change"). Answers the same whatever happens next.
+   *
+   * @example
+   * const { error } = await kit.auth.reauthenticate();
+   * // then: kit.auth.changePassword({ current_password, password, password_confirmation: password, nonce: codeFromMail })
+   */
+  async reauthenticate(): Promise<Result<null>> {
+    const { error } = await this.supabase.auth.reauthenticate();
+    if (error) return { data: null, error: errorFromAuth(error) };
+    return { data: null, error: null };
   }
 
   /**

@@ -263,12 +263,17 @@ describe('generateLink', () => {
     expect(verified.data.user?.email).toBe(email);
   });
 
-  it('email_change_new: the new address confirms with its OTP', async () => {
+  it('email_change_new and email_change_current: both addresses confirm with their OTPs (double confirmation)', async () => {
     const { email, user } = await signedUpUser('genlink-change');
     const newEmail = uniqueEmail('genlink-changed');
     const { data, error } = await admin.auth.admin.generateLink({ type: 'email_change_new', email, newEmail });
     expect(error).toBeNull();
-    const verified = await client().auth.verifyOtp({ email: newEmail, token: data.properties!.email_otp, type: 'email_change' });
+    const current = await admin.auth.admin.generateLink({ type: 'email_change_current', email, newEmail });
+    expect(current.error).toBeNull();
+    const first = await client().auth.verifyOtp({ email: newEmail, token: data.properties!.email_otp, type: 'email_change' });
+    expect(first.error).toBeNull();
+    expect((await sql('select email from auth.users where id = $1', [user.id]))[0]).toEqual({ email });
+    const verified = await client().auth.verifyOtp({ email, token: current.data.properties!.email_otp, type: 'email_change' });
     expect(verified.error).toBeNull();
     expect((await sql('select email from auth.users where id = $1', [user.id]))[0]).toEqual({ email: newEmail });
   });

@@ -190,7 +190,7 @@ describe('SQL metacharacters', () => {
     const evil = SQL_METACHARACTERS[0]!;
     const { client: c, email, user } = await signedUpUser('meta', { note: evil });
     expect(user.user_metadata.note).toBe(evil);
-    expect((await c.auth.updateUser({ password: `${evil}pw1` })).error).toBeNull();
+    expect((await c.auth.updateUser({ password: `${evil}pw1`, current_password: PASSWORD })).error).toBeNull();
     expect((await client().auth.signInWithPassword({ email, password: `${evil}pw1` })).error).toBeNull();
     const [row] = await sql(`select raw_user_meta_data->>'note' as note from auth.users where id = $1`, [user.id]);
     expect(row).toEqual({ note: evil });

@@ -24,7 +24,7 @@ describe.skipIf(!ownStack)('sign-up with confirmations on', () => {
   let server: ExtraAuthServer;
 
   beforeAll(async () => {
-    server = await startExtraAuthServer({ STACK_AUTH_ENABLE_CONFIRMATIONS: 'true' });
+    server = await startExtraAuthServer({ STACK_AUTH_ENABLE_CONFIRMATIONS: 'true', STACK_AUTH_EMAIL_SENT: '2' });
   });
 
   afterAll(async () => {

@@ -85,11 +85,11 @@ describe('magic link and OTP', () => {
     expect(data.session?.user.email).toBe(email);
   });
 
-  it('creates and confirms an unknown address, then mails it a magic link', async () => {
+  it('creates an unknown address and mails it the sign-up confirmation, which signs it in', async () => {
     const email = uniqueEmail('magicnew');
     const { error } = await client().auth.signInWithOtp({ email, options: { data: { source: 'otp' } } });
     expect(error).toBeNull();
-    const mail = await waitForMail(email, 'magiclink');
+    const mail = await waitForMail(email, 'signup');
     const location = await followLink(mail.links[0]!);
     const token = fragment(location).get('access_token')!;
     expect(decodeJwt(token)).toMatchObject({ email, user_metadata: expect.objectContaining({ source: 'otp' }) });
@@ -161,9 +161,10 @@ describe('verify failures', () => {
 describe('resend', () => {
   it('answers {} and sends nothing for an already confirmed sign-up', async () => {
     const { email } = await signedUpUser('resendconfirmed');
+    const before = (await mailTo(email)).length;
     const { error } = await client().auth.resend({ type: 'signup', email });
     expect(error).toBeNull();
-    expect(await mailTo(email)).toHaveLength(0);
+    expect(await mailTo(email)).toHaveLength(before);
   });
 
   it('mails the pending e-mail change again', async () => {

@@ -24,7 +24,7 @@ describe('service endpoints', () => {
     expect(response.body).toMatchObject({
       external: { email: true, phone: false, anonymous_users: false, github: false },
       disable_signup: false,
-      mailer_autoconfirm: true,
+      mailer_autoconfirm: false,
       phone_autoconfirm: false,
     });
   });
@@ -52,7 +52,7 @@ describe.skipIf(!ownStack)('ES256 signing keys', () => {
     const jwk = { ...privateKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig', key_ops: ['sign', 'verify'], ext: true };
     dir = mkdtempSync(path.join(tmpdir(), 'auth-keys-'));
     writeFileSync(path.join(dir, 'signing_keys.json'), JSON.stringify([jwk]));
-    server = await startExtraAuthServer({ STACK_AUTH_SIGNING_KEYS_PATH: path.join(dir, 'signing_keys.json') });
+    server = await startExtraAuthServer({ STACK_AUTH_SIGNING_KEYS_PATH: path.join(dir, 'signing_keys.json'), STACK_AUTH_ENABLE_CONFIRMATIONS: 'false' });
   });
 
   afterAll(async () => {

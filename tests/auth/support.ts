@@ -12,8 +12,9 @@ import { eventually } from '../helpers/eventually.ts';
 import { stack, uniqueEmail } from '../helpers/stack.ts';
 
 import { sql } from '../helpers/db.ts';
+import { confirmEmail, mailTo, waitForMail, type MailboxMessage } from '../helpers/mailbox.ts';
 
-export { eventually, sql, stack, uniqueEmail };
+export { confirmEmail, eventually, mailTo, sql, stack, uniqueEmail, waitForMail, type MailboxMessage };
 
 /** The password the helpers give users. */
 export const PASSWORD = 'correct-horse-9';
@@ -55,13 +56,20 @@ export interface TestUser {
   session: Session;
 }
 
-/** Signs a new user up (autoconfirm) and returns its signed-in client. */
+/** Signs a new user up, confirms the address from the mailbox, and returns its signed-in client. */
 export async function signedUpUser(prefix = 'user', data: Record<string, unknown> = {}): Promise<TestUser> {
   const c = client();
   const email = uniqueEmail(prefix);
   const { data: result, error } = await c.auth.signUp({ email, password: PASSWORD, options: { data } });
-  if (error || !result.session || !result.user) throw new Error(`sign-up of ${email} failed: ${error?.message}`);
-  return { client: c, email, password: PASSWORD, user: result.user, session: result.session };
+  if (error || !result.user) throw new Error(`sign-up of ${email} failed: ${error?.message}`);
+  // The owner confirms from the mailbox on another client; that session is dropped again (no sign-out,
+  // which would add an audit entry) so that suites counting sessions see only their own.
+  const mailboxSession = await confirmEmail(client(), email);
+  const sessionId = JSON.parse(Buffer.from(mailboxSession.access_token.split('.')[1]!, 'base64url').toString()).session_id;
+  await sql('delete from auth.sessions where id = $1', [sessionId]);
+  const signedIn = await c.auth.signInWithPassword({ email, password: PASSWORD });
+  if (signedIn.error || !signedIn.data.session) throw new Error(`sign-in of ${email} failed: ${signedIn.error?.message}`);
+  return { client: c, email, password: PASSWORD, user: signedIn.data.user, session: signedIn.data.session };
 }
 
 /** A raw call to the auth API through the gateway, as supabase-js would send it. */
@@ -91,35 +99,6 @@ export async function authFetch(
     body = undefined;
   }
   return { status: response.status, headers: response.headers, body, text };
-}
-
-/** A mailbox message as the mailbox API returns it. */
-export interface MailboxMessage {
-  id: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  links: string[];
-  otps: string[];
-  type: string;
-}
-
-/** Messages to `email`, newest first. */
-export async function mailTo(email: string): Promise<MailboxMessage[]> {
-  const response = await fetch(`${stack.mailboxUrl}/api/v1/messages?to=${encodeURIComponent(email)}`);
-  const body = (await response.json()) as { messages: MailboxMessage[] };
-  return body.messages;
-}
-
-/** Waits for the `count`-th message to `email` (optionally of a type) and returns the newest. */
-export async function waitForMail(email: string, type?: string, count = 1): Promise<MailboxMessage> {
-  let found: MailboxMessage[] = [];
-  await eventually(async () => {
-    found = (await mailTo(email)).filter((m) => !type || m.type === type);
-    return found.length >= count;
-  }, 10_000, `mail ${type ?? ''} to ${email}`);
-  return found[0]!;
 }
 
 /** Follows an e-mailed `/verify` link without following the redirect; returns the `Location`. */

@@ -77,7 +77,7 @@ describe('PUT /user', () => {
     const { client: c, email, session } = await signedUpUser('pwchange');
     const other = client();
     const otherSignIn = await other.auth.signInWithPassword({ email, password: PASSWORD });
-    const { error } = await c.auth.updateUser({ password: 'a-brand-new-password-5' });
+    const { error } = await c.auth.updateUser({ password: 'a-brand-new-password-5', current_password: PASSWORD });
     expect(error).toBeNull();
     const sessions = await sql<{ id: string }>('select id from auth.sessions where user_id = $1', [
       decodeJwt(session.access_token).sub,
@@ -91,7 +91,7 @@ describe('PUT /user', () => {
 
   it('refuses the current password as new password with same_password (422)', async () => {
     const { client: c } = await signedUpUser('samepw');
-    const { error } = await c.auth.updateUser({ password: PASSWORD });
+    const { error } = await c.auth.updateUser({ password: PASSWORD, current_password: PASSWORD });
     expect(error?.status).toBe(422);
     expect(error?.code).toBe('same_password');
   });
@@ -114,7 +114,7 @@ describe('PUT /user', () => {
     expect(response.body.code).toBe('not_admin');
   });
 
-  it('changes the e-mail only after the new address confirms it', async () => {
+  it('changes the e-mail only after both the current and the new address confirm it', async () => {
     const { client: c, email, user } = await signedUpUser('emailchange');
     const newEmail = uniqueEmail('emailchange-new');
     const { data, error } = await c.auth.updateUser({ email: newEmail });
@@ -124,7 +124,13 @@ describe('PUT /user', () => {
     const mail = await waitForMail(newEmail, 'email_change');
     const [pending] = await sql('select email, email_change from auth.users where id = $1', [user.id]);
     expect(pending).toEqual({ email, email_change: newEmail });
-    const verified = await client().auth.verifyOtp({ email: newEmail, token: mail.otps[0]!, type: 'email_change' });
+    const first = await client().auth.verifyOtp({ email: newEmail, token: mail.otps[0]!, type: 'email_change' });
+    expect(first.error).toBeNull();
+    expect(first.data.session).toBeNull();
+    const [half] = await sql('select email from auth.users where id = $1', [user.id]);
+    expect(half).toEqual({ email });
+    const toCurrent = await waitForMail(email, 'email_change');
+    const verified = await client().auth.verifyOtp({ email, token: toCurrent.otps[0]!, type: 'email_change' });
     expect(verified.error).toBeNull();
     expect(verified.data.user?.email).toBe(newEmail);
     const [row] = await sql<{ email: string; email_change: string; identity_email: string }>(

@@ -135,6 +135,7 @@ const LOG_TYPES = {
   user_confirmation_requested: 'user',
   user_repeated_signup: 'user',
   user_updated_password: 'user',
+  user_reauthenticate: 'user',
 } as const;
 
 /** An audit action. */

@@ -2,7 +2,7 @@
  * `auth.users` and `auth.identities`: lookups and the individual writes GoTrue makes, one statement per
  * GoTrue `UpdateOnly`, so that triggers observe the same sequence of row versions as in production.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Queryable } from './pool.ts';
 import { NIL_UUID, type IdentityRow, type UserRow } from './rows.ts';
 
@@ -139,7 +139,9 @@ export async function updateUserColumns(
   });
   const signature = names.map((n) => (columns[n] === NOW ? `${n}!` : n)).join(',');
   const result = await db.query<UserRow>({
-    name: `auth_update_user:${signature}`,
+    // Postgres cuts statement names at 63 bytes: long signatures are named by their hash so that two
+    // different updates never share a (cut) name.
+    name: signature.length <= 40 ? `auth_update_user:${signature}` : `auth_update_user#${createHash('sha1').update(signature).digest('hex')}`,
     text: `update auth.users set ${sets.join(', ')}, updated_at = now() where id = $1 returning *`,
     values,
   });

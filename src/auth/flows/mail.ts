@@ -43,10 +43,13 @@ function checkFrequency(deps: AuthDeps, sentAt: string | null): void {
   }
 }
 
+/** GoTrue's e-mail send limit: every mail counts, whatever the flow and whether or not autoconfirm is on. */
+function takeEmailAllowance(deps: AuthDeps, ctx: MailContext): void {
+  if (!deps.limits.allowEmail(ctx.ip)) throw tooManyRequests('over_email_send_rate_limit', 'email rate limit exceeded');
+}
+
 async function deliver(deps: AuthDeps, ctx: MailContext, type: MailType, to: string, link: string, otp: string, failure: string): Promise<void> {
-  if (!deps.config.mailerAutoconfirm && !deps.limits.allowEmail(ctx.ip)) {
-    throw tooManyRequests('over_email_send_rate_limit', 'email rate limit exceeded');
-  }
+  takeEmailAllowance(deps, ctx);
   try {
     await deps.mailer.send(composeMail(type, to, link, otp));
   } catch (error) {
@@ -123,9 +126,7 @@ export async function sendEmailChange(
     otpCurrent = newOtp(deps.config.otpLength);
     tokenCurrent = prefixed(tokenHash(current, otpCurrent), ctx.pkce);
   }
-  if (!deps.config.mailerAutoconfirm && !deps.limits.allowEmail(ctx.ip)) {
-    throw tooManyRequests('over_email_send_rate_limit', 'email rate limit exceeded');
-  }
+  takeEmailAllowance(deps, ctx);
   try {
     await deps.mailer.send(
       composeMail('email_change', newEmail, actionLink(deps, tokenNew, 'email_change', ctx.redirectTo), otpNew),
@@ -150,5 +151,22 @@ export async function sendEmailChange(
     await createOneTimeToken(tx, row.id, current, row.email_change_token_current, 'email_change_token_current');
   }
   await createOneTimeToken(tx, row.id, newEmail, tokenNew, 'email_change_token_new');
+  return row;
+}
+
+/** Sends a reauthentication nonce (a code only, no link) and stores its hash (GoTrue's `sendReauthenticationOtp`). */
+export async function sendReauthentication(deps: AuthDeps, tx: Queryable, user: UserRow, ctx: MailContext): Promise<UserRow> {
+  checkFrequency(deps, user.reauthentication_sent_at);
+  const email = user.email ?? '';
+  const otp = newOtp(deps.config.otpLength);
+  const token = tokenHash(email, otp);
+  takeEmailAllowance(deps, ctx);
+  try {
+    await deps.mailer.send(composeMail('reauthentication', email, '', otp));
+  } catch (error) {
+    throw internal('Error sending reauthentication email', error);
+  }
+  const row = await updateUserColumns(tx, user, { reauthentication_token: token, reauthentication_sent_at: NOW });
+  await createOneTimeToken(tx, row.id, email, token, 'reauthentication_token');
   return row;
 }

@@ -103,7 +103,7 @@ async function magicLink(
       data,
       code_challenge: codeChallenge,
       code_challenge_method: codeChallengeMethod,
-    });
+    }, false);
     if (!deps.config.mailerAutoconfirm) return empty();
     user = await findUserByEmail(deps.pool, email, aud);
     if (!user) return empty();

@@ -8,7 +8,7 @@ import { enforceRateLimit, requestAud, userActor, type AuthDeps } from '../conte
 import { createFlowState, insertAuditLog } from '../db/tokens.ts';
 import { withTransaction } from '../db/pool.ts';
 import type { UserRow } from '../db/rows.ts';
-import { findDuplicateEmailUser, findIdentity } from '../db/users.ts';
+import { findDuplicateEmailUser, findIdentity, updateUserColumns } from '../db/users.ts';
 import { deleteIdentitiesExcept } from './shared.ts';
 import { sendConfirmation } from '../flows/mail.ts';
 import {
@@ -71,6 +71,8 @@ export async function signupWithPassword(
     code_challenge: string;
     code_challenge_method: string;
   },
+  /** False for the magic-link path, whose generated password must not count as a competing sign-up. */
+  contestPassword = true,
 ): Promise<Reply> {
   const { config } = deps;
   if (config.disableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
@@ -87,8 +89,19 @@ export async function signupWithPassword(
   const aud = requestAud(deps, req);
 
   const existing = await findDuplicateEmailUser(deps.pool, email, aud);
-  // Hash outside the transaction (GoTrue does too): bcrypt must not hold a connection.
-  const hash = existing ? '' : await deps.bcrypt.hash(params.password, config.bcryptCost);
+  // bcrypt outside the transaction (GoTrue hashes there too): it must not hold a connection. Every
+  // branch pays one bcrypt, so the time taken does not tell a registered address from a new one.
+  let hash = '';
+  let contested = false;
+  if (contestPassword && existing && existing.email_confirmed_at === null && existing.encrypted_password) {
+    // A second sign-up of an unconfirmed address with another password: nobody has proven the mailbox
+    // yet, so neither password may survive the confirmation (else whoever signed up first — maybe not
+    // the owner — would sign in once the owner confirms). The confirmation link signs the owner in.
+    contested = !(await deps.bcrypt.compare(params.password, existing.encrypted_password));
+  } else {
+    const computed = await deps.bcrypt.hash(params.password, config.bcryptCost);
+    if (!existing) hash = computed;
+  }
 
   try {
     const result = await withTransaction(deps.pool, async (tx) => {
@@ -96,6 +109,7 @@ export async function signupWithPassword(
       if (existing) {
         if (existing.email_confirmed_at !== null) throw new UserExists(existing);
         user = existing;
+        if (contested) user = await updateUserColumns(tx, user, { encrypted_password: '' });
       } else {
         user = await insertUserWithRole(
           tx,

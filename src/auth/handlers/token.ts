@@ -9,7 +9,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { enforceRateLimit, isBanned, requestAud, userActor, type AuthDeps } from '../context.ts';
-import { newRefreshToken, pkceVerifierMatches } from '../crypto/random.ts';
+import { newRefreshToken, pkceVerifierMatches, randomPassword } from '../crypto/random.ts';
 import { CommitWithError, withTransaction } from '../db/pool.ts';
 import {
   deleteRefreshToken,
@@ -23,7 +23,7 @@ import {
 } from '../db/sessions.ts';
 import { deleteFlowState, findFlowStateByAuthCode, insertAuditLog } from '../db/tokens.ts';
 import { findUserByEmail, findUserById, updateUserColumns } from '../db/users.ts';
-import { ApiError, badRequest, conflict, internal, notFound, OAuthError, unprocessable } from '../http/errors.ts';
+import { ApiError, badRequest, conflict, internal, notFound, OAuthError, tooManyRequests, unprocessable } from '../http/errors.ts';
 import { decodeParams, type AuthRequest } from '../http/request.ts';
 import { json, type Handler, type Reply } from '../http/router.ts';
 import { checkPasswordStrength } from '../passwords/strength.ts';
@@ -31,6 +31,19 @@ import { generateAccessToken, issueSession, sessionResponse } from '../tokens/se
 import { isUuid } from '../validation.ts';
 
 const INVALID_LOGIN = 'Invalid login credentials';
+const TOO_MANY_FAILURES = 'Too many failed sign-in attempts for this account; try again later or reset the password';
+
+const dummyHashes = new WeakMap<AuthDeps, Promise<string>>();
+
+/** A bcrypt hash of a random password at the configured cost, compared against for unknown users. */
+export function dummyHash(deps: AuthDeps): Promise<string> {
+  let hash = dummyHashes.get(deps);
+  if (!hash) {
+    hash = deps.bcrypt.hash(randomPassword(32), deps.config.bcryptCost);
+    dummyHashes.set(deps, hash);
+  }
+  return hash;
+}
 
 /** `POST /token`. */
 export function tokenHandler(deps: AuthDeps): Handler {
@@ -60,11 +73,18 @@ async function passwordGrant(deps: AuthDeps, req: AuthRequest): Promise<Reply> {
   if (params.email === '') throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
   if (!deps.config.emailProviderEnabled) throw unprocessable('email_provider_disabled', 'Email logins are disabled');
 
+  // Per-account guessing limit, checked before anything is looked up so that it answers the same for
+  // every address, registered or not.
+  if (deps.guard.passwordLocked(params.email)) throw tooManyRequests('over_request_rate_limit', TOO_MANY_FAILURES);
   const user = await findUserByEmail(deps.pool, params.email, requestAud(deps, req));
-  if (!user || !user.encrypted_password) throw badRequest('invalid_credentials', INVALID_LOGIN);
+  // An unknown address (or a user without a password) costs one bcrypt too, so timing does not tell.
+  const valid = await deps.bcrypt.compare(params.password, user?.encrypted_password || (await dummyHash(deps)));
+  if (!user || !user.encrypted_password || !valid) {
+    deps.guard.passwordFailed(params.email);
+    throw badRequest('invalid_credentials', INVALID_LOGIN);
+  }
+  // Only the right password learns of a ban or of a pending confirmation.
   if (isBanned(user)) throw badRequest('user_banned', 'User is banned');
-  const valid = await deps.bcrypt.compare(params.password, user.encrypted_password);
-  if (!valid) throw badRequest('invalid_credentials', INVALID_LOGIN);
   if (user.email_confirmed_at === null) throw badRequest('email_not_confirmed', 'Email not confirmed');
   const weak = checkPasswordStrength(params.password, deps.config.password);
 

@@ -10,14 +10,15 @@ import {
   type AuthDeps,
 } from '../context.ts';
 import { tokenHash } from '../crypto/random.ts';
-import { withTransaction } from '../db/pool.ts';
+import { CommitWithError, withTransaction } from '../db/pool.ts';
+import type { UserRow } from '../db/rows.ts';
 import { deleteAllSessions, deleteOtherSessions, deleteSession } from '../db/sessions.ts';
-import { createFlowState, insertAuditLog } from '../db/tokens.ts';
+import { clearOneTimeToken, createFlowState, insertAuditLog } from '../db/tokens.ts';
 import { findDuplicateEmailUser, reloadIdentities, updateUserColumns } from '../db/users.ts';
 import { verifyEmailChange } from '../flows/email-change.ts';
-import { sendEmailChange } from '../flows/mail.ts';
+import { sendEmailChange, sendReauthentication } from '../flows/mail.ts';
 import { setPassword, updateAppMetadata, updateUserMetadata } from '../flows/users.ts';
-import { badRequest, forbidden, unprocessable } from '../http/errors.ts';
+import { badRequest, forbidden, tooManyRequests, unprocessable } from '../http/errors.ts';
 import { decodeParams } from '../http/request.ts';
 import { json, type Handler } from '../http/router.ts';
 import { checkPasswordStrength } from '../passwords/strength.ts';
@@ -84,21 +85,34 @@ export function updateUserHandler(deps: AuthDeps): Handler {
     const pkce = validatePkce(params.code_challenge, params.code_challenge_method);
 
     let newHash: string | null | undefined;
+    let reauthenticated = false;
     if (params.password !== undefined) {
       if (config.securePasswordChange) {
+        // GoTrue's rule: a session created in the last 24 h needs no nonce; an older one needs the
+        // nonce mailed by GET /reauthenticate.
         const fresh = session && Date.now() <= Date.parse(session.created_at) + 24 * 3600 * 1000;
         if (!fresh) {
           if (params.nonce === '') {
             throw badRequest('reauthentication_needed', 'Password update requires reauthentication');
           }
-          const expected = user.reauthentication_token;
-          const sentAt = user.reauthentication_sent_at;
-          const valid =
-            expected !== '' &&
-            sentAt !== null &&
-            Date.now() <= Date.parse(sentAt) + config.otpExpirySeconds * 1000 &&
-            tokenHash(user.email ?? '', params.nonce) === expected;
-          if (!valid) throw unprocessable('reauthentication_needed', 'Requires reauthentication');
+          await checkNonce(deps, user, params.nonce);
+          reauthenticated = true;
+        }
+      }
+      if (config.requireCurrentPassword && params.password !== '' && user.encrypted_password) {
+        // A fresh session stolen with its token must not be enough: the current password is asked,
+        // except on sessions opened by an e-mailed code or link (recovery, invite, magic link).
+        if (!session || !(await isRecoverySession(deps, session.id))) {
+          if (params.current_password === undefined || params.current_password === '') {
+            throw badRequest('current_password_required', 'Password update requires the current password');
+          }
+          if (deps.guard.passwordLocked(user.email ?? user.id)) {
+            throw tooManyRequests('over_request_rate_limit', 'Too many failed password attempts for this account; try again later');
+          }
+          if (!(await deps.bcrypt.compare(params.current_password, user.encrypted_password))) {
+            deps.guard.passwordFailed(user.email ?? user.id);
+            throw badRequest('current_password_mismatch', 'Current password is incorrect');
+          }
         }
       }
       if (params.password !== '' && user.encrypted_password) {
@@ -111,6 +125,7 @@ export function updateUserHandler(deps: AuthDeps): Handler {
 
     const updated = await withTransaction(deps.pool, async (tx) => {
       let row = user;
+      if (reauthenticated) row = await updateUserColumns(tx, row, { reauthentication_token: '', reauthentication_sent_at: null });
       if (newHash !== undefined) {
         row = await setPassword(tx, row, newHash, session?.id);
         await insertAuditLog(tx, userActor(row), 'user_updated_password');
@@ -152,5 +167,60 @@ export function logoutHandler(deps: AuthDeps): Handler {
       else await deleteAllSessions(tx, user.id);
     });
     return { kind: 'empty', status: 204 };
+  };
+}
+
+/** The AMR methods of GoTrue's `Session.IsRecovery()`: sessions opened by an e-mailed code or link. */
+const RECOVERY_METHODS = ['otp', 'magiclink', 'recovery'];
+
+async function isRecoverySession(deps: AuthDeps, sessionId: string): Promise<boolean> {
+  const result = await deps.pool.query<{ found: boolean }>({
+    name: 'auth_session_is_recovery',
+    text: `select exists (select 1 from auth.mfa_amr_claims
+                           where session_id = $1 and authentication_method = any($2::text[])) as found`,
+    values: [sessionId, RECOVERY_METHODS],
+  });
+  return result.rows[0]?.found === true;
+}
+
+const INVALID_NONCE = 'Nonce has expired or is invalid';
+
+/**
+ * GoTrue's `verifyReauthentication`: the nonce must match the mailed one and be unexpired. Each wrong
+ * nonce counts against the stored one; after a few it is dead and a new one must be requested.
+ */
+async function checkNonce(deps: AuthDeps, user: UserRow, nonce: string): Promise<void> {
+  const expected = user.reauthentication_token;
+  const sentAt = user.reauthentication_sent_at;
+  if (expected === '' || sentAt === null) throw badRequest('reauthentication_not_valid', INVALID_NONCE);
+  const valid =
+    Date.now() <= Date.parse(sentAt) + deps.config.otpExpirySeconds * 1000 &&
+    tokenHash(user.email ?? '', nonce) === expected;
+  if (valid) return;
+  if (deps.guard.codeFailed(`${user.id}:reauthentication_token:${expected}`)) {
+    await withTransaction(deps.pool, async (tx) => {
+      await updateUserColumns(tx, user, { reauthentication_token: '', reauthentication_sent_at: null });
+      await clearOneTimeToken(tx, user.id, 'reauthentication_token');
+      throw new CommitWithError(badRequest('reauthentication_not_valid', INVALID_NONCE));
+    });
+  }
+  throw badRequest('reauthentication_not_valid', INVALID_NONCE);
+}
+
+/** `GET /reauthenticate`: mails the signed-in user a nonce for a password change (200 `{}`). */
+export function reauthenticateHandler(deps: AuthDeps): Handler {
+  return async (req) => {
+    const { user } = await authenticateUser(deps, req);
+    enforceRateLimit(deps, 'user', req);
+    const email = user.email ?? '';
+    if (email === '') {
+      throw unprocessable('validation_failed', 'Reauthentication requires the user to have an email or a phone number');
+    }
+    if (user.email_confirmed_at === null) throw badRequest('email_not_confirmed', 'Please verify your email first.');
+    await withTransaction(deps.pool, async (tx) => {
+      await insertAuditLog(tx, userActor(user), 'user_reauthenticate');
+      await sendReauthentication(deps, tx, user, { redirectTo: '', ip: req.ip, pkce: false });
+    });
+    return json({});
   };
 }

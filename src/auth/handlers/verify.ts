@@ -9,9 +9,9 @@
  */
 import { enforceRateLimit, isBanned, requestAud, userActor, type AuthDeps } from '../context.ts';
 import { randomPassword, tokenHash } from '../crypto/random.ts';
-import { withTransaction, type Queryable } from '../db/pool.ts';
+import { CommitWithError, withTransaction, type Queryable } from '../db/pool.ts';
 import type { UserRow } from '../db/rows.ts';
-import { clearAllOneTimeTokens, findFlowStateByUser, findOneTimeToken, insertAuditLog, markAuthCodeIssued, type OneTimeTokenType } from '../db/tokens.ts';
+import { clearAllOneTimeTokens, clearOneTimeToken, findFlowStateByUser, findOneTimeToken, insertAuditLog, markAuthCodeIssued, type OneTimeTokenType } from '../db/tokens.ts';
 import { findUserByEmail, findUserById, findUserByPhone, updateIdentityData, updateUserColumns } from '../db/users.ts';
 import { SINGLE_CONFIRMATION_ACCEPTED, verifyEmailChange } from '../flows/email-change.ts';
 import { confirmEmail, setPassword, updateProviders } from '../flows/users.ts';
@@ -144,8 +144,42 @@ async function userByCode(
     default:
       break;
   }
-  if (!valid) throw forbidden('otp_expired', TOKEN_INVALID);
+  if (!valid) {
+    await countWrongCode(deps, tx, user, params.type);
+    throw forbidden('otp_expired', TOKEN_INVALID);
+  }
   return { user, type };
+}
+
+/** The user-row columns holding the codes a verification type accepts, and their one-time-token kinds. */
+const CODE_COLUMNS: Record<string, { column: keyof UserRow & string; kind: OneTimeTokenType }[]> = {
+  email: [
+    { column: 'confirmation_token', kind: 'confirmation_token' },
+    { column: 'recovery_token', kind: 'recovery_token' },
+  ],
+  signup: [{ column: 'confirmation_token', kind: 'confirmation_token' }],
+  invite: [{ column: 'confirmation_token', kind: 'confirmation_token' }],
+  recovery: [{ column: 'recovery_token', kind: 'recovery_token' }],
+  magiclink: [{ column: 'recovery_token', kind: 'recovery_token' }],
+};
+
+/**
+ * Counts a wrong code against every code of the user this type could have matched; a code that took
+ * `CODE_FAILURE_LIMIT` wrong guesses is dead (its column emptied, its one-time token deleted), so a new
+ * address per guess does not buy the 10^6 tries a 6-digit code would need. Committed even though the
+ * request fails.
+ */
+async function countWrongCode(deps: AuthDeps, tx: Queryable, user: UserRow, type: string): Promise<void> {
+  const dead: { column: string; kind: OneTimeTokenType }[] = [];
+  for (const { column, kind } of CODE_COLUMNS[type] ?? []) {
+    const stored = user[column];
+    if (typeof stored !== 'string' || stored === '') continue;
+    if (deps.guard.codeFailed(`${user.id}:${column}:${stored}`)) dead.push({ column, kind });
+  }
+  if (dead.length === 0) return;
+  await updateUserColumns(tx, user, Object.fromEntries(dead.map(({ column }) => [column, ''])));
+  for (const { kind } of dead) await clearOneTimeToken(tx, user.id, kind);
+  throw new CommitWithError(forbidden('otp_expired', TOKEN_INVALID));
 }
 
 /** GoTrue's `signupVerify`: an invitee without password gets a random one; then the user is confirmed. */

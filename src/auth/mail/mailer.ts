@@ -5,7 +5,7 @@
  */
 
 /** Kinds of e-mail, named after GoTrue's verification types. */
-export type MailType = 'signup' | 'invite' | 'recovery' | 'magiclink' | 'email_change';
+export type MailType = 'signup' | 'invite' | 'recovery' | 'magiclink' | 'email_change' | 'reauthentication';
 
 /** What the mailbox receives. */
 export interface MailMessage {
@@ -44,6 +44,11 @@ const TEMPLATES: Record<MailType, { subject: string; intro: string; action: stri
     intro: 'Follow this link to confirm the change of your e-mail address:',
     action: 'Change e-mail',
   },
+  reauthentication: {
+    subject: 'Confirm reauthentication',
+    intro: 'Enter this code to confirm it is you:',
+    action: '',
+  },
 };
 
 const escapeHtml = (s: string): string =>
@@ -56,9 +61,9 @@ export function composeMail(type: MailType, to: string, link: string, otp?: stri
   const text = [t.intro, link, codeLine].filter(Boolean).join('\n\n');
   const html =
     `<h2>${escapeHtml(t.subject)}</h2>\n<p>${escapeHtml(t.intro)}</p>\n` +
-    `<p><a href="${escapeHtml(link)}">${escapeHtml(t.action)}</a></p>\n` +
-    (otp ? `<p>Alternatively, enter the code: <strong>${escapeHtml(otp)}</strong></p>\n` : '');
-  return { to, subject: t.subject, html, text, links: [link], ...(otp ? { otp } : {}), type };
+    (link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(t.action)}</a></p>\n` : '') +
+    (otp ? `<p>${link ? 'Alternatively, enter the code' : 'Code'}: <strong>${escapeHtml(otp)}</strong></p>\n` : '');
+  return { to, subject: t.subject, html, text, links: link ? [link] : [], ...(otp ? { otp } : {}), type };
 }
 
 /** Delivers messages to the mailbox at `baseUrl`. */

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'rule_broken'
   | 'invalid_current_password'
   | 'same_password'
+  | 'reauthentication_needed'
   | 'rate_limited'
   | 'internal_error'
   | 'service_unavailable'
@@ -72,6 +73,7 @@ const STATUS: Record<ErrorCode, number> = {
   rule_broken: 422,
   invalid_current_password: 422,
   same_password: 422,
+  reauthentication_needed: 403,
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,

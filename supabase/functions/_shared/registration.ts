@@ -2,10 +2,13 @@
  * Registration shared by `register-client`, `register-tool-creator` and `register-admin`: create the
  * Auth user through the Auth admin API (so e-mail confirmation follows the project's settings), then
  * set the profile's role, username and phone in one statement. If anything fails after the Auth user
- * exists, the user is deleted again: a registration either completes or leaves nothing behind.
+ * exists, the user is deleted again: a registration either completes or leaves nothing behind. With
+ * e-mail confirmations on, a public registration of an address that already has an account answers as
+ * for a new one and tells the mailbox owner instead (no `email_taken`: that would enumerate users).
  */
 import type { User } from '@supabase/supabase-js';
 import { preflight } from './cors.ts';
+import { sendNotice } from './mailbox.ts';
 import { database } from './database.ts';
 import { errorResponse, HttpError } from './errors.ts';
 import { idempotent } from './idempotency.ts';
@@ -39,15 +42,75 @@ const emailTaken = () =>
 const usernameTaken = () =>
   new HttpError('username_taken', 'This username is taken', { fieldErrors: { username: ['Already taken'] }, formErrors: [] });
 
-/** 409 before creating anything when the e-mail or username is already in use (the database re-checks). */
-async function assertAvailable(email: string, username: string | undefined): Promise<void> {
+/** The Auth user already holding an address, if any. */
+interface ExistingUser {
+  id: string;
+  confirmed: boolean;
+  has_password: boolean;
+}
+
+/**
+ * 409 `username_taken` before creating anything (usernames are public handles, shown to other users, so
+ * their uniqueness may be answered); the user already holding the e-mail address, if any (the database
+ * re-checks both at insert).
+ */
+async function lookUp(email: string, username: string | undefined): Promise<ExistingUser | undefined> {
   const sql = database();
-  const [taken] = await sql<{ email: boolean; username: boolean }[]>`
-    select exists (select 1 from auth.users
-                    where instance_id = '00000000-0000-0000-0000-000000000000' and lower(email) = ${email}) as email,
-           exists (select 1 from public.profiles where lower(username) = lower(${username ?? null})) as username`;
-  if (taken?.email) throw emailTaken();
+  const [taken] = await sql<{ username: boolean; id: string | null; confirmed: boolean | null; has_password: boolean | null }[]>`
+    select exists (select 1 from public.profiles where lower(username) = lower(${username ?? null})) as username,
+           u.id, u.email_confirmed_at is not null as confirmed, coalesce(u.encrypted_password, '') <> '' as has_password
+      from (select 1) as one
+      left join auth.users u
+        on u.instance_id = '00000000-0000-0000-0000-000000000000' and lower(u.email) = ${email}`;
   if (taken?.username) throw usernameTaken();
+  return taken?.id ? { id: taken.id, confirmed: taken.confirmed === true, has_password: taken.has_password === true } : undefined;
+}
+
+/**
+ * A self-registration for an address that already has an account answers exactly as a new one (201,
+ * same shape, a made-up id, unconfirmed) so the endpoint does not tell who has an account. The owner of
+ * the mailbox is the one told: a confirmed owner gets a notice; a pending sign-up or invitation gets
+ * its confirmation again. A pending sign-up whose password differs from this one keeps neither (an
+ * unproven sign-up must not decide the password the owner will use): it gets a random one, and the
+ * confirmation link signs the owner in to set their own.
+ */
+async function answerForTakenAddress(request: Request, input: Registration, email: string, role: PlatformRole, existing: ExistingUser): Promise<Registered> {
+  if (existing.confirmed) {
+    await sendNotice({
+      to: email,
+      subject: 'Someone tried to register with your e-mail address',
+      text: 'An account with this e-mail address already exists, so nothing was created.\n\n' +
+        'If this was you, sign in — or reset your password if you forgot it. If not, you can ignore this message.',
+    }, 'registration_attempt');
+  } else {
+    if (existing.has_password && input.password !== undefined) {
+      const [check] = await database()<{ ok: boolean }[]>`select private.password_matches(${existing.id}, ${input.password}) as ok`;
+      if (!check?.ok) {
+        const { error } = await serviceClient(forwardedHeaders(request)).auth.admin.updateUserById(existing.id, { password: randomSecret() });
+        if (error) console.error(`registration: could not reset the contested password of ${existing.id}: ${error.message}`);
+      }
+    }
+    const sent = await authRequest('/resend', { method: 'POST', body: { type: 'signup', email }, headers: forwardedHeaders(request) });
+    if (sent.status >= 400) console.error(`registration: confirmation e-mail for a pending address failed: ${sent.status} ${sent.body.message ?? ''}`);
+  }
+  const [row] = await database()<{ id: string; profile: Record<string, unknown> }[]>`
+    select p.id, to_jsonb(p) as profile
+      from jsonb_populate_record(null::public.profiles, jsonb_build_object(
+             'id', gen_random_uuid(), 'email', ${email}::text, 'first_name', ${input.first_name}::text,
+             'last_name', ${input.last_name}::text, 'username', ${input.username ?? null}::text,
+             'phone', ${input.phone ?? null}::text, 'role', ${role}::text, 'locale', 'en',
+             'notification_preferences', '{"email": true, "push": true, "sms": false, "marketing": false}'::jsonb,
+             'created_at', now(), 'updated_at', now())) as p`;
+  return {
+    user: { id: row!.id, email, email_confirmed_at: null, invited_at: null },
+    profile: row!.profile,
+  };
+}
+
+/** A random password nobody knows (64 letters and digits). */
+function randomSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(48));
+  return `A1${btoa(String.fromCharCode(...bytes)).replace(/[^A-Za-z0-9]/g, '').slice(0, 62)}`;
 }
 
 /** Creates (or invites) the Auth user; maps Auth's refusals to our error codes. */
@@ -76,10 +139,21 @@ async function removeUser(userId: string): Promise<void> {
 }
 
 /** Registers a user with `role`; answers the Auth user and the profile. */
-export async function register(request: Request, input: Registration, role: PlatformRole): Promise<Registered> {
+export async function register(
+  request: Request,
+  input: Registration,
+  role: PlatformRole,
+  options: { revealTaken?: boolean } = {},
+): Promise<Registered> {
   const email = input.email.toLowerCase();
-  await assertAvailable(email, input.username);
+  const existing = await lookUp(email, input.username);
   const autoconfirm = await mailerAutoconfirm();
+  if (existing) {
+    // An admin may know who has an account; without confirmations a made-up answer would be found out
+    // at the sign-in that follows it, so both are told plainly.
+    if (options.revealTaken || autoconfirm) throw emailTaken();
+    return answerForTakenAddress(request, input, email, role, existing);
+  }
   const user = await createAuthUser(request, { ...input, email }, autoconfirm);
 
   let profile: Record<string, unknown> | undefined;

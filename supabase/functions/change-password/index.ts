@@ -1,9 +1,11 @@
 /**
  * `POST /functions/v1/change-password` (signed-in users): `{current_password, password,
- * password_confirmation}`. The current password is checked in the database (no sign-in session is
- * created for it); the new one is set through Auth as the user, which keeps this session and ends the
- * user's other sessions. 200 `{password_changed: true}`; 422 `invalid_current_password`; 400 field
- * details; 429 after too many attempts. Accepts `Idempotency-Key`.
+ * password_confirmation, nonce?}`. The current password is checked in the database (no sign-in session
+ * is created for it) and by Auth again; the new one is set through Auth as the user, which keeps this
+ * session and ends the user's other sessions. On a session more than a day old Auth also wants the
+ * code `reauthenticate()` mails (`nonce`). 200 `{password_changed: true}`; 422
+ * `invalid_current_password`; 403 `reauthentication_needed` (send the mailed code as `nonce`); 400
+ * field details; 429 after too many attempts. Accepts `Idempotency-Key`.
  */
 import { preflight } from '../_shared/cors.ts';
 import { database } from '../_shared/database.ts';
@@ -35,11 +37,23 @@ export async function handleChangePassword(request: Request): Promise<Response> 
       }
       const result = await authRequest('/user', {
         method: 'PUT',
-        body: { password: input.password },
+        body: { password: input.password, current_password: input.current_password, ...(input.nonce ? { nonce: input.nonce } : {}) },
         accessToken: caller.accessToken,
         headers: forwardedHeaders(request),
       });
       if (result.status === 200) return { status: 200, body: { password_changed: true } };
+      if (result.body.code === 'reauthentication_needed' || result.body.code === 'reauthentication_not_valid') {
+        throw new HttpError('reauthentication_needed', 'Confirm it is you: send the code reauthenticate() mailed as nonce', {
+          fieldErrors: { nonce: [result.body.code === 'reauthentication_needed' ? 'Required' : 'Not valid or expired'] },
+          formErrors: [],
+        });
+      }
+      if (result.body.code === 'current_password_mismatch') {
+        throw new HttpError('invalid_current_password', 'The current password is not correct', {
+          fieldErrors: { current_password: ['Not correct'] },
+          formErrors: [],
+        });
+      }
       if (result.body.code === 'same_password') {
         throw new HttpError('same_password', 'Choose a password different from the current one', {
           fieldErrors: { password: ['Same as the current password'] },

@@ -22,7 +22,7 @@ export async function handleRegisterAdmin(request: Request): Promise<Response> {
     const input = await readBody(request, adminRegistrationSchema);
     return await idempotent(request, `register-admin:${caller.id}`, input, async () => ({
       status: 201,
-      body: await register(request, input, 'admin'),
+      body: await register(request, input, 'admin', { revealTaken: true }),
     }));
   } catch (error) {
     return errorResponse(error);

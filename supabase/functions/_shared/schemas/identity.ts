@@ -86,6 +86,8 @@ export const changePasswordSchema = z
     current_password: z.string({ error: 'Enter your current password' }).min(1, 'Required').max(200, 'At most 200 characters'),
     password: passwordField,
     password_confirmation: confirmationField,
+    /** The code `reauthenticate()` mails; needed when the session is more than a day old. */
+    nonce: z.string().regex(/^[0-9]{6,10}$/, 'The code from the reauthentication e-mail').optional(),
   })
   .superRefine((value, ctx) => {
     passwordsMatch(value, ctx);
