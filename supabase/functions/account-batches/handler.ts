@@ -21,7 +21,7 @@ import { preflight } from '../_shared/cors.ts';
 import { errorResponse, HttpError } from '../_shared/errors.ts';
 import { idempotent } from '../_shared/idempotency.ts';
 import { addMember, assertCanAddMembers, existingEmails, failureMessage } from '../_shared/members.ts';
-import { allowMethods } from '../_shared/request.ts';
+import { allowMethods, readBody } from '../_shared/request.ts';
 import { memberBatchSchema, newMemberSchema, type BatchRowResult, type NewMemberInput } from '../_shared/schemas/accounts.ts';
 import { validate } from '../_shared/schemas/identity.ts';
 import { requireUser, type Caller } from '../_shared/supabase.ts';
@@ -31,22 +31,6 @@ const CONCURRENCY = 4;
 
 /** 500 rows of names, e-mails and phones fit easily; the shared reader's 64 KiB would not. */
 const MAX_BODY_BYTES = 1024 * 1024;
-
-/** The body validated with `memberBatchSchema`: 400 with field details, also for malformed JSON. */
-async function readBatch(request: Request) {
-  const text = await request.text();
-  const malformed = (message: string) => new HttpError('validation_failed', 'The request body is not valid', { fieldErrors: {}, formErrors: [message] });
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) throw malformed(`The body is larger than ${MAX_BODY_BYTES} bytes`);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw malformed('The body must be a JSON object');
-  }
-  const result = validate(memberBatchSchema, body);
-  if (!result.success) throw new HttpError('validation_failed', 'Some fields are not valid', result.details);
-  return result.data;
-}
 
 interface Plan {
   results: BatchRowResult[];
@@ -140,7 +124,7 @@ export async function handleAccountBatches(request: Request): Promise<Response> 
   try {
     allowMethods(request, 'POST');
     const caller = await requireUser(request);
-    const input = await readBatch(request);
+    const input = await readBody(request, memberBatchSchema, { maxBytes: MAX_BODY_BYTES });
     return await idempotent(request, `account-batches:${caller.id}`, input, () => createBatch(request, caller, input));
   } catch (error) {
     return errorResponse(error);

@@ -129,7 +129,15 @@ export type BanInput = z.input<typeof banSchema>;
 /** Body of `waitlist` (join). */
 export const waitlistJoinSchema = z.strictObject({
   email: emailField,
-  source: z.string().trim().min(1, 'Required').max(100, 'At most 100 characters').optional(),
+  // Exported to spreadsheets: nothing a spreadsheet would run as a formula, no control characters.
+  source: z
+    .string()
+    .trim()
+    .min(1, 'Required')
+    .max(100, 'At most 100 characters')
+    .regex(/^[^=+\-@]/, 'Must not start with =, +, - or @')
+    .regex(/^[^\p{Cc}]*$/u, 'Must not contain control characters')
+    .optional(),
 });
 export type WaitlistJoinInput = z.input<typeof waitlistJoinSchema>;
 
@@ -179,9 +187,10 @@ export interface ValidationDetails {
   formErrors: string[];
 }
 
-/** Turns zod issues into `ValidationDetails`; an unknown key becomes an error on that key. */
+/** Turns zod issues into `ValidationDetails`; an unknown key becomes an error on that key (whatever its name). */
 export function validationDetails(error: z.ZodError): ValidationDetails {
-  const details: ValidationDetails = { fieldErrors: {}, formErrors: [] };
+  // No prototype: a field named `constructor`, `__proto__` or `toString` is just a key here.
+  const details: ValidationDetails = { fieldErrors: Object.create(null) as Record<string, string[]>, formErrors: [] };
   const add = (field: string, message: string) => {
     (details.fieldErrors[field] ??= []).push(message);
   };
