@@ -13,14 +13,16 @@
  * `kit.jobs.get(job_id)`), else `{delivery: 'inline', job_id: null}` (already sent). 400 when the
  * batch itself is malformed or has more than 500 rows (nothing written); 403 when the caller may not
  * add members; 409 `batch_name_taken`; 422 `nothing_to_create` (with the per-row results) when no row
- * can be created, so no empty batch is left behind. Accepts `Idempotency-Key`.
+ * can be created, so no empty batch is left behind; 429 `rate_limited` when the rows to create do not
+ * fit the caller's or the account's hourly invitation budget (refused whole, nothing written). Accepts
+ * `Idempotency-Key`.
  */
 import { asCaller } from '../_shared/as-caller.ts';
 import { addMemberWithoutInvite, BACKGROUND_INVITE_THRESHOLD, queueBatchInvites, type PendingInvite } from '../_shared/batch-invites.ts';
 import { preflight } from '../_shared/cors.ts';
 import { errorResponse, HttpError } from '../_shared/errors.ts';
 import { idempotent } from '../_shared/idempotency.ts';
-import { addMember, assertCanAddMembers, existingEmails, failureMessage } from '../_shared/members.ts';
+import { addMember, assertCanAddMembers, existingEmails, failureMessage, takeInvitationBudget } from '../_shared/members.ts';
 import { allowMethods, readBody } from '../_shared/request.ts';
 import { memberBatchSchema, newMemberSchema, type BatchRowResult, type NewMemberInput } from '../_shared/schemas/accounts.ts';
 import { validate } from '../_shared/schemas/identity.ts';
@@ -84,6 +86,8 @@ async function createBatch(request: Request, caller: Caller, input: { account_id
   if (plan.toCreate.length === 0) {
     throw new HttpError('nothing_to_create', 'No member of this batch can be created', { results: plan.results });
   }
+  // Every row to create is an invitation: the whole batch fits the hourly budgets or nothing is written.
+  await takeInvitationBudget(caller, input.account_id, plan.toCreate.length);
   const [created] = await asCaller(caller, (sql) => sql<{ batch: { id: string } }[]>`
     select to_jsonb(b.*) as batch from private.create_member_batch(${input.account_id}::uuid, ${input.name}, ${input.members.length}) as b`);
   const batchId = created!.batch.id;
