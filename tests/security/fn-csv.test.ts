@@ -51,7 +51,7 @@ describe('CSV exports', () => {
   it('an admin exporting the waitlist gets no cell a spreadsheet would run, whatever is in the table', async () => {
     const admin = await createUser('admin');
     // Values that reached the table some other way (an import, a Studio edit): the e-mail check allows these.
-    const planted = [`=hyperlink("http://evil.example")@${Date.now()}.example`, `+cmd|calc!a0-${Date.now()}@x.example`, `@sum(1)-${Date.now()}@x.example`];
+    const planted = [`=hyperlink("http://evil.example")@${Date.now()}.example`, `+cmd|calc!a0-${Date.now()}@x.example`, `-2+3+cmd|calc!a0-${Date.now()}@x.example`];
     for (const email of planted) await sql('insert into public.waitlist (email, source) values ($1, $2)', [email, 'import']);
     const { data: csv, error } = await admin.kit.admin.waitlist.exportCsv();
     expect(error).toBeNull();

@@ -34,16 +34,18 @@ function refuseNul(key: string, value: unknown): unknown {
 }
 
 /**
- * The body as a JSON object, refusing anything else: too large, not JSON, not an object (arrays and
- * scalars included), or holding NUL characters. The one reader every function's body goes through.
+ * The body as a JSON object, refusing anything else: a content type other than JSON or plain text (415), too large,
+ * not JSON, not an object (arrays and scalars included), or holding NUL characters (400). The one
+ * reader every function's body goes through.
  */
 export async function readJson(request: Request, options: BodyOptions = {}): Promise<Record<string, unknown>> {
-  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await request.body?.cancel();
-    throw malformed(`The body is larger than ${maxBytes} bytes`);
+  const contentType = request.headers.get('content-type');
+  // JSON, or text/plain as fetch and supabase-js label a string body; form data and anything else is refused.
+  if (contentType !== null && !/^(application\/([a-z0-9.+-]+\+)?json|text\/plain)\s*(;|$)/i.test(contentType)) {
+    await request.arrayBuffer(); // drained, so the connection stays usable
+    throw new HttpError('unsupported_media_type', 'Send the body as JSON (Content-Type: application/json)');
   }
+  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
   const text = await request.text();
   if (new TextEncoder().encode(text).length > maxBytes) throw malformed(`The body is larger than ${maxBytes} bytes`);
   let value: unknown;

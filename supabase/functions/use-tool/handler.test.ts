@@ -6,7 +6,7 @@ import { type Authenticate, type ToolUse, type UseTool, useToolHandler } from '.
 const USER = '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b';
 const TOOL = '0b0c6ad3-2b8e-4bd4-9b1f-3a4c1f0e8d11';
 
-/** A token shaped like Supabase's, with a signature nothing accepts (real checks: _shared/auth_test.ts). */
+/** A token shaped like Supabase's, with a signature nothing accepts (real checks: _shared/auth.test.ts). */
 function token(claims: Record<string, unknown>): string {
   const encode = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
   return `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}.signature`;
@@ -22,7 +22,7 @@ function request(init: { method?: string; body?: string; headers?: Record<string
   });
 }
 
-/** Stands in for the session check (signature, session, ban), which _shared/auth_test.ts covers. */
+/** Stands in for the session check (signature, session, ban), which _shared/auth.test.ts covers. */
 const session: Authenticate = () => Promise.resolve(USER);
 
 const untouched: UseTool = () => {

@@ -189,10 +189,14 @@ export interface ValidationDetails {
 
 /** Turns zod issues into `ValidationDetails`; an unknown key becomes an error on that key (whatever its name). */
 export function validationDetails(error: z.ZodError): ValidationDetails {
-  // No prototype: a field named `constructor`, `__proto__` or `toString` is just a key here.
-  const details: ValidationDetails = { fieldErrors: Object.create(null) as Record<string, string[]>, formErrors: [] };
+  // Collected in a Map, not on an object: a field named `constructor`, `__proto__` or `toString` is
+  // just a key (fromEntries defines own properties, so even `__proto__` sets no prototype).
+  const fields = new Map<string, string[]>();
+  const formErrors: string[] = [];
   const add = (field: string, message: string) => {
-    (details.fieldErrors[field] ??= []).push(message);
+    const messages = fields.get(field);
+    if (messages) messages.push(message);
+    else fields.set(field, [message]);
   };
   for (const issue of error.issues) {
     const base = issue.path.map(String).join('.');
@@ -201,10 +205,10 @@ export function validationDetails(error: z.ZodError): ValidationDetails {
     } else if (base) {
       add(base, issue.message);
     } else {
-      details.formErrors.push(issue.message);
+      formErrors.push(issue.message);
     }
   }
-  return details;
+  return { fieldErrors: Object.fromEntries(fields), formErrors };
 }
 
 /** A missing value reads "Required" rather than zod's "expected string, received undefined". */
