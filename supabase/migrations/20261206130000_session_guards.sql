@@ -2,10 +2,11 @@
 -- Sessions and bans as the Edge Functions see them. A function that acts for a user verifies the
 -- access token itself (supabase/functions/_shared/auth.ts) and then asks here, in one statement,
 -- whether the token's session is still alive and its user in good standing, so signing out or a ban
--- stops the user at once instead of when the token expires. A ban (or a soft delete) ends every
--- session and revokes every API key of the user in the same transaction, whoever sets it: the
--- ban-user function, the Auth admin API or an edit in Studio. API keys of a banned or deleted creator
--- are refused even if they were not revoked.
+-- stops the user at once instead of when the token expires. A ban (or a soft delete) revokes every API
+-- key of the user in the same transaction, whoever sets it: the ban-user function, the Auth admin API or
+-- an edit in Studio. The user's sessions are refused from that moment (Auth answers user_banned, the
+-- functions check the ban here); the ban-user function also deletes them. API keys of a banned or
+-- deleted creator are refused even if they were not revoked.
 -- =====================================================================================================
 
 -- ----------------------------------------------------------------------------- helper functions
@@ -37,8 +38,9 @@ revoke execute on function private.live_session_user(uuid, uuid) from public, an
 
 /**
  * AFTER UPDATE OF banned_until, deleted_at on auth.users: when a user becomes banned or deleted,
- * ends all their sessions (refresh tokens go with them) and revokes all their API keys. Lifting a ban
- * later restores neither: the user signs in again and creates new keys.
+ * revokes all their API keys (lifting the ban later does not bring them back: the creator makes new
+ * ones). Sessions stay for Auth to refuse with user_banned, as GoTrue does; nothing accepts them
+ * while the ban lasts.
  */
 create function private.end_access_of_banned_user()
 returns trigger
@@ -48,14 +50,13 @@ set search_path = ''
 as $$
 begin
   if (new.banned_until is not null and new.banned_until > now()) or new.deleted_at is not null then
-    delete from auth.sessions as s where s.user_id = new.id;
     update public.api_keys as k set revoked_at = now() where k.creator_id = new.id and k.revoked_at is null;
   end if;
   return null;
 end;
 $$;
 comment on function private.end_access_of_banned_user() is
-  'Trigger: a banned or deleted user loses every session and API key at once, however the ban was set.';
+  'Trigger: a banned or deleted user loses every API key at once, however the ban was set.';
 revoke execute on function private.end_access_of_banned_user() from public, anon, authenticated;
 
 create trigger end_access_of_banned_user

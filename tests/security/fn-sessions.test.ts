@@ -93,8 +93,10 @@ describe('functions verify the caller themselves', () => {
     for (const user of [viaFunction, viaStudio]) {
       expect(await useTool(gateway, user.accessToken, toolId)).toEqual({ status: 401, code: 'unauthorized' });
       expect(await walletState(user.id)).toMatchObject({ balance: 10 });
-      expect(await sql('select 1 from auth.sessions where user_id = $1', [user.id])).toHaveLength(0);
     }
+    // ban-user also ends the sessions; a ban set elsewhere leaves them for Auth to refuse (user_banned).
+    expect(await sql('select 1 from auth.sessions where user_id = $1', [viaFunction.id])).toHaveLength(0);
+    expect((await viaStudio.kit.supabase.auth.refreshSession()).error?.code).toBe('user_banned');
   });
 
   it("a banned creator's API key stops working at once, and stays revoked", async () => {
