@@ -64,3 +64,24 @@ Deno.test('requireSession should refuse a valid token whose session has ended or
   await assert.rejects(requireSession(request, ended), (error: unknown) => error instanceof HttpError && error.status === 401);
   await assert.rejects(requireSession(new Request('http://local/x'), live), (error: unknown) => error instanceof HttpError && error.status === 401);
 });
+
+Deno.test('without the JWT secret, an HS256 token should be checked by Auth, and refused when Auth refuses it', async () => {
+  Deno.env.delete('SUPABASE_JWT_SECRET');
+  Deno.env.set('SUPABASE_JWKS', JSON.stringify({ keys: [publicJwk] }));
+  Deno.env.set('SUPABASE_URL', 'http://auth.invalid');
+  resetKeys();
+  const realFetch = globalThis.fetch;
+  let answer = 401;
+  globalThis.fetch = (() => Promise.resolve(new Response('{}', { status: answer }))) as typeof fetch;
+  try {
+    const token = await hs256({}, 'whatever-auth-would-check-with-32-chars!!');
+    await refused(token);
+    answer = 200;
+    assert.equal((await verifyAccessToken(token)).sub, USER);
+  } finally {
+    globalThis.fetch = realFetch;
+    Deno.env.set('SUPABASE_JWT_SECRET', SECRET);
+    Deno.env.delete('SUPABASE_URL');
+    resetKeys();
+  }
+});

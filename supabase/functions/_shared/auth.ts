@@ -4,7 +4,8 @@
  * without the gateway. Every function that acts for a user goes through `requireSession`:
  * 1. the access token's signature: ES256/RS256 against the project's JWKS (`SUPABASE_JWKS`, else the
  *    Auth server's `/.well-known/jwks.json`), HS256 against the legacy JWT secret (`SUPABASE_JWT_SECRET`
- *    or an `oct` key in `SUPABASE_JWKS`); any other `alg` (`none` included) is refused;
+ *    or an `oct` key in `SUPABASE_JWKS`; where neither is set, Auth checks it); any other `alg`
+ *    (`none` included) is refused;
  * 2. its expiry (`exp` required), a user `role`, a UUID `sub` and `session_id`;
  * 3. in one SQL round trip (private.live_session_user): the session still exists and has not passed
  *    its `not_after`, and the user is neither banned nor deleted. So signing out or a ban takes effect
@@ -101,6 +102,7 @@ export async function verifyAccessToken(token: string): Promise<SessionClaims> {
   const { secrets, jwks } = loadKeys();
   let payload: JWTPayload | undefined;
   const options = { requiredClaims: ['exp', 'sub'] };
+  if (alg === 'HS256' && secrets.length === 0) return verifiedByAuth(token);
   try {
     if (alg === 'HS256') {
       for (const secret of secrets) {
@@ -124,6 +126,27 @@ export async function verifyAccessToken(token: string): Promise<SessionClaims> {
   }
   if (typeof payload.session_id !== 'string' || !UUID.test(payload.session_id)) throw refused('the access token names no session');
   return payload as SessionClaims;
+}
+
+/**
+ * Without the legacy secret in the environment (a hosted project may not expose it), an HS256 token is
+ * checked by Auth itself (`GET /auth/v1/user`: signature, expiry, session, ban); its claims are then
+ * read from the token Auth accepted.
+ */
+async function verifiedByAuth(token: string): Promise<SessionClaims> {
+  const url = Deno.env.get('SUPABASE_URL');
+  if (!url) throw refused('the access token cannot be checked here');
+  const response = await fetch(`${url}/auth/v1/user`, {
+    headers: { apikey: Deno.env.get('SUPABASE_ANON_KEY') ?? '', authorization: `Bearer ${token}` },
+  });
+  await response.body?.cancel();
+  if (response.status !== 200) throw refused('the access token is not valid');
+  const claims = JSON.parse(new TextDecoder().decode(base64UrlBytes(token.split('.')[1] ?? ''))) as JWTPayload;
+  if (claims.role !== 'authenticated' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) {
+    throw refused('this needs a user session, not an API key');
+  }
+  if (typeof claims.session_id !== 'string' || !UUID.test(claims.session_id)) throw refused('the access token names no session');
+  return claims as SessionClaims;
 }
 
 /** The user's e-mail when the session is live and the user neither banned nor deleted, else undefined. */
