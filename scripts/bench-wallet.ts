@@ -176,6 +176,11 @@ async function setUp(db: pg.Client, prefix: string): Promise<{ toolId: string; h
       'bench-wallet-' || $1 || '-' || g || '@example.test', '', jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email'), 'role', case when g = 0 then 'tool_creator' else 'client' end),
       '{}', now(), now(), '', '', '', '', '', '', '', ''
     from generate_series(0, ${WALLETS + 2}) as g`, [prefix]);
+  // One live session per user: functions check that the token's session still exists.
+  await db.query(`
+    insert into auth.sessions (id, user_id, created_at, updated_at, aal)
+    select ($1 || '-0000-4000-9000-' || lpad(g::text, 12, '0'))::uuid, ($1 || '-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, now(), now(), 'aal1'
+    from generate_series(0, ${WALLETS + 2}) as g`, [prefix]);
   await db.query(`
     select count(private.post_wallet_entry(($1 || '-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, 1000000000, 'admin_adjustment', 'adjustment', null, null, 'Benchmark funds', null))
     from generate_series(1, ${WALLETS}) as g`, [prefix]);
@@ -298,7 +303,7 @@ async function main(): Promise<void> {
     const secret = new TextEncoder().encode(target.jwtSecret);
     const exp = Math.floor(Date.now() / 1000) + 3600;
     const mint = (sub: string) =>
-      new SignJWT({ sub, role: 'authenticated', aud: 'authenticated', session_id: randomUUID(), is_anonymous: false })
+      new SignJWT({ sub, role: 'authenticated', aud: 'authenticated', session_id: sub.replace('-4000-8000-', '-4000-9000-'), is_anonymous: false })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setIssuedAt()
         .setExpirationTime(exp)

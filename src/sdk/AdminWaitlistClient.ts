@@ -45,21 +45,17 @@ export class AdminWaitlistClient {
 
   /**
    * The whole waitlist as CSV (header row: email, source, request_count, created_at, last_requested_at),
-   * oldest first — PostgREST's own CSV output.
+   * oldest first. Built by the database (`admin_export_waitlist_csv`): every cell is quoted, and a cell
+   * a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets a leading `'`.
    *
    * @example
    * const { data: csv, error } = await kit.admin.waitlist.exportCsv();
    * await writeFile('waitlist.csv', csv ?? '');
    */
   async exportCsv(): Promise<Result<string>> {
-    const { data, error, status } = await this.supabase
-      .from('waitlist')
-      .select('email,source,request_count,created_at,last_requested_at')
-      .order('created_at')
-      .order('id')
-      .csv();
+    const { data, error, status } = await this.supabase.rpc('admin_export_waitlist_csv');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data as unknown as string, error: null };
+    return { data: data as string, error: null };
   }
 
   /**

@@ -1650,6 +1650,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      admin_export_waitlist_csv: { Args: Record<PropertyKey, never>; Returns: string };
       admin_list_users: {
         Args: {
           created_from?: string;

@@ -10,17 +10,9 @@ import { database } from './database.ts';
 import { sqlCall } from './sql-errors.ts';
 import type { Caller } from './supabase.ts';
 
-/** The claims of the caller's access token (already verified by Auth in `requireUser`). */
+/** The claims of the caller's access token (verified in `requireUser`). */
 export function callerClaims(caller: Caller): Record<string, unknown> {
-  const payload = caller.accessToken.split('.')[1] ?? '';
-  try {
-    const text = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
-    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(text, (c) => c.charCodeAt(0)))) as Record<string, unknown>;
-    if (claims.sub === caller.id) return claims;
-  } catch {
-    // fall through to the minimal claims
-  }
-  return { sub: caller.id, role: 'authenticated', aud: 'authenticated', email: caller.email };
+  return caller.claims;
 }
 
 /** Runs `work` in one transaction on behalf of `caller`. */

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
+  | 'unsupported_media_type'
   | 'conflict'
   | 'email_taken'
   | 'username_taken'
@@ -65,6 +66,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  unsupported_media_type: 415,
   conflict: 409,
   email_taken: 409,
   username_taken: 409,

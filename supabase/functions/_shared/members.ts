@@ -43,6 +43,44 @@ export async function assertCanAddMembers(caller: Caller, accountId: string, rol
     select private.assert_can_add_members(${accountId}::uuid, ${role}::public.account_role, ${permissions}::public.account_permission[])`);
 }
 
+/**
+ * Invitations per hour: each one mails an address and creates an Auth user, so one caller (across all
+ * their accounts) and one account (across all its members) get a budget each. 500 is one full batch;
+ * `INVITATIONS_PER_CALLER_MAX`, `INVITATIONS_PER_ACCOUNT_MAX` and `INVITATIONS_WINDOW_SECONDS` override.
+ */
+export function invitationLimits(): { callerMax: number; accountMax: number; windowSeconds: number } {
+  const read = (name: string, fallback: number) => {
+    const value = Number(Deno.env.get(name));
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  return {
+    callerMax: read('INVITATIONS_PER_CALLER_MAX', 500),
+    accountMax: read('INVITATIONS_PER_ACCOUNT_MAX', 500),
+    windowSeconds: read('INVITATIONS_WINDOW_SECONDS', 3600),
+  };
+}
+
+/**
+ * Takes `count` invitations from the caller's and the account's hourly budgets, both or neither; 429
+ * `rate_limited` (details: which budget, its limit and what is left) before anything is written when
+ * either lacks room. A batch that does not fit is refused whole, never trimmed.
+ */
+export async function takeInvitationBudget(caller: Caller, accountId: string, count: number): Promise<void> {
+  const limits = invitationLimits();
+  const [row] = await database()<{ refused: { scope: string; limit: number; remaining: number; retry_after_seconds: number } | null }[]>`
+    select private.take_invitation_budget(${caller.id}::uuid, ${accountId}::uuid, ${count}, ${limits.callerMax}, ${limits.accountMax},
+      make_interval(secs => ${limits.windowSeconds})) as refused`;
+  const refused = row?.refused;
+  if (!refused) return;
+  const who = refused.scope === 'caller' ? 'you' : 'this account';
+  throw new HttpError(
+    'rate_limited',
+    `Too many invitations: ${who} may send ${refused.limit} an hour and ${refused.remaining} are left; this request needs ${count}`,
+    { scope: refused.scope, limit: refused.limit, remaining: refused.remaining, requested: count },
+    { 'Retry-After': String(refused.retry_after_seconds) },
+  );
+}
+
 /** The e-mails (lower-case) among `emails` that already belong to an Auth user. */
 export async function existingEmails(emails: string[]): Promise<Set<string>> {
   if (emails.length === 0) return new Set();

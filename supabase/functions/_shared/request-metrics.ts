@@ -48,6 +48,9 @@ export function instrument(fn: string, handler: (request: Request) => Response |
     try {
       const response = await handler(request);
       status = response.status;
+      // A request refused before its body was read (no token, wrong method…) still has it in flight:
+      // read it to the end so the connection is not reset under a client (or gateway) still sending.
+      if (request.body && !request.bodyUsed) await request.arrayBuffer().catch(() => undefined);
       return response;
     } finally {
       recordRequest(fn, status, (performance.now() - started) / 1000);

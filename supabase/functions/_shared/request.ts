@@ -21,23 +21,47 @@ function malformed(message: string): HttpError {
   return new HttpError('validation_failed', 'The request body is not valid', { fieldErrors: {}, formErrors: [message] });
 }
 
-/** The body as JSON, refusing anything that is not a JSON object. */
-export async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) throw malformed(`The body is larger than ${MAX_BODY_BYTES} bytes`);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw malformed('The body must be a JSON object');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed('The body must be a JSON object');
+/** How a function reads its body. */
+export interface BodyOptions {
+  /** Largest body accepted, in bytes (default 64 KiB). */
+  maxBytes?: number;
+}
+
+/** Refuses NUL characters anywhere (Postgres text cannot hold them), in keys as well as values. */
+function refuseNul(key: string, value: unknown): unknown {
+  if (key.includes('\0') || (typeof value === 'string' && value.includes('\0'))) throw malformed('The body must not contain NUL characters');
   return value;
 }
 
+/**
+ * The body as a JSON object, refusing anything else: a content type other than JSON or plain text (415), too large,
+ * not JSON, not an object (arrays and scalars included), or holding NUL characters (400). The one
+ * reader every function's body goes through.
+ */
+export async function readJson(request: Request, options: BodyOptions = {}): Promise<Record<string, unknown>> {
+  const contentType = request.headers.get('content-type');
+  // JSON, or text/plain as fetch and supabase-js label a string body; form data and anything else is refused.
+  if (contentType !== null && !/^(application\/([a-z0-9.+-]+\+)?json|text\/plain)\s*(;|$)/i.test(contentType)) {
+    await request.arrayBuffer(); // drained, so the connection stays usable
+    throw new HttpError('unsupported_media_type', 'Send the body as JSON (Content-Type: application/json)');
+  }
+  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
+  const text = await request.text();
+  if (new TextEncoder().encode(text).length > maxBytes) throw malformed(`The body is larger than ${maxBytes} bytes`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text, refuseNul);
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw malformed('The body must be a JSON object');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed('The body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
 /** Reads and validates the JSON body; 400 with field-level details when it does not fit `schema`. */
-export async function readBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
-  const result = validate(schema, await readJson(request));
+export async function readBody<S extends z.ZodType>(request: Request, schema: S, options: BodyOptions = {}): Promise<z.output<S>> {
+  const result = validate(schema, await readJson(request, options));
   if (!result.success) throw new HttpError('validation_failed', 'Some fields are not valid', result.details);
   return result.data;
 }

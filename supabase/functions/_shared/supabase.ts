@@ -1,8 +1,9 @@
 /**
  * Supabase clients for functions: the service-role client for the Auth admin API, and the caller's
- * identity from their bearer token (checked by Auth itself, so a signed-out session is refused).
+ * identity from their bearer token (verified here, session and ban included: _shared/auth.ts).
  */
-import { createClient, type SupabaseClient, type User } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { type Caller, requireSession } from './auth.ts';
 import { database } from './database.ts';
 import { HttpError } from './errors.ts';
 
@@ -20,22 +21,14 @@ export function serviceClient(headers: Record<string, string> = {}): SupabaseCli
   });
 }
 
-/** The signed-in user making the request. */
-export interface Caller {
-  id: string;
-  email: string;
-  /** The caller's access token, for calls that must act as them (e.g. Auth's `PUT /user`). */
-  accessToken: string;
-  user: User;
-}
+export type { Caller } from './auth.ts';
 
-/** 401 unless the request carries the access token of a user with a live session. */
-export async function requireUser(request: Request): Promise<Caller> {
-  const token = request.headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
-  if (!token) throw new HttpError('unauthorized', 'Sign in first: the request has no access token');
-  const { data, error } = await serviceClient().auth.getUser(token);
-  if (error || !data.user) throw new HttpError('unauthorized', 'Sign in first: the access token is not a live user session');
-  return { id: data.user.id, email: data.user.email ?? '', accessToken: token, user: data.user };
+/**
+ * 401 unless the request carries the access token of a user with a live session: signature, expiry,
+ * session and ban are checked here (_shared/auth.ts), never left to the platform's verify_jwt.
+ */
+export function requireUser(request: Request): Promise<Caller> {
+  return requireSession(request);
 }
 
 /** 401 without a user, 403 unless the database says the user is an active admin. */

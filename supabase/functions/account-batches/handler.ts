@@ -13,15 +13,17 @@
  * `kit.jobs.get(job_id)`), else `{delivery: 'inline', job_id: null}` (already sent). 400 when the
  * batch itself is malformed or has more than 500 rows (nothing written); 403 when the caller may not
  * add members; 409 `batch_name_taken`; 422 `nothing_to_create` (with the per-row results) when no row
- * can be created, so no empty batch is left behind. Accepts `Idempotency-Key`.
+ * can be created, so no empty batch is left behind; 429 `rate_limited` when the rows to create do not
+ * fit the caller's or the account's hourly invitation budget (refused whole, nothing written). Accepts
+ * `Idempotency-Key`.
  */
 import { asCaller } from '../_shared/as-caller.ts';
 import { addMemberWithoutInvite, BACKGROUND_INVITE_THRESHOLD, queueBatchInvites, type PendingInvite } from '../_shared/batch-invites.ts';
 import { preflight } from '../_shared/cors.ts';
 import { errorResponse, HttpError } from '../_shared/errors.ts';
 import { idempotent } from '../_shared/idempotency.ts';
-import { addMember, assertCanAddMembers, existingEmails, failureMessage } from '../_shared/members.ts';
-import { allowMethods } from '../_shared/request.ts';
+import { addMember, assertCanAddMembers, existingEmails, failureMessage, takeInvitationBudget } from '../_shared/members.ts';
+import { allowMethods, readBody } from '../_shared/request.ts';
 import { memberBatchSchema, newMemberSchema, type BatchRowResult, type NewMemberInput } from '../_shared/schemas/accounts.ts';
 import { validate } from '../_shared/schemas/identity.ts';
 import { requireUser, type Caller } from '../_shared/supabase.ts';
@@ -31,22 +33,6 @@ const CONCURRENCY = 4;
 
 /** 500 rows of names, e-mails and phones fit easily; the shared reader's 64 KiB would not. */
 const MAX_BODY_BYTES = 1024 * 1024;
-
-/** The body validated with `memberBatchSchema`: 400 with field details, also for malformed JSON. */
-async function readBatch(request: Request) {
-  const text = await request.text();
-  const malformed = (message: string) => new HttpError('validation_failed', 'The request body is not valid', { fieldErrors: {}, formErrors: [message] });
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) throw malformed(`The body is larger than ${MAX_BODY_BYTES} bytes`);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw malformed('The body must be a JSON object');
-  }
-  const result = validate(memberBatchSchema, body);
-  if (!result.success) throw new HttpError('validation_failed', 'Some fields are not valid', result.details);
-  return result.data;
-}
 
 interface Plan {
   results: BatchRowResult[];
@@ -100,6 +86,8 @@ async function createBatch(request: Request, caller: Caller, input: { account_id
   if (plan.toCreate.length === 0) {
     throw new HttpError('nothing_to_create', 'No member of this batch can be created', { results: plan.results });
   }
+  // Every row to create is an invitation: the whole batch fits the hourly budgets or nothing is written.
+  await takeInvitationBudget(caller, input.account_id, plan.toCreate.length);
   const [created] = await asCaller(caller, (sql) => sql<{ batch: { id: string } }[]>`
     select to_jsonb(b.*) as batch from private.create_member_batch(${input.account_id}::uuid, ${input.name}, ${input.members.length}) as b`);
   const batchId = created!.batch.id;
@@ -140,7 +128,7 @@ export async function handleAccountBatches(request: Request): Promise<Response> 
   try {
     allowMethods(request, 'POST');
     const caller = await requireUser(request);
-    const input = await readBatch(request);
+    const input = await readBody(request, memberBatchSchema, { maxBytes: MAX_BODY_BYTES });
     return await idempotent(request, `account-batches:${caller.id}`, input, () => createBatch(request, caller, input));
   } catch (error) {
     return errorResponse(error);

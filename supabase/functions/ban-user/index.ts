@@ -1,6 +1,7 @@
 /**
  * `POST /functions/v1/ban-user` (admins only): `{user_id, banned: true, duration_hours?}` bans a user
- * through the Auth admin API (for good unless a duration is given) and ends all their sessions;
+ * through the Auth admin API (for good unless a duration is given), ends all their sessions and (a
+ * trigger on auth.users) revokes their API keys;
  * `{user_id, banned: false}` lifts the ban. 200 `{user_id, banned_until}`; 401, 403 (non-admin, checked
  * in the database), 404 unknown user, 422 `rule_broken` for banning yourself. Accepts `Idempotency-Key`.
  */

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { closeDatabase } from '../_shared/database.ts';
 import { sqlCall } from '../_shared/sql-errors.ts';
-import { type ToolUse, type UseTool, useToolHandler, verifiedUserId } from './handler.ts';
+import { type Authenticate, type ToolUse, type UseTool, useToolHandler } from './handler.ts';
 
 const USER = '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b';
 const TOOL = '0b0c6ad3-2b8e-4bd4-9b1f-3a4c1f0e8d11';
 
-/** A token shaped like Supabase's (the platform checks signatures before the function runs). */
+/** A token shaped like Supabase's, with a signature nothing accepts (real checks: _shared/auth.test.ts). */
 function token(claims: Record<string, unknown>): string {
   const encode = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
   return `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}.signature`;
@@ -21,6 +21,9 @@ function request(init: { method?: string; body?: string; headers?: Record<string
     headers: { authorization: `Bearer ${userToken}`, 'idempotency-key': 'key-1', ...init.headers },
   });
 }
+
+/** Stands in for the session check (signature, session, ban), which _shared/auth.test.ts covers. */
+const session: Authenticate = () => Promise.resolve(USER);
 
 const untouched: UseTool = () => {
   throw new Error('the database should not be touched');
@@ -37,7 +40,7 @@ Deno.test('use-tool should answer 201 with the usage and the balance, passing th
   const handler = useToolHandler((client, tool, key, expected) => {
     calls.push([client, tool, key, expected]);
     return Promise.resolve(first);
-  });
+  }, session);
   const response = await handler(request({ body: JSON.stringify({ tool_id: TOOL, expected_price_points: 5 }) }));
   assert.equal(response.status, 201);
   assert.deepEqual(await response.json(), first);
@@ -48,7 +51,7 @@ Deno.test('use-tool should answer 201 with the usage and the balance, passing th
 });
 
 Deno.test('use-tool should refuse an expected price that is not a whole number of points before touching the database', async () => {
-  const handler = useToolHandler(untouched);
+  const handler = useToolHandler(untouched, session);
   for (const expected of [0, -5, 1.5, '10', 1_000_001]) {
     const response = await handler(request({ body: JSON.stringify({ tool_id: TOOL, expected_price_points: expected }) }));
     assert.equal(response.status, 400);
@@ -69,7 +72,7 @@ Deno.test("use-tool should map the database's price_changed to 409 with the curr
         }),
         detail: JSON.stringify({ status: 409, headers: {} }),
       })
-    )
+    ), session
   );
   const response = await handler(request({ body: JSON.stringify({ tool_id: TOOL, expected_price_points: 10 }) }));
   assert.equal(response.status, 409);
@@ -79,7 +82,7 @@ Deno.test("use-tool should map the database's price_changed to 409 with the curr
 });
 
 Deno.test('a replayed use should answer 200 with Idempotent-Replayed: true', async () => {
-  const handler = useToolHandler(() => Promise.resolve({ ...first, balance: null, replayed: true }));
+  const handler = useToolHandler(() => Promise.resolve({ ...first, balance: null, replayed: true }), session);
   const response = await handler(request());
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('idempotent-replayed'), 'true');
@@ -87,7 +90,7 @@ Deno.test('a replayed use should answer 200 with Idempotent-Replayed: true', asy
 });
 
 Deno.test('use-tool should refuse a request without an Idempotency-Key before touching the database', async () => {
-  const response = await useToolHandler(untouched)(new Request('http://local/use-tool', {
+  const response = await useToolHandler(untouched, session)(new Request('http://local/use-tool', {
     method: 'POST',
     body: JSON.stringify({ tool_id: TOOL }),
     headers: { authorization: `Bearer ${userToken}` },
@@ -97,7 +100,7 @@ Deno.test('use-tool should refuse a request without an Idempotency-Key before to
 });
 
 Deno.test('use-tool should refuse a malformed body with field-level details', async () => {
-  const handler = useToolHandler(untouched);
+  const handler = useToolHandler(untouched, session);
   for (const body of ['{"tool_id":"nope"}', '{"tool_id":"' + TOOL + '","price":0}', '[]', 'not json']) {
     const response = await handler(request({ body }));
     assert.equal(response.status, 400, body);
@@ -118,8 +121,10 @@ Deno.test('use-tool should refuse the anon key, a missing token and an expired o
   assert.equal((await none.json()).error.code, 'unauthorized');
 });
 
-Deno.test('verifiedUserId should read the subject of a user token', () => {
-  assert.equal(verifiedUserId(request()), USER);
+Deno.test('use-tool should refuse a token whose signature it cannot verify, without touching the database', async () => {
+  const response = await useToolHandler(untouched)(request());
+  assert.equal(response.status, 401);
+  assert.equal((await response.json()).error.code, 'unauthorized');
 });
 
 Deno.test("use-tool should map the database's insufficient_points to 422 with that code", async () => {
@@ -130,7 +135,8 @@ Deno.test("use-tool should map the database's insufficient_points to 422 with th
         message: JSON.stringify({ code: 'insufficient_points', message: 'This needs 5 points; the balance is 2.', details: null, hint: null }),
         detail: JSON.stringify({ status: 422, headers: {} }),
       })
-    )
+    ),
+    session,
   );
   const response = await handler(request());
   assert.equal(response.status, 422);
@@ -152,7 +158,7 @@ Deno.test({
   ignore: !Deno.env.get('SUPABASE_DB_URL'),
   async fn() {
     try {
-      const response = await useToolHandler()(request({ headers: { 'idempotency-key': crypto.randomUUID() } }));
+      const response = await useToolHandler(undefined, session)(request({ headers: { 'idempotency-key': crypto.randomUUID() } }));
       assert.equal(response.status, 404);
       assert.equal((await response.json()).error.code, 'tool_not_found');
     } finally {

@@ -12,9 +12,10 @@
  * - 422 `insufficient_points` (nothing written), 404 `tool_not_found` (also tools not yet approved), 409 `tool_unavailable` (suspended),
  *   422 `idempotency_key_reused`, 400 `validation_failed` / `invalid_idempotency_key`, 401 `unauthorized`.
  *
- * verify_jwt is on, so the platform has verified the token's signature and expiry before this runs;
- * the caller is the token's `sub`. One statement on the direct connection, no read-then-write here.
+ * The function verifies the token itself (_shared/auth.ts: signature, expiry, live session, not banned),
+ * so it stays safe with verify_jwt off. One statement on the direct connection, no read-then-write here.
  */
+import { requireSession } from '../_shared/auth.ts';
 import { preflight } from '../_shared/cors.ts';
 import { database } from '../_shared/database.ts';
 import { errorResponse, HttpError, json } from '../_shared/errors.ts';
@@ -41,28 +42,10 @@ export interface ToolUse {
 /** The database call, replaceable in tests. */
 export type UseTool = (clientId: string, toolId: string, idempotencyKey: string, expectedPrice: number | null) => Promise<ToolUse>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Who is spending: the signed-in user of a live session (token, session and ban checked), replaceable in tests. */
+export type Authenticate = (request: Request) => Promise<string>;
 
-/** The signed-in user's id from the (already verified) bearer token; 401 for anything else. */
-export function verifiedUserId(request: Request): string {
-  const token = request.headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
-  const payload = token?.split('.')[1];
-  if (!payload) throw new HttpError('unauthorized', 'Sign in first: the request has no access token');
-  let claims: { sub?: unknown; role?: unknown; exp?: unknown };
-  try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '=');
-    claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))));
-  } catch {
-    throw new HttpError('unauthorized', 'Sign in first: the access token is not readable');
-  }
-  if (claims.role !== 'authenticated' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) {
-    throw new HttpError('unauthorized', 'Sign in first: using a tool needs a user session, not an API key');
-  }
-  if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) {
-    throw new HttpError('unauthorized', 'Sign in again: the access token has expired');
-  }
-  return claims.sub;
-}
+export const liveSessionUser: Authenticate = async (request) => (await requireSession(request)).id;
 
 function idempotencyKey(request: Request): string {
   const key = request.headers.get('idempotency-key');
@@ -88,12 +71,12 @@ export const useToolInDatabase: UseTool = async (clientId, toolId, key, expected
 };
 
 /** Builds the handler; tests pass their own database call. */
-export function useToolHandler(useTool: UseTool = useToolInDatabase) {
+export function useToolHandler(useTool: UseTool = useToolInDatabase, authenticate: Authenticate = liveSessionUser) {
   return async (request: Request): Promise<Response> => {
     if (request.method === 'OPTIONS') return preflight();
     try {
       allowMethods(request, 'POST');
-      const clientId = verifiedUserId(request);
+      const clientId = await authenticate(request);
       const key = idempotencyKey(request);
       const { tool_id, expected_price_points } = await readBody(request, useToolSchema);
       const result = await useTool(clientId, tool_id, key, expected_price_points ?? null);

@@ -131,7 +131,15 @@ export type BanInput = z.input<typeof banSchema>;
 /** Body of `waitlist` (join). */
 export const waitlistJoinSchema = z.strictObject({
   email: emailField,
-  source: z.string().trim().min(1, 'Required').max(100, 'At most 100 characters').optional(),
+  // Exported to spreadsheets: nothing a spreadsheet would run as a formula, no control characters.
+  source: z
+    .string()
+    .trim()
+    .min(1, 'Required')
+    .max(100, 'At most 100 characters')
+    .regex(/^[^=+\-@]/, 'Must not start with =, +, - or @')
+    .regex(/^[^\p{Cc}]*$/u, 'Must not contain control characters')
+    .optional(),
 });
 export type WaitlistJoinInput = z.input<typeof waitlistJoinSchema>;
 
@@ -181,11 +189,16 @@ export interface ValidationDetails {
   formErrors: string[];
 }
 
-/** Turns zod issues into `ValidationDetails`; an unknown key becomes an error on that key. */
+/** Turns zod issues into `ValidationDetails`; an unknown key becomes an error on that key (whatever its name). */
 export function validationDetails(error: z.ZodError): ValidationDetails {
-  const details: ValidationDetails = { fieldErrors: {}, formErrors: [] };
+  // Collected in a Map, not on an object: a field named `constructor`, `__proto__` or `toString` is
+  // just a key (fromEntries defines own properties, so even `__proto__` sets no prototype).
+  const fields = new Map<string, string[]>();
+  const formErrors: string[] = [];
   const add = (field: string, message: string) => {
-    (details.fieldErrors[field] ??= []).push(message);
+    const messages = fields.get(field);
+    if (messages) messages.push(message);
+    else fields.set(field, [message]);
   };
   for (const issue of error.issues) {
     const base = issue.path.map(String).join('.');
@@ -194,10 +207,10 @@ export function validationDetails(error: z.ZodError): ValidationDetails {
     } else if (base) {
       add(base, issue.message);
     } else {
-      details.formErrors.push(issue.message);
+      formErrors.push(issue.message);
     }
   }
-  return details;
+  return { fieldErrors: Object.fromEntries(fields), formErrors };
 }
 
 /** A missing value reads "Required" rather than zod's "expected string, received undefined". */

@@ -1,0 +1,167 @@
+/**
+ * Who is calling, decided by the function itself, so that it stays true with `verify_jwt` off (as
+ * Supabase advises for projects on the new signing keys) and when the functions server is reached
+ * without the gateway. Every function that acts for a user goes through `requireSession`:
+ * 1. the access token's signature: ES256/RS256 against the project's JWKS (`SUPABASE_JWKS`, else the
+ *    Auth server's `/.well-known/jwks.json`), HS256 against the legacy JWT secret (`SUPABASE_JWT_SECRET`
+ *    or an `oct` key in `SUPABASE_JWKS`; where neither is set, Auth checks it); any other `alg`
+ *    (`none` included) is refused;
+ * 2. its expiry (`exp` required), a user `role`, a UUID `sub` and `session_id`;
+ * 3. in one SQL round trip (private.live_session_user): the session still exists and has not passed
+ *    its `not_after`, and the user is neither banned nor deleted. So signing out or a ban takes effect
+ *    on the next request, not when the token expires.
+ */
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, type JSONWebKeySet, type JWK, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { database } from './database.ts';
+import { HttpError } from './errors.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ASYMMETRIC = ['ES256', 'RS256'];
+
+/** The verified claims of a user's access token. */
+export interface SessionClaims extends JWTPayload {
+  sub: string;
+  session_id: string;
+  role: 'authenticated';
+  exp: number;
+  email?: string;
+}
+
+/** The signed-in user making the request, with a live session. */
+export interface Caller {
+  id: string;
+  email: string;
+  sessionId: string;
+  /** The caller's access token, for calls that must act as them (e.g. Auth's `PUT /user`). */
+  accessToken: string;
+  /** Its verified claims, e.g. for `request.jwt.claims` when SQL runs as the caller. */
+  claims: SessionClaims;
+}
+
+interface Keys {
+  secrets: Uint8Array[];
+  jwks: JWTVerifyGetKey | undefined;
+}
+
+let keys: Keys | undefined;
+
+function base64UrlBytes(value: string): Uint8Array {
+  const base64 = value.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(value.length / 4) * 4, '=');
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+/** The keys from the environment, read once per worker. */
+function loadKeys(): Keys {
+  if (keys) return keys;
+  const secrets: Uint8Array[] = [];
+  const secret = Deno.env.get('SUPABASE_JWT_SECRET');
+  if (secret) secrets.push(new TextEncoder().encode(secret));
+  let published: JWK[] = [];
+  try {
+    published = (JSON.parse(Deno.env.get('SUPABASE_JWKS') ?? '{"keys":[]}') as JSONWebKeySet).keys ?? [];
+  } catch {
+    console.error('auth: SUPABASE_JWKS is not a JSON Web Key Set; ignoring it');
+  }
+  for (const key of published) if (key.kty === 'oct' && typeof key.k === 'string') secrets.push(base64UrlBytes(key.k));
+  const asymmetric = published.filter((key) => key.kty !== 'oct');
+  let jwks: JWTVerifyGetKey | undefined;
+  if (asymmetric.length > 0) {
+    jwks = createLocalJWKSet({ keys: asymmetric });
+  } else if (Deno.env.get('SUPABASE_URL')) {
+    jwks = createRemoteJWKSet(new URL(`${Deno.env.get('SUPABASE_URL')}/auth/v1/.well-known/jwks.json`), {
+      headers: { apikey: Deno.env.get('SUPABASE_ANON_KEY') ?? '' },
+      cacheMaxAge: 600_000,
+    });
+  }
+  keys = { secrets, jwks };
+  return keys;
+}
+
+/** Forgets the cached keys (tests that change the environment). */
+export function resetKeys(): void {
+  keys = undefined;
+}
+
+const refused = (why: string) => new HttpError('unauthorized', `Sign in first: ${why}`);
+
+/** The bearer token of the request, or 401. */
+export function bearerToken(request: Request): string {
+  const token = request.headers.get('authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  if (!token) throw refused('the request has no access token');
+  return token;
+}
+
+/** Checks signature, expiry and the claims of a user session token (no database); 401 otherwise. */
+export async function verifyAccessToken(token: string): Promise<SessionClaims> {
+  let alg: string | undefined;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+  } catch {
+    throw refused('the access token is not readable');
+  }
+  const { secrets, jwks } = loadKeys();
+  let payload: JWTPayload | undefined;
+  const options = { requiredClaims: ['exp', 'sub'] };
+  if (alg === 'HS256' && secrets.length === 0) return verifiedByAuth(token);
+  try {
+    if (alg === 'HS256') {
+      for (const secret of secrets) {
+        try {
+          payload = (await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] })).payload;
+          break;
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') throw error;
+        }
+      }
+    } else if (alg && ASYMMETRIC.includes(alg) && jwks) {
+      payload = (await jwtVerify(token, jwks, { ...options, algorithms: ASYMMETRIC })).payload;
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_JWT_EXPIRED') throw new HttpError('unauthorized', 'Sign in again: the access token has expired');
+    throw refused('the access token is not valid');
+  }
+  if (!payload) throw refused('the access token is not valid');
+  if (payload.role !== 'authenticated' || typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
+    throw refused('this needs a user session, not an API key');
+  }
+  if (typeof payload.session_id !== 'string' || !UUID.test(payload.session_id)) throw refused('the access token names no session');
+  return payload as SessionClaims;
+}
+
+/**
+ * Without the legacy secret in the environment (a hosted project may not expose it), an HS256 token is
+ * checked by Auth itself (`GET /auth/v1/user`: signature, expiry, session, ban); its claims are then
+ * read from the token Auth accepted.
+ */
+async function verifiedByAuth(token: string): Promise<SessionClaims> {
+  const url = Deno.env.get('SUPABASE_URL');
+  if (!url) throw refused('the access token cannot be checked here');
+  const response = await fetch(`${url}/auth/v1/user`, {
+    headers: { apikey: Deno.env.get('SUPABASE_ANON_KEY') ?? '', authorization: `Bearer ${token}` },
+  });
+  await response.body?.cancel();
+  if (response.status !== 200) throw refused('the access token is not valid');
+  const claims = JSON.parse(new TextDecoder().decode(base64UrlBytes(token.split('.')[1] ?? ''))) as JWTPayload;
+  if (claims.role !== 'authenticated' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) {
+    throw refused('this needs a user session, not an API key');
+  }
+  if (typeof claims.session_id !== 'string' || !UUID.test(claims.session_id)) throw refused('the access token names no session');
+  return claims as SessionClaims;
+}
+
+/** The user's e-mail when the session is live and the user neither banned nor deleted, else undefined. */
+export type SessionLookup = (userId: string, sessionId: string) => Promise<{ email: string } | undefined>;
+
+export const liveSessionInDatabase: SessionLookup = async (userId, sessionId) => {
+  const [row] = await database()<{ email: string }[]>`select email from private.live_session_user(${userId}::uuid, ${sessionId}::uuid)`;
+  return row;
+};
+
+/** 401 unless the request carries a valid access token of a live session of a user in good standing. */
+export async function requireSession(request: Request, lookup: SessionLookup = liveSessionInDatabase): Promise<Caller> {
+  const token = bearerToken(request);
+  const claims = await verifyAccessToken(token);
+  const live = await lookup(claims.sub.toLowerCase(), claims.session_id.toLowerCase());
+  if (!live) throw refused('the session has ended (signed out, banned or deleted)');
+  return { id: claims.sub.toLowerCase(), email: live.email, sessionId: claims.session_id, accessToken: token, claims };
+}
