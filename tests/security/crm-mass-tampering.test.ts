@@ -88,6 +88,8 @@ describe('deleting a client', () => {
     const answer = await rest(clientManager, 'DELETE', `crm_clients?id=eq.${target.client}`);
     expect(answer.status).toBe(403);
     expect(answer.body.code).toBe('forbidden');
+    const throughSdk = await clientManager.kit.crm.clients.remove(target.client);
+    expect(throughSdk.error?.code).toBe('forbidden');
     expect(await one(`select count(*)::int as n from public.crm_payments where client_id = $1`, target.client)).toEqual({ n: 1 });
     expect(await one(`select count(*)::int as n from public.crm_clients where id = $1`, target.client)).toEqual({ n: 1 });
   });
