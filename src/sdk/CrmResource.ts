@@ -148,7 +148,9 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
   }
 
   /**
-   * Deletes a row. `not_found` when it does not exist or you may not delete it.
+   * Deletes a row. `not_found` when it does not exist or you may not delete it; `forbidden` when the
+   * delete would cascade into payment records (payments, instalments, Stripe links) or client
+   * packages you may not manage — deactivate the client (status `cancelled`) instead.
    *
    * @example
    * const { error } = await kit.crm.clients.remove(clientId);

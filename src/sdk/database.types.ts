@@ -405,13 +405,6 @@ export type Database = {
             referencedColumns: ['account_id', 'id'];
           },
           {
-            foreignKeyName: 'crm_instalments_account_id_client_package_id_fkey';
-            columns: ['account_id', 'client_package_id'];
-            isOneToOne: false;
-            referencedRelation: 'crm_client_packages';
-            referencedColumns: ['account_id', 'id'];
-          },
-          {
             foreignKeyName: 'crm_instalments_account_id_fkey';
             columns: ['account_id'];
             isOneToOne: false;
@@ -419,11 +412,18 @@ export type Database = {
             referencedColumns: ['id'];
           },
           {
-            foreignKeyName: 'crm_instalments_account_id_payment_id_fkey';
-            columns: ['account_id', 'payment_id'];
+            foreignKeyName: 'crm_instalments_client_package_fkey';
+            columns: ['account_id', 'client_id', 'client_package_id'];
+            isOneToOne: false;
+            referencedRelation: 'crm_client_packages';
+            referencedColumns: ['account_id', 'client_id', 'id'];
+          },
+          {
+            foreignKeyName: 'crm_instalments_payment_fkey';
+            columns: ['account_id', 'client_id', 'payment_id'];
             isOneToOne: false;
             referencedRelation: 'crm_payments';
-            referencedColumns: ['account_id', 'id'];
+            referencedColumns: ['account_id', 'client_id', 'id'];
           },
         ];
       };
@@ -525,18 +525,18 @@ export type Database = {
             referencedColumns: ['account_id', 'id'];
           },
           {
-            foreignKeyName: 'crm_payments_account_id_client_package_id_fkey';
-            columns: ['account_id', 'client_package_id'];
-            isOneToOne: false;
-            referencedRelation: 'crm_client_packages';
-            referencedColumns: ['account_id', 'id'];
-          },
-          {
             foreignKeyName: 'crm_payments_account_id_fkey';
             columns: ['account_id'];
             isOneToOne: false;
             referencedRelation: 'accounts';
             referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'crm_payments_client_package_fkey';
+            columns: ['account_id', 'client_id', 'client_package_id'];
+            isOneToOne: false;
+            referencedRelation: 'crm_client_packages';
+            referencedColumns: ['account_id', 'client_id', 'id'];
           },
         ];
       };
