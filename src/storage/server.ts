@@ -186,6 +186,8 @@ function listener(deps: Deps): http.RequestListener {
           res.destroy();
           return;
         }
+        // A body left half-read (refused mid-stream) leaves the connection unusable: close it after this answer.
+        if (!req.complete) res.setHeader('Connection', 'close');
         if (ctx.method === 'HEAD') {
           res.writeHead(failure.httpStatus, failure.headers);
           res.end();
