@@ -53,10 +53,10 @@ grant execute on function private.avatar_type_matches(text, jsonb) to authentica
 -- ============================================================================================
 
 -- avatars: the owner sees (lists, upserts) and writes only avatars/<own id>/…; reads of the public
--- URL need no policy. Platform admins may remove any avatar (moderation).
-create policy "avatars: owner reads own folder" on storage.objects
+-- URL need no policy. Platform admins list and remove any avatar (moderation).
+create policy "avatars: owner or admin lists" on storage.objects
   for select to authenticated
-  using (bucket_id = 'avatars' and (storage.foldername(name))[1] = (select auth.uid())::text);
+  using (bucket_id = 'avatars' and ((storage.foldername(name))[1] = (select auth.uid())::text or (select private.is_admin())));
 
 create policy "avatars: owner uploads images to own folder" on storage.objects
   for insert to authenticated
