@@ -48,8 +48,8 @@ describe('buckets as the service role', () => {
     expect((await storage.createBucket(name)).error).toMatchObject({ statusCode: '409', message: 'The resource already exists' });
     expect((await storage.createBucket('bad/name')).error).toMatchObject({ statusCode: '400', message: 'Bucket name invalid' });
     expect((await storage.createBucket(' padded')).error).toMatchObject({ statusCode: '400', message: 'Bucket name invalid' });
-    expect((await storage.createBucket(bucketName(), { allowedMimeTypes: ['not a type'] })).error).toMatchObject({ statusCode: '415' });
-    expect((await storage.createBucket(bucketName(), { fileSizeLimit: '5GB' })).error).toMatchObject({ statusCode: '413' });
+    expect((await storage.createBucket(bucketName(), { public: false, allowedMimeTypes: ['not a type'] })).error).toMatchObject({ statusCode: '415' });
+    expect((await storage.createBucket(bucketName(), { public: false, fileSizeLimit: '5GB' })).error).toMatchObject({ statusCode: '413' });
     expect((await storage.updateBucket('no-such-bucket', { public: true })).error).toMatchObject({ statusCode: '404' });
     await storage.deleteBucket(name);
   });
