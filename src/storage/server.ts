@@ -13,6 +13,7 @@ import { createPool } from './db.ts';
 import { errors, StorageError } from './errors.ts';
 import { copy, download, infoBody, list, move, readObject, remove, removeOne, upload } from './objects.ts';
 import { serveSigned, signMany, signOne, signUpload, uploadSigned } from './signed.ts';
+import { startSweeper } from './sweeper.ts';
 import { Tokens } from './tokens.ts';
 
 /** First path segments that are routes, never bucket names (storage-api's route precedence). */
@@ -225,6 +226,7 @@ export async function startStorageServer(config: StorageConfig): Promise<Storage
     await deps.pool.end();
     throw new Error(`cannot prepare storage as ${config.db.user}@${config.db.host}:${config.db.port}: ${(error as Error).message}`);
   }
+  const stopSweeper = startSweeper(deps, (line) => process.stdout.write(`${line}\n`));
   const server = http.createServer({ keepAliveTimeout: 65_000 }, listener(deps));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -242,6 +244,7 @@ export async function startStorageServer(config: StorageConfig): Promise<Storage
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await stopSweeper();
       await deps.pool.end();
     },
   };

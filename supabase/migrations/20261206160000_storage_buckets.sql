@@ -138,8 +138,9 @@ create policy "account-files: owners and admins delete" on storage.objects
 -- ============================================================================================
 
 -- Deletes the object rows under `folder` in `buckets`, with the Storage API's delete switch on for
--- this statement only. The Storage server removes the orphaned bytes (on hosted Supabase they can
--- no longer be read: every read goes through the row).
+-- this statement only, and announces each on the `storage_orphans` channel. The local Storage server
+-- removes those bytes; on hosted Supabase they can no longer be read (every read goes through the
+-- row) and are left to the project's storage clean-up.
 create function private.remove_storage_folder(buckets text[], folder text)
 returns void
 language plpgsql
@@ -148,11 +149,19 @@ set search_path = ''
 as $$
 declare
   previous text := current_setting('storage.allow_delete_query', true);
+  deleted_count bigint;
 begin
   perform set_config('storage.allow_delete_query', 'true', true);
-  delete from storage.objects o
-   where o.bucket_id = any (buckets)
-     and o.name like replace(replace(replace(folder, '\', '\\'), '%', '\%'), '_', '\_') || '/%';
+  with deleted as (
+    delete from storage.objects o
+     where o.bucket_id = any (buckets)
+       and o.name like replace(replace(replace(folder, '\', '\\'), '%', '\%'), '_', '\_') || '/%'
+    returning o.bucket_id, o.name, o.version
+  )
+  -- Delivered at commit to whoever listens (the local Storage server removes those blobs).
+  select count(pg_notify('storage_orphans', json_build_object('bucket', d.bucket_id, 'name', d.name, 'version', d.version)::text))
+    into deleted_count
+    from deleted d;
   perform set_config('storage.allow_delete_query', coalesce(previous, ''), true);
 end;
 $$;

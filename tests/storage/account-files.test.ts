@@ -4,7 +4,8 @@
  * and members of another account see nothing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBusiness, fileName, objectRows, sql, storageOf, type TestBusiness } from './support.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { createBusiness, fileName, objectRows, serviceClient, sql, storageOf, type TestBusiness } from './support.ts';
 
 let acme: TestBusiness;
 let rival: TestBusiness;
@@ -69,5 +70,25 @@ describe('clean-up', () => {
     expect(await objectRows('account-files', `${business.accountId}/`)).toEqual([]);
     await sql('delete from auth.users where id = $1', [business.owner.id]);
     expect(await objectRows('media', `${business.owner.id}/`)).toEqual([]);
+  });
+});
+
+describe('clean-up of the bytes', () => {
+  it('a deleted user’s blobs are removed from disk, not only their rows', async () => {
+    const user = (await createBusiness()).owner;
+    const path = `${user.id}/${fileName()}`;
+    await storageOf(user).from('media').upload(path, new Blob(['bytes to forget']));
+    const [row] = await sql<{ id: string; version: string; metadata: unknown }>('select id, version, metadata from storage.objects where bucket_id = $1 and name = $2', ['media', path]);
+    await sql('delete from auth.users where id = $1', [user.id]);
+    // Put the row back as it was: if the bytes were still on disk, they would be served again.
+    await sql('insert into storage.objects (id, bucket_id, name, version, metadata) values ($1, $2, $3, $4, $5)', [row!.id, 'media', path, row!.version, row!.metadata]);
+    try {
+      await eventually(async () => {
+        const response = await serviceClient().storage.from('media').download(path);
+        return response.error?.message === 'The resource was not found';
+      }, 10_000, 'the deleted user’s blob to be gone');
+    } finally {
+      await sql(`select set_config('storage.allow_delete_query', 'true', false); delete from storage.objects where id = '${row!.id}'`);
+    }
   });
 });
