@@ -25,6 +25,8 @@ export interface BucketRow {
 const OBJECT_COLUMNS = 'id, bucket_id, name, owner, owner_id, version, metadata, user_metadata, created_at, updated_at, last_accessed_at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PLACEHOLDER = '.emptyFolderPlaceholder';
+/** Room for a multipart form's boundaries and fields around the file. */
+const MULTIPART_OVERHEAD_BYTES = 1 << 20;
 /** storage-api caps user metadata at 1 MB. */
 const MAX_USER_METADATA_BYTES = 1 << 20;
 
@@ -84,12 +86,27 @@ async function readUploadBody(ctx: Ctx, limit: number): Promise<UploadBody> {
       userMetadata: decodeMetadataHeader(ctx.header('x-metadata')),
     };
   }
-  // Multipart goes through undici's parser; the Content-Length check above bounds its memory use.
+  // Multipart goes through undici's parser, which reads the whole form: a body (chunked or not)
+  // beyond the limit plus room for the fields is cut off as too large.
+  const maxFormBytes = limit + MULTIPART_OVERHEAD_BYTES;
+  let seen = 0;
+  let tooLarge = false;
+  const bounded = (Readable.toWeb(ctx.req) as ReadableStream<Uint8Array>).pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > maxFormBytes) {
+          tooLarge = true;
+          controller.error(errors.entityTooLarge());
+        } else controller.enqueue(chunk);
+      },
+    }),
+  );
   let form: FormData;
   try {
-    form = await new Response(Readable.toWeb(ctx.req) as ReadableStream, { headers: { 'content-type': contentType } }).formData();
+    form = await new Response(bounded, { headers: { 'content-type': contentType } }).formData();
   } catch {
-    throw errors.invalidRequest('Malformed multipart form data');
+    throw tooLarge ? errors.entityTooLarge() : errors.invalidRequest('Malformed multipart form data');
   }
   let file: File | undefined;
   for (const value of form.values()) {

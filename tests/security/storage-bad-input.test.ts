@@ -191,3 +191,17 @@ describe('forged and mis-scoped upload tokens', () => {
     expect(await objectRows('media', path)).toEqual([]);
   });
 });
+
+describe('chunked multipart', () => {
+  it('a chunked multipart body far over the limit is refused as too large and writes nothing', async () => {
+    const path = `${user.id}/${fileName('png')}`;
+    const head = Buffer.from('--XYZ\r\nContent-Disposition: form-data; name=""; filename="a.png"\r\nContent-Type: image/png\r\n\r\n');
+    const chunks = [head, ...Array.from({ length: 4 }, () => Buffer.alloc(1024 * 1024, 7)), Buffer.from('\r\n--XYZ--\r\n')];
+    const response = await rawRequest('POST', `/object/avatars/${path}`, {
+      headers: { 'content-type': 'multipart/form-data; boundary=XYZ', 'transfer-encoding': 'chunked' },
+      chunks,
+    });
+    expect(response.body).toMatchObject({ statusCode: '413', code: 'EntityTooLarge' });
+    expect(await objectRows('avatars', path)).toEqual([]);
+  });
+});
