@@ -142,7 +142,7 @@ create policy "account-files: owners and admins delete" on storage.objects
 -- removes those bytes; on hosted Supabase they can no longer be read (every read goes through the
 -- row) and are left to the project's storage clean-up.
 create function private.remove_storage_folder(buckets text[], folder text)
-returns void
+returns bigint
 language plpgsql
 security definer
 set search_path = ''
@@ -163,10 +163,11 @@ begin
     into deleted_count
     from deleted d;
   perform set_config('storage.allow_delete_query', coalesce(previous, ''), true);
+  return deleted_count;
 end;
 $$;
 comment on function private.remove_storage_folder(text[], text) is
-  'Deletes the storage object rows under <folder>/ in the given buckets (clean-up of deleted users and accounts).';
+  'Deletes the storage object rows under <folder>/ in the given buckets (clean-up of deleted users and accounts); returns how many.';
 revoke execute on function private.remove_storage_folder(text[], text) from public, anon, authenticated;
 
 create function private.remove_storage_of_deleted_profile()

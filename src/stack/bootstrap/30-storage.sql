@@ -216,43 +216,55 @@ create or replace function storage.search(
   metadata jsonb
 )
 language plpgsql stable as $$
+#variable_conflict use_column
 declare
   v_prefix text := coalesce(prefix, '');
-  v_order text := case when lower(coalesce(sortorder, 'asc')) = 'desc' then 'desc' else 'asc' end;
+  v_desc boolean := lower(coalesce(sortorder, 'asc')) = 'desc';
   v_column text := case when sortcolumn in ('updated_at', 'created_at', 'last_accessed_at') then sortcolumn else 'name' end;
-  v_order_by text;
 begin
+  -- One level below the prefix is what the Storage API asks for; no level, no entries.
+  if coalesce(levels, 1) < 1 then
+    return;
+  end if;
   if v_prefix <> '' and right(v_prefix, 1) <> '/' then
     v_prefix := v_prefix || '/';
   end if;
-  if v_column = 'name' then
-    v_order_by := format('lower(e.name) collate "C" %s', v_order);
-  else
-    v_order_by := format('e.is_folder desc, case when e.is_folder then lower(e.name) end collate "C" asc, e.%I %s, lower(e.name) collate "C" asc',
-      v_column, v_order);
-  end if;
-  return query execute format($sql$
+  return query
     with matched as (
-      select substr(o.name, char_length($1) + 1) as rest, o.id, o.updated_at, o.created_at, o.last_accessed_at, o.metadata
+      select substr(o.name, char_length(v_prefix) + 1) as rest, o.id as object_id, o.updated_at as object_updated_at,
+             o.created_at as object_created_at, o.last_accessed_at as object_accessed_at, o.metadata as object_metadata
         from storage.objects o
-       where o.bucket_id = $2
-         and starts_with(lower(o.name), lower($1 || $3))
+       where o.bucket_id = bucketname
+         and starts_with(lower(o.name), lower(v_prefix || coalesce(search, '')))
     ), entries as (
-      select distinct split_part(m.rest, '/', 1) as name, null::uuid as id, null::timestamptz as updated_at,
-             null::timestamptz as created_at, null::timestamptz as last_accessed_at, null::jsonb as metadata, true as is_folder
+      select distinct split_part(m.rest, '/', 1) as entry, null::uuid as entry_id, null::timestamptz as entry_updated_at,
+             null::timestamptz as entry_created_at, null::timestamptz as entry_accessed_at, null::jsonb as entry_metadata, true as is_folder
         from matched m
        where position('/' in m.rest) > 0
       union all
-      select m.rest, m.id, m.updated_at, m.created_at, m.last_accessed_at, m.metadata, false
+      select m.rest, m.object_id, m.object_updated_at, m.object_created_at, m.object_accessed_at, m.object_metadata, false
         from matched m
        where position('/' in m.rest) = 0 and m.rest <> ''
     )
-    select e.name, e.id, e.updated_at, e.created_at, e.last_accessed_at, e.metadata
+    select e.entry, e.entry_id, e.entry_updated_at, e.entry_created_at, e.entry_accessed_at, e.entry_metadata
       from entries e
-     order by %s
-     limit $4 offset $5
-  $sql$, v_order_by)
-  using v_prefix, bucketname, coalesce(search, ''), least(greatest(coalesce(limits, 100), 1), 1500), greatest(coalesce(offsets, 0), 0);
+     order by
+       -- by name: folders and files interleave; by another column: folders first (by name), then files
+       case when v_column <> 'name' then not e.is_folder end asc,
+       case when v_column = 'name' and not v_desc then lower(e.entry) collate "C" end asc,
+       case when v_column = 'name' and v_desc then lower(e.entry) collate "C" end desc,
+       case when v_column <> 'name' and e.is_folder then lower(e.entry) collate "C" end asc,
+       case when not v_desc then
+         case v_column when 'updated_at' then e.entry_updated_at when 'created_at' then e.entry_created_at
+                       when 'last_accessed_at' then e.entry_accessed_at end
+       end asc,
+       case when v_desc then
+         case v_column when 'updated_at' then e.entry_updated_at when 'created_at' then e.entry_created_at
+                       when 'last_accessed_at' then e.entry_accessed_at end
+       end desc,
+       lower(e.entry) collate "C" asc
+     limit least(greatest(coalesce(limits, 100), 1), 1500)
+    offset greatest(coalesce(offsets, 0), 0);
 end;
 $$;
 
