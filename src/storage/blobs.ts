@@ -47,15 +47,17 @@ export class BlobStore {
     return this.inside(path.join(this.root, 'tmp', randomUUID()));
   }
 
-  /** Streams `source` to a temporary file; over `limit` bytes it stops, deletes it and throws EntityTooLarge. */
+  /** Streams `source` to a temporary file; over `limit` bytes it stops writing, deletes it and throws EntityTooLarge. */
   async writeStream(source: NodeJS.ReadableStream, limit: number): Promise<WrittenBlob> {
     const temp = this.tempPath();
     const md5 = createHash('md5');
     let size = 0;
+    // Past the limit the rest of the body is read and dropped, not cut off: destroying the request
+    // would also destroy the connection the error answer has to go back on.
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         size += chunk.length;
-        if (size > limit) return done(errors.entityTooLarge());
+        if (size > limit) return done();
         md5.update(chunk);
         done(null, chunk);
       },
@@ -65,6 +67,10 @@ export class BlobStore {
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
+    }
+    if (size > limit) {
+      await rm(temp, { force: true });
+      throw errors.entityTooLarge();
     }
     return { temp, size, eTag: `"${md5.digest('hex')}"` };
   }

@@ -30,7 +30,7 @@ export interface RequestFacts {
 /** The only roles a token may act as; anything else is refused before any SQL runs. */
 export const API_ROLES = new Set(['anon', 'authenticated', 'service_role']);
 
-export function createPool(config: StorageConfig, max = 10): pg.Pool {
+export function createPool(config: StorageConfig, max = 20): pg.Pool {
   const pool = new pg.Pool({
     ...config.db,
     max,

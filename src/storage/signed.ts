@@ -20,7 +20,7 @@ function expiresInFrom(body: Record<string, unknown>): number {
 export async function signOne(ctx: Ctx, bucketId: string, key: string): Promise<Record<string, string>> {
   const body = await ctx.json();
   const expiresIn = expiresInFrom(body);
-  const bucket = await bucketAsService(ctx, bucketId, 'storage.object.sign');
+  const bucket = await bucketAsService(ctx, bucketId);
   assertKey(key);
   await findObject(ctx, bucket.id, key, 'storage.object.sign', false);
   const token = await ctx.deps.tokens.signDownload(`${bucket.id}/${key}`, expiresIn);
@@ -34,7 +34,7 @@ export async function signMany(ctx: Ctx, bucketId: string): Promise<unknown[]> {
   if (!Array.isArray(paths)) throw errors.schema("body must have required property 'paths'");
   if (paths.length < 1 || paths.length > 1000) throw errors.schema('body/paths must have between 1 and 1000 items');
   if (paths.some((p) => typeof p !== 'string')) throw errors.schema('body/paths/0 must be string');
-  const bucket = await bucketAsService(ctx, bucketId, 'storage.object.sign_many');
+  const bucket = await bucketAsService(ctx, bucketId);
   const visible = await inScope(ctx.deps.pool, ctx.scope('storage.object.sign_many'), async (tx) => {
     const { rows } = await tx.query<{ name: string }>('select name from storage.objects where bucket_id = $1 and name = any($2::text[])', [bucket.id, paths]);
     return new Set(rows.map((r) => r.name));
@@ -68,7 +68,7 @@ async function verifiedToken(ctx: Ctx, bucketId: string, key: string, scope: 'do
 
 export async function serveSigned(ctx: Ctx, bucketId: string, key: string): Promise<void> {
   const claims = await verifiedToken(ctx, bucketId, key, 'download');
-  const bucket = await bucketAsService(ctx, bucketId, 'storage.object.get_signed');
+  const bucket = await bucketAsService(ctx, bucketId);
   const row = await findObject(ctx, bucket.id, key, 'storage.object.get_signed', true);
   await serveObject(ctx, bucket.id, row, { head: ctx.method === 'HEAD', expires: Number(claims.exp) });
 }
@@ -76,7 +76,7 @@ export async function serveSigned(ctx: Ctx, bucketId: string, key: string): Prom
 export async function signUpload(ctx: Ctx, bucketId: string, key: string): Promise<Record<string, string>> {
   await ctx.json();
   const upsert = ctx.header('x-upsert') === 'true';
-  const bucket = await bucketAsService(ctx, bucketId, 'storage.object.sign_upload_url');
+  const bucket = await bucketAsService(ctx, bucketId);
   assertKey(key);
   await probeWrite(ctx, 'storage.object.sign_upload_url', { bucket: bucket.id, key, upsert, mimetype: '', contentLength: 0, userMetadata: {} });
   const url = `${bucket.id}/${key}`;

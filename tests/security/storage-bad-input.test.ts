@@ -62,8 +62,12 @@ function rawRequest(
   });
 }
 
+/** Objects the attacker owns, and any object whose name is not a plain relative path. */
 async function rowCount(): Promise<number> {
-  const [row] = await sql<{ n: string }>('select count(*) as n from storage.objects');
+  const [row] = await sql<{ n: string }>(
+    `select count(*) as n from storage.objects where owner_id = $1 or name ~ '(^/|//|(^|/)\\.{1,2}(/|$))'`,
+    [user.id],
+  );
   return Number(row!.n);
 }
 
