@@ -16,6 +16,7 @@ import {
   type BusinessRegistrationInput,
   type ReviewDecision,
 } from '../../supabase/functions/_shared/schemas/accounts.ts';
+import { AccountFilesClient } from './AccountFilesClient.ts';
 import { AccountBatchesClient } from './AccountBatchesClient.ts';
 import { AccountContext, type MyAccount } from './AccountContext.ts';
 import { AccountMembersClient } from './AccountMembersClient.ts';
@@ -55,6 +56,8 @@ export class AccountsClient {
   readonly members: AccountMembersClient;
   /** Create named batches of up to 500 members; list batches and their members. */
   readonly batches: AccountBatchesClient;
+  /** The account's private files (contracts, invoices): members with view_payments read, owners and admins write. */
+  readonly files: AccountFilesClient;
 
   constructor(
     private readonly supabase: SupabaseClient<Database>,
@@ -62,6 +65,7 @@ export class AccountsClient {
   ) {
     this.members = new AccountMembersClient(supabase, context);
     this.batches = new AccountBatchesClient(supabase, context);
+    this.files = new AccountFilesClient(supabase, context);
   }
 
   /**

@@ -9,6 +9,7 @@ import { profileUpdateSchema, type PlatformRole, type ProfileUpdateInput } from 
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
 import { currentUserId } from './session.ts';
+import { errorFromStorage } from './StorageFolder.ts';
 import { parseInput } from './validation.ts';
 
 export type { PlatformRole, ProfileUpdateInput };
@@ -88,4 +89,36 @@ export class ProfilesClient {
     if (!data) return { data: null, error: new SdkApiError('No profile you may edit has this id', 'not_found', 404) };
     return { data: data as unknown as Profile, error: null };
   }
+
+  /**
+   * Uploads your profile picture (PNG, JPEG or WebP, at most 2 MB) to the public `avatars` bucket as
+   * `avatars/<your id>/avatar.<ext>`, removes a previous one of another type, and points
+   * `avatar_url` at the new public URL (with a version, so caches refresh).
+   *
+   * @example
+   * const { data, error } = await kit.profiles.uploadAvatar(fileInput.files[0]);
+   * if (error?.code === 'payload_too_large') console.log('2 MB at most');
+   * else if (data) img.src = data.avatar_url!;
+   */
+  async uploadAvatar(file: Blob, options: { contentType?: string } = {}): Promise<Result<Profile>> {
+    const me = await currentUserId(this.supabase);
+    if (me.error) return { data: null, error: me.error };
+    const contentType = options.contentType ?? file.type;
+    const extension = AVATAR_EXTENSIONS[contentType];
+    if (!extension) {
+      return { data: null, error: new SdkApiError('A profile picture is a PNG, JPEG or WebP image', 'unsupported_media_type', 415, { contentType }) };
+    }
+    const avatars = this.supabase.storage.from('avatars');
+    const path = `${me.id}/avatar.${extension}`;
+    const uploaded = await avatars.upload(path, file, { upsert: true, contentType, cacheControl: '3600' });
+    if (uploaded.error) return { data: null, error: errorFromStorage(uploaded.error) };
+    const previous = await avatars.list(me.id);
+    const stale = (previous.data ?? []).filter((f) => f.id && f.name !== `avatar.${extension}`).map((f) => `${me.id}/${f.name}`);
+    if (stale.length) await avatars.remove(stale);
+    const url = `${avatars.getPublicUrl(path).data.publicUrl}?v=${encodeURIComponent(uploaded.data.id)}-${Date.now().toString(36)}`;
+    return this.update(me.id, { avatar_url: url });
+  }
 }
+
+/** The avatars bucket's types and the extension each is stored under (the bucket policy checks they agree). */
+const AVATAR_EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };

@@ -12,6 +12,7 @@ import { CrmClient } from './CrmClient.ts';
 import { JobsClient } from './JobsClient.ts';
 import type { Database } from './database.types.ts';
 import { MarketplaceClient } from './MarketplaceClient.ts';
+import { MediaClient } from './MediaClient.ts';
 import { PaymentsClient } from './PaymentsClient.ts';
 import { ProfilesClient } from './ProfilesClient.ts';
 import { SupportClient } from './SupportClient.ts';
@@ -160,6 +161,9 @@ export { ApiKeysClient } from './ApiKeysClient.ts';
 export { ContentClient } from './ContentClient.ts';
 export { FeedbackClient } from './FeedbackClient.ts';
 export { MarketplaceClient } from './MarketplaceClient.ts';
+export { MediaClient } from './MediaClient.ts';
+export { AccountFilesClient } from './AccountFilesClient.ts';
+export type { StoredFile, UploadedFile } from './StorageFolder.ts';
 export { PayoutsClient } from './PayoutsClient.ts';
 export { RefundsClient } from './RefundsClient.ts';
 export { RevenueClient } from './RevenueClient.ts';
@@ -196,6 +200,8 @@ export interface KitClient {
   content: ContentClient;
   /** Background jobs: your jobs' status; admins: all jobs, enqueue, cancel. */
   jobs: JobsClient;
+  /** Your private files (Storage bucket `media`): upload, list, signed URLs, remove. The raw client is `supabase.storage`. */
+  media: MediaClient;
 }
 
 /**
@@ -225,5 +231,6 @@ export function createClient(url: string, key: string, options?: SupabaseClientO
     support: new SupportClient(supabase),
     content: new ContentClient(supabase),
     jobs: new JobsClient(supabase),
+    media: new MediaClient(supabase),
   };
 }

@@ -60,6 +60,8 @@ export interface StackPorts {
   functions: number;
   /** The fake Stripe API (test stack, or STACK_FAKE_STRIPE=1). */
   stripe: number;
+  /** The Storage server (src/storage); below 32768, outside Linux's ephemeral port range. */
+  storage: number;
 }
 
 export interface StackConfig {
@@ -155,6 +157,7 @@ export function loadStackConfig(profile: 'dev' | 'test' = 'dev'): StackConfig {
     auth: internal + 2,
     functions: internal + 3,
     stripe: internal + 4,
+    storage: 20000 + ((internal + 5) % 12000),
   };
   const dbPassword = 'postgres';
   const apiUrl = `http://127.0.0.1:${ports.api}`;

@@ -34,6 +34,8 @@ export function gatewayRoutes(config: StackConfig): Route[] {
     { prefix: '/auth/v1/authorize', port: ports.auth, keyed: false, preflight: true, timeoutMs: 60_000 },
     { prefix: '/auth/v1', port: ports.auth, keyed: true, preflight: true, timeoutMs: 60_000 },
     { prefix: '/rest/v1', port: ports.rest, keyed: true, preflight: true, timeoutMs: 60_000 },
+    // Storage needs no key (public and signed URLs are opened by browsers); keys still become JWTs.
+    { prefix: '/storage/v1', port: ports.storage, keyed: false, preflight: true, timeoutMs: 150_000 },
     // Functions answer their own OPTIONS (as on hosted Supabase); webhooks call them without a key.
     { prefix: '/functions/v1', port: ports.functions, keyed: false, preflight: false, timeoutMs: 150_000 },
   ];

@@ -52,6 +52,7 @@ export async function assertPortsFree(config: StackConfig): Promise<void> {
     ['PostgREST admin (internal)', config.ports.restAdmin, 'STACK_API_PORT'],
     ['auth server (internal)', config.ports.auth, 'STACK_API_PORT'],
     ['functions server (internal)', config.ports.functions, 'STACK_API_PORT'],
+    ['storage server (internal)', config.ports.storage, 'STACK_API_PORT'],
     ...(config.fakeStripe.enabled ? ([['fake Stripe (internal)', config.ports.stripe, 'STACK_API_PORT']] as [string, number, string][]) : []),
   ];
   for (const [what, port, variable] of named) {
@@ -167,6 +168,13 @@ function services(config: StackConfig): ServiceSpec[] {
       ready: () => httpOk(`http://127.0.0.1:${ports.auth}/health`),
     },
     {
+      name: 'storage',
+      command: bin('tsx'),
+      args: [path.join(projectRoot, 'src', 'storage', 'main.ts')],
+      env: childEnv,
+      ready: () => httpOk(`http://127.0.0.1:${ports.storage}/health`),
+    },
+    {
       name: 'stripe-fake',
       command: bin('tsx'),
       args: [path.join(projectRoot, 'src', 'stripe-fake', 'main.ts')],
@@ -270,6 +278,7 @@ export function statusBlock(config: StackConfig, users: string[]): string {
     ['REST URL', `${config.apiUrl}/rest/v1`],
     ['Auth URL', `${config.apiUrl}/auth/v1`],
     ['Functions URL', `${config.apiUrl}/functions/v1`],
+    ['Storage URL', `${config.apiUrl}/storage/v1`],
     ['DB URL', config.dbUrl],
     ['Mailbox URL', config.mailboxUrl],
     ['Publishable key', config.keys.publishableKey],
