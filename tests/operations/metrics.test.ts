@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parsePrometheus, type MetricSample } from '../../src/sdk/index.ts';
-import { createUser, enqueueEcho, kit, operatorKit, sql, stack } from './support.ts';
+import { createUser, kit, operatorKit, sql, stack } from './support.ts';
 
 function value(samples: MetricSample[], name: string, labels: Record<string, string> = {}): number | undefined {
   return samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, v]) => sample.labels[key] === v))?.value;
@@ -41,7 +41,11 @@ describe('GET /functions/v1/metrics', () => {
   it('moves its counters when users sign up, jobs run and requests are served', async () => {
     const before = await scrape();
     await createUser('tool_creator');
-    const [id] = await enqueueEcho(1, { message: 'metrics' });
+    // Top priority, so this claim takes this test's job and not one another suite queued meanwhile.
+    const [job] = await sql<{ id: string }>(
+      `select (private.enqueue_job('diagnostics.echo', '{"message":"metrics"}'::jsonb, p_priority => 32767::smallint)).id`,
+    );
+    const id = job!.id;
     await sql(`select private.complete_job(id, lease_token, '{}') from private.claim_jobs('metrics-test', 1, 60, array['diagnostics.echo']) where id = $1`, [id]);
     const after = await scrape();
     expect(value(after, 'kit_users', { role: 'tool_creator' })).toBeGreaterThanOrEqual(value(before, 'kit_users', { role: 'tool_creator' })! + 1);
