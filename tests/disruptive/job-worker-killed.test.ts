@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DENO } from '../../src/stack/stack.ts';
 import { eventually, sql } from '../helpers/db.ts';
 import { stack } from '../helpers/stack.ts';
 
@@ -22,7 +23,8 @@ describe('a job worker killed mid-job', () => {
       [JSON.stringify({ message: tag, delay_ms: 60_000, delay_attempts: 1 })],
     );
     const workerId = `doomed-${tag.slice(0, 8)}`;
-    const child = spawn(path.join(root, 'node_modules/.bin/deno'),
+    // The real binary, not npm's launcher: SIGKILL to the launcher would leave the worker running.
+    const child = spawn(DENO,
       ['run', '--allow-all', '--no-prompt', '--config', 'supabase/functions/deno.json', 'tests/disruptive/job-worker-child.mts'], {
         cwd: root,
         env: { ...process.env, DENO_DIR: path.join(root, '.stack/deno'), DENO_TLS_CA_STORE: 'system,mozilla', SUPABASE_DB_URL: stack.dbUrl, WORKER_ID: workerId, LEASE_SECONDS: '2' },
