@@ -49,7 +49,10 @@ export interface FunctionSettings {
   verifyJwt: boolean;
 }
 
-/** Ports of one stack instance. `api`, `db` and `mailbox` are public; the rest sit behind the gateway. */
+/**
+ * Ports of one stack instance. `api`, `db` and `mailbox` are public (the Supabase CLI's numbers); the
+ * rest sit behind the gateway and are always placed below Linux's ephemeral range (see `internalPorts`).
+ */
 export interface StackPorts {
   api: number;
   db: number;
@@ -75,6 +78,12 @@ export interface StackConfig {
   dbPassword: string;
   mailboxUrl: string;
   keys: ApiKeys;
+  /**
+   * Whether Postgres keeps every acknowledged commit across a crash (fsync, synchronous_commit and
+   * full_page_writes on, as `supabase start` and hosted do). On for `npm run dev`; off only for the
+   * throwaway test cluster, which is rebuilt on every run. `STACK_DURABLE=1|0` overrides either.
+   */
+  durable: boolean;
   api: { schemas: string[]; extraSearchPath: string[]; maxRows: number };
   auth: AuthSettings;
   functions: FunctionSettings[];
@@ -129,6 +138,35 @@ function envPort(name: string): number | undefined {
 }
 
 /**
+ * Linux's default ephemeral port range (`net.ipv4.ip_local_port_range`): the source ports the kernel
+ * hands to outgoing connections. A port in it may be taken at any moment by a connection the stack
+ * itself opens (to Postgres, to the gateway…), so nothing of ours that must listen may live there.
+ */
+export const EPHEMERAL_PORTS = { low: 32768, high: 60999 } as const;
+
+/** Internal ports live in [INTERNAL_LOW, EPHEMERAL_PORTS.low): above the well-known and common service ports. */
+const INTERNAL_LOW = 10000;
+const INTERNAL_NAMES = ['rest', 'restAdmin', 'auth', 'functions', 'stripe', 'storage'] as const;
+export type InternalPorts = Record<(typeof INTERNAL_NAMES)[number], number>;
+
+/**
+ * The internal services' ports (PostgREST, its admin server, auth, functions, fake Stripe, Storage): a
+ * block of six at the API port + 19, folded into [10000, 32768) when that is not already where it
+ * lies, and moved on by a block while it would meet one of `publicPorts`. So a stack on 22321 keeps
+ * 22340…22345, and the CLI's 54321 gets 31578…31583, never a port the kernel may give a client connection.
+ */
+export function internalPorts(apiPort: number, publicPorts: number[]): InternalPorts {
+  const size = INTERNAL_NAMES.length;
+  const window = EPHEMERAL_PORTS.low - INTERNAL_LOW - size;
+  const fold = (port: number) => INTERNAL_LOW + ((((port - INTERNAL_LOW) % window) + window) % window);
+  let base = fold(apiPort + 19);
+  for (let tries = 0; tries < window && publicPorts.some((p) => p >= base && p < base + size); tries += 1) {
+    base = fold(base + size);
+  }
+  return Object.fromEntries(INTERNAL_NAMES.map((name, i) => [name, base + i])) as InternalPorts;
+}
+
+/**
  * Reads `supabase/config.toml` and derives the settings of one stack instance.
  * Environment overrides: `STACK_API_PORT`, `STACK_DB_PORT`, `STACK_MAILBOX_PORT`, `STACK_DATA_DIR`.
  */
@@ -146,19 +184,13 @@ export function loadStackConfig(profile: 'dev' | 'test' = 'dev'): StackConfig {
   const apiPort = envPort('STACK_API_PORT') ?? num(api, 'port', 54321) + offset;
   const dbPort = envPort('STACK_DB_PORT') ?? num(db, 'port', 54322) + offset;
   const mailboxPort = envPort('STACK_MAILBOX_PORT') ?? num(localSmtp, 'port', 54324) + offset;
-  // Internal services: a fixed block above the public ports.
-  const internal = apiPort + 19;
   const ports: StackPorts = {
     api: apiPort,
     db: dbPort,
     mailbox: mailboxPort,
-    rest: internal,
-    restAdmin: internal + 1,
-    auth: internal + 2,
-    functions: internal + 3,
-    stripe: internal + 4,
-    storage: 20000 + ((internal + 5) % 12000),
+    ...internalPorts(apiPort, [apiPort, dbPort, mailboxPort]),
   };
+  const durableEnv = process.env.STACK_DURABLE;
   const dbPassword = 'postgres';
   const apiUrl = `http://127.0.0.1:${ports.api}`;
 
@@ -176,6 +208,7 @@ export function loadStackConfig(profile: 'dev' | 'test' = 'dev'): StackConfig {
     dbPassword,
     mailboxUrl: `http://127.0.0.1:${ports.mailbox}`,
     keys: defaultKeys(str(auth, 'jwt_secret', '')),
+    durable: durableEnv === '1' || durableEnv === '0' ? durableEnv === '1' : profile === 'dev',
     api: {
       schemas: strings(api, 'schemas', ['public', 'graphql_public']),
       extraSearchPath: strings(api, 'extra_search_path', ['public', 'extensions']),

@@ -85,9 +85,6 @@ export function initCluster(config: StackConfig): void {
       'cron.use_background_workers = on',
       'max_worker_processes = 32',
       'max_connections = 200',
-      // A throwaway development cluster: durability is not worth the time it costs. Benchmarks that
-      // compare against a production-like baseline set STACK_DURABLE=1 to keep Postgres's defaults.
-      ...(process.env.STACK_DURABLE === '1' ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']),
       "log_min_messages = 'warning'",
       "timezone = 'UTC'",
       '',
@@ -96,12 +93,22 @@ export function initCluster(config: StackConfig): void {
   if (owner.uid !== undefined) chownSync(path.join(dir, 'postgresql.auto.conf'), owner.uid, owner.gid!);
 }
 
+/**
+ * Durability is decided at every start (command-line settings win over the cluster's files), so a
+ * cluster made by an older version with fsync off becomes durable on its next `npm run dev`. Only the
+ * throwaway test cluster, rebuilt on every run, trades a crash's acknowledged commits for speed.
+ */
+export function durabilitySettings(config: Pick<StackConfig, 'durable'>): string[] {
+  const value = config.durable ? 'on' : 'off';
+  return ['fsync', 'synchronous_commit', 'full_page_writes'].flatMap((name) => ['-c', `${name}=${value}`]);
+}
+
 /** The cluster as a supervised service. */
 export function postgresService(config: StackConfig): ServiceSpec {
   return {
     name: 'postgres',
     command: path.join(PG_BIN, 'postgres'),
-    args: ['-D', clusterDir(config), '-p', String(config.ports.db)],
+    args: ['-D', clusterDir(config), '-p', String(config.ports.db), ...durabilitySettings(config)],
     ...clusterOwner(),
     ready: async () => {
       const client = new pg.Client({ connectionString: superuserUrl(config), connectionTimeoutMillis: 1000 });

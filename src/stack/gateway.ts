@@ -2,10 +2,12 @@
  * The API gateway on one port, in place of Supabase's Kong: routes `/rest/v1`, `/auth/v1` and
  * `/functions/v1` to their services with the prefix stripped, turns API keys into the JWT the
  * service expects (contract §4.4), checks the `apikey` like the hosted gateway does, and answers
- * CORS preflights. A new upstream is one line in `routes`.
+ * CORS preflights. A new upstream is one line in `routes`. It is the trust boundary for the client's
+ * address: every forwarding header a client sends is replaced by the address of its connection.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
+import { isIP } from 'node:net';
 import type { StackConfig } from './config.ts';
 
 /** Connection refused (a service restarting) is tried again this many times, 100, 200, … ms apart (5.5 s in all). */
@@ -65,6 +67,17 @@ function verifyHs256(token: string, secret: string): Record<string, unknown> | u
 type KeyCheck = { ok: true; authorization: string | undefined } | { ok: false; status: number; message: string; hint?: string };
 
 /**
+ * True when the secret key (`sb_secret_…`, in `apikey` or as the bearer) comes from a browser, which
+ * hosted Supabase's gateway recognises by a `Mozilla/` User-Agent and refuses with 401, on every route:
+ * a secret key leaked into a web page must fail at once. As on hosted, the legacy service_role JWT is
+ * not refused (it predates this protection); projects move to the secret key to get it.
+ */
+export function secretKeyFromBrowser(config: StackConfig, apikey: string | undefined, bearer: string | undefined, userAgent: string | undefined): boolean {
+  const secret = config.keys.secretKey;
+  return (apikey === secret || bearer === secret) && !!userAgent?.includes('Mozilla/');
+}
+
+/**
  * Decides the upstream `Authorization` header (contract §4.4): a non-`sb_` bearer is kept; otherwise
  * the secret key becomes the service-role JWT and the publishable key the anon JWT.
  */
@@ -87,11 +100,11 @@ export function resolveAuthorization(
     if (!known) {
       return { ok: false, status: 401, message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' };
     }
-    if (apikey === keys.secretKey && userAgent?.includes('Mozilla/')) {
-      return { ok: false, status: 401, message: 'Forbidden use of secret API key in browser' };
-    }
   }
   const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+  if (secretKeyFromBrowser(config, apikey, bearer, userAgent)) {
+    return { ok: false, status: 401, message: 'Forbidden use of secret API key in browser' };
+  }
   if (authorization && !bearer?.startsWith('sb_')) return { ok: true, authorization };
   if (bearer && bearer !== apikey) {
     return { ok: false, status: 401, message: 'Invalid API key', hint: 'An `sb_` key in Authorization must equal the apikey header.' };
@@ -99,6 +112,62 @@ export function resolveAuthorization(
   if (apikey === keys.secretKey) return { ok: true, authorization: `Bearer ${keys.serviceRoleKey}` };
   if (apikey === keys.publishableKey) return { ok: true, authorization: `Bearer ${keys.anonKey}` };
   return { ok: true, authorization: apikey ? `Bearer ${apikey}` : undefined };
+}
+
+/**
+ * Headers through which a client could claim to be someone else (its address, host or scheme). The
+ * services behind the gateway rate-limit and record by address, so none of these may reach them as the
+ * client wrote it: they are all removed, then set from the connection.
+ */
+export const FORWARDING_HEADERS = [
+  'forwarded',
+  'forwarded-for',
+  'x-forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-forwarded-prefix',
+  'x-original-forwarded-for',
+  'x-real-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'client-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
+  'sb-forwarded-for',
+] as const;
+
+const normalizeAddress = (address: string) => (address.startsWith('::ffff:') ? address.slice(7) : address);
+
+/**
+ * The client's address: the connection's. A caller holding the secret key (a server, e.g. an Edge
+ * Function calling Auth for its user) may instead name the end user's address in `Sb-Forwarded-For`,
+ * as with Supabase Auth, so that Auth's per-address limits count that user and not the server; from
+ * anyone else the header is ignored. (The secret key never comes from a browser: refused above.)
+ */
+export function clientAddress(config: StackConfig, req: http.IncomingMessage, upstreamAuthorization: string | undefined): string {
+  const socket = normalizeAddress(req.socket.remoteAddress ?? '127.0.0.1');
+  const named = String(req.headers['sb-forwarded-for'] ?? '').split(',')[0]!.trim();
+  if (!named || !isIP(named)) return socket;
+  const apikey = req.headers.apikey as string | undefined;
+  const bearer = upstreamAuthorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const serviceRole = (token: string | undefined) => !!token && verifyHs256(token, config.keys.jwtSecret)?.role === 'service_role';
+  const trusted = apikey === config.keys.secretKey || serviceRole(apikey) || serviceRole(bearer);
+  return trusted ? normalizeAddress(named) : socket;
+}
+
+/** Replaces every forwarding header with the gateway's own view: exactly one address, the client's. */
+export function setForwardingHeaders(headers: http.OutgoingHttpHeaders, req: http.IncomingMessage, address: string, prefix: string): void {
+  for (const name of FORWARDING_HEADERS) delete headers[name];
+  const host = req.headers.host ?? '';
+  headers['x-forwarded-for'] = address;
+  headers['x-real-ip'] = address;
+  headers.forwarded = `for=${isIP(address) === 6 ? `"[${address}]"` : address};host="${host.replace(/["\\]/g, '')}";proto=http`;
+  headers['x-forwarded-host'] = host;
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-prefix'] = prefix;
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown, extra: http.OutgoingHttpHeaders = {}): void {
@@ -148,12 +217,7 @@ export function createGateway(config: StackConfig): http.Server {
       if (check.authorization) headers.authorization = check.authorization;
       else delete headers.authorization;
     }
-    const forwardedFor = req.headers['x-forwarded-for'];
-    const remote = req.socket.remoteAddress ?? '127.0.0.1';
-    headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${remote}` : remote;
-    headers['x-forwarded-host'] = req.headers.host ?? '';
-    headers['x-forwarded-proto'] = 'http';
-    headers['x-forwarded-prefix'] = route.prefix.startsWith('/auth/v1') ? '/auth/v1' : route.prefix;
+    setForwardingHeaders(headers, req, clientAddress(config, req, check.authorization), route.prefix.startsWith('/auth/v1') ? '/auth/v1' : route.prefix);
     // The CLI's gateway forwards the path below the route's service prefix.
     const servicePrefix = route.prefix.startsWith('/auth/v1') ? '/auth/v1' : route.prefix;
     const upstreamPath = url.slice(servicePrefix.length) || '/';

@@ -23,7 +23,7 @@ describe('a job worker killed mid-job', () => {
       [JSON.stringify({ message: tag, delay_ms: 60_000, delay_attempts: 1 })],
     );
     const workerId = `doomed-${tag.slice(0, 8)}`;
-    // The Deno binary itself, not npm's Node launcher: SIGKILL of a launcher would orphan its Deno child.
+    // The real binary, not npm's launcher: SIGKILL to the launcher would leave the worker running.
     const child = spawn(DENO,
       ['run', '--allow-all', '--no-prompt', '--config', 'supabase/functions/deno.json', 'tests/disruptive/job-worker-child.mts'], {
         cwd: root,

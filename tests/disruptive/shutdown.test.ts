@@ -8,10 +8,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/stack/config.ts';
+import { internalPorts, projectRoot } from '../../src/stack/config.ts';
 import { eventually } from '../helpers/eventually.ts';
 
-/** A base port whose whole block (API, DB, mailbox, internal +19…+23) is free right now. */
+/** A base port whose whole block (API, DB, mailbox and the internal ports it implies) is free right now. */
 async function freePortBlock(): Promise<number> {
   const free = (port: number) =>
     new Promise<boolean>((resolve) => {
@@ -21,7 +21,7 @@ async function freePortBlock(): Promise<number> {
     });
   for (;;) {
     const base = 40000 + Math.floor(Math.random() * 200) * 30;
-    const ports = [0, 1, 3, 19, 20, 21, 22, 23].map((offset) => base + offset);
+    const ports = [base, base + 1, base + 3, ...Object.values(internalPorts(base, [base, base + 1, base + 3]))];
     if ((await Promise.all(ports.map(free))).every(Boolean)) return base;
   }
 }

@@ -3,6 +3,7 @@
  * sign-in from a new device is flagged, and a user signs one device out without touching the others.
  */
 import { describe, expect, it } from 'vitest';
+import { sourceAddressFor } from '../helpers/client-address.ts';
 import { createUser, eventually, kit, sql } from './support.ts';
 
 const LAPTOP = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Firefox/121.0';
@@ -11,7 +12,7 @@ const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Safari/604
 describe('devices', () => {
   it('records two sign-ins from different user agents as two devices, the second one flagged as new', async () => {
     const user = await createUser('client', { userAgent: LAPTOP });
-    const phone = kit({ userAgent: PHONE, ip: '203.0.113.77' });
+    const phone = kit({ userAgent: PHONE, ip: sourceAddressFor('203.0.113.77') });
     expect((await phone.auth.signIn({ email: user.email, password: user.password })).error).toBeNull();
 
     const { data, error } = await user.kit.auth.devices.list();
@@ -19,7 +20,7 @@ describe('devices', () => {
     expect(data).toHaveLength(2);
     const byAgent = Object.fromEntries(data!.map((d) => [d.user_agent, d]));
     expect(byAgent[LAPTOP]).toMatchObject({ is_new_device: false, sign_in_count: 1, active_sessions: 1 });
-    expect(byAgent[PHONE]).toMatchObject({ is_new_device: true, sign_in_count: 1, active_sessions: 1, ip: '203.0.113.77' });
+    expect(byAgent[PHONE]).toMatchObject({ is_new_device: true, sign_in_count: 1, active_sessions: 1, ip: sourceAddressFor('203.0.113.77') });
     expect(data![0]!.user_agent).toBe(PHONE); // most recently seen first
     expect(Date.parse(byAgent[PHONE]!.first_seen_at)).toBeGreaterThan(0);
   });

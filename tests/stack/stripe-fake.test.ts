@@ -5,7 +5,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 
-const url = new URL(process.env.STRIPE_FAKE_URL ?? 'http://127.0.0.1:55344');
+const url = new URL(process.env.STRIPE_FAKE_URL ?? 'http://127.0.0.1:32581');
 const secretKey = process.env.STRIPE_SECRET_KEY ?? 'sk_test_local_fake_stripe';
 const stripe = new Stripe(secretKey, { host: url.hostname, port: Number(url.port), protocol: 'http', maxNetworkRetries: 0 });
 

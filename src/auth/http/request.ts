@@ -79,14 +79,13 @@ function header(raw: IncomingMessage, name: string): string {
   return value ?? '';
 }
 
+/**
+ * The address the gateway in front wrote: the last `X-Forwarded-For` entry (it replaces whatever the
+ * client sent, so there is one); entries to its left would be the client's own claims.
+ */
 function clientIp(raw: IncomingMessage): string {
-  const forwarded = header(raw, 'x-forwarded-for');
-  if (forwarded) {
-    for (const part of forwarded.split(',')) {
-      const candidate = part.trim();
-      if (candidate && isIP(candidate)) return candidate;
-    }
-  }
+  const candidate = header(raw, 'x-forwarded-for').split(',').at(-1)?.trim();
+  if (candidate && isIP(candidate)) return candidate;
   const remote = raw.socket.remoteAddress ?? '';
   return remote.startsWith('::ffff:') ? remote.slice(7) : remote;
 }

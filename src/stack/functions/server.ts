@@ -11,7 +11,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 
 type Handler = (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>;
 
-const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54343');
+const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '31580');
 const functionsDir = Deno.env.get('FUNCTIONS_DIR') ?? `${Deno.cwd()}/supabase/functions`;
 const verifyJwtConfig = JSON.parse(Deno.env.get('FUNCTIONS_VERIFY_JWT') ?? '{}') as Record<string, boolean>;
 const jwtSecret = new TextEncoder().encode(Deno.env.get('SUPABASE_JWT_SECRET') ?? '');

@@ -67,20 +67,42 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S,
 }
 
 /**
- * The client's IP: the first address of `X-Forwarded-For` (set by the gateway in front of the
- * functions, as Supabase's does), else `unknown`. Used to key rate limits, like Supabase Auth does.
+ * The client's IP, as the gateway in front of the functions saw it: the last (rightmost) address of
+ * `X-Forwarded-For`, the one the nearest proxy appended or wrote. The local gateway replaces whatever
+ * the client sent with the connection's address, so there is exactly one; entries further left are
+ * written by the client and never used. `unknown` when there is none. Used to key rate limits.
  */
 export function clientIp(request: Request): string {
-  const first = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return first && /^[0-9a-fA-F:.]{2,45}$/.test(first) ? first : 'unknown';
+  const last = request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
+  return last && /^[0-9a-fA-F:.]{2,45}$/.test(last) ? last : 'unknown';
 }
 
-/** Headers that let Auth see the end user's address and browser when a function calls it for them. */
+/** The project's secret key (legacy service-role JWT, or the new `sb_secret_…` key). */
+function secretKey(): string | undefined {
+  const legacy = Deno.env.get('SUPABASE_SERVICE_ROLE_KEY');
+  if (legacy) return legacy;
+  try {
+    return (JSON.parse(Deno.env.get('SUPABASE_SECRET_KEYS') ?? '{}') as Record<string, string>).default;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Headers that let Auth see the end user's address and browser when a function calls it for them:
+ * the address goes in `Sb-Forwarded-For`, which the gateway believes only from a holder of the
+ * secret key (so the `apikey` is the secret key; `Authorization` stays whatever the call needs).
+ * Without it every user's requests would count against the functions server's own address.
+ */
 export function forwardedHeaders(request: Request): Record<string, string> {
   const headers: Record<string, string> = {};
-  const forwardedFor = request.headers.get('x-forwarded-for');
+  const ip = clientIp(request);
+  const key = secretKey();
   const userAgent = request.headers.get('user-agent');
-  if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
+  if (ip !== 'unknown' && key) {
+    headers['sb-forwarded-for'] = ip;
+    headers.apikey = key;
+  }
   if (userAgent) headers['user-agent'] = userAgent;
   return headers;
 }

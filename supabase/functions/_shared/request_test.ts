@@ -43,8 +43,9 @@ Deno.test('readBody should answer the parsed, trimmed input', async () => {
   assert.equal(input.first_name, 'Ana');
 });
 
-Deno.test('clientIp should take the first forwarded address and ignore garbage', () => {
-  assert.equal(clientIp(post('', { 'x-forwarded-for': '203.0.113.9, 127.0.0.1' })), '203.0.113.9');
+Deno.test('clientIp should take the address the gateway wrote (the last one), never a client-written one, and ignore garbage', () => {
+  assert.equal(clientIp(post('', { 'x-forwarded-for': '203.0.113.9' })), '203.0.113.9');
+  assert.equal(clientIp(post('', { 'x-forwarded-for': '198.51.100.66, 203.0.113.9' })), '203.0.113.9');
   assert.equal(clientIp(post('', { 'x-forwarded-for': '<script>' })), 'unknown');
   assert.equal(clientIp(post('')), 'unknown');
 });

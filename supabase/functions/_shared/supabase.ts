@@ -59,11 +59,12 @@ export async function authRequest(
   const response = await fetch(`${env('SUPABASE_URL')}/auth/v1${path}`, {
     method: init.method,
     headers: {
-      ...init.headers,
       apikey: env('SUPABASE_ANON_KEY'),
       authorization: `Bearer ${init.accessToken ?? env('SUPABASE_ANON_KEY')}`,
       'content-type': 'application/json',
       'x-supabase-api-version': '2024-01-01',
+      // Last: forwardedHeaders() vouches for the user's address with the secret key as `apikey`.
+      ...init.headers,
     },
     body: JSON.stringify(init.body),
   });
