@@ -1,5 +1,5 @@
 /**
- * `npm run bench jobs`: background job throughput (issue 8). Queues 10,000 `diagnostics.echo` jobs and
+ * `npm run bench jobs`: background job throughput. Queues 10,000 `diagnostics.echo` jobs and
  * drains them with 4 concurrent workers, twice:
  *
  * 1. Through the `job-worker` Edge Function (the real path: HTTP, gateway, Deno, one claim + one

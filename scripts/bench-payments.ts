@@ -1,5 +1,5 @@
 /**
- * `npm run bench payments`: the two correctness-under-load figures of issue 7, through the gateway.
+ * `npm run bench payments`: the two correctness-under-load figures of the payments module, through the gateway.
  *
  * 1. Stampede: 500 concurrent redemptions of one voucher with 100 uses (PostgREST RPC
  *    `redeem_voucher`, one signed-in user) → exactly 100 succeed and 400 get `voucher_exhausted`.

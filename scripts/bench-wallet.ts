@@ -19,7 +19,7 @@
  * Targets the stack in SUPABASE_DB_URL / SUPABASE_URL (+ SUPABASE_JWT_SECRET), else starts an isolated
  * one (`npm test`'s ports and keys; STACK_* variables move it) and stops it afterwards. That one runs
  * Postgres with its durable defaults (STACK_DURABLE=1; `STACK_DURABLE=0` for the test stack's fsync=off):
- * the raw baseline is a production-like commit, as in the issue's figures, not a write that never reaches
+ * the raw baseline is a production-like commit, as in the published figures, not a write that never reaches
  * the disk. It leaves 10,000
  * bench users with wallets behind (ledgers are append-only); the raw tables are dropped.
  * Options: `--seconds N` per measurement and round (default 8), `--clients N` (default 16), `--rounds N` (3).

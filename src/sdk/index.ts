@@ -24,7 +24,7 @@ export * from './errors.ts';
 export type { Database, Json } from './database.types.ts';
 export type { Health, Metrics, MetricSample } from './SystemClient.ts';
 export { parsePrometheus } from './SystemClient.ts';
-// Operations (issue 8).
+// Operations: background jobs and the audit log.
 export type { Job, JobEnqueueInput, JobListQuery, JobStatus, JobType } from './JobsClient.ts';
 export type { AuditEntry, AuditQuery } from './AdminAuditClient.ts';
 export { JobsClient } from './JobsClient.ts';
@@ -134,7 +134,7 @@ export { AccountMembersClient } from './AccountMembersClient.ts';
 export { AccountsClient } from './AccountsClient.ts';
 export { CrmClient, CrmStatistics } from './CrmClient.ts';
 export { CrmResource } from './CrmResource.ts';
-// Wallet, marketplace, support and site content (issue 6).
+// Wallet, marketplace, support and site content.
 export type { AdjustPointsInput, HistoryQuery, Wallet, WalletEntry, WalletEntryKind } from './WalletClient.ts';
 export type {
   Tool,

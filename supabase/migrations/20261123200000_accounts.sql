@@ -1,6 +1,6 @@
 -- Business accounts (tenants) and their members: the account with its approval status, the
 -- membership with an account role (owner / admin / member) and granular permissions, the helpers
--- every tenant-scoped policy uses, and the "who am I here" function. Issue 5; DESIGN.md §2.
+-- every tenant-scoped policy uses, and the "who am I here" function. See the domain model (account, member).
 --
 -- Rules enforced here, in the database:
 -- - a pending, rejected or suspended account gives its members nothing but its own row (its status);

@@ -1,7 +1,7 @@
 -- Member batches: a named group of members an account's owner or admin (or a member holding
 -- manage_members) creates in one call; each member gets an Auth invite to set a password. The
 -- account-batches function creates the Auth users; this file holds the rows and the privileged
--- functions it calls. Issue 5; seed 001 ("Batch Management").
+-- functions it calls. Batch management for business accounts.
 
 -- ============================================================================================
 -- Tables

@@ -1,5 +1,5 @@
 -- The CRM's clients: the customers of a business account (seed 002). Named `crm_clients` to keep
--- them apart from the marketplace's *client* users (DESIGN.md §2). Every row belongs to one
+-- them apart from the marketplace's *client* users (see the domain model). Every row belongs to one
 -- account; other accounts never see it. Members read every client of the account with
 -- view_all_clients, otherwise only the clients assigned to them as coach, closer or setter
 -- ("my clients"); writes need manage_all_clients (owners and admins hold every permission).

@@ -1,7 +1,7 @@
 -- A platform admin creates a business together with its owner (seed 001's "B2B admin registration
 -- (Admin only)"). The accounts-register function creates the owner's Auth user (an invite to set a
 -- password) and then calls private.create_business_for_owner() as the admin. Because an admin creates
--- it, approval is implied: the account starts `active`, reviewed by that admin. Issue 5.
+-- it, approval is implied: the account starts `active`, reviewed by that admin.
 --
 -- The insert of the account and its owner membership is shared with self-registration
 -- (private.register_business) through private.insert_business(), so both paths derive slugs and

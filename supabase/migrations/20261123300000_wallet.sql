@@ -1,5 +1,5 @@
 -- Points wallet: one balance per user and an append-only ledger that explains every change of it.
--- Issue 6; DESIGN.md §2 (wallet) and §4 (one SQL function per atomic change).
+-- Every change of a balance is one SQL function, one atomic statement.
 --
 -- Rules enforced here, in the database:
 -- - a balance is never negative and always equals the sum of its ledger entries: both change together,

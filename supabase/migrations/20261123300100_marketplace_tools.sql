@@ -1,6 +1,6 @@
 -- Marketplace tools: paid services that tool creators publish, priced in points. A creator creates and
 -- edits their tools and submits them for review; admins approve, reject, suspend, reinstate or edit
--- any; everyone browses approved tools. Issue 6; DESIGN.md §2 (tool).
+-- any; everyone browses approved tools.
 --
 -- Rules enforced here, in the database:
 -- - only tool creators create tools, always as drafts of their own;
@@ -68,7 +68,7 @@ create trigger tools_touch_updated_at before update on public.tools
 -- Helper functions
 -- ============================================================================================
 -- Whether a user / the caller holds a platform role. The one place the marketplace reads how
--- identity (issue 4) stores roles; is_admin() is identity's own helper.
+-- the identity module stores roles; is_admin() is identity's own helper.
 create function private.user_has_platform_role(p_user_id uuid, p_role text)
 returns boolean
 language sql

@@ -1,5 +1,5 @@
 -- Using a tool: the client's points pay for one use, recorded as a usage with the creator's share.
--- Issue 6; DESIGN.md §2 (usage) and §4.
+-- Part of the marketplace module; the charge is one SQL function.
 --
 -- One use is one transaction in private.use_tool(): the usage row (which claims the idempotency key),
 -- the client's debit (a conditional update) and its ledger entry. The creator's share is part of the

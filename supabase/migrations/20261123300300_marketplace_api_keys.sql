@@ -1,5 +1,5 @@
 -- Tool creators' API keys: machine access for a creator's backend, which may verify usages of its own
--- tools and read its revenue stats — and nothing else. Issue 6; DESIGN.md §2 (API key).
+-- tools and read its revenue stats — and nothing else.
 --
 -- A key looks like `mk_<12 hex prefix>_<43 random characters>`. Only its SHA-256 hash is stored, in
 -- private.api_key_secrets (not exposed); the secret is returned once, by create_api_key. Lists show

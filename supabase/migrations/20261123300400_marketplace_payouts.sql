@@ -1,5 +1,5 @@
 -- Payouts and revenue: a tool creator asks to be paid their earnings; admins approve, reject (with a
--- reason) or mark it paid. Creators read their revenue stats. Issue 6; DESIGN.md §2 (payout).
+-- reason) or mark it paid. Creators read their revenue stats.
 --
 -- A request holds the points at once: it debits the creator's wallet (kind payout) with one
 -- conditional update, after crediting pending earnings. So the sum of open and paid payouts can never

@@ -1,5 +1,5 @@
 -- Feedback: a client rates (1–5) and reviews a tool after using it, once per usage. Tools carry their
--- rating count and average, kept by a trigger. Issue 6.
+-- rating count and average, kept by a trigger.
 
 -- ============================================================================================
 -- Tables

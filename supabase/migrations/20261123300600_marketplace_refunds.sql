@@ -1,5 +1,5 @@
 -- Refunds: a client asks for a usage to be refunded, with a reason; an admin approves (the points go
--- back to the client and the creator's share is reversed, in one transaction) or rejects. Issue 6.
+-- back to the client and the creator's share is reversed, in one transaction) or rejects.
 --
 -- The reversal depends on settlement: a share not yet credited to the creator's wallet is simply
 -- never credited (the usage is refunded); a credited one is debited back with one conditional update,

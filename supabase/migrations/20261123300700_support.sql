@@ -1,5 +1,5 @@
 -- Support tickets: users open tickets and reply; admins see all, reply, assign and change status.
--- Issue 6 (seed 000: "manage support"). Plain tables behind RLS: the API writes them directly.
+-- Part of the marketplace module ("manage support"). Plain tables behind RLS: the API writes them directly.
 
 -- ============================================================================================
 -- Types

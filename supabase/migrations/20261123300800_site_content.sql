@@ -1,5 +1,5 @@
 -- Site content: pages and announcements that admins write and publish; anyone reads the published
--- ones. Issue 6 (seed 000: "manage site content"). A plain table behind RLS.
+-- ones ("manage site content"). A plain table behind RLS.
 
 -- ============================================================================================
 -- Types

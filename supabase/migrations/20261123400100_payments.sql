@@ -140,7 +140,7 @@ create trigger payments_touch_updated_at
 -- Helper functions
 -- =====================================================================================================
 
--- The wallet (issue 6) changes only through private.post_wallet_entry(). These two adapters are the
+-- The wallet changes only through private.post_wallet_entry(). These two adapters are the
 -- only places that call it, so a change of the wallet's API is a change here and nowhere else.
 create function private.payments_credit_points(user_id uuid, points integer, payment_id uuid)
 returns void

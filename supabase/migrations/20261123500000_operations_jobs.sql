@@ -1,5 +1,5 @@
 -- =====================================================================================================
--- Background jobs (issue 8): a queue in the private schema that SQL and Edge Functions enqueue into,
+-- Background jobs (operations module): a queue in the private schema that SQL and Edge Functions enqueue into,
 -- and workers claim with `for update skip locked` under a lease. A claim increments `attempts` and
 -- hands out a fresh lease token; only the holder of the current token can complete or fail the job,
 -- so a worker that died (or stalled past its lease) can never finish a job someone else re-claimed.

@@ -1,5 +1,5 @@
 -- =====================================================================================================
--- Scheduled work with pg_cron (issue 8). Every schedule calls one SQL function from the jobs migration
+-- Scheduled work with pg_cron (operations module). Every schedule calls one SQL function from the jobs migration
 -- (20261123500000), so what a schedule does is tested by calling that function. Times are UTC.
 --
 -- | job name                    | schedule      | runs                                             | does |

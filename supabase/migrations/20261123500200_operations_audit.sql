@@ -1,5 +1,5 @@
 -- =====================================================================================================
--- Audit log (issue 8): one append-only row per privileged action, written by AFTER triggers on the
+-- Audit log (operations module): one append-only row per privileged action, written by AFTER triggers on the
 -- tables those actions change — so in the same transaction as the action, without touching the SQL
 -- functions that perform it. The actor is the requesting user (auth.uid()) when the change came
 -- through the API, otherwise null with the database role that made it (e.g. supabase_auth_admin for

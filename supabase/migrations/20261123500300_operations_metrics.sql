@@ -1,5 +1,5 @@
 -- =====================================================================================================
--- Metrics (issue 8): one snapshot of the platform's gauges and counters, read by the `metrics` Edge
+-- Metrics (operations module): one snapshot of the platform's gauges and counters, read by the `metrics` Edge
 -- Function and rendered as Prometheus text. Each row is one sample: metric name, type, help, labels.
 -- =====================================================================================================
 

@@ -1,4 +1,4 @@
--- Two more background jobs (issue 8): the invites of large member batches, and re-applying Stripe
+-- Two more background jobs (operations module): the invites of large member batches, and re-applying Stripe
 -- webhook events whose application failed.
 
 -- ============================================================================================

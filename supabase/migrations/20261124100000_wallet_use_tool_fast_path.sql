@@ -1,5 +1,5 @@
 -- Using a tool, faster: the same rules as 20261123300200_marketplace_usage.sql, with less work per use.
--- Issue 6 (performance: "use a tool" at the SQL level against a raw conditional update).
+-- Marketplace performance ("use a tool" at the SQL level against a raw conditional update).
 --
 -- Measured with `npm run bench wallet` and perf: most of what private.use_tool() cost beyond its three
 -- writes was per-statement overhead that does not depend on the data:

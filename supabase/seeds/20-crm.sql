@@ -1,4 +1,4 @@
--- Demo data for business accounts and the CRM (issue 5), applied after supabase/seed.sql.
+-- Demo data for business accounts and the CRM, applied after supabase/seed.sql.
 --
 -- - "Acme Coaching" (active, approved by the demo platform admin admin@example.test):
 --     owner@acme.example.test   owner

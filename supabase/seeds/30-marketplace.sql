@@ -1,4 +1,4 @@
--- Demo data for the wallet and the marketplace (issue 6), applied after supabase/seed.sql.
+-- Demo data for the wallet and the marketplace, applied after supabase/seed.sql.
 --
 -- Two tool creators with approved tools, two clients with points and a usage history, ratings, a
 -- refund request and a payout request waiting for the admin, a support ticket and site content:

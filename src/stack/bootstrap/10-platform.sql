@@ -1,7 +1,7 @@
 -- Platform bootstrap: what a hosted Supabase database already has before the project's first
 -- migration (roles, schemas, extensions, the auth helper functions, default privileges).
 -- Applied once, by the local stack, to a fresh cluster whose bootstrap superuser is supabase_admin.
--- Written from the facts in shared/reference/supabase-auth-contract.md §3.4 and §4.
+-- Written from the documented behaviour of hosted Supabase (its roles, grants and auth helpers).
 \set ON_ERROR_STOP on
 
 -- ============================================================================================

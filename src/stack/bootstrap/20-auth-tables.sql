@@ -5,7 +5,7 @@
 -- created as `supabase_auth_admin` so that they are owned by it, exactly as GoTrue's own migrations
 -- leave them: the local auth server (src/auth) connects as that role, and triggers on auth.users run as
 -- it. Column types, defaults, generated columns, constraint and index names follow the end state of
--- GoTrue's 70 migrations (see shared/reference/supabase-auth-contract.md §3); the SQL is our own.
+-- GoTrue's 70 migrations; the SQL is our own.
 --
 -- Section order: types → tables (each with its indexes and comment) → row-level security → grants →
 -- migration bookkeeping. Only the tables the local auth server or a Supabase project can touch are here;
