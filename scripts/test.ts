@@ -2,7 +2,8 @@
  * `npm test`: every suite against a stack. Without SUPABASE_URL it starts an isolated local stack
  * (its own data folder and ports, a fresh database every run) and stops it afterwards; with
  * SUPABASE_URL (+ keys, SUPABASE_DB_URL) it targets that stack instead. Suites: pgTAP through
- * pg_prove, vitest, deno test, and the database checks (advisors, lint, generated types current).
+ * pg_prove, vitest, deno test, the database checks (advisors, lint, generated types current) and the
+ * docs check (scripts/check-docs.ts).
  * Ends with one line `N passed, N failed` and a non-zero exit on any failure.
  */
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { loadStackConfig, projectRoot, supabaseDir } from '../src/stack/config.ts';
 import { defaultKeys } from '../src/stack/keys.ts';
 import { DENO, denoEnv, startStack, type StackHandle } from '../src/stack/stack.ts';
+import { checkDocs } from './check-docs.ts';
 import { typesAreCurrent } from './gen-types.ts';
 
 interface SuiteResult {
@@ -110,6 +112,19 @@ async function databaseChecks(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
   return { name: 'database checks', passed, failed };
 }
 
+/** The docs check (scripts/check-docs.ts): links resolve, named paths exist, SDK namespaces documented. */
+function docsChecks(): SuiteResult {
+  let passed = 0;
+  let failed = 0;
+  for (const check of checkDocs()) {
+    for (const problem of check.problems) console.log(`  ${problem}`);
+    console.log(`${check.problems.length === 0 ? 'ok' : 'not ok'} - ${check.label}`);
+    if (check.problems.length === 0) passed += 1;
+    else failed += 1;
+  }
+  return { name: 'docs', passed, failed };
+}
+
 async function main(): Promise<number> {
   let stack: StackHandle | undefined;
   let env: NodeJS.ProcessEnv;
@@ -168,6 +183,7 @@ async function main(): Promise<number> {
     results.push(await vitest(env, config.dataDir, 'vitest.config.ts', 'vitest'));
     results.push(await denoTests(env));
     results.push(await databaseChecks(env));
+    results.push(docsChecks());
     results.push(await vitest(env, config.dataDir, 'vitest.disruptive.config.ts', 'vitest disruptive'));
   } finally {
     await stopStack();
