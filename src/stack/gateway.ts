@@ -11,6 +11,8 @@ import { isIP } from 'node:net';
 import type { StackConfig } from './config.ts';
 
 /** Connection refused (a service restarting) is tried again this many times, 100, 200, … ms apart (5.5 s in all). */
+/** Methods a proxy may send again after a connection error (nginx's proxy_next_upstream rule). */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const UPSTREAM_RETRIES = 10;
 const UPSTREAM_RETRY_DELAY_MS = 100;
 
@@ -254,7 +256,10 @@ export function createGateway(config: StackConfig): http.Server {
           }
           // Refused: nothing listens (yet). Reset on a kept-alive socket: the process that held it is gone.
           const neverReceived = error.code === 'ECONNREFUSED' || (error.code === 'ECONNRESET' && upstream.reusedSocket);
-          if (neverReceived && attempt < UPSTREAM_RETRIES) {
+          // A reset before any answer on a fresh socket (a dying process's listen queue) may follow a
+          // request that was received: like nginx's proxy_next_upstream, retried only when idempotent.
+          const resetBeforeAnswer = (error.code === 'ECONNRESET' || error.code === 'EPIPE') && IDEMPOTENT_METHODS.has(req.method ?? '');
+          if ((neverReceived || resetBeforeAnswer) && attempt < UPSTREAM_RETRIES) {
             setTimeout(() => send(attempt + 1), UPSTREAM_RETRY_DELAY_MS * (attempt + 1));
             return;
           }
