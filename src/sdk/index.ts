@@ -70,6 +70,7 @@ export type {
   CreatedPayment,
   CreatePaymentInput,
   Payment,
+  PaymentDispute,
   PaymentFilters,
   PaymentPurpose,
   PaymentStatus,

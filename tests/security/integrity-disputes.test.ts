@@ -68,6 +68,8 @@ describe('card disputes', () => {
     // The buyer sees the debt; the admin sees the audit entry.
     const { data: debts } = await user.kit.payments.debts();
     expect(debts).toHaveLength(1);
+    const { data: disputes } = await user.kit.payments.disputes();
+    expect(disputes).toEqual([expect.objectContaining({ id: disputeIdOf(created), payment_id: paymentId, points_reversed: 30, points_debt: 70 })]);
     const { data: audit, error } = await admin.kit.admin.audit.list({ targetId: paymentId });
     expect(error).toBeNull();
     expect(audit!.items.map((entry: { action: string }) => entry.action)).toEqual(['payment.disputed']);
