@@ -70,6 +70,35 @@ create index points_debts_payment_id_idx on public.points_debts (payment_id);
 comment on column public.points_debts.dispute_id is 'The card dispute that left this debt; null for a refund''s debt.';
 comment on column public.points_debts.waived_points is 'Part of settled_points that was waived rather than collected: the open rest of a dispute''s debt when the dispute was won.';
 
+-- A debt is settled by debits that reference it (or waived by a won dispute), never just marked settled.
+create function private.guard_points_debt_settlement()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  collected integer;
+begin
+  select coalesce(-sum(l.amount), 0) into collected from public.wallet_ledger as l
+  where l.user_id = new.user_id and l.created_at = now() and l.reference_id = new.id and l.amount < 0;
+  if (new.settled_points - new.waived_points) - (old.settled_points - old.waived_points) > collected then
+    perform private.refuse_workflow_bypass('A points debt is settled only by points debited from the wallet for it',
+      'public.settle_points_debts(user_id)');
+  end if;
+  return new;
+end;
+$$;
+comment on function private.guard_points_debt_settlement() is
+  'Points debts: settled_points (less waived_points) grows only by what this transaction debited from the wallet with the debt as reference.';
+revoke execute on function private.guard_points_debt_settlement() from public, anon, authenticated;
+
+create trigger points_debts_guard_settlement
+  before update on public.points_debts
+  for each row
+  when (new.settled_points - new.waived_points > old.settled_points - old.waived_points)
+  execute function private.guard_points_debt_settlement();
+
 -- Waiving is the won dispute's business only.
 create function private.guard_points_debt_waiver()
 returns trigger
