@@ -4,23 +4,24 @@
 -- The append-only ledger (UPDATE, DELETE and TRUNCATE refused for every role) and wallets that are never
 -- deleted come from 20261123300000_wallet.sql. What was missing is the link between the two tables:
 -- `update wallets set balance = 1000000` or an inserted ledger row with no wallet change went through
--- for the table owner. Two deferred constraint triggers check, at commit, what every writer of the
--- wallet (post_wallet_entry, use_tool, settle_earnings) does already:
--- - every new ledger entry continues its wallet's chain: balance_after = the previous entry's
---   balance_after + amount (entries of one wallet are ordered by id; all writers hold the wallet's row
---   lock while they append, so the previous entry is final);
--- - a wallet that was created or changed in the transaction ends it with the balance_after of its
---   newest ledger entry (0 with no entry at all);
--- together: the balance is the sum of the entries, after every committed transaction.
--- They run at commit, so they do not care how a writer orders its statements (use_tool debits and
--- appends in one statement, settle_earnings credits a batch of entries with one update).
+-- for the table owner. Deferred constraint triggers now check, at commit, what the wallet's writers
+-- (post_wallet_entry, use_tool, settle_earnings) do by construction:
+-- - a wallet whose balance grew, that was created with points, or that was changed by a statement that is
+--   not one of the writers (they stamp `updated_at = now()` with every change; an edit of the balance cell
+--   in Studio does not), ends the transaction at the balance_after of its newest ledger entry;
+-- - a new ledger entry continues its wallet's chain (balance_after = the previous entry's balance_after
+--   + amount; entries of one wallet are ordered by id, and every writer holds the wallet's row lock while
+--   it appends) and, if it is the newest, carries the wallet's balance.
+-- So no points appear without an entry that explains them, and no entry is written without its balance
+-- change. The checks run at commit, so they do not care how a writer orders its statements.
 --
--- Cost: one index (wallet_ledger (user_id, id), so "the previous/newest entry of a wallet" is one index
--- probe however long the history is) and two deferred row triggers per spend. Measured with
--- `npm run bench wallet` (see the README's Performance section).
---
--- What no trigger can stop: the table owner may ALTER TABLE … DISABLE TRIGGER or drop these triggers.
--- That is a schema change (a migration, reviewed), not a row edit.
+-- The hot path pays nothing but one index entry: a spend (use_tool: a debit stamped now(), an entry of kind
+-- spend) and a settlement's earning entries match none of the trigger conditions (evaluated without calling
+-- a function); a settlement is checked once per batch through its wallet credit. Measured with
+-- `npm run bench wallet` (README, Performance): every per-use check that ran a query cost use_tool 10–25 %.
+-- What is left to intent rather than accident: a debit written as `update wallets set balance = balance - n,
+-- updated_at = now()` without an entry, and a ledger row of kind spend or earning inserted alone (neither
+-- creates points; both are deliberate acts of the table owner, like `alter table … disable trigger`).
 
 create index wallet_ledger_user_id_id_idx on public.wallet_ledger (user_id, id);
 
@@ -36,9 +37,10 @@ declare
   wallet_balance integer;
   newest_balance integer;
 begin
-  select w.balance into wallet_balance from public.wallets as w where w.user_id = new.user_id;
-  select l.balance_after into newest_balance from public.wallet_ledger as l
-  where l.user_id = new.user_id order by l.id desc limit 1;
+  select w.balance,
+         (select l.balance_after from public.wallet_ledger as l where l.user_id = w.user_id order by l.id desc limit 1)
+    into wallet_balance, newest_balance
+  from public.wallets as w where w.user_id = new.user_id;
   if coalesce(wallet_balance, 0) is distinct from coalesce(newest_balance, 0) then
     raise exception 'The balance of wallet % (%) does not match its ledger (%): a balance changes only together with a ledger entry',
       new.user_id, coalesce(wallet_balance, 0), coalesce(newest_balance, 0)
@@ -49,7 +51,7 @@ begin
 end;
 $$;
 comment on function private.check_wallet_change() is
-  'Deferred check of a created or changed wallet: at commit its balance is its newest ledger entry''s balance_after.';
+  'Deferred check of a wallet created with points, credited, or changed outside the wallet''s writers: at commit its balance is its newest ledger entry''s balance_after.';
 revoke execute on function private.check_wallet_change() from public, anon, authenticated;
 
 create function private.check_wallet_ledger_entry()
@@ -60,23 +62,22 @@ set search_path = ''
 as $$
 declare
   previous_balance integer;
+  newest_id bigint;
   wallet_balance integer;
-  newest_balance integer;
 begin
-  select l.balance_after into previous_balance from public.wallet_ledger as l
-  where l.user_id = new.user_id and l.id < new.id order by l.id desc limit 1;
+  select (select l.balance_after from public.wallet_ledger as l where l.user_id = new.user_id and l.id < new.id order by l.id desc limit 1),
+         (select l.id from public.wallet_ledger as l where l.user_id = new.user_id order by l.id desc limit 1),
+         (select w.balance from public.wallets as w where w.user_id = new.user_id)
+    into previous_balance, newest_id, wallet_balance;
   if new.balance_after is distinct from coalesce(previous_balance, 0) + new.amount then
     raise exception 'Ledger entry % of wallet % does not continue its ledger: % + % <> %',
       new.id, new.user_id, coalesce(previous_balance, 0), new.amount, new.balance_after
       using errcode = '23514',
             hint = 'Use public.admin_adjust_points(user_id, amount, reason, idempotency_key) to change a balance; it writes the ledger entry.';
   end if;
-  select w.balance into wallet_balance from public.wallets as w where w.user_id = new.user_id;
-  select l.balance_after into newest_balance from public.wallet_ledger as l
-  where l.user_id = new.user_id order by l.id desc limit 1;
-  if coalesce(wallet_balance, 0) is distinct from coalesce(newest_balance, 0) then
-    raise exception 'The balance of wallet % (%) does not match its ledger (%): a balance changes only together with a ledger entry',
-      new.user_id, coalesce(wallet_balance, 0), coalesce(newest_balance, 0)
+  if newest_id = new.id and new.balance_after is distinct from wallet_balance then
+    raise exception 'The balance of wallet % (%) does not match its ledger (%): a ledger entry is written only together with its balance change',
+      new.user_id, coalesce(wallet_balance, 0), new.balance_after
       using errcode = '23514',
             hint = 'Use public.admin_adjust_points(user_id, amount, reason, idempotency_key) to change a balance; it writes the ledger entry.';
   end if;
@@ -84,25 +85,28 @@ begin
 end;
 $$;
 comment on function private.check_wallet_ledger_entry() is
-  'Deferred check of a new ledger entry: it continues its wallet''s chain (previous balance_after + amount) and the wallet ends the transaction at its newest entry''s balance_after.';
+  'Deferred check of a new ledger entry: it continues its wallet''s chain (previous balance_after + amount) and, if it is the wallet''s newest entry, its balance_after is the wallet''s balance.';
 revoke execute on function private.check_wallet_ledger_entry() from public, anon, authenticated;
 
+-- Wallets are created at 0 or with their first credit (once per wallet).
 create constraint trigger wallets_balance_matches_ledger_on_insert
   after insert on public.wallets
   deferrable initially deferred
   for each row when (new.balance <> 0)
   execute function private.check_wallet_change();
 
+-- Every credit; and any change not stamped by the writers (updated_at = now()). A spend is neither.
 create constraint trigger wallets_balance_matches_ledger_on_update
   after update on public.wallets
   deferrable initially deferred
-  for each row
+  for each row when (new.balance > old.balance or new.updated_at is distinct from now())
   execute function private.check_wallet_change();
 
+-- Every entry but spends (use_tool's debits) and earnings (settle_earnings' batch, checked by its credit).
 create constraint trigger wallet_ledger_entry_continues_ledger
   after insert on public.wallet_ledger
   deferrable initially deferred
-  for each row
+  for each row when (new.kind not in ('spend', 'earning'))
   execute function private.check_wallet_ledger_entry();
 
 -- Moving a wallet to another user would move its ledger's meaning with it.
