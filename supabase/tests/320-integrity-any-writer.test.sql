@@ -3,7 +3,7 @@
 -- jump a status of a usage, payout, refund, payment, points debt or voucher. All refused, with a message
 -- that names the function to use; the workflow functions themselves keep working.
 begin;
-select plan(46);
+select plan(47);
 select tests.mp_fixture();
 
 -- Runs a statement as `who` ('postgres', 'service_role' or a persona), then runs the deferred (commit-
@@ -60,6 +60,8 @@ select ok(pg_temp.refused_by_everyone($$update public.wallets set balance = 1000
 select matches(pg_temp.attempt('postgres', $$update public.wallets set balance = 1000000 where user_id = tests.mp('client')$$),
   '^error:23514: The balance of wallet .* does not match its ledger',
   'a balance set in Studio should be refused at commit');
+select matches(pg_temp.attempt('postgres', $$update public.wallets set balance = balance + 1000, updated_at = now() where user_id = tests.mp('client')$$),
+  '^error:23514', 'points credited in Studio should be refused even when the edit stamps updated_at like the writers do');
 select matches(pg_temp.attempt('postgres', $$update public.wallets set balance = 0 where user_id = tests.mp('client')$$),
   '^error:23514', 'a balance lowered in Studio should be refused too');
 select matches(pg_temp.attempt('postgres', $$insert into public.wallets (user_id, balance) values (tests.mp('admin'), 500)$$),
