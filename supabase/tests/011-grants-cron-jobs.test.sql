@@ -17,7 +17,9 @@ select results_eq($$ select schedule, command from cron.job where jobname = 'ops
 select results_eq($$ select schedule, command from cron.job where jobname = 'ops-purge-finished-jobs' $$,
   $$ values ('45 3 * * *'::text, 'select private.purge_finished_jobs(30)'::text) $$, 'finished jobs should be purged daily');
 select results_eq(
-  $$ select count(*)::int from cron.job where active and username = 'postgres' and database = current_database() $$,
+  $$ select count(*)::int from cron.job where active and username = 'postgres' and database = current_database()
+       and jobname in ('settle-creator-earnings', 'ops-expire-vouchers', 'ops-close-overdue-instalments',
+                       'ops-enqueue-daily-statistics', 'ops-run-database-jobs', 'ops-purge-finished-jobs') $$,
   $$ values (6) $$, 'all six jobs should be active, run as postgres, in this database');
 
 select * from finish();
