@@ -84,7 +84,11 @@ export interface StackConfig {
    * throwaway test cluster, which is rebuilt on every run. `STACK_DURABLE=1|0` overrides either.
    */
   durable: boolean;
-  api: { schemas: string[]; extraSearchPath: string[]; maxRows: number };
+  /**
+   * `autoExposeNewTables`: `[api] auto_expose_new_tables`; unset means true, as for the Supabase CLI.
+   * When false, new objects in public get no privileges for anon/authenticated/service_role.
+   */
+  api: { schemas: string[]; extraSearchPath: string[]; maxRows: number; autoExposeNewTables: boolean };
   auth: AuthSettings;
   functions: FunctionSettings[];
   seedPaths: string[];
@@ -213,6 +217,7 @@ export function loadStackConfig(profile: 'dev' | 'test' = 'dev'): StackConfig {
       schemas: strings(api, 'schemas', ['public', 'graphql_public']),
       extraSearchPath: strings(api, 'extra_search_path', ['public', 'extensions']),
       maxRows: num(api, 'max_rows', 1000),
+      autoExposeNewTables: bool(api, 'auto_expose_new_tables', true),
     },
     auth: {
       siteUrl: str(auth, 'site_url', 'http://127.0.0.1:3000'),

@@ -139,11 +139,31 @@ export function runSqlFile(url: string, file: string): void {
   }
 }
 
-/** Applies the platform bootstrap (roles, schemas, auth tables) in file-name order. */
+/**
+ * What the Supabase CLI runs when `[api] auto_expose_new_tables = false`: postgres's default privileges
+ * in public no longer reach the API roles. The CLI revokes only the DML, sequence and EXECUTE parts;
+ * this revokes all of them (TRUNCATE, REFERENCES, TRIGGER and sequence UPDATE too), so a new object
+ * carries no API-role privilege at all until a migration grants one: stricter than hosted, never looser.
+ */
+export const REVOKE_API_DEFAULT_PRIVILEGES = `
+alter default privileges for role postgres in schema public revoke all on tables from anon, authenticated, service_role;
+alter default privileges for role postgres in schema public revoke all on sequences from anon, authenticated, service_role;
+alter default privileges for role postgres in schema public revoke all on functions from anon, authenticated, service_role;
+`;
+
+/** Applies the platform bootstrap (roles, schemas, auth tables), then the `[api]` default privileges. */
 export function applyBootstrap(config: StackConfig): void {
   for (const file of readdirSync(BOOTSTRAP_DIR).filter((f) => f.endsWith('.sql')).sort()) {
     runSqlFile(superuserUrl(config), path.join(BOOTSTRAP_DIR, file));
   }
+  if (!config.api.autoExposeNewTables) runSql(superuserUrl(config), REVOKE_API_DEFAULT_PRIVILEGES);
+}
+
+function runSql(url: string, sql: string): void {
+  const result = spawnSync(path.join(PG_BIN, 'psql'), [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`applying the [api] default privileges failed: ${(result.stderr || result.stdout).trim()}`);
 }
 
 /** Applies pending `supabase/migrations` through the real Supabase CLI, then (on a new database) the seed. */

@@ -28,6 +28,8 @@ select tests.clear_authentication();
 create table public.bootstrap_probe (id int primary key);
 alter table public.bootstrap_probe enable row level security;
 insert into public.bootstrap_probe values (1), (2);
+-- New tables carry no API grants (auto_expose_new_tables = false): grant as a migration would.
+grant select on public.bootstrap_probe to authenticated, service_role;
 select tests.authenticate_as_service_role();
 select is((select count(*) from public.bootstrap_probe), 2::bigint, 'service_role should see rows RLS would hide');
 select tests.clear_authentication();

@@ -16,9 +16,11 @@ function forge(claims: Record<string, unknown>, secret: string): string {
 }
 
 beforeAll(async () => {
-  // A table with RLS and no policy: only service_role (BYPASSRLS) sees its rows.
+  // A table with RLS and no policy: only service_role (BYPASSRLS) sees its rows. New tables carry no
+  // API grants (auto_expose_new_tables = false), so it is granted as a migration would.
   await sql(`create table if not exists public.${TABLE} (id int primary key);
              alter table public.${TABLE} enable row level security;
+             grant select on public.${TABLE} to anon, authenticated, service_role;
              insert into public.${TABLE} values (1), (2) on conflict do nothing;
              notify pgrst, 'reload schema';`);
   await eventually(async () => (await client(stack.secretKey).from(TABLE).select('id')).error === null, 10_000, 'PostgREST to see the table');

@@ -56,17 +56,19 @@ create extension if not exists plpgsql_check with schema extensions;
 alter default privileges in schema extensions grant all on functions to postgres, anon, authenticated, service_role;
 grant all on all functions in schema extensions to postgres, anon, authenticated, service_role;
 
--- pg_cron lives in its own schema and needs shared_preload_libraries (set by the stack).
-create extension if not exists pg_cron with schema pg_catalog;
-grant usage on schema cron to postgres;
-grant all on all tables in schema cron to postgres;
+-- pg_cron is available (the stack preloads it, as the Supabase image does) but not installed: as on
+-- hosted Supabase and `supabase start`, a migration enables it (see 40-privileged-extensions.sql).
 
 create schema if not exists graphql_public;
 grant usage on schema graphql_public to postgres, anon, authenticated, service_role;
 
 create schema auth authorization supabase_admin;
 grant usage on schema auth to anon, authenticated, service_role;
-grant usage, create on schema auth to supabase_auth_admin, dashboard_user, postgres;
+grant usage, create on schema auth to supabase_auth_admin, dashboard_user;
+-- postgres may use auth objects (and gets table privileges in 20-auth-tables.sql) but not create any:
+-- hosted Supabase revoked CREATE on auth from postgres, so a migration that adds a function or table
+-- there must fail here as it fails on `supabase db push`.
+grant usage on schema auth to postgres;
 
 create schema if not exists storage authorization supabase_admin;
 grant usage on schema storage to postgres, anon, authenticated, service_role;
@@ -76,7 +78,11 @@ alter schema public owner to postgres;
 grant usage on schema public to postgres, anon, authenticated, service_role;
 grant all on schema public to postgres;
 
--- New objects in public are API-visible by default; RLS decides which rows (contract §4.2).
+-- The image's defaults: new objects in public are API-visible, RLS decides which rows (contract §4.2).
+-- With `[api] auto_expose_new_tables = false` in config.toml (this project's setting, and the cloud
+-- default for new projects) the stack then revokes the API roles' share of postgres's defaults, as the
+-- Supabase CLI does (src/stack/database.ts applyApiPrivileges): every table, view, sequence and function
+-- a migration creates in public needs explicit grants.
 alter default privileges for role postgres in schema public
   grant all on tables to postgres, anon, authenticated, service_role;
 alter default privileges for role postgres in schema public

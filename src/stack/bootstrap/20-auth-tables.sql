@@ -331,6 +331,8 @@ grant select on all tables in schema auth to postgres with grant option;
 grant all on all sequences in schema auth to postgres, dashboard_user;
 alter default privileges in schema auth grant all on tables to postgres, dashboard_user;
 alter default privileges in schema auth grant all on sequences to postgres, dashboard_user;
+-- Auth's own bookkeeping is Auth's: postgres may read which migrations ran, not change them.
+revoke insert, update, delete, truncate, references, trigger on auth.schema_migrations from postgres;
 
 -- ----------------------------------------------------------------------------- migration bookkeeping
 -- The versions a Supabase database records: 7 from the image's init script, then GoTrue's own.
