@@ -6,7 +6,7 @@
  * and answers representative calls: a public flow that uses the Auth admin API and Auth's `/resend`, a
  * signed-in flow (session check, Auth `PUT /user` as the user), an operator call, and a database read.
  * Requests reach it as the gateway sends them (the publishable/secret key in `apikey`, a JWT in
- * `Authorization`). `STACK_FUNCTION_KEYS=new npm test` runs every other suite with the new keys only.
+ * `Authorization`, from a browser). `STACK_FUNCTION_KEYS=new npm test` runs every other suite with the new keys only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -68,10 +68,15 @@ async function startFunctions(mode: Mode): Promise<{ base: string; server: Child
   return { base, server };
 }
 
+// A browser's agent: functions forward the user's agent to Auth, and the gateway refuses a secret key
+// that arrives with a browser's agent.
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+
 const gatewayHeaders = (apikey: string, bearer: string) => ({
   apikey,
   authorization: `Bearer ${bearer}`,
   'content-type': 'application/json',
+  'user-agent': BROWSER,
   'x-forwarded-for': randomIp(),
 });
 

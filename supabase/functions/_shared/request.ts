@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { HttpError } from './errors.ts';
-import { secretKeys } from './keys.ts';
+import { isOpaqueKey, secretKeys } from './keys.ts';
 import { validate } from './schemas/identity.ts';
 
 /** Largest body a function reads (registration bodies are a few hundred bytes). */
@@ -93,6 +93,9 @@ export function forwardedHeaders(request: Request): Record<string, string> {
     headers['sb-forwarded-for'] = ip;
     headers.apikey = key;
   }
-  if (userAgent) headers['user-agent'] = userAgent;
+  // The gateway refuses a secret `sb_…` key sent with a browser's User-Agent (a leaked key), and the
+  // service client sends that key whenever the project has one: so the browser's agent is forwarded
+  // only while the service role travels as the legacy JWT.
+  if (userAgent && !(key && isOpaqueKey(key))) headers['user-agent'] = userAgent;
   return headers;
 }
