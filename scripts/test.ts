@@ -2,17 +2,18 @@
  * `npm test`: every suite against a stack. Without SUPABASE_URL it starts an isolated local stack
  * (its own data folder and ports, a fresh database every run) and stops it afterwards; with
  * SUPABASE_URL (+ keys, SUPABASE_DB_URL) it targets that stack instead. Suites: pgTAP through
- * pg_prove, vitest, deno test, the database checks (advisors, lint, generated types current) and the
- * docs check (scripts/check-docs.ts).
+ * pg_prove, vitest, deno test, the database checks (advisors, lint, generated types current, each
+ * function's import map, config.toml keys the CLI knows) and the docs check (scripts/check-docs.ts).
  * Ends with one line `N passed, N failed` and a non-zero exit on any failure.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadStackConfig, projectRoot, supabaseDir } from '../src/stack/config.ts';
 import { defaultKeys } from '../src/stack/keys.ts';
 import { DENO, denoEnv, startStack, type StackHandle } from '../src/stack/stack.ts';
 import { checkDocs } from './check-docs.ts';
+import { checkFunctionImports, functionConfigProblems } from './gen-function-config.ts';
 import { typesAreCurrent } from './gen-types.ts';
 
 interface SuiteResult {
@@ -109,6 +110,24 @@ async function databaseChecks(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
   await check('src/sdk/database.types.ts matches the database (npm run gen:types)', () => typesAreCurrent(db));
   await check("openapi.json matches the functions' zod schemas (npm run gen:openapi)", async () =>
     (await run(bin('tsx'), [path.join(projectRoot, 'scripts', 'gen-openapi.ts'), '--check'], env)).code === 0);
+  await check('every function has its own deno.json, named as import_map by its [functions.<name>] block (npm run gen:function-config)', async () => {
+    const problems = functionConfigProblems();
+    for (const problem of problems) console.log(`  ${problem}`);
+    return problems.length === 0;
+  });
+  await check("every function's imports resolve from its own deno.json alone, as supabase functions deploy bundles it", async () => {
+    const problems = checkFunctionImports(DENO, denoEnv());
+    for (const problem of problems) console.log(`  ${problem}`);
+    return problems.length === 0;
+  });
+  await check('supabase/config.toml has no keys the Supabase CLI ignores', async () => {
+    // Any command that loads the config warns about unknown keys; `status` changes nothing (and only
+    // reports that no Docker stack runs here).
+    const result = spawnSync(bin('supabase'), ['status', '--workdir', projectRoot], { env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
+    const warning = `${result.stdout}${result.stderr}`.split('\n').find((line) => /does not recognize and ignores/.test(line));
+    if (warning) console.log(`  ${warning}`);
+    return warning === undefined && result.error === undefined;
+  });
   return { name: 'database checks', passed, failed };
 }
 

@@ -76,8 +76,22 @@ function functionSecrets(): Record<string, string> {
   return entries;
 }
 
+/**
+ * Which API keys the functions get, as a hosted project may give them: `both` (the default, as
+ * `supabase start` does), `new` (publishable and secret keys and the JWKS only: a project that disabled
+ * its legacy keys) or `legacy` (anon and service_role keys and the JWT secret only). Chosen with
+ * `STACK_FUNCTION_KEYS`; `STACK_FUNCTION_KEYS=new npm test` runs every suite against the new keys alone.
+ */
+export type FunctionKeys = 'both' | 'new' | 'legacy';
+
+export function functionKeysMode(value = process.env.STACK_FUNCTION_KEYS): FunctionKeys {
+  if (value === undefined || value === '' || value === 'both') return 'both';
+  if (value === 'new' || value === 'legacy') return value;
+  throw new Error(`STACK_FUNCTION_KEYS must be both, new or legacy (got ${value})`);
+}
+
 /** The environment every Edge Function sees (contract §5), pointed at this stack. */
-export function functionEnv(config: StackConfig): Record<string, string> {
+export function functionEnv(config: StackConfig, keys: FunctionKeys = functionKeysMode()): Record<string, string> {
   const stripe: Record<string, string> = config.fakeStripe.enabled
     ? {
         STRIPE_SECRET_KEY: config.fakeStripe.secretKey,
@@ -87,16 +101,25 @@ export function functionEnv(config: StackConfig): Record<string, string> {
         STRIPE_API_PROTOCOL: 'http',
       }
     : {};
+  const newKeys: Record<string, string> = {
+    SUPABASE_JWKS: JSON.stringify(publicJwks(config)),
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: config.keys.publishableKey }),
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: config.keys.secretKey }),
+  };
+  const legacyKeys: Record<string, string> = {
+    SUPABASE_ANON_KEY: config.keys.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: config.keys.serviceRoleKey,
+    // The legacy JWT secret lets functions check HS256 session tokens themselves; without it (new keys
+    // only) they ask Auth (_shared/auth.ts).
+    SUPABASE_JWT_SECRET: config.keys.jwtSecret,
+  };
   return {
     ...functionSecrets(),
     ...stripe,
     SUPABASE_URL: config.apiUrl,
-    SUPABASE_ANON_KEY: config.keys.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: config.keys.serviceRoleKey,
     SUPABASE_DB_URL: config.dbUrl,
-    SUPABASE_JWKS: JSON.stringify(publicJwks(config)),
-    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: config.keys.publishableKey }),
-    SUPABASE_SECRET_KEYS: JSON.stringify({ default: config.keys.secretKey }),
+    ...(keys === 'legacy' ? {} : newKeys),
+    ...(keys === 'new' ? {} : legacyKeys),
     // Local only: where backend notices go (hosted projects set it to their own mail service, or not at all).
     SUPABASE_MAILBOX_URL: config.mailboxUrl,
   };
@@ -192,7 +215,8 @@ function services(config: StackConfig): ServiceSpec[] {
         FUNCTIONS_PORT: String(ports.functions),
         FUNCTIONS_DIR,
         FUNCTIONS_VERIFY_JWT: JSON.stringify(Object.fromEntries(config.functions.map((f) => [f.name, f.verifyJwt]))),
-        SUPABASE_JWT_SECRET: config.keys.jwtSecret,
+        // The platform's verify_jwt gate always has the project's JWT secret, whatever the functions get.
+        FUNCTIONS_JWT_SECRET: config.keys.jwtSecret,
       },
       ready: () => httpOk(`http://127.0.0.1:${ports.functions}/_internal/health`),
       startTimeoutMs: 120_000,

@@ -1,7 +1,7 @@
 /**
- * The Deno functions server, on its own with fixture functions: routing, verify_jwt (HS256 with the
- * JWT secret, ES256 with the JWKS), the injected environment, and faults in one function that must
- * not take the others down.
+ * The Deno functions server, on its own with fixture functions: routing, verify_jwt (as hosted: only
+ * HS256 tokens signed with the JWT secret pass), the injected environment, and faults in one function
+ * that must not take the others down.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ let server: ChildProcess;
 let base: string;
 let es256Token: string;
 let foreignEs256Token: string;
+let jwkForConfusion: object;
 
 function fixture(name: string, source: string): void {
   mkdirSync(path.join(dir, name));
@@ -38,12 +39,14 @@ async function freePort(): Promise<number> {
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'functions-'));
   fixture('echo', `Deno.serve((req) => Response.json({ path: new URL(req.url).pathname, url: Deno.env.get('SUPABASE_URL'), method: req.method }));`);
+  fixture('env', `Deno.serve(() => Response.json({ gate: Deno.env.get('FUNCTIONS_JWT_SECRET') ?? null }));`);
   fixture('open', `Deno.serve({ handler: () => new Response('open') });`);
   fixture('throws', `Deno.serve(() => { throw new Error('secret internals'); });`);
   fixture('broken', `import './does-not-exist.ts';\nDeno.serve(() => new Response('never'));`);
 
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'ES256' };
+  jwkForConfusion = jwk;
   es256Token = await new SignJWT({ role: 'authenticated', sub: 'f0000000-0000-4000-8000-000000000001' })
     .setProtectedHeader({ alg: 'ES256', kid: 'test-key' })
     .setExpirationTime('1h')
@@ -64,7 +67,7 @@ beforeAll(async () => {
         FUNCTIONS_PORT: String(port),
         FUNCTIONS_DIR: dir,
         FUNCTIONS_VERIFY_JWT: JSON.stringify({ open: false }),
-        SUPABASE_JWT_SECRET: SECRET,
+        FUNCTIONS_JWT_SECRET: SECRET,
         SUPABASE_JWKS: JSON.stringify({ keys: [jwk] }),
         SUPABASE_URL: 'http://127.0.0.1:1234',
       },
@@ -105,11 +108,23 @@ describe('functions server', () => {
     expect(response.status).toBe(401);
   });
 
-  it('verify_jwt: an ES256 token is checked against the JWKS', async () => {
-    const good = await fetch(`${base}/echo`, { headers: { Authorization: `Bearer ${es256Token}` } });
-    expect(good.status).toBe(200);
+  it("verify_jwt: an ES256 token is refused even when the project's JWKS vouches for it, as hosted's gate accepts only legacy HS256 tokens", async () => {
+    const published = await fetch(`${base}/echo`, { headers: { Authorization: `Bearer ${es256Token}` } });
+    expect(published.status).toBe(401);
+    expect(await published.json()).toEqual({ msg: 'Invalid JWT' });
     const foreign = await fetch(`${base}/echo`, { headers: { Authorization: `Bearer ${foreignEs256Token}` } });
     expect(foreign.status).toBe(401);
+  });
+
+  it("verify_jwt: an HS256 token that names another algorithm's key id is still checked against the JWT secret alone", async () => {
+    const forged = signHs256({ role: 'service_role', exp: Math.floor(Date.now() / 1000) + 3600 }, JSON.stringify(jwkForConfusion));
+    const response = await fetch(`${base}/echo`, { headers: { Authorization: `Bearer ${forged}` } });
+    expect(response.status).toBe(401);
+  });
+
+  it("the gate's JWT secret is not in the functions' environment", async () => {
+    const response = await fetch(`${base}/env`, { headers: { Authorization: `Bearer ${hs256('anon')}` } });
+    expect(await response.json()).toEqual({ gate: null });
   });
 
   it('verify_jwt: OPTIONS passes without a token so functions can answer CORS preflights', async () => {

@@ -2,20 +2,30 @@
  * The Edge Functions server of the local stack, on real Deno: stands in for Supabase's edge-runtime
  * main service. It loads every `supabase/functions/<name>/index.ts` once at start, capturing the
  * handler each one gives to `Deno.serve`, and routes `/<name>/…` to it (the gateway has already
- * stripped `/functions/v1`). `verify_jwt` is honoured per function as the CLI does it.
+ * stripped `/functions/v1`).
+ *
+ * `verify_jwt` is honoured per function as hosted Supabase does it: the platform's check accepts only
+ * a legacy HS256 token signed with the project's JWT secret (a user's session token, or the anon /
+ * service_role key, which the gateway also puts there for a publishable / secret key), and refuses
+ * tokens signed with the new asymmetric keys (ES256/RS256) with 401 `Invalid JWT`. The CLI's local
+ * runtime also accepts those; we keep hosted's rule so that nothing passes here and fails there.
+ * Functions that must accept asymmetric tokens set `verify_jwt = false` and check the caller
+ * themselves (_shared/auth.ts), as Supabase advises.
  *
  * Settings come from the environment, set by the stack: FUNCTIONS_PORT, FUNCTIONS_DIR,
- * FUNCTIONS_VERIFY_JWT (JSON `{name: bool}`), SUPABASE_JWT_SECRET, SUPABASE_JWKS, SUPABASE_URL.
+ * FUNCTIONS_VERIFY_JWT (JSON `{name: bool}`), FUNCTIONS_JWT_SECRET (the gate's key: read, then removed
+ * from the environment, so functions see only the keys the platform gives them).
  */
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { jwtVerify } from 'jose';
 
 type Handler = (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>;
 
 const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '31580');
 const functionsDir = Deno.env.get('FUNCTIONS_DIR') ?? `${Deno.cwd()}/supabase/functions`;
 const verifyJwtConfig = JSON.parse(Deno.env.get('FUNCTIONS_VERIFY_JWT') ?? '{}') as Record<string, boolean>;
-const jwtSecret = new TextEncoder().encode(Deno.env.get('SUPABASE_JWT_SECRET') ?? '');
-const jwks = createLocalJWKSet(JSON.parse(Deno.env.get('SUPABASE_JWKS') ?? '{"keys":[]}') as JSONWebKeySet);
+const gateSecret = Deno.env.get('FUNCTIONS_JWT_SECRET') ?? '';
+Deno.env.delete('FUNCTIONS_JWT_SECRET');
+const jwtSecret = new TextEncoder().encode(gateSecret);
 const SLUG = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 const handlers = new Map<string, Handler>();
@@ -65,9 +75,8 @@ async function verify(request: Request): Promise<Response | undefined> {
   if (!header) return Response.json({ msg: 'Error: Missing authorization header' }, { status: 401 });
   const token = header.replace(/^Bearer\s+/i, '');
   try {
-    const alg = JSON.parse(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))).alg as string;
-    if (alg === 'HS256') await jwtVerify(token, jwtSecret);
-    else await jwtVerify(token, jwks);
+    if (!gateSecret) throw new Error('no legacy JWT secret to check against');
+    await jwtVerify(token, jwtSecret, { algorithms: ['HS256'] });
     return undefined;
   } catch {
     return Response.json({ msg: 'Invalid JWT' }, { status: 401 });

@@ -14,6 +14,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, type JSONWebKeySet, type JWK, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { database } from './database.ts';
 import { HttpError } from './errors.ts';
+import { publishableKey } from './keys.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ASYMMETRIC = ['ES256', 'RS256'];
@@ -69,12 +70,20 @@ function loadKeys(): Keys {
     jwks = createLocalJWKSet({ keys: asymmetric });
   } else if (Deno.env.get('SUPABASE_URL')) {
     jwks = createRemoteJWKSet(new URL(`${Deno.env.get('SUPABASE_URL')}/auth/v1/.well-known/jwks.json`), {
-      headers: { apikey: Deno.env.get('SUPABASE_ANON_KEY') ?? '' },
+      headers: { apikey: anyPublishableKey() },
       cacheMaxAge: 600_000,
     });
   }
   keys = { secrets, jwks };
   return keys;
+}
+
+function anyPublishableKey(): string {
+  try {
+    return publishableKey();
+  } catch {
+    return '';
+  }
 }
 
 /** Forgets the cached keys (tests that change the environment). */
@@ -137,7 +146,7 @@ async function verifiedByAuth(token: string): Promise<SessionClaims> {
   const url = Deno.env.get('SUPABASE_URL');
   if (!url) throw refused('the access token cannot be checked here');
   const response = await fetch(`${url}/auth/v1/user`, {
-    headers: { apikey: Deno.env.get('SUPABASE_ANON_KEY') ?? '', authorization: `Bearer ${token}` },
+    headers: { apikey: anyPublishableKey(), authorization: `Bearer ${token}` },
   });
   await response.body?.cancel();
   if (response.status !== 200) throw refused('the access token is not valid');

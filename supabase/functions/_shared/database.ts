@@ -1,16 +1,36 @@
 /**
- * A direct Postgres connection for functions that need one (health checks, privileged flows),
- * from `SUPABASE_DB_URL`, which both the local stack and hosted Supabase provide.
+ * The Postgres connection of functions that need one (privileged flows, health checks).
+ *
+ * Where it goes: `DB_POOLER_URL` when set — a function secret holding the project's Supavisor URL in
+ * transaction mode (port 6543); hosted's `SUPABASE_DB_URL` is a direct connection, and every isolate
+ * opens its own pool, so at scale the direct server's connection limit runs out first. Without it,
+ * `SUPABASE_DB_URL` (the local stack's database, or the direct connection on hosted). A secret cannot
+ * be named `SUPABASE_…` on hosted (`supabase secrets set` skips such names), hence the plain name.
+ *
+ * How: one small pool per isolate (`DB_POOL_MAX`, default 3; docs/deploy.md has the connection budget),
+ * idle connections closed after 20 s, and no prepared statements (`prepare: false`), which a
+ * transaction-mode pooler cannot keep: each transaction may run on another server connection. For the
+ * same reason nothing here relies on session state: settings are `set_config(…, true)` inside a
+ * transaction, and there are no session advisory locks or LISTEN.
  */
 import postgres from 'postgres';
 
 let sql: postgres.Sql | undefined;
 
-/** One small pool per function worker, created on first use. */
+/** The connection string and pool size the environment asks for. */
+export function databaseSettings(): { url: string; pooled: boolean; max: number } {
+  const pooler = Deno.env.get('DB_POOLER_URL');
+  const url = pooler || Deno.env.get('SUPABASE_DB_URL');
+  if (!url) throw new Error('Neither DB_POOLER_URL nor SUPABASE_DB_URL is set');
+  const max = Number(Deno.env.get('DB_POOL_MAX') ?? '3');
+  return { url, pooled: Boolean(pooler), max: Number.isInteger(max) && max >= 1 && max <= 20 ? max : 3 };
+}
+
+/** One small pool per function isolate, created on first use. */
 export function database(): postgres.Sql {
-  const url = Deno.env.get('SUPABASE_DB_URL');
-  if (!url) throw new Error('SUPABASE_DB_URL is not set');
-  sql ??= postgres(url, { max: 3, idle_timeout: 20, connect_timeout: 3, prepare: false });
+  if (sql) return sql;
+  const { url, max } = databaseSettings();
+  sql = postgres(url, { max, idle_timeout: 20, connect_timeout: 3, prepare: false });
   return sql;
 }
 

@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { HttpError } from './errors.ts';
+import { secretKeys } from './keys.ts';
 
 function same(a: string, b: string): boolean {
   const left = new TextEncoder().encode(a);
@@ -12,20 +13,11 @@ function same(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function secretKeys(): string[] {
-  try {
-    return Object.values(JSON.parse(Deno.env.get('SUPABASE_SECRET_KEYS') ?? '{}') as Record<string, string>);
-  } catch {
-    return [];
-  }
-}
-
 /** Whether the request carries the service-role key (as bearer token or `apikey`). */
 export function isServiceRole(request: Request): boolean {
   const bearer = request.headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
   const apikey = request.headers.get('apikey');
-  const serviceRoleKey = Deno.env.get('SUPABASE_SERVICE_ROLE_KEY');
-  const accepted = [...(serviceRoleKey ? [serviceRoleKey] : []), ...secretKeys()];
+  const accepted = secretKeys();
   return accepted.some((key) => (bearer !== undefined && same(bearer, key)) || (apikey !== null && same(apikey, key)));
 }
 

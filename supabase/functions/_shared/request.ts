@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { HttpError } from './errors.ts';
+import { isOpaqueKey, secretKeys } from './keys.ts';
 import { validate } from './schemas/identity.ts';
 
 /** Largest body a function reads (registration bodies are a few hundred bytes). */
@@ -77,17 +78,6 @@ export function clientIp(request: Request): string {
   return last && /^[0-9a-fA-F:.]{2,45}$/.test(last) ? last : 'unknown';
 }
 
-/** The project's secret key (legacy service-role JWT, or the new `sb_secret_…` key). */
-function secretKey(): string | undefined {
-  const legacy = Deno.env.get('SUPABASE_SERVICE_ROLE_KEY');
-  if (legacy) return legacy;
-  try {
-    return (JSON.parse(Deno.env.get('SUPABASE_SECRET_KEYS') ?? '{}') as Record<string, string>).default;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Headers that let Auth see the end user's address and browser when a function calls it for them:
  * the address goes in `Sb-Forwarded-For`, which the gateway believes only from a holder of the
@@ -97,12 +87,15 @@ function secretKey(): string | undefined {
 export function forwardedHeaders(request: Request): Record<string, string> {
   const headers: Record<string, string> = {};
   const ip = clientIp(request);
-  const key = secretKey();
+  const key = secretKeys()[0];
   const userAgent = request.headers.get('user-agent');
   if (ip !== 'unknown' && key) {
     headers['sb-forwarded-for'] = ip;
     headers.apikey = key;
   }
-  if (userAgent) headers['user-agent'] = userAgent;
+  // The gateway refuses a secret `sb_…` key sent with a browser's User-Agent (a leaked key), and the
+  // service client sends that key whenever the project has one: so the browser's agent is forwarded
+  // only while the service role travels as the legacy JWT.
+  if (userAgent && !(key && isOpaqueKey(key))) headers['user-agent'] = userAgent;
   return headers;
 }

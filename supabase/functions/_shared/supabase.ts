@@ -6,6 +6,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { type Caller, requireSession } from './auth.ts';
 import { database } from './database.ts';
 import { HttpError } from './errors.ts';
+import { isOpaqueKey, publishableKey, secretKey } from './keys.ts';
 
 function env(name: string): string {
   const value = Deno.env.get(name);
@@ -13,9 +14,12 @@ function env(name: string): string {
   return value;
 }
 
-/** A service-role client (Auth admin API). `headers` are sent on every request (e.g. forwarded IP). */
+/**
+ * A service-role client (Auth admin API), with the secret key (`SUPABASE_SECRET_KEYS`) or else the
+ * legacy service-role key. `headers` are sent on every request (e.g. forwarded IP).
+ */
 export function serviceClient(headers: Record<string, string> = {}): SupabaseClient {
-  return createClient(env('SUPABASE_URL'), env('SUPABASE_SERVICE_ROLE_KEY'), {
+  return createClient(env('SUPABASE_URL'), secretKey(), {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     global: { headers },
   });
@@ -44,7 +48,7 @@ let autoconfirm: { value: boolean; at: number } | undefined;
 /** Whether Auth confirms e-mail addresses at sign-up by itself (`GET /auth/v1/settings`), cached a minute. */
 export async function mailerAutoconfirm(): Promise<boolean> {
   if (autoconfirm && Date.now() - autoconfirm.at < 60_000) return autoconfirm.value;
-  const response = await fetch(`${env('SUPABASE_URL')}/auth/v1/settings`, { headers: { apikey: env('SUPABASE_ANON_KEY') } });
+  const response = await fetch(`${env('SUPABASE_URL')}/auth/v1/settings`, { headers: { apikey: publishableKey() } });
   if (!response.ok) throw new Error(`GET /auth/v1/settings answered ${response.status}`);
   const settings = (await response.json()) as { mailer_autoconfirm?: boolean };
   autoconfirm = { value: settings.mailer_autoconfirm === true, at: Date.now() };
@@ -56,11 +60,15 @@ export async function authRequest(
   path: string,
   init: { method: string; body: unknown; accessToken?: string; headers?: Record<string, string> },
 ): Promise<{ status: number; body: { code?: string; message?: string; msg?: string; weak_password?: { reasons?: string[] } } }> {
+  const key = publishableKey();
+  // The caller's token, or the legacy anon JWT; an opaque `sb_` key is never a bearer (the gateway
+  // derives the role from `apikey` instead).
+  const bearer = init.accessToken ?? (isOpaqueKey(key) ? undefined : key);
   const response = await fetch(`${env('SUPABASE_URL')}/auth/v1${path}`, {
     method: init.method,
     headers: {
-      apikey: env('SUPABASE_ANON_KEY'),
-      authorization: `Bearer ${init.accessToken ?? env('SUPABASE_ANON_KEY')}`,
+      apikey: key,
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
       'content-type': 'application/json',
       'x-supabase-api-version': '2024-01-01',
       // Last: forwardedHeaders() vouches for the user's address with the secret key as `apikey`.
