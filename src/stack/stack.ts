@@ -48,6 +48,7 @@ export async function assertPortsFree(config: StackConfig): Promise<void> {
     ['API gateway', config.ports.api, 'STACK_API_PORT'],
     ['database', config.ports.db, 'STACK_DB_PORT'],
     ['mailbox', config.ports.mailbox, 'STACK_MAILBOX_PORT'],
+    ['mailbox SMTP', config.ports.smtp, 'STACK_SMTP_PORT'],
     ['PostgREST (internal)', config.ports.rest, 'STACK_API_PORT'],
     ['PostgREST admin (internal)', config.ports.restAdmin, 'STACK_API_PORT'],
     ['auth server (internal)', config.ports.auth, 'STACK_API_PORT'],
