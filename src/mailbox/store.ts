@@ -62,7 +62,8 @@ export function extract(message: Pick<IncomingMessage, 'text' | 'html' | 'links'
   for (const match of message.text.match(LINK_PATTERN) ?? []) links.add(match);
   for (const match of decodeEntities(message.html).match(LINK_PATTERN) ?? []) links.add(match);
   const otps = new Set<string>(message.otp ? [message.otp] : []);
-  const textWithoutLinks = message.text.replace(LINK_PATTERN, ' ');
+  // Links and addresses may hold digit runs (a test's unique address, say) that are no code.
+  const textWithoutLinks = message.text.replace(LINK_PATTERN, ' ').replace(/\S+@\S+/g, ' ');
   for (const match of textWithoutLinks.match(OTP_PATTERN) ?? []) otps.add(match);
   return { links: [...links], otps: [...otps] };
 }
