@@ -89,6 +89,9 @@ export function functionEnv(config: StackConfig): Record<string, string> {
       }
     : {};
   return {
+    // Notices go to the local mailbox's SMTP unless supabase/functions/.env names a provider (docs/mail.md).
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(config.ports.smtp),
     ...functionSecrets(),
     ...stripe,
     SUPABASE_URL: config.apiUrl,
@@ -98,8 +101,6 @@ export function functionEnv(config: StackConfig): Record<string, string> {
     SUPABASE_JWKS: JSON.stringify(publicJwks(config)),
     SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: config.keys.publishableKey }),
     SUPABASE_SECRET_KEYS: JSON.stringify({ default: config.keys.secretKey }),
-    // Local only: where backend notices go (hosted projects set it to their own mail service, or not at all).
-    SUPABASE_MAILBOX_URL: config.mailboxUrl,
   };
 }
 
