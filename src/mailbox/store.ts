@@ -50,7 +50,8 @@ export interface StoredMessage {
   read: boolean;
 }
 
-const LINK_PATTERN = /https?:\/\/[^\s"'<>]+/g;
+// A link ends before whitespace, quotes or brackets, and never on sentence punctuation.
+const LINK_PATTERN = /https?:\/\/[^\s"'<>]*[^\s"'<>.,;:!?)]/g;
 const OTP_PATTERN = /\b\d{6,10}\b/g;
 
 const decodeEntities = (s: string): string =>

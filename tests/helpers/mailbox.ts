@@ -33,7 +33,8 @@ interface MailpitMessage {
   Tags: string[] | null;
 }
 
-const LINK_PATTERN = /https?:\/\/[^\s"'<>]+/g;
+// A link ends before whitespace, quotes or brackets, and never on sentence punctuation.
+const LINK_PATTERN = /https?:\/\/[^\s"'<>]*[^\s"'<>.,;:!?)]/g;
 const decodeEntities = (s: string): string =>
   s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;|&#34;/g, '"').replace(/&#39;/g, "'");
 
