@@ -283,6 +283,7 @@ export function statusBlock(config: StackConfig, users: string[]): string {
     ['Storage URL', `${config.apiUrl}/storage/v1`],
     ['DB URL', config.dbUrl],
     ['Mailbox URL', config.mailboxUrl],
+    ['Mailbox SMTP', `127.0.0.1:${config.ports.smtp}`],
     ['Publishable key', config.keys.publishableKey],
     ['Secret key', config.keys.secretKey],
     ['anon key', config.keys.anonKey],

@@ -2,9 +2,10 @@
  * Notices the backend itself sends (not Auth's own mails): e.g. "your business was approved". They go
  * out over SMTP with nodemailer, configured by function secrets, so production uses a real provider:
  *
- * - `SMTP_HOST`, `SMTP_PORT` (default 587; 465 means TLS from the first byte, otherwise STARTTLS when
- *   the server offers it), `SMTP_USER`, `SMTP_PASS` (both optional), `SMTP_SENDER` (`Name <address>` or
- *   an address; default `no-reply@example.com`).
+ * - `SMTP_HOST`, `SMTP_PORT` (default 465, TLS from the first byte; any other port uses STARTTLS when
+ *   the server offers it — hosted Edge Functions may not connect to ports 25 and 587, so use 465 or a
+ *   provider's 2525 there), `SMTP_USER`, `SMTP_PASS` (both optional), `SMTP_SENDER` (`Name <address>`
+ *   or an address; default `Backend Kit <no-reply@example.com>`).
  * - Without `SMTP_HOST`, locally: the mailbox's SMTP is found by the Supabase CLI's layout — API port
  *   + 4 on this machine (54321 → 54325), or Mailpit's `inbucket:1025` inside `supabase start`'s network
  *   (`SUPABASE_URL` `http://kong:8000`). Anywhere else notices are logged and skipped.
@@ -39,7 +40,7 @@ export function smtpSettings(): SmtpSettings | undefined {
   const sender = env('SMTP_SENDER') || DEFAULT_SENDER;
   const host = env('SMTP_HOST');
   if (host) {
-    const port = Number(env('SMTP_PORT') || 587);
+    const port = Number(env('SMTP_PORT') || 465);
     if (!Number.isInteger(port) || port <= 0 || port > 65535) {
       console.error(`SMTP_PORT=${env('SMTP_PORT')} is not a port number`);
       return undefined;

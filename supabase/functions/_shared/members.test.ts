@@ -24,7 +24,7 @@ Deno.test('smtpSettings should take the SMTP_* secrets, else follow the CLI layo
     Deno.env.set('SMTP_USER', 'apikey');
     Deno.env.set('SMTP_PASS', 'secret');
     Deno.env.set('SMTP_SENDER', 'Shop <shop@example.test>');
-    assert.deepEqual(smtpSettings(), { host: 'smtp.example.test', port: 587, user: 'apikey', pass: 'secret', sender: 'Shop <shop@example.test>' });
+    assert.deepEqual(smtpSettings(), { host: 'smtp.example.test', port: 465, user: 'apikey', pass: 'secret', sender: 'Shop <shop@example.test>' });
     Deno.env.set('SMTP_PORT', 'nope');
     assert.equal(smtpSettings(), undefined);
   } finally {
