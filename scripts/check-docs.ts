@@ -25,7 +25,6 @@ export const PENDING_PAGES: readonly string[] = [
   'docs/admin-guide.md',
   'docs/api-docs.md',
   'docs/crm-staff.md',
-  'docs/mail.md',
   'docs/sdk.md',
   'docs/tasks.md',
 ];

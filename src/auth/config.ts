@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { loadStackConfig, supabaseDir, type StackConfig } from '../stack/config.ts';
+import { loadMailSettings, type MailSettings } from './mail/mailer.ts';
 
 /** Every value the auth server reads while serving requests. */
 export interface AuthConfig {
@@ -68,7 +69,8 @@ export interface AuthConfig {
     verifyPer5Min: number;
     anonymousPerHour: number;
   };
-  mailboxUrl: string;
+  /** Auth's SMTP server, sender and templates (`src/auth/mail`). */
+  mail: MailSettings;
   logErrors: boolean;
 }
 
@@ -210,7 +212,7 @@ export function loadAuthConfig(stack: StackConfig = loadStackConfig(readProfile(
       verifyPer5Min: auth.rateLimit.tokenVerifications,
       anonymousPerHour: auth.rateLimit.anonymousUsers,
     },
-    mailboxUrl: `http://127.0.0.1:${stack.ports.mailbox}`,
+    mail: loadMailSettings(stack),
     logErrors: process.env.STACK_AUTH_LOG !== 'quiet',
   };
 }

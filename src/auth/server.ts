@@ -107,7 +107,7 @@ export function createDeps(config: AuthConfig): AuthDeps {
     bcrypt: new BcryptPool(),
     limits: new RateLimits(config.rateLimit.enabled, config.rateLimit),
     guard: new AccountGuard(config.rateLimit.enabled),
-    mailer: new Mailer(config.mailboxUrl),
+    mailer: new Mailer(config.mail),
   };
 }
 
@@ -174,6 +174,7 @@ export async function startAuthServer(config: AuthConfig): Promise<AuthServer> {
   try {
     await deps.pool.query('select 1 from auth.users limit 1');
   } catch (error) {
+    deps.mailer.close();
     await Promise.all([deps.pool.end(), deps.bcrypt.close()]);
     throw new Error(`cannot query auth.users as ${config.db.user}@${config.db.host}:${config.db.port}: ${(error as Error).message}`);
   }
@@ -193,6 +194,7 @@ export async function startAuthServer(config: AuthConfig): Promise<AuthServer> {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      deps.mailer.close();
       await Promise.all([deps.pool.end(), deps.bcrypt.close()]);
     },
   };

@@ -1,14 +1,28 @@
 /**
- * The local mailbox's HTTP API (the project's stand-in for Mailpit):
- * - `POST /api/v1/messages` — delivery from the auth server: `{to, subject, html, text, links[], otp?, type}`;
- * - `GET /api/v1/messages?to=<email>` — `{total, messages}` newest first, with `links` and `otps`;
+ * The local mailbox (the project's stand-in for the CLI's Mailpit): SMTP in, HTTP out.
+ *
+ * SMTP (`startSmtp`, on the CLI's `smtp_port`, 54325): any sender, any recipient, no authentication
+ * required (credentials are accepted and ignored, as Mailpit does by default); each message is parsed
+ * and stored once per envelope recipient. `X-Tags` becomes the message's tags, as in Mailpit.
+ *
+ * HTTP, Mailpit's message API:
+ * - `GET /api/v1/messages[?start&limit]` — `{total, unread, count, messages_count, start, tags, messages}`;
+ * - `GET /api/v1/message/<ID|latest>` — one message with `Text` and `HTML`;
+ * - `GET /api/v1/search?query=to:<email>…[&start&limit]` — as the list, only matching messages;
+ * - `DELETE /api/v1/messages` with `{"IDs": […]}` (or no body: all) and `DELETE /api/v1/search?query=`.
+ * Every message object also carries the project's own fields (`id`, `to`, `links`, `otps`, `type`, …),
+ * and these extensions stay:
+ * - `POST /api/v1/messages` — delivery over HTTP: `{to, subject, html, text, links[], otp?, type}`;
+ * - `GET /api/v1/messages?to=<email>` — only that recipient's (then `total` counts those);
  * - `GET /api/v1/messages/<id>` — one message;
- * - `DELETE /api/v1/messages[?to=<email>]` — clear (all, or one recipient's);
+ * - `DELETE /api/v1/messages?to=<email>` — clear one recipient's;
  * - `GET /health`; `GET /` — a plain HTML list for people.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MessageStore, parseIncoming, type StoredMessage } from './store.ts';
+import { simpleParser, type AddressObject } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { detailed, listed, MessageStore, parseIncoming, type StoredMessage } from './store.ts';
 
 const MAX_BODY = 1 << 20;
 
@@ -62,6 +76,25 @@ td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:
 <tbody>${rows}</tbody></table></body></html>`;
 }
 
+/** Mailpit's `MessagesSummary` page of `matched` (`start`, `limit` as Mailpit reads them; limit 0: all). */
+function page(matched: StoredMessage[], url: URL, total: number, store: MessageStore, defaultLimit: number): Record<string, unknown> {
+  const start = Math.max(0, Number.parseInt(url.searchParams.get('start') ?? '0', 10) || 0);
+  const limitParam = url.searchParams.get('limit');
+  const limit = limitParam === null ? defaultLimit : Math.max(0, Number.parseInt(limitParam, 10) || 0);
+  const messages = matched.slice(start, limit === 0 ? undefined : start + limit);
+  const all = store.list();
+  return {
+    total,
+    unread: all.filter((m) => !m.read).length,
+    count: messages.length,
+    messages_count: matched.length,
+    messages_unread: matched.filter((m) => !m.read).length,
+    start,
+    tags: [...new Set(all.flatMap((m) => m.tags))].sort(),
+    messages: messages.map(listed),
+  };
+}
+
 /** A request listener over `store`. */
 export function mailboxListener(store: MessageStore): http.RequestListener {
   return (req, res) => {
@@ -75,11 +108,15 @@ export function mailboxListener(store: MessageStore): http.RequestListener {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
         return res.end(page);
       }
-      if (url.pathname === '/api/v1/messages') {
+      if (url.pathname === '/api/v1/messages' || url.pathname === '/api/v1/search') {
+        const searching = url.pathname === '/api/v1/search';
+        const query = url.searchParams.get('query') ?? '';
+        if (searching && method !== 'GET' && method !== 'DELETE') return send(res, 405, { error: 'method not allowed' });
         if (method === 'GET') {
-          const messages = store.list(to || undefined);
-          return send(res, 200, { total: messages.length, messages });
+          const matched = searching ? store.search(query) : store.list(to || undefined);
+          return send(res, 200, page(matched, url, !searching && to ? matched.length : store.size, store, !searching && to ? 0 : 50));
         }
+        if (searching) return send(res, 200, { deleted: store.remove(new Set(store.search(query).map((m) => m.id))) });
         if (method === 'POST') {
           let parsed: unknown;
           try {
@@ -91,13 +128,29 @@ export function mailboxListener(store: MessageStore): http.RequestListener {
           if (typeof message === 'string') return send(res, 400, { error: message });
           return send(res, 201, store.add(message));
         }
-        if (method === 'DELETE') return send(res, 200, { deleted: store.clear(to || undefined) });
+        if (method === 'DELETE') {
+          const text = await readBody(req);
+          if (text.trim()) {
+            let ids: unknown;
+            try {
+              ids = (JSON.parse(text) as { IDs?: unknown }).IDs;
+            } catch (error) {
+              return send(res, 400, { error: `invalid JSON: ${(error as Error).message}` });
+            }
+            if (ids !== undefined && (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))) {
+              return send(res, 400, { error: '"IDs" must be an array of strings' });
+            }
+            if (Array.isArray(ids) && ids.length > 0) return send(res, 200, { deleted: store.remove(new Set(ids as string[])) });
+          }
+          return send(res, 200, { deleted: store.clear(to || undefined) });
+        }
         return send(res, 405, { error: 'method not allowed' });
       }
-      const match = /^\/api\/v1\/messages\/([^/]+)$/.exec(url.pathname);
+      const match = /^\/api\/v1\/messages?\/([^/]+)$/.exec(url.pathname);
       if (match && method === 'GET') {
         const message = store.get(decodeURIComponent(match[1]!));
-        return message ? send(res, 200, message) : send(res, 404, { error: 'message not found' });
+        if (message) message.read = true;
+        return message ? send(res, 200, detailed(message)) : send(res, 404, { error: 'message not found' });
       }
       return send(res, 404, { error: 'not found' });
     })().catch((error: unknown) => {
@@ -107,12 +160,95 @@ export function mailboxListener(store: MessageStore): http.RequestListener {
   };
 }
 
-/** Starts a mailbox on `host:port` (0 picks a free port). */
+const MAX_MESSAGE = 10 << 20;
+
+const addresses = (value: AddressObject | AddressObject[] | undefined): { name: string; address: string }[] =>
+  (Array.isArray(value) ? value : value ? [value] : [])
+    .flatMap((a) => a.value)
+    .map((a) => ({ name: a.name ?? '', address: (a.address ?? '').toLowerCase() }))
+    .filter((a) => a.address !== '');
+
+/** Parses one SMTP message and stores it once per envelope recipient. */
+async function storeRaw(store: MessageStore, raw: Buffer, envelope: { from: string; to: string[] }): Promise<void> {
+  const parsed = await simpleParser(raw);
+  const header = (name: string): string => {
+    const value = parsed.headers.get(name);
+    return typeof value === 'string' ? value : '';
+  };
+  const tags = header('x-tags')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const from = addresses(parsed.from)[0] ?? { name: '', address: envelope.from.toLowerCase() };
+  const recipients = addresses(parsed.to);
+  const html = typeof parsed.html === 'string' ? parsed.html : '';
+  for (const to of envelope.to) {
+    store.add({
+      to,
+      subject: parsed.subject ?? '',
+      html,
+      text: parsed.text ?? '',
+      from,
+      recipients: recipients.length > 0 ? recipients : [{ name: '', address: to.toLowerCase() }],
+      tags,
+      messageId: (parsed.messageId ?? '').replace(/^<|>$/g, ''),
+      size: raw.length,
+      ...(parsed.date ? { date: parsed.date.toISOString() } : {}),
+    });
+  }
+}
+
+/** Starts the mailbox's SMTP server on `host:port` (0 picks a free port), storing into `store`. */
+export async function startSmtp(host: string, port: number, store: MessageStore): Promise<{ server: SMTPServer; port: number }> {
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS'],
+    authOptional: true,
+    // Like Mailpit: credentials (a production config pointed here) are accepted and ignored.
+    allowInsecureAuth: true,
+    onAuth: (_auth, _session, callback) => callback(null, { user: 'local' }),
+    size: MAX_MESSAGE,
+    banner: 'local mailbox',
+    closeTimeout: 1000,
+    logger: false,
+    onData: (stream, session, callback) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if (stream.sizeExceeded) {
+          callback(Object.assign(new Error('message exceeds the size limit'), { responseCode: 552 }));
+          return;
+        }
+        const envelope = {
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+        };
+        storeRaw(store, Buffer.concat(chunks), envelope).then(
+          () => callback(),
+          (error: unknown) => callback(Object.assign(new Error(`cannot parse message: ${String(error)}`), { responseCode: 554 })),
+        );
+      });
+    },
+  });
+  server.on('error', (error) => process.stderr.write(`[mailbox] smtp: ${error.message}\n`));
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(port, host, () => {
+      server.server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, port: (server.server.address() as AddressInfo).port };
+}
+
+/** Starts a mailbox: HTTP on `host:port`, and SMTP on `smtpPort` when given (0 picks free ports). */
 export async function startMailbox(
   host: string,
   port: number,
   store = new MessageStore(),
-): Promise<{ server: http.Server; port: number; store: MessageStore; close(): Promise<void> }> {
+  smtpPort?: number,
+): Promise<{ server: http.Server; port: number; smtpPort?: number; store: MessageStore; close(): Promise<void> }> {
+  const smtp = smtpPort === undefined ? undefined : await startSmtp(host, smtpPort, store);
   const server = http.createServer(mailboxListener(store));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -124,11 +260,16 @@ export async function startMailbox(
   return {
     server,
     port: (server.address() as AddressInfo).port,
+    ...(smtp ? { smtpPort: smtp.port } : {}),
     store,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+        smtp ? new Promise<void>((resolve) => smtp.server.close(() => resolve())) : Promise.resolve(),
+      ]);
+    },
   };
 }

@@ -57,6 +57,8 @@ export interface StackPorts {
   api: number;
   db: number;
   mailbox: number;
+  /** The mailbox's SMTP in (the CLI's `[inbucket] smtp_port`, 54325: mailbox port + 1). */
+  smtp: number;
   rest: number;
   restAdmin: number;
   auth: number;
@@ -172,7 +174,7 @@ export function internalPorts(apiPort: number, publicPorts: number[]): InternalP
 
 /**
  * Reads `supabase/config.toml` and derives the settings of one stack instance.
- * Environment overrides: `STACK_API_PORT`, `STACK_DB_PORT`, `STACK_MAILBOX_PORT`, `STACK_DATA_DIR`.
+ * Environment overrides: `STACK_API_PORT`, `STACK_DB_PORT`, `STACK_MAILBOX_PORT`, `STACK_SMTP_PORT`, `STACK_DATA_DIR`.
  */
 export function loadStackConfig(profile: 'dev' | 'test' = 'dev'): StackConfig {
   const toml = parse(readFileSync(path.join(supabaseDir, 'config.toml'), 'utf8')) as Table;
@@ -188,11 +190,13 @@ export function loadStackConfig(profile: 'dev' | 'test' = 'dev'): StackConfig {
   const apiPort = envPort('STACK_API_PORT') ?? num(api, 'port', 54321) + offset;
   const dbPort = envPort('STACK_DB_PORT') ?? num(db, 'port', 54322) + offset;
   const mailboxPort = envPort('STACK_MAILBOX_PORT') ?? num(localSmtp, 'port', 54324) + offset;
+  const smtpPort = envPort('STACK_SMTP_PORT') ?? (process.env.STACK_MAILBOX_PORT ? mailboxPort + 1 : num(localSmtp, 'smtp_port', 54325) + offset);
   const ports: StackPorts = {
     api: apiPort,
     db: dbPort,
     mailbox: mailboxPort,
-    ...internalPorts(apiPort, [apiPort, dbPort, mailboxPort]),
+    smtp: smtpPort,
+    ...internalPorts(apiPort, [apiPort, dbPort, mailboxPort, smtpPort]),
   };
   const durableEnv = process.env.STACK_DURABLE;
   const dbPassword = 'postgres';

@@ -48,6 +48,7 @@ export async function assertPortsFree(config: StackConfig): Promise<void> {
     ['API gateway', config.ports.api, 'STACK_API_PORT'],
     ['database', config.ports.db, 'STACK_DB_PORT'],
     ['mailbox', config.ports.mailbox, 'STACK_MAILBOX_PORT'],
+    ['mailbox SMTP', config.ports.smtp, 'STACK_SMTP_PORT'],
     ['PostgREST (internal)', config.ports.rest, 'STACK_API_PORT'],
     ['PostgREST admin (internal)', config.ports.restAdmin, 'STACK_API_PORT'],
     ['auth server (internal)', config.ports.auth, 'STACK_API_PORT'],
@@ -114,14 +115,15 @@ export function functionEnv(config: StackConfig, keys: FunctionKeys = functionKe
     SUPABASE_JWT_SECRET: config.keys.jwtSecret,
   };
   return {
+    // Notices go to the local mailbox's SMTP unless supabase/functions/.env names a provider (docs/mail.md).
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(config.ports.smtp),
     ...functionSecrets(),
     ...stripe,
     SUPABASE_URL: config.apiUrl,
     SUPABASE_DB_URL: config.dbUrl,
     ...(keys === 'legacy' ? {} : newKeys),
     ...(keys === 'new' ? {} : legacyKeys),
-    // Local only: where backend notices go (hosted projects set it to their own mail service, or not at all).
-    SUPABASE_MAILBOX_URL: config.mailboxUrl,
   };
 }
 
@@ -305,6 +307,7 @@ export function statusBlock(config: StackConfig, users: string[]): string {
     ['Storage URL', `${config.apiUrl}/storage/v1`],
     ['DB URL', config.dbUrl],
     ['Mailbox URL', config.mailboxUrl],
+    ['Mailbox SMTP', `127.0.0.1:${config.ports.smtp}`],
     ['Publishable key', config.keys.publishableKey],
     ['Secret key', config.keys.secretKey],
     ['anon key', config.keys.anonKey],

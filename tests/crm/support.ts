@@ -10,6 +10,7 @@ import { createClient, type AccountPermission, type AccountRole, type KitClient 
 import { sql } from '../helpers/db.ts';
 import { responseBody, strongPassword } from '../helpers/http.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { mailTo as sharedMailTo } from '../helpers/mailbox.ts';
 import { stack, uniqueEmail } from '../helpers/stack.ts';
 
 export { eventually, sql, stack, strongPassword, uniqueEmail };
@@ -131,11 +132,8 @@ export interface MailboxMessage {
   type: string;
 }
 
-/** Messages to `email`, newest first. */
-export async function mailTo(email: string): Promise<MailboxMessage[]> {
-  const response = await fetch(`${stack.mailboxUrl}/api/v1/messages?to=${encodeURIComponent(email)}`);
-  return ((await response.json()) as { messages: MailboxMessage[] }).messages;
-}
+/** Messages to `email`, newest first (Mailpit's API, `tests/helpers/mailbox.ts`). */
+export const mailTo: (email: string) => Promise<MailboxMessage[]> = sharedMailTo;
 
 /** Waits for a message to `email` of `type` (Auth's `invite`, our `account_review`, …). */
 export async function waitForMail(email: string, type: string): Promise<MailboxMessage> {

@@ -48,9 +48,9 @@ async function throwawayDevConfig(dataDir: string): Promise<StackConfig> {
     process.env.STACK_DATA_DIR = dataDir;
     delete process.env.STACK_DURABLE; // the dev profile's own default
     const config = loadStackConfig('dev');
-    const { api, db, mailbox, rest, restAdmin, auth, functions } = config.ports;
+    const { api, db, mailbox, smtp, rest, restAdmin, auth, functions } = config.ports;
     const oldInternal = [19, 20, 21, 22, 23].map((offset) => base + offset);
-    const all = [...new Set([api, db, mailbox, rest, restAdmin, auth, functions, ...oldInternal])];
+    const all = [...new Set([api, db, mailbox, smtp, rest, restAdmin, auth, functions, ...oldInternal])];
     if ((await Promise.all(all.map(portFree))).every(Boolean)) return config;
   }
 }

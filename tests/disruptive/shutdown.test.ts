@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { internalPorts, projectRoot } from '../../src/stack/config.ts';
 import { eventually } from '../helpers/eventually.ts';
 
-/** A base port whose whole block (API, DB, mailbox and the internal ports it implies) is free right now. */
+/** A base port whose whole block (API, DB, mailbox, its SMTP and the internal ports it implies) is free right now. */
 async function freePortBlock(): Promise<number> {
   const free = (port: number) =>
     new Promise<boolean>((resolve) => {
@@ -21,7 +21,7 @@ async function freePortBlock(): Promise<number> {
     });
   for (;;) {
     const base = 40000 + Math.floor(Math.random() * 200) * 30;
-    const ports = [base, base + 1, base + 3, ...Object.values(internalPorts(base, [base, base + 1, base + 3]))];
+    const ports = [base, base + 1, base + 3, base + 4, ...Object.values(internalPorts(base, [base, base + 1, base + 3, base + 4]))];
     if ((await Promise.all(ports.map(free))).every(Boolean)) return base;
   }
 }

@@ -9,6 +9,7 @@ import { createClient, type KitClient, type PlatformRole, type RegistrationInput
 import { sql } from '../helpers/db.ts';
 import { responseBody, strongPassword } from '../helpers/http.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { mailTo } from '../helpers/mailbox.ts';
 import { stack, uniqueEmail } from '../helpers/stack.ts';
 
 export { eventually, sql, stack, strongPassword, uniqueEmail };
@@ -131,9 +132,7 @@ export interface Mail {
 export async function waitForMail(email: string, type: string): Promise<Mail> {
   let found: Mail | undefined;
   await eventually(async () => {
-    const response = await fetch(`${stack.mailboxUrl}/api/v1/messages?to=${encodeURIComponent(email)}`);
-    const { messages } = (await response.json()) as { messages: Mail[] };
-    found = messages.find((m) => m.type === type);
+    found = (await mailTo(email)).find((m) => m.type === type);
     return found !== undefined;
   }, 10_000, `a ${type} mail to ${email}`);
   return found!;

@@ -11,7 +11,7 @@ import type { UserRow } from '../db/rows.ts';
 import { createOneTimeToken } from '../db/tokens.ts';
 import { NOW, updateUserColumns } from '../db/users.ts';
 import { ApiError, internal, tooManyRequests } from '../http/errors.ts';
-import { composeMail, type MailType } from '../mail/mailer.ts';
+import type { MailInput, MailType } from '../mail/mailer.ts';
 
 /** Where a flow's mail points and who asked for it. */
 export interface MailContext {
@@ -48,10 +48,24 @@ function takeEmailAllowance(deps: AuthDeps, ctx: MailContext): void {
   if (!deps.limits.allowEmail(ctx.ip)) throw tooManyRequests('over_email_send_rate_limit', 'email rate limit exceeded');
 }
 
-async function deliver(deps: AuthDeps, ctx: MailContext, type: MailType, to: string, link: string, otp: string, failure: string): Promise<void> {
+/** The template data of one mail to `user` (GoTrue's `{{ .Email }}`, `{{ .Data }}`, …). */
+function mailInput(user: UserRow, ctx: MailContext, to: string, link: string, otp: string, token: string): MailInput {
+  return {
+    to,
+    confirmationUrl: link,
+    token: otp,
+    tokenHash: token,
+    redirectTo: ctx.redirectTo,
+    email: user.email ?? '',
+    newEmail: user.email_change ?? '',
+    data: (user.raw_user_meta_data as Record<string, unknown> | null) ?? {},
+  };
+}
+
+async function deliver(deps: AuthDeps, ctx: MailContext, type: MailType, input: MailInput, failure: string): Promise<void> {
   takeEmailAllowance(deps, ctx);
   try {
-    await deps.mailer.send(composeMail(type, to, link, otp));
+    await deps.mailer.send(type, input);
   } catch (error) {
     throw internal(failure, error);
   }
@@ -65,7 +79,8 @@ export async function sendConfirmation(deps: AuthDeps, tx: Queryable, user: User
   const email = user.email ?? '';
   const otp = newOtp(deps.config.otpLength);
   const token = prefixed(tokenHash(email, otp), ctx.pkce);
-  await deliver(deps, ctx, 'signup', email, actionLink(deps, token, 'signup', ctx.redirectTo), otp, 'Error sending confirmation email');
+  const link = actionLink(deps, token, 'signup', ctx.redirectTo);
+  await deliver(deps, ctx, 'signup', mailInput(user, ctx, email, link, otp, token), 'Error sending confirmation email');
   const row = await updateUserColumns(tx, user, { confirmation_token: token, confirmation_sent_at: NOW });
   await createOneTimeToken(tx, row.id, email, token, 'confirmation_token');
   return row;
@@ -76,7 +91,8 @@ export async function sendInvite(deps: AuthDeps, tx: Queryable, user: UserRow, c
   const email = user.email ?? '';
   const otp = newOtp(deps.config.otpLength);
   const token = tokenHash(email, otp);
-  await deliver(deps, ctx, 'invite', email, actionLink(deps, token, 'invite', ctx.redirectTo), otp, 'Error sending invite email');
+  const link = actionLink(deps, token, 'invite', ctx.redirectTo);
+  await deliver(deps, ctx, 'invite', mailInput(user, ctx, email, link, otp, token), 'Error sending invite email');
   const row = await updateUserColumns(tx, user, {
     confirmation_token: token,
     confirmation_sent_at: NOW,
@@ -99,7 +115,8 @@ export async function sendRecoveryKind(
   const otp = newOtp(deps.config.otpLength);
   const token = prefixed(tokenHash(email, otp), ctx.pkce);
   const failure = type === 'recovery' ? 'Error sending recovery email' : 'Error sending magic link email';
-  await deliver(deps, ctx, type, email, actionLink(deps, token, type, ctx.redirectTo), otp, failure);
+  const link = actionLink(deps, token, type, ctx.redirectTo);
+  await deliver(deps, ctx, type, mailInput(user, ctx, email, link, otp, token), failure);
   const row = await updateUserColumns(tx, user, { recovery_token: token, recovery_sent_at: NOW });
   await createOneTimeToken(tx, row.id, email, token, 'recovery_token');
   return row;
@@ -128,13 +145,11 @@ export async function sendEmailChange(
   }
   takeEmailAllowance(deps, ctx);
   try {
-    await deps.mailer.send(
-      composeMail('email_change', newEmail, actionLink(deps, tokenNew, 'email_change', ctx.redirectTo), otpNew),
-    );
+    const toNew = actionLink(deps, tokenNew, 'email_change', ctx.redirectTo);
+    await deps.mailer.send('email_change', { ...mailInput(user, ctx, newEmail, toNew, otpNew, tokenNew), newEmail });
     if (otpCurrent) {
-      await deps.mailer.send(
-        composeMail('email_change', current, actionLink(deps, tokenCurrent, 'email_change', ctx.redirectTo), otpCurrent),
-      );
+      const toCurrent = actionLink(deps, tokenCurrent, 'email_change', ctx.redirectTo);
+      await deps.mailer.send('email_change', { ...mailInput(user, ctx, current, toCurrent, otpCurrent, tokenCurrent), newEmail });
     }
   } catch (error) {
     if (error instanceof ApiError) throw error;
@@ -162,7 +177,7 @@ export async function sendReauthentication(deps: AuthDeps, tx: Queryable, user: 
   const token = tokenHash(email, otp);
   takeEmailAllowance(deps, ctx);
   try {
-    await deps.mailer.send(composeMail('reauthentication', email, '', otp));
+    await deps.mailer.send('reauthentication', mailInput(user, ctx, email, '', otp, token));
   } catch (error) {
     throw internal('Error sending reauthentication email', error);
   }
