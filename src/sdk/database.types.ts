@@ -194,6 +194,61 @@ export type Database = {
         };
         Relationships: [];
       };
+      crm_assignment_history: {
+        Row: {
+          account_id: string;
+          assignment: string;
+          client_id: string;
+          ended_at: string;
+          ended_by: string | null;
+          id: number;
+          member_email: string | null;
+          member_id: string;
+          member_name: string;
+          reassigned_to: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          account_id: string;
+          assignment: string;
+          client_id: string;
+          ended_at?: string;
+          ended_by?: string | null;
+          id?: never;
+          member_email?: string | null;
+          member_id: string;
+          member_name?: string;
+          reassigned_to?: string | null;
+        };
+        Update: {
+          account_id?: string;
+          assignment?: string;
+          client_id?: string;
+          ended_at?: string;
+          ended_by?: string | null;
+          id?: never;
+          member_email?: string | null;
+          member_id?: string;
+          member_name?: string;
+          reassigned_to?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'crm_assignment_history_account_id_client_id_fkey';
+            columns: ['account_id', 'client_id'];
+            isOneToOne: false;
+            referencedRelation: 'crm_clients';
+            referencedColumns: ['account_id', 'id'];
+          },
+          {
+            foreignKeyName: 'crm_assignment_history_account_id_fkey';
+            columns: ['account_id'];
+            isOneToOne: false;
+            referencedRelation: 'accounts';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       crm_client_packages: {
         Row: {
           account_id: string;
@@ -1924,6 +1979,10 @@ export type Database = {
           voucher_code: string;
           voucher_id: string;
         }[];
+      };
+      remove_account_member: {
+        Args: { account_id: string; assignments?: string; reassign_to?: string; user_id: string };
+        Returns: Json;
       };
       request_payout: {
         Args: { amount: number; idempotency_key: string };

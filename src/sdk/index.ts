@@ -15,6 +15,7 @@ import { MarketplaceClient } from './MarketplaceClient.ts';
 import { MediaClient } from './MediaClient.ts';
 import { PaymentsClient } from './PaymentsClient.ts';
 import { ProfilesClient } from './ProfilesClient.ts';
+import { StaffClient } from './StaffClient.ts';
 import { SupportClient } from './SupportClient.ts';
 import { SystemClient } from './SystemClient.ts';
 import { VouchersClient } from './VouchersClient.ts';
@@ -171,6 +172,8 @@ export { SupportClient } from './SupportClient.ts';
 export { ToolsClient } from './ToolsClient.ts';
 export { UsageClient } from './UsageClient.ts';
 export { WalletClient } from './WalletClient.ts';
+export { StaffClient } from './StaffClient.ts';
+export type { AssignmentHistoryEntry, AssignmentsOnRemoval, EmployeeCreateInput, MemberPasswordInput, MemberRemoval } from './StaffClient.ts';
 
 export interface KitClient {
   /** The underlying supabase-js client, typed with the generated `Database` (its `auth` is the raw Auth client). */
@@ -202,6 +205,8 @@ export interface KitClient {
   jobs: JobsClient;
   /** Your private files (Storage bucket `media`): upload, list, signed URLs, remove. The raw client is `supabase.storage`. */
   media: MediaClient;
+  /** CRM staff: employees with a password, members' passwords, removal with assignments kept or moved. */
+  staff: StaffClient;
 }
 
 /**
@@ -232,5 +237,6 @@ export function createClient(url: string, key: string, options?: SupabaseClientO
     content: new ContentClient(supabase),
     jobs: new JobsClient(supabase),
     media: new MediaClient(supabase),
+    staff: new StaffClient(supabase, accountContext),
   };
 }
