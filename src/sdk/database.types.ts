@@ -1714,6 +1714,7 @@ export type Database = {
           page_offset?: number;
           role_filter?: Database['public']['Enums']['platform_role'];
           search?: string;
+          segment?: string;
         };
         Returns: {
           banned_until: string;

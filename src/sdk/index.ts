@@ -6,6 +6,7 @@ import { createClient as createSupabaseClient, type SupabaseClient, type Supabas
 import { AccountContext } from './AccountContext.ts';
 import { AccountsClient } from './AccountsClient.ts';
 import { AdminClient } from './AdminClient.ts';
+import { AdminPointsPackagesClient } from './AdminPointsPackagesClient.ts';
 import { AuthClient } from './AuthClient.ts';
 import { ContentClient } from './ContentClient.ts';
 import { CrmClient } from './CrmClient.ts';
@@ -173,6 +174,8 @@ export { ToolsClient } from './ToolsClient.ts';
 export { UsageClient } from './UsageClient.ts';
 export { WalletClient } from './WalletClient.ts';
 export { StaffClient } from './StaffClient.ts';
+export { AdminPointsPackagesClient } from './AdminPointsPackagesClient.ts';
+export type { AdminPointsPackage, PointsPackageCreateInput, PointsPackageUpdateInput } from './AdminPointsPackagesClient.ts';
 export type { AssignmentHistoryEntry, AssignmentsOnRemoval, EmployeeCreateInput, MemberPasswordInput, MemberRemoval } from './StaffClient.ts';
 
 export interface KitClient {
@@ -183,7 +186,10 @@ export interface KitClient {
   /** Your profile (and, for admins, anyone's). */
   profiles: ProfilesClient;
   /** Platform staff: users and waitlist. */
-  admin: AdminClient;
+  admin: AdminClient & {
+    /** Points packages (top-ups): list all, create, update, deactivate, delete unsold ones. */
+    pointsPackages: AdminPointsPackagesClient;
+  };
   system: SystemClient;
   /** Voucher types, your vouchers, redemption, usage history, stats; admins: types, grants, dashboard. */
   vouchers: VouchersClient;
@@ -225,7 +231,7 @@ export function createClient(url: string, key: string, options?: SupabaseClientO
     supabase,
     auth: new AuthClient(supabase),
     profiles: new ProfilesClient(supabase),
-    admin: new AdminClient(supabase),
+    admin: Object.assign(new AdminClient(supabase), { pointsPackages: new AdminPointsPackagesClient(supabase) }),
     system: new SystemClient(supabase),
     vouchers: new VouchersClient(supabase),
     payments: new PaymentsClient(supabase),
