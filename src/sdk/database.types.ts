@@ -1883,6 +1883,7 @@ export type Database = {
         Returns: Json;
       };
       get_job: { Args: { job_id: string }; Returns: Json };
+      get_task: { Args: { task_id: string }; Returns: Json };
       get_wallet: {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -1920,6 +1921,7 @@ export type Database = {
         Args: { page?: number; per_page?: number; status?: string; type?: string };
         Returns: Json;
       };
+      list_tasks: { Args: { page?: number; per_page?: number }; Returns: Json };
       my_accounts: {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -2159,6 +2161,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      submit_task: { Args: { input?: Json; type: string }; Returns: Json };
       submit_tool: {
         Args: { tool_id: string };
         Returns: {

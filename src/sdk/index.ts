@@ -17,6 +17,7 @@ import { MediaClient } from './MediaClient.ts';
 import { PaymentsClient } from './PaymentsClient.ts';
 import { ProfilesClient } from './ProfilesClient.ts';
 import { StaffClient } from './StaffClient.ts';
+import { TasksClient } from './TasksClient.ts';
 import { SupportClient } from './SupportClient.ts';
 import { SystemClient } from './SystemClient.ts';
 import { VouchersClient } from './VouchersClient.ts';
@@ -174,6 +175,8 @@ export { ToolsClient } from './ToolsClient.ts';
 export { UsageClient } from './UsageClient.ts';
 export { WalletClient } from './WalletClient.ts';
 export { StaffClient } from './StaffClient.ts';
+export { TasksClient } from './TasksClient.ts';
+export type { CeleryStatus, Task, TaskInput } from './TasksClient.ts';
 export { AdminPointsPackagesClient } from './AdminPointsPackagesClient.ts';
 export type { AdminPointsPackage, PointsPackageCreateInput, PointsPackageUpdateInput } from './AdminPointsPackagesClient.ts';
 export type { AssignmentHistoryEntry, AssignmentsOnRemoval, EmployeeCreateInput, MemberPasswordInput, MemberRemoval } from './StaffClient.ts';
@@ -213,6 +216,8 @@ export interface KitClient {
   media: MediaClient;
   /** CRM staff: employees with a password, members' passwords, removal with assignments kept or moved. */
   staff: StaffClient;
+  /** Your background tasks (add, process_csv): submit, poll, list. */
+  tasks: TasksClient;
 }
 
 /**
@@ -244,5 +249,6 @@ export function createClient(url: string, key: string, options?: SupabaseClientO
     jobs: new JobsClient(supabase),
     media: new MediaClient(supabase),
     staff: new StaffClient(supabase, accountContext),
+    tasks: new TasksClient(supabase),
   };
 }
