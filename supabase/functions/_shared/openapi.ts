@@ -65,6 +65,12 @@ export const operations: Operation[] = [
   { fn: 'job-worker', method: 'post', summary: 'Run due background jobs (any number of workers at once).', auth: ['service_role'], body: jobWorkerSchema, responses: { '200': '{worker, claimed, succeeded, retrying, failed, lost, jobs}', ...ERRORS } },
   { fn: 'metrics', method: 'get', summary: 'Platform metrics in Prometheus text format.', auth: ['service_role', 'metrics_key'], responses: { '200': 'text/plain; version=0.0.4', '401': ERRORS['401'], '403': ERRORS['403'] } },
   { fn: 'openapi', method: 'get', summary: 'This document.', auth: ['none'], responses: { '200': 'OpenAPI 3.1 JSON' } },
+  { fn: 'api-docs', method: 'get', summary: 'The documentation’s info page, with links to everything below, health and PostgREST’s OpenAPI.', auth: ['none'], responses: { '200': 'text/html' } },
+  { fn: 'api-docs', method: 'get', subpath: '/swagger', summary: 'Swagger UI over this document and PostgREST’s.', auth: ['none'], responses: { '200': 'text/html' } },
+  { fn: 'api-docs', method: 'get', subpath: '/redoc', summary: 'ReDoc over this document.', auth: ['none'], responses: { '200': 'text/html' } },
+  { fn: 'api-docs', method: 'get', subpath: '/openapi.json', summary: 'This document (as /openapi).', auth: ['none'], responses: { '200': 'OpenAPI 3.1 JSON' } },
+  { fn: 'api-docs', method: 'get', subpath: '/rest.json', summary: 'PostgREST’s OpenAPI (Swagger 2.0) for the tables and RPCs, as the publishable key sees them.', auth: ['none'], responses: { '200': 'Swagger 2.0 JSON', '500': 'PostgREST unreachable' } },
+  { fn: 'api-docs', method: 'get', subpath: '/assets/{file}', summary: 'Swagger UI’s and ReDoc’s files, from their npm packages.', auth: ['none'], responses: { '200': 'the file', '404': 'not_found' } },
 ];
 
 const SECURITY: Record<Auth, Record<string, string[]>[]> = {
