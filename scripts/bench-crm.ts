@@ -1,7 +1,7 @@
 /**
  * `npm run bench crm [-- --iterations N --per-page N --keep]`: what row-level security costs on the
  * CRM's client list at scale. Generates 1,000 accounts × 1,000 clients (1M rows) with one payment
- * per client, in SQL (generate_series), then fetches page 1 and page 50 of the filtered, sorted
+ * per client, in SQL (generate_series), then fetches the first and a deep page of the filtered, sorted
  * client list through PostgREST (the gateway's /rest/v1) as
  *   - a member holding view_all_clients (RLS: the account's rows),
  *   - a member with only "my clients" (RLS: rows assigned to them),
@@ -10,8 +10,9 @@
  * baseline (target ≤ 1.5 at p50), then prints `explain analyze` of the slowest RLS query as
  * PostgREST runs it (role and claims set, page query and count).
  *
- * Page size: 10 by default, because one account holds 1,000 clients and page 50 of 10 rows (rows
- * 491–500 of the filtered list) is the deepest page a single account can fill for both members.
+ * Page size: 50 by default, the seed's and the SDK's page size. The deep page is the one ending at
+ * row 500 of the filtered list (page 10 of 50 rows), the deepest a single account of 1,000 clients
+ * fills for both members.
  *
  * By default it starts its own stack (ports 58321/58322/58324, data in .stack/bench-crm, a fresh
  * database) and deletes it afterwards. With SUPABASE_URL and SUPABASE_DB_URL set it uses that stack
@@ -30,7 +31,8 @@ const arg = (name: string, fallback: number): number => {
 };
 const ITERATIONS = arg('iterations', 200);
 const WARMUP = Math.min(20, ITERATIONS);
-const PER_PAGE = arg('per-page', 10);
+const PER_PAGE = arg('per-page', 50);
+const DEEP_PAGE = Math.max(1, Math.floor(500 / PER_PAGE));
 const ACCOUNTS = arg('accounts', 1000);
 const CLIENTS_PER_ACCOUNT = arg('clients', 1000);
 const KEEP = process.argv.includes('--keep');
@@ -184,7 +186,7 @@ async function measure(): Promise<{ actor: Actor; page: number; p50: number; p99
   const shapes = new Map<string, { rows: number; total: number }>();
   for (let i = 0; i < WARMUP + ITERATIONS; i++) {
     const account = 1 + Math.floor(Math.random() * ACCOUNTS);
-    for (const page of [1, 50]) {
+    for (const page of [1, DEEP_PAGE]) {
       for (const actor of i % 2 ? actors : [...actors].reverse()) {
         const result = await fetchPage(actor, account, page);
         if (i < WARMUP) continue;

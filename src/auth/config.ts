@@ -59,6 +59,8 @@ export interface AuthConfig {
   flowStateExpirySeconds: number;
   refreshTokenRotation: boolean;
   refreshTokenReuseIntervalSeconds: number;
+  /** `[auth.sessions] timebox` / `inactivity_timeout` (GOTRUE_SESSIONS_TIMEBOX / _INACTIVITY_TIMEOUT), seconds; 0 = off. */
+  sessions: { timeboxSeconds: number; inactivityTimeoutSeconds: number };
   password: { minLength: number; requiredCharacterSets: string[] };
   bcryptCost: number;
   rateLimit: {
@@ -202,6 +204,10 @@ export function loadAuthConfig(stack: StackConfig = loadStackConfig(readProfile(
     flowStateExpirySeconds: 300,
     refreshTokenRotation: auth.enableRefreshTokenRotation,
     refreshTokenReuseIntervalSeconds: auth.refreshTokenReuseInterval,
+    sessions: {
+      timeboxSeconds: sessionDuration('timebox'),
+      inactivityTimeoutSeconds: sessionDuration('inactivity_timeout'),
+    },
     password: { minLength: auth.minimumPasswordLength, requiredCharacterSets: requirements },
     bcryptCost: stack.bcryptCost,
     rateLimit: {
@@ -223,6 +229,17 @@ function emailSetting(name: string): unknown {
     auth?: { email?: Record<string, unknown> };
   };
   return toml.auth?.email?.[name];
+}
+
+/** `[auth.sessions] <name>` of `supabase/config.toml` (a Go duration such as "168h") in seconds; 0 when absent. */
+function sessionDuration(name: 'timebox' | 'inactivity_timeout'): number {
+  const toml = parse(readFileSync(path.join(supabaseDir, 'config.toml'), 'utf8')) as {
+    auth?: { sessions?: Record<string, unknown> };
+  };
+  const value = toml.auth?.sessions?.[name];
+  if (value === undefined || value === '' || value === 0) return 0;
+  if (typeof value !== 'string') throw new Error(`[auth.sessions] ${name} must be a duration such as "24h"`);
+  return parseGoDurationSeconds(value);
 }
 
 /** `STACK_PROFILE` as a stack profile; anything but `test` means `dev`. */

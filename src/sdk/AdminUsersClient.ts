@@ -52,6 +52,7 @@ export class AdminUsersClient {
     const { data, error, status } = await this.supabase.rpc('admin_list_users', {
       ...(parsed.data.role ? { role_filter: parsed.data.role } : {}),
       ...(parsed.data.search ? { search: parsed.data.search } : {}),
+      ...(parsed.data.segment ? { segment: parsed.data.segment } : {}),
       ...(parsed.data.created_from ? { created_from: parsed.data.created_from } : {}),
       ...(parsed.data.created_to ? { created_to: parsed.data.created_to } : {}),
       page_limit: perPage,

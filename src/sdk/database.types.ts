@@ -194,6 +194,61 @@ export type Database = {
         };
         Relationships: [];
       };
+      crm_assignment_history: {
+        Row: {
+          account_id: string;
+          assignment: string;
+          client_id: string;
+          ended_at: string;
+          ended_by: string | null;
+          id: number;
+          member_email: string | null;
+          member_id: string;
+          member_name: string;
+          reassigned_to: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          account_id: string;
+          assignment: string;
+          client_id: string;
+          ended_at?: string;
+          ended_by?: string | null;
+          id?: never;
+          member_email?: string | null;
+          member_id: string;
+          member_name?: string;
+          reassigned_to?: string | null;
+        };
+        Update: {
+          account_id?: string;
+          assignment?: string;
+          client_id?: string;
+          ended_at?: string;
+          ended_by?: string | null;
+          id?: never;
+          member_email?: string | null;
+          member_id?: string;
+          member_name?: string;
+          reassigned_to?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'crm_assignment_history_account_id_client_id_fkey';
+            columns: ['account_id', 'client_id'];
+            isOneToOne: false;
+            referencedRelation: 'crm_clients';
+            referencedColumns: ['account_id', 'id'];
+          },
+          {
+            foreignKeyName: 'crm_assignment_history_account_id_fkey';
+            columns: ['account_id'];
+            isOneToOne: false;
+            referencedRelation: 'accounts';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       crm_client_packages: {
         Row: {
           account_id: string;
@@ -1741,6 +1796,7 @@ export type Database = {
           page_offset?: number;
           role_filter?: Database['public']['Enums']['platform_role'];
           search?: string;
+          segment?: string;
         };
         Returns: {
           banned_until: string;
@@ -1909,6 +1965,7 @@ export type Database = {
         Returns: Json;
       };
       get_job: { Args: { job_id: string }; Returns: Json };
+      get_task: { Args: { task_id: string }; Returns: Json };
       get_wallet: {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -1946,6 +2003,7 @@ export type Database = {
         Args: { page?: number; per_page?: number; status?: string; type?: string };
         Returns: Json;
       };
+      list_tasks: { Args: { page?: number; per_page?: number }; Returns: Json };
       my_accounts: {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -2006,6 +2064,10 @@ export type Database = {
           voucher_code: string;
           voucher_id: string;
         }[];
+      };
+      remove_account_member: {
+        Args: { account_id: string; assignments?: string; reassign_to?: string; user_id: string };
+        Returns: Json;
       };
       request_payout: {
         Args: { amount: number; idempotency_key: string };
@@ -2181,6 +2243,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      submit_task: { Args: { input?: Json; type: string }; Returns: Json };
       submit_tool: {
         Args: { tool_id: string };
         Returns: {

@@ -6,6 +6,7 @@ import { createClient as createSupabaseClient, type SupabaseClient, type Supabas
 import { AccountContext } from './AccountContext.ts';
 import { AccountsClient } from './AccountsClient.ts';
 import { AdminClient } from './AdminClient.ts';
+import { AdminPointsPackagesClient } from './AdminPointsPackagesClient.ts';
 import { AuthClient } from './AuthClient.ts';
 import { ContentClient } from './ContentClient.ts';
 import { CrmClient } from './CrmClient.ts';
@@ -15,6 +16,8 @@ import { MarketplaceClient } from './MarketplaceClient.ts';
 import { MediaClient } from './MediaClient.ts';
 import { PaymentsClient } from './PaymentsClient.ts';
 import { ProfilesClient } from './ProfilesClient.ts';
+import { StaffClient } from './StaffClient.ts';
+import { TasksClient } from './TasksClient.ts';
 import { SupportClient } from './SupportClient.ts';
 import { SystemClient } from './SystemClient.ts';
 import { VouchersClient } from './VouchersClient.ts';
@@ -172,6 +175,12 @@ export { SupportClient } from './SupportClient.ts';
 export { ToolsClient } from './ToolsClient.ts';
 export { UsageClient } from './UsageClient.ts';
 export { WalletClient } from './WalletClient.ts';
+export { StaffClient } from './StaffClient.ts';
+export { TasksClient } from './TasksClient.ts';
+export type { CeleryStatus, Task, TaskInput } from './TasksClient.ts';
+export { AdminPointsPackagesClient } from './AdminPointsPackagesClient.ts';
+export type { AdminPointsPackage, PointsPackageCreateInput, PointsPackageUpdateInput } from './AdminPointsPackagesClient.ts';
+export type { AssignmentHistoryEntry, AssignmentsOnRemoval, EmployeeCreateInput, MemberPasswordInput, MemberRemoval } from './StaffClient.ts';
 
 export interface KitClient {
   /** The underlying supabase-js client, typed with the generated `Database` (its `auth` is the raw Auth client). */
@@ -181,7 +190,10 @@ export interface KitClient {
   /** Your profile (and, for admins, anyone's). */
   profiles: ProfilesClient;
   /** Platform staff: users and waitlist. */
-  admin: AdminClient;
+  admin: AdminClient & {
+    /** Points packages (top-ups): list all, create, update, deactivate, delete unsold ones. */
+    pointsPackages: AdminPointsPackagesClient;
+  };
   system: SystemClient;
   /** Voucher types, your vouchers, redemption, usage history, stats; admins: types, grants, dashboard. */
   vouchers: VouchersClient;
@@ -203,6 +215,10 @@ export interface KitClient {
   jobs: JobsClient;
   /** Your private files (Storage bucket `media`): upload, list, signed URLs, remove. The raw client is `supabase.storage`. */
   media: MediaClient;
+  /** CRM staff: employees with a password, members' passwords, removal with assignments kept or moved. */
+  staff: StaffClient;
+  /** Your background tasks (add, process_csv): submit, poll, list. */
+  tasks: TasksClient;
 }
 
 /**
@@ -221,7 +237,7 @@ export function createClient(url: string, key: string, options?: SupabaseClientO
     supabase,
     auth: new AuthClient(supabase),
     profiles: new ProfilesClient(supabase),
-    admin: new AdminClient(supabase),
+    admin: Object.assign(new AdminClient(supabase), { pointsPackages: new AdminPointsPackagesClient(supabase) }),
     system: new SystemClient(supabase),
     vouchers: new VouchersClient(supabase),
     payments: new PaymentsClient(supabase),
@@ -233,5 +249,7 @@ export function createClient(url: string, key: string, options?: SupabaseClientO
     content: new ContentClient(supabase),
     jobs: new JobsClient(supabase),
     media: new MediaClient(supabase),
+    staff: new StaffClient(supabase, accountContext),
+    tasks: new TasksClient(supabase),
   };
 }

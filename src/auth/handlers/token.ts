@@ -29,6 +29,7 @@ import { json, type Handler, type Reply } from '../http/router.ts';
 import { checkPasswordStrength } from '../passwords/strength.ts';
 import { generateAccessToken, issueSession, sessionResponse } from '../tokens/session.ts';
 import { isUuid } from '../validation.ts';
+import { sessionValidity } from '../tokens/validity.ts';
 
 const INVALID_LOGIN = 'Invalid login credentials';
 const TOO_MANY_FAILURES = 'Too many failed sign-in attempts for this account; try again later or reset the password';
@@ -121,7 +122,7 @@ async function refreshTokenGrant(deps: AuthDeps, req: AuthRequest): Promise<Repl
       await deleteRefreshToken(deps.pool, token.id);
       throw badRequest('session_not_found', 'Invalid Refresh Token: No Valid Session Found');
     }
-    if (session.not_after !== null && Date.now() > Date.parse(session.not_after)) {
+    if (sessionValidity(session, deps.config.sessions) !== 'valid') {
       throw badRequest('session_expired', 'Invalid Refresh Token: Session Expired');
     }
 

@@ -43,6 +43,8 @@ export type ErrorCode =
   | 'invalid_transition'
   | 'owner_protected'
   | 'own_access_unchangeable'
+  | 'member_not_found'
+  | 'member_not_managed'
   | 'owner_role_not_grantable'
   | 'invalid_assignee'
   | 'nothing_to_create'
@@ -96,6 +98,8 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_transition: 409,
   owner_protected: 403,
   own_access_unchangeable: 403,
+  member_not_found: 404,
+  member_not_managed: 403,
   owner_role_not_grantable: 403,
   invalid_assignee: 422,
   nothing_to_create: 422,

@@ -90,7 +90,7 @@ export async function existingEmails(emails: string[]): Promise<Set<string>> {
 }
 
 /** Deletes an Auth user we created a moment ago: through the admin API, else directly. */
-async function removeUser(userId: string): Promise<void> {
+export async function removeUser(userId: string): Promise<void> {
   const { error } = await serviceClient().auth.admin.deleteUser(userId);
   if (!error) return;
   console.error(`members: Auth could not delete half-created user ${userId}: ${error.message}`);

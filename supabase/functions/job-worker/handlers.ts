@@ -5,6 +5,7 @@
 import { sendBatchInvites } from '../_shared/batch-invites.ts';
 import { database } from '../_shared/database.ts';
 import type { Stripe } from '../_shared/stripe.ts';
+import { addTask, processCsvTask, TaskInputError } from '../_shared/tasks.ts';
 import { applyStripeEvent } from '../stripe-webhook/events.ts';
 
 /** A claimed job as private.claim_jobs returns it. */
@@ -24,12 +25,24 @@ export class PermanentJobError extends Error {
 
 export type EdgeHandler = (job: ClaimedJob) => Promise<unknown>;
 
+async function permanentOnBadInput<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof TaskInputError) throw new PermanentJobError(error.message);
+    throw error;
+  }
+}
+
 const MAX_ECHO_DELAY_MS = 60_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Edge job types, by name (the database's private.job_types lists the same with runs_in = 'edge'). */
 export const edgeHandlers: Record<string, EdgeHandler> = {
+  /** Users' tasks (public.submit_task); bad input fails at once, without retries. */
+  'tasks.add': (job) => permanentOnBadInput(async () => addTask(job)),
+  'tasks.process_csv': (job) => permanentOnBadInput(() => processCsvTask(job)),
   /**
    * Echoes payload.message after payload.delay_ms (on the first payload.delay_attempts attempts, all
    * by default); fails its first payload.fail_times attempts.

@@ -173,6 +173,8 @@ export type ProfileUpdateInput = z.input<typeof profileUpdateSchema>;
 /** Filters and page of the admin user list. */
 export const userListQuerySchema = z.strictObject({
   role: z.enum(platformRoles).optional(),
+  /** b2b: members of a business account; b2c: members of none (seed 001's user list). */
+  segment: z.enum(['b2b', 'b2c'], { error: 'Use b2b or b2c' }).optional(),
   search: z.string().trim().max(100, 'At most 100 characters').optional(),
   created_from: z.iso.datetime({ offset: true, error: 'Use an ISO 8601 date-time' }).optional(),
   created_to: z.iso.datetime({ offset: true, error: 'Use an ISO 8601 date-time' }).optional(),

@@ -1,0 +1,94 @@
+/**
+ * `kit.tasks`: background tasks as seed 004's Celery tasks work. Submit a task (`add` two numbers, or
+ * `process_csv` over a CSV you uploaded with `kit.media`), then poll it until it finishes. Each task
+ * reports `status` (the kit's job status) and `celery_status` (PENDING, STARTED, RETRY, SUCCESS,
+ * FAILURE, REVOKED). You see only your own tasks. Quotas: 5 unfinished at once
+ * (`task_quota_exceeded`), 60 an hour (`rate_limited`); input at most 4 KiB and a CSV at most 5 MiB
+ * (`input_too_large`).
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { Database } from './database.types.ts';
+import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import type { Page } from './pages.ts';
+
+/** Celery's names for a task's state. */
+export type CeleryStatus = 'PENDING' | 'STARTED' | 'RETRY' | 'SUCCESS' | 'FAILURE' | 'REVOKED';
+
+/** What a task is asked to do. */
+export type TaskInput = { type: 'add'; input: { a: number; b: number } } | { type: 'process_csv'; input: { path: string } };
+
+/** One task and where it stands. */
+export interface Task {
+  task_id: string;
+  type: 'add' | 'process_csv';
+  input: Record<string, unknown>;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  celery_status: CeleryStatus;
+  result: unknown;
+  error: string | null;
+  attempts: number;
+  max_attempts: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+const FINISHED: CeleryStatus[] = ['SUCCESS', 'FAILURE', 'REVOKED'];
+
+export class TasksClient {
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
+
+  /**
+   * Submits a task; it starts `PENDING` and a worker runs it.
+   *
+   * @example
+   * const { data, error } = await kit.tasks.submit({ type: 'add', input: { a: 2, b: 3 } });
+   */
+  async submit(task: TaskInput): Promise<Result<Task>> {
+    const { data, error, status } = await this.supabase.rpc('submit_task', { type: task.type, input: task.input });
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    return { data: data as unknown as Task, error: null };
+  }
+
+  /**
+   * One of your tasks (`task_not_found` for anyone else's).
+   *
+   * @example
+   * const { data, error } = await kit.tasks.get(taskId);
+   * if (data?.celery_status === 'SUCCESS') console.log(data.result);
+   */
+  async get(taskId: string): Promise<Result<Task>> {
+    const { data, error, status } = await this.supabase.rpc('get_task', { task_id: taskId });
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    return { data: data as unknown as Task, error: null };
+  }
+
+  /**
+   * Your tasks, newest first, 50 a page.
+   *
+   * @example
+   * const { data, error } = await kit.tasks.list({ page: 1 });
+   */
+  async list(query: { page?: number; per_page?: number } = {}): Promise<Result<Page<Task>>> {
+    const { data, error, status } = await this.supabase.rpc('list_tasks', { page: query.page ?? 1, per_page: query.per_page ?? 50 });
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    const page = data as unknown as { items: Task[]; total: number; page: number; per_page: number };
+    return { data: { items: page.items, total: page.total, page: page.page, per_page: page.per_page, page_count: Math.ceil(page.total / page.per_page) }, error: null };
+  }
+
+  /**
+   * Polls a task until it is SUCCESS, FAILURE or REVOKED, or `timeoutMs` passes (`timeout`).
+   *
+   * @example
+   * const { data, error } = await kit.tasks.wait(taskId, { timeoutMs: 30_000 });
+   */
+  async wait(taskId: string, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Result<Task>> {
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    for (;;) {
+      const task = await this.get(taskId);
+      if (task.error || FINISHED.includes(task.data.celery_status)) return task;
+      if (Date.now() > deadline) return { data: null, error: new SdkApiError('The task did not finish in time', 'timeout', 408) };
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+    }
+  }
+}
