@@ -28,6 +28,8 @@ export type PaymentPurpose = Enums<'payment_purpose'>;
 export type PointsPackage = Tables<'points_packages'>;
 /** Points a refund could not take back because they were already spent; later top-ups settle it. */
 export type PointsDebt = Tables<'points_debts'>;
+/** A card dispute of one of the user's payments: what it took back and, if won, what it restored. */
+export type PaymentDispute = Tables<'payment_disputes'>;
 
 /** What creating a payment answers. */
 export interface CreatedPayment {
@@ -155,7 +157,7 @@ export class PaymentsClient {
   }
 
   /**
-   * The signed-in user's points debts (points a refund could not take back), open ones first.
+   * The signed-in user's points debts (points a refund or a card dispute could not take back), open ones first.
    *
    * @example
    * const { data, error } = await kit.payments.debts();
@@ -169,6 +171,24 @@ export class PaymentsClient {
       .eq('user_id', me.id)
       .order('settled_at', { ascending: true, nullsFirst: true })
       .order('created_at');
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    return { data, error: null };
+  }
+
+  /**
+   * The signed-in user's card disputes, newest first (admins use `from('payment_disputes')` for all).
+   *
+   * @example
+   * const { data, error } = await kit.payments.disputes();
+   */
+  async disputes(): Promise<Result<PaymentDispute[]>> {
+    const me = await currentUserId(this.supabase);
+    if (me.error) return { data: null, error: me.error };
+    const { data, error, status } = await this.supabase
+      .from('payment_disputes')
+      .select('*')
+      .eq('user_id', me.id)
+      .order('created_at', { ascending: false });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }

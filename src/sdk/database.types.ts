@@ -723,6 +723,75 @@ export type Database = {
           },
         ];
       };
+      payment_disputes: {
+        Row: {
+          amount: number;
+          closed_at: string | null;
+          created_at: string;
+          currency: string;
+          id: string;
+          opened_at: string | null;
+          payment_id: string;
+          payment_status_before: Database['public']['Enums']['payment_status'];
+          points_debt: number;
+          points_restored: number;
+          points_reversed: number;
+          reason: string | null;
+          status: string;
+          stripe_charge_id: string | null;
+          updated_at: string;
+          user_id: string | null;
+          voucher_deactivated: boolean;
+        };
+        ComputedFields: never;
+        Insert: {
+          amount: number;
+          closed_at?: string | null;
+          created_at?: string;
+          currency: string;
+          id: string;
+          opened_at?: string | null;
+          payment_id: string;
+          payment_status_before: Database['public']['Enums']['payment_status'];
+          points_debt?: number;
+          points_restored?: number;
+          points_reversed?: number;
+          reason?: string | null;
+          status: string;
+          stripe_charge_id?: string | null;
+          updated_at?: string;
+          user_id?: string | null;
+          voucher_deactivated?: boolean;
+        };
+        Update: {
+          amount?: number;
+          closed_at?: string | null;
+          created_at?: string;
+          currency?: string;
+          id?: string;
+          opened_at?: string | null;
+          payment_id?: string;
+          payment_status_before?: Database['public']['Enums']['payment_status'];
+          points_debt?: number;
+          points_restored?: number;
+          points_reversed?: number;
+          reason?: string | null;
+          status?: string;
+          stripe_charge_id?: string | null;
+          updated_at?: string;
+          user_id?: string | null;
+          voucher_deactivated?: boolean;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'payment_disputes_payment_id_fkey';
+            columns: ['payment_id'];
+            isOneToOne: false;
+            referencedRelation: 'payments';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       payments: {
         Row: {
           amount: number;
@@ -866,37 +935,50 @@ export type Database = {
       points_debts: {
         Row: {
           created_at: string;
+          dispute_id: string | null;
           id: string;
           payment_id: string;
           points: number;
           settled_at: string | null;
           settled_points: number;
           user_id: string;
+          waived_points: number;
         };
         ComputedFields: never;
         Insert: {
           created_at?: string;
+          dispute_id?: string | null;
           id?: string;
           payment_id: string;
           points: number;
           settled_at?: string | null;
           settled_points?: number;
           user_id: string;
+          waived_points?: number;
         };
         Update: {
           created_at?: string;
+          dispute_id?: string | null;
           id?: string;
           payment_id?: string;
           points?: number;
           settled_at?: string | null;
           settled_points?: number;
           user_id?: string;
+          waived_points?: number;
         };
         Relationships: [
           {
+            foreignKeyName: 'points_debts_dispute_id_fkey';
+            columns: ['dispute_id'];
+            isOneToOne: false;
+            referencedRelation: 'payment_disputes';
+            referencedColumns: ['id'];
+          },
+          {
             foreignKeyName: 'points_debts_payment_id_fkey';
             columns: ['payment_id'];
-            isOneToOne: true;
+            isOneToOne: false;
             referencedRelation: 'payments';
             referencedColumns: ['id'];
           },
@@ -2164,7 +2246,7 @@ export type Database = {
       crm_payment_status: 'paid' | 'failed' | 'refunded' | 'disputed';
       crm_stripe_customer_status: 'active' | 'inactive';
       payment_purpose: 'voucher' | 'points';
-      payment_status: 'pending' | 'completed' | 'failed' | 'refunded';
+      payment_status: 'pending' | 'completed' | 'failed' | 'refunded' | 'disputed';
       payout_status: 'requested' | 'approved' | 'rejected' | 'paid';
       platform_role: 'client' | 'tool_creator' | 'admin';
       refund_status: 'requested' | 'approved' | 'rejected';
@@ -2314,7 +2396,7 @@ export const Constants = {
       crm_payment_status: ['paid', 'failed', 'refunded', 'disputed'],
       crm_stripe_customer_status: ['active', 'inactive'],
       payment_purpose: ['voucher', 'points'],
-      payment_status: ['pending', 'completed', 'failed', 'refunded'],
+      payment_status: ['pending', 'completed', 'failed', 'refunded', 'disputed'],
       payout_status: ['requested', 'approved', 'rejected', 'paid'],
       platform_role: ['client', 'tool_creator', 'admin'],
       refund_status: ['requested', 'approved', 'rejected'],

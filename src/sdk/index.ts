@@ -71,6 +71,7 @@ export type {
   CreatedPayment,
   CreatePaymentInput,
   Payment,
+  PaymentDispute,
   PaymentFilters,
   PaymentPurpose,
   PaymentStatus,

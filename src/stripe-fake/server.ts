@@ -4,7 +4,8 @@
  * Stripe's wire format (form-encoded requests, JSON objects with `object` and prefixed ids, errors as
  * `{error: {type, code, message, param}}`, `Idempotency-Key` replays), so the real `stripe` client is
  * pointed at it with its `host`/`port`/`protocol` options and cannot tell the difference for these
- * calls. Test controls under `/_fake/` move a payment intent to succeeded/failed/refunded and return
+ * calls. Test controls under `/_fake/` move a payment intent to succeeded/failed/refunded/disputed (and
+ * close a dispute as won or lost) and return
  * the event Stripe would send; tests sign it with `stripe.webhooks.generateTestHeaderString`.
  */
 import { randomBytes } from 'node:crypto';
@@ -58,6 +59,7 @@ export class FakeStripe {
   readonly paymentIntents = new Map<string, StripeObject>();
   readonly charges = new Map<string, StripeObject>();
   readonly refunds = new Map<string, StripeObject>();
+  readonly disputes = new Map<string, StripeObject>();
   readonly events = new Map<string, StripeObject>();
   private readonly idempotency = new Map<string, { params: string; status: number; body: unknown }>();
   /** Every API request received, for tests that assert what the backend sent. */
@@ -147,6 +149,11 @@ export class FakeStripe {
       }
       return { status: 200, body: this.refund(intent).refund };
     }
+    if (method === 'GET' && (match = path.match(/^\/v1\/disputes\/([^/]+)$/))) {
+      const dispute = this.disputes.get(match[1]!);
+      if (!dispute) throw new StripeError(404, 'invalid_request_error', `No such dispute: '${match[1]}'`, 'resource_missing', 'id');
+      return { status: 200, body: dispute };
+    }
     if (method === 'GET' && (match = path.match(/^\/v1\/events\/([^/]+)$/))) {
       const event = this.events.get(match[1]!);
       if (!event) throw new StripeError(404, 'invalid_request_error', `No such event: '${match[1]}'`, 'resource_missing', 'id');
@@ -210,6 +217,47 @@ export class FakeStripe {
     return this.refund(this.intent(intentId)).event;
   }
 
+  /**
+   * Test control: the cardholder disputes the intent's charge. Returns the `charge.dispute.created`
+   * event, whose object is a Dispute as Stripe sends it (its own id, `charge`, `payment_intent`,
+   * `amount`, `currency`, `reason`, `status: needs_response`, its own empty metadata).
+   */
+  disputeIntent(intentId: string, reason = 'fraudulent'): StripeObject {
+    const intent = this.intent(intentId);
+    const charge = intent.latest_charge ? this.charges.get(String(intent.latest_charge)) : undefined;
+    if (!charge) throw new StripeError(400, 'invalid_request_error', 'This PaymentIntent has no charge to dispute.', 'charge_not_found');
+    const dispute: StripeObject = {
+      id: id('dp'),
+      object: 'dispute',
+      amount: charge.amount,
+      balance_transactions: [],
+      charge: charge.id,
+      created: now(),
+      currency: charge.currency,
+      evidence_details: { due_by: now() + 7 * 24 * 3600, has_evidence: false, past_due: false, submission_count: 0 },
+      is_charge_refundable: false,
+      livemode: false,
+      metadata: {},
+      payment_intent: intent.id,
+      reason,
+      status: 'needs_response',
+    };
+    this.disputes.set(dispute.id, dispute);
+    Object.assign(charge, { disputed: true });
+    return this.event('charge.dispute.created', dispute);
+  }
+
+  /** Test control: the card network decides. Returns the `charge.dispute.closed` event (status won or lost). */
+  closeDispute(disputeId: string, status: 'won' | 'lost'): StripeObject {
+    const dispute = this.disputes.get(disputeId);
+    if (!dispute) throw new StripeError(404, 'invalid_request_error', `No such dispute: '${disputeId}'`, 'resource_missing', 'id');
+    if (dispute.status === 'won' || dispute.status === 'lost') {
+      throw new StripeError(400, 'invalid_request_error', 'This dispute is already closed.', 'dispute_already_closed');
+    }
+    Object.assign(dispute, { status });
+    return this.event('charge.dispute.closed', dispute);
+  }
+
   /** Handles one HTTP request (exported for embedding in tests without a socket). */
   async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -227,6 +275,12 @@ export class FakeStripe {
         const action = match[2]!;
         const event = action === 'succeed' ? this.succeed(match[1]!) : action === 'fail' ? this.fail(match[1]!) : this.refundIntent(match[1]!);
         return send(200, event);
+      }
+      if (req.method === 'POST' && (match = url.pathname.match(/^\/_fake\/payment_intents\/([^/]+)\/dispute$/))) {
+        return send(200, this.disputeIntent(match[1]!, url.searchParams.get('reason') ?? undefined));
+      }
+      if (req.method === 'POST' && (match = url.pathname.match(/^\/_fake\/disputes\/([^/]+)\/(won|lost)$/))) {
+        return send(200, this.closeDispute(match[1]!, match[2] as 'won' | 'lost'));
       }
       if (req.method === 'GET' && url.pathname === '/_fake/requests') return send(200, this.requests);
 

@@ -6,8 +6,8 @@ select plan(33);
 -- ----------------------------------------------------------------------------- structure
 select has_table('public', 'payments', 'payments should exist');
 select has_table('private', 'stripe_events', 'the webhook event log should live in the private schema');
-select enum_has_labels('public', 'payment_status', array['pending', 'completed', 'failed', 'refunded'],
-  'payment_status should be pending | completed | failed | refunded');
+select enum_has_labels('public', 'payment_status', array['pending', 'completed', 'failed', 'refunded', 'disputed'],
+  'payment_status should be pending | completed | failed | refunded | disputed');
 select ok((select bool_and(c.relrowsecurity) from pg_class c join pg_namespace n on n.oid = c.relnamespace
             where n.nspname = 'public' and c.relname in ('payments', 'stripe_customers', 'points_packages', 'points_debts')),
   'RLS should be enabled on every payments table');

@@ -7,12 +7,18 @@ import type postgres from 'postgres';
 import type { Stripe } from '../_shared/stripe.ts';
 
 /** The event types the payments module acts on. */
-export const HANDLED_EVENT_TYPES = ['payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.refunded'] as const;
+export const HANDLED_EVENT_TYPES = [
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'charge.refunded',
+  'charge.dispute.created',
+  'charge.dispute.closed',
+] as const;
 
 export interface Applied {
   /** False for a type we ignore (nothing was written). */
   handled: boolean;
-  /** What the transition did: completed, failed, refunded, duplicate, already_completed, unknown_payment, … */
+  /** What the transition did: completed, failed, refunded, disputed, won, lost, duplicate, already_completed, unknown_payment, … */
   outcome: string;
   payment_id: string | null;
   status: string | null;
@@ -60,6 +66,22 @@ export async function applyStripeEvent(sql: postgres.Sql, event: Stripe.Event): 
         select r.outcome, (r.payment).id as payment_id, (r.payment).status::text as status
           from private.refund_payment(${paymentIdFrom(charge.metadata)}, ${idOf(charge.payment_intent)},
                                       ${charge.amount_refunded}, ${event.id}) r`;
+      break;
+    }
+    case 'charge.dispute.created':
+    case 'charge.dispute.closed': {
+      // A Dispute names its charge and PaymentIntent; its metadata is the dispute's own (empty), so the
+      // payment is found by the PaymentIntent. Created takes back what the payment gave; closed gives it
+      // back once when won (or an inquiry closed), and keeps the reversal when lost.
+      const dispute = event.data.object;
+      const args = [dispute.id, idOf(dispute.charge), idOf(dispute.payment_intent), dispute.amount, dispute.currency, dispute.reason ?? null, dispute.status, event.id] as const;
+      rows = event.type === 'charge.dispute.created'
+        ? await sql<Row[]>`
+            select r.outcome, (r.payment).id as payment_id, (r.payment).status::text as status
+              from private.open_payment_dispute(${args[0]}, ${args[1]}, ${args[2]}, ${args[3]}, ${args[4]}, ${args[5]}, ${args[6]}, ${args[7]}) r`
+        : await sql<Row[]>`
+            select r.outcome, (r.payment).id as payment_id, (r.payment).status::text as status
+              from private.close_payment_dispute(${args[0]}, ${args[1]}, ${args[2]}, ${args[3]}, ${args[4]}, ${args[5]}, ${args[6]}, ${args[7]}) r`;
       break;
     }
     default:
