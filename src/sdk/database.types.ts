@@ -69,6 +69,13 @@ export type Database = {
             referencedRelation: 'member_batches';
             referencedColumns: ['account_id', 'id'];
           },
+          {
+            foreignKeyName: 'account_members_user_id_fkey';
+            columns: ['user_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
         ];
       };
       accounts: {
@@ -657,6 +664,13 @@ export type Database = {
         };
         Relationships: [
           {
+            foreignKeyName: 'feedback_client_id_fkey';
+            columns: ['client_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
             foreignKeyName: 'feedback_tool_id_fkey';
             columns: ['tool_id'];
             isOneToOne: false;
@@ -790,6 +804,13 @@ export type Database = {
             referencedRelation: 'payments';
             referencedColumns: ['id'];
           },
+          {
+            foreignKeyName: 'payment_disputes_user_id_fkey';
+            columns: ['user_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
         ];
       };
       payments: {
@@ -881,6 +902,13 @@ export type Database = {
             referencedColumns: ['id'];
           },
           {
+            foreignKeyName: 'payments_user_id_fkey';
+            columns: ['user_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
             foreignKeyName: 'payments_voucher_type_id_fkey';
             columns: ['voucher_type_id'];
             isOneToOne: false;
@@ -930,7 +958,15 @@ export type Database = {
           status?: Database['public']['Enums']['payout_status'];
           updated_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          {
+            foreignKeyName: 'payouts_creator_id_fkey';
+            columns: ['creator_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+        ];
       };
       points_debts: {
         Row: {
@@ -982,6 +1018,13 @@ export type Database = {
             referencedRelation: 'payments';
             referencedColumns: ['id'];
           },
+          {
+            foreignKeyName: 'points_debts_user_id_fkey';
+            columns: ['user_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
         ];
       };
       points_packages: {
@@ -1030,6 +1073,7 @@ export type Database = {
           country_code: string | null;
           created_at: string;
           date_of_birth: string | null;
+          deleted_at: string | null;
           email: string | null;
           first_name: string | null;
           id: string;
@@ -1052,6 +1096,7 @@ export type Database = {
           country_code?: string | null;
           created_at?: string;
           date_of_birth?: string | null;
+          deleted_at?: string | null;
           email?: string | null;
           first_name?: string | null;
           id: string;
@@ -1073,6 +1118,7 @@ export type Database = {
           country_code?: string | null;
           created_at?: string;
           date_of_birth?: string | null;
+          deleted_at?: string | null;
           email?: string | null;
           first_name?: string | null;
           id?: string;
@@ -1139,6 +1185,20 @@ export type Database = {
           usage_id?: string;
         };
         Relationships: [
+          {
+            foreignKeyName: 'refunds_client_id_fkey';
+            columns: ['client_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'refunds_creator_id_fkey';
+            columns: ['creator_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
           {
             foreignKeyName: 'refunds_tool_id_fkey';
             columns: ['tool_id'];
@@ -1336,6 +1396,13 @@ export type Database = {
         };
         Relationships: [
           {
+            foreignKeyName: 'tool_revisions_creator_id_fkey';
+            columns: ['creator_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
             foreignKeyName: 'tool_revisions_tool_id_fkey';
             columns: ['tool_id'];
             isOneToOne: false;
@@ -1409,7 +1476,15 @@ export type Database = {
           updated_at?: string;
           usage_count?: number;
         };
-        Relationships: [];
+        Relationships: [
+          {
+            foreignKeyName: 'tools_creator_id_fkey';
+            columns: ['creator_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+        ];
       };
       usages: {
         Row: {
@@ -1492,6 +1567,13 @@ export type Database = {
             columns: ['voucher_id'];
             isOneToOne: false;
             referencedRelation: 'vouchers';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'voucher_redemptions_voucher_owner_id_fkey';
+            columns: ['voucher_owner_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
             referencedColumns: ['id'];
           },
         ];
@@ -1593,6 +1675,13 @@ export type Database = {
           voucher_type_id?: string;
         };
         Relationships: [
+          {
+            foreignKeyName: 'vouchers_owner_id_fkey';
+            columns: ['owner_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
           {
             foreignKeyName: 'vouchers_payment_id_fkey';
             columns: ['payment_id'];
@@ -1703,7 +1792,15 @@ export type Database = {
           updated_at?: string;
           user_id?: string;
         };
-        Relationships: [];
+        Relationships: [
+          {
+            foreignKeyName: 'wallets_user_id_fkey';
+            columns: ['user_id'];
+            isOneToOne: true;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+        ];
       };
     };
     Views: {
@@ -2007,6 +2104,7 @@ export type Database = {
           voucher_id: string;
         }[];
       };
+      request_data_export: { Args: { user_id?: string }; Returns: Json };
       request_payout: {
         Args: { amount: number; idempotency_key: string };
         Returns: {
@@ -2141,6 +2239,7 @@ export type Database = {
           country_code: string | null;
           created_at: string;
           date_of_birth: string | null;
+          deleted_at: string | null;
           email: string | null;
           first_name: string | null;
           id: string;

@@ -17,6 +17,7 @@ import { PaymentsClient } from './PaymentsClient.ts';
 import { ProfilesClient } from './ProfilesClient.ts';
 import { SupportClient } from './SupportClient.ts';
 import { SystemClient } from './SystemClient.ts';
+import { UserDataClient } from './UserDataClient.ts';
 import { VouchersClient } from './VouchersClient.ts';
 import { WalletClient } from './WalletClient.ts';
 
@@ -53,6 +54,8 @@ export { AuthClient } from './AuthClient.ts';
 export { DevicesClient } from './DevicesClient.ts';
 export { ProfilesClient } from './ProfilesClient.ts';
 export { SystemClient } from './SystemClient.ts';
+export { UserDataClient } from './UserDataClient.ts';
+export type { DataExport, DeleteAccountInput } from './UserDataClient.ts';
 export type {
   DateRangeInput,
   Redemption,
@@ -203,6 +206,8 @@ export interface KitClient {
   jobs: JobsClient;
   /** Your private files (Storage bucket `media`): upload, list, signed URLs, remove. The raw client is `supabase.storage`. */
   media: MediaClient;
+  /** Delete your account (admins: anyone's) and export all your data. */
+  userData: UserDataClient;
 }
 
 /**
@@ -233,5 +238,6 @@ export function createClient(url: string, key: string, options?: SupabaseClientO
     content: new ContentClient(supabase),
     jobs: new JobsClient(supabase),
     media: new MediaClient(supabase),
+    userData: new UserDataClient(supabase),
   };
 }
