@@ -121,7 +121,7 @@ insert into private.job_types (type, runs_in, description) values
  * second request while one is queued or running answers that one. `user_id`, when given, must be the
  * caller: nobody exports another user's data (403 forbidden). 401 without a signed-in user.
  */
-create function public.request_data_export(user_id uuid default null)
+create function private.request_data_export(p_user_id uuid)
 returns jsonb
 language plpgsql
 security definer
@@ -134,12 +134,24 @@ begin
   if me is null then
     perform private.payments_raise('unauthorized', 401, 'Sign in to export your data');
   end if;
-  if request_data_export.user_id is not null and request_data_export.user_id <> me then
+  if p_user_id is not null and p_user_id <> me then
     perform private.payments_raise('forbidden', 403, 'You can only export your own data');
   end if;
   job := private.enqueue_job('users.export_data', jsonb_build_object('user_id', me), me, null, 3, 'users.export_data:' || me::text);
   return jsonb_build_object('id', job.id, 'type', job.type, 'status', job.status, 'created_at', job.created_at);
 end;
+$$;
+comment on function private.request_data_export(uuid) is
+  'Queues a users.export_data job for the caller (only their own data); answers {id, type, status, created_at}.';
+revoke execute on function private.request_data_export(uuid) from public, anon;
+grant execute on function private.request_data_export(uuid) to authenticated;
+
+create function public.request_data_export(user_id uuid default null)
+returns jsonb
+language sql
+set search_path = ''
+as $$
+  select private.request_data_export(user_id);
 $$;
 comment on function public.request_data_export(uuid) is
   'Queues an export of the caller''s own data (profile, devices, wallet ledger, usages, feedback, tickets, vouchers, payments, memberships) as JSON in Storage with a signed link; answers the job {id, type, status, created_at}. Poll public.get_job(id): its result holds signed_url. 401 unauthorized, 403 forbidden for another user''s id.';
