@@ -20,6 +20,7 @@ import { StaffClient } from './StaffClient.ts';
 import { TasksClient } from './TasksClient.ts';
 import { SupportClient } from './SupportClient.ts';
 import { SystemClient } from './SystemClient.ts';
+import { UserDataClient } from './UserDataClient.ts';
 import { VouchersClient } from './VouchersClient.ts';
 import { WalletClient } from './WalletClient.ts';
 
@@ -56,6 +57,8 @@ export { AuthClient } from './AuthClient.ts';
 export { DevicesClient } from './DevicesClient.ts';
 export { ProfilesClient } from './ProfilesClient.ts';
 export { SystemClient } from './SystemClient.ts';
+export { UserDataClient } from './UserDataClient.ts';
+export type { DataExport, DeleteAccountInput } from './UserDataClient.ts';
 export type {
   DateRangeInput,
   Redemption,
@@ -219,6 +222,8 @@ export interface KitClient {
   staff: StaffClient;
   /** Your background tasks (add, process_csv): submit, poll, list. */
   tasks: TasksClient;
+  /** Delete your account (admins: anyone's) and export all your data. */
+  userData: UserDataClient;
 }
 
 /**
@@ -251,5 +256,6 @@ export function createClient(url: string, key: string, options?: SupabaseClientO
     media: new MediaClient(supabase),
     staff: new StaffClient(supabase, accountContext),
     tasks: new TasksClient(supabase),
+    userData: new UserDataClient(supabase),
   };
 }

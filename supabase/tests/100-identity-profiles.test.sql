@@ -58,10 +58,10 @@ update auth.users set email = 'gotrue-dup-new@example.test' where id = 'a0000000
 select is((select email from public.profiles where id = 'a0000000-0000-4000-8000-00000000000b'), 'gotrue-dup-new@example.test',
   'an e-mail change in Auth should be copied to the profile');
 
--- deleting the auth user deletes the profile
+-- deleting the auth user leaves the profile as an anonymised tombstone (it keeps the user's money records)
 delete from auth.users where id = 'a0000000-0000-4000-8000-00000000000b';
-select is((select count(*) from public.profiles where id = 'a0000000-0000-4000-8000-00000000000b'), 0::bigint,
-  'deleting the auth user should delete the profile');
+select is((select count(*) from public.profiles where id = 'a0000000-0000-4000-8000-00000000000b' and deleted_at is not null and email is null), 1::bigint,
+  'deleting the auth user should leave an anonymised tombstone profile');
 
 -- ------------------------------------------------------------------ fixtures for RLS (direct inserts, role given by a privileged writer)
 create temporary table people (name text primary key, id uuid) on commit drop;

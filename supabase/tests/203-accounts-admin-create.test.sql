@@ -10,6 +10,8 @@ select is(tests.try_as('platform_admin', $q$select private.create_business_for_o
   'the API should not call create_business_for_owner');
 select is(tests.try_as('platform_admin', $q$select private.insert_business(:outsider, 'x@y.test', null, 'Sneaky Co', null, null, null, null, :outsider)$q$), 'error:42501',
   'the API should not call insert_business');
+-- A request without a user (the service role); `postgres` without any request is the platform (SQL editor).
+select set_config('request.jwt.claims', '{"role": "service_role"}', true);
 select is(tests.try_claims(null, $q$select private.create_business_for_owner(:outsider, 'Nobody Co')$q$), 'error:forbidden',
   'creating for an owner should need a signed-in platform admin');
 select is(tests.try_claims('owner', $q$select private.create_business_for_owner(:outsider, 'Owner Co')$q$), 'error:forbidden',

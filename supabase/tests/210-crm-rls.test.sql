@@ -249,11 +249,11 @@ select is(tests.try_as('pending_owner', $q$select 1 from public.crm_packages$q$)
 select is(tests.try_as('outsider', $q$select 1 from public.crm_payments$q$), 'rows:0', 'a user of no account should read no payments');
 
 -- Suspending an account or deactivating a member takes effect at once.
-update public.accounts set status = 'suspended', review_reason = 'test' where id = tests.crm_id('account_a');
+select private.review_account(tests.crm_id('account_a'), 'suspend', 'test');
 select is(tests.try_as('owner', $q$select 1 from public.crm_clients$q$), 'rows:0', 'the owner of a suspended account should read no clients');
 select is(tests.try_as('owner', $q$insert into public.crm_clients (account_id, first_name) values (:account_a, 'New')$q$),
   'error:42501', 'the owner of a suspended account should not create clients');
-update public.accounts set status = 'active', review_reason = null where id = tests.crm_id('account_a');
+select private.review_account(tests.crm_id('account_a'), 'reactivate');
 update public.account_members set is_active = false where user_id = tests.crm_id('member_with');
 select is(tests.try_as('member_with', $q$select 1 from public.crm_clients$q$), 'rows:0', 'a deactivated member should read no clients');
 select is(tests.try_as('member_without', $q$select 1 from public.crm_clients$q$), 'rows:1', 'a member should still see their assigned client');

@@ -48,6 +48,7 @@ export type ErrorCode =
   | 'owner_role_not_grantable'
   | 'invalid_assignee'
   | 'nothing_to_create'
+  | 'account_owner'
   // wallet and marketplace
   | 'insufficient_points'
   | 'invalid_idempotency_key'
@@ -103,6 +104,7 @@ const STATUS: Record<ErrorCode, number> = {
   owner_role_not_grantable: 403,
   invalid_assignee: 422,
   nothing_to_create: 422,
+  account_owner: 409,
   insufficient_points: 422,
   invalid_idempotency_key: 400,
   tool_not_found: 404,

@@ -13,6 +13,7 @@ import { dateRangeSchema, useToolSchema } from './schemas/marketplace.ts';
 import { jobWorkerSchema } from './schemas/operations.ts';
 import { employeeCreateSchema, memberPasswordSchema } from './schemas/staff.ts';
 import { createPaymentSchema, refundPaymentSchema } from './schemas/payments.ts';
+import { deleteAccountSchema } from './schemas/user-data.ts';
 
 type Auth = 'none' | 'user' | 'admin' | 'service_role' | 'metrics_key' | 'api_key' | 'stripe_signature';
 
@@ -48,6 +49,7 @@ export const operations: Operation[] = [
   { fn: 'register-admin', method: 'post', summary: 'Admins: create another admin.', auth: ['admin'], body: adminRegistrationSchema, idempotent: true, responses: withIdempotency({ '201': '{user, profile}', ...ERRORS, '409': 'email_taken / username_taken' }) },
   { fn: 'change-password', method: 'post', summary: 'Change your password (current password required).', auth: ['user'], body: changePasswordSchema, idempotent: true, responses: withIdempotency({ '200': '{password_changed: true}', '400': ERRORS['400'], '401': ERRORS['401'], '422': 'invalid_current_password / same_password', '429': RATE_LIMITED }) },
   { fn: 'ban-user', method: 'post', summary: 'Admins: ban or unban a user.', auth: ['admin'], body: banSchema, idempotent: true, responses: withIdempotency({ '200': '{user_id, banned_until}', ...ERRORS, '404': 'not_found (no such user)', '422': 'rule_broken' }) },
+  { fn: 'delete-account', method: 'post', summary: 'Delete your account (current password or reauthentication code) or, for admins, any user; money records stay with an anonymised tombstone.', auth: ['user', 'admin'], body: deleteAccountSchema, idempotent: true, responses: withIdempotency({ '200': '{user_id, deleted: true}', '400': ERRORS['400'], '401': ERRORS['401'], '403': 'forbidden (not an admin) / reauthentication_needed', '404': 'not_found (no such user)', '409': 'account_owner (owns a business account: delete it first)', '422': 'invalid_current_password', '429': RATE_LIMITED }) },
   { fn: 'waitlist', method: 'post', summary: 'Join the waitlist.', auth: ['none'], body: waitlistJoinSchema, idempotent: true, responses: withIdempotency({ '202': '{status: "joined"} (the same answer for a new and an already listed address)', '400': ERRORS['400'], '429': RATE_LIMITED }) },
   { fn: 'accounts-register', method: 'post', summary: 'Register a business account you own (pending review); with `owner`, admins create an active business for that owner, who is invited by e-mail.', auth: ['user'], body: accountsRegisterBodySchema, idempotent: true, responses: withIdempotency({ '201': '{account} (with owner: {account, owner: {id, email}})', ...ERRORS, '403': 'forbidden: `owner` is for platform admins', '409': 'slug_taken / application_pending / email_taken (owner.email)' }) },
   { fn: 'accounts-review', method: 'post', summary: 'Admins: approve, reject, suspend or reactivate an account.', auth: ['admin'], body: accountReviewSchema, idempotent: true, responses: withIdempotency({ '200': '{account, notified}', ...ERRORS, '404': 'no such account', '409': 'invalid_transition' }) },

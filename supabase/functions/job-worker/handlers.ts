@@ -7,6 +7,7 @@ import { database } from '../_shared/database.ts';
 import type { Stripe } from '../_shared/stripe.ts';
 import { addTask, processCsvTask, TaskInputError } from '../_shared/tasks.ts';
 import { applyStripeEvent } from '../stripe-webhook/events.ts';
+import { exportUserData } from './export-user-data.ts';
 
 /** A claimed job as private.claim_jobs returns it. */
 export interface ClaimedJob {
@@ -79,4 +80,6 @@ export const edgeHandlers: Record<string, EdgeHandler> = {
     await sql`select private.resolve_stripe_event_failure(${eventId}, ${applied.outcome})`;
     return { event_id: eventId, outcome: applied.outcome, payment_id: applied.payment_id, status: applied.status };
   },
+  /** Writes the user's data export to Storage and answers a signed link (export-user-data.ts). */
+  'users.export_data': (job) => exportUserData(job),
 };
