@@ -69,6 +69,13 @@ export type Database = {
             referencedRelation: 'member_batches';
             referencedColumns: ['account_id', 'id'];
           },
+          {
+            foreignKeyName: 'account_members_user_id_fkey';
+            columns: ['user_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
         ];
       };
       accounts: {
@@ -712,6 +719,13 @@ export type Database = {
         };
         Relationships: [
           {
+            foreignKeyName: 'feedback_client_id_fkey';
+            columns: ['client_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
             foreignKeyName: 'feedback_tool_id_fkey';
             columns: ['tool_id'];
             isOneToOne: false;
@@ -845,6 +859,13 @@ export type Database = {
             referencedRelation: 'payments';
             referencedColumns: ['id'];
           },
+          {
+            foreignKeyName: 'payment_disputes_user_id_fkey';
+            columns: ['user_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
         ];
       };
       payments: {
@@ -936,6 +957,13 @@ export type Database = {
             referencedColumns: ['id'];
           },
           {
+            foreignKeyName: 'payments_user_id_fkey';
+            columns: ['user_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
             foreignKeyName: 'payments_voucher_type_id_fkey';
             columns: ['voucher_type_id'];
             isOneToOne: false;
@@ -985,7 +1013,15 @@ export type Database = {
           status?: Database['public']['Enums']['payout_status'];
           updated_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          {
+            foreignKeyName: 'payouts_creator_id_fkey';
+            columns: ['creator_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+        ];
       };
       points_debts: {
         Row: {
@@ -1037,6 +1073,13 @@ export type Database = {
             referencedRelation: 'payments';
             referencedColumns: ['id'];
           },
+          {
+            foreignKeyName: 'points_debts_user_id_fkey';
+            columns: ['user_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
         ];
       };
       points_packages: {
@@ -1085,6 +1128,7 @@ export type Database = {
           country_code: string | null;
           created_at: string;
           date_of_birth: string | null;
+          deleted_at: string | null;
           email: string | null;
           first_name: string | null;
           id: string;
@@ -1107,6 +1151,7 @@ export type Database = {
           country_code?: string | null;
           created_at?: string;
           date_of_birth?: string | null;
+          deleted_at?: string | null;
           email?: string | null;
           first_name?: string | null;
           id: string;
@@ -1128,6 +1173,7 @@ export type Database = {
           country_code?: string | null;
           created_at?: string;
           date_of_birth?: string | null;
+          deleted_at?: string | null;
           email?: string | null;
           first_name?: string | null;
           id?: string;
@@ -1194,6 +1240,20 @@ export type Database = {
           usage_id?: string;
         };
         Relationships: [
+          {
+            foreignKeyName: 'refunds_client_id_fkey';
+            columns: ['client_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'refunds_creator_id_fkey';
+            columns: ['creator_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
           {
             foreignKeyName: 'refunds_tool_id_fkey';
             columns: ['tool_id'];
@@ -1391,6 +1451,13 @@ export type Database = {
         };
         Relationships: [
           {
+            foreignKeyName: 'tool_revisions_creator_id_fkey';
+            columns: ['creator_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
             foreignKeyName: 'tool_revisions_tool_id_fkey';
             columns: ['tool_id'];
             isOneToOne: false;
@@ -1464,7 +1531,15 @@ export type Database = {
           updated_at?: string;
           usage_count?: number;
         };
-        Relationships: [];
+        Relationships: [
+          {
+            foreignKeyName: 'tools_creator_id_fkey';
+            columns: ['creator_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+        ];
       };
       usages: {
         Row: {
@@ -1547,6 +1622,13 @@ export type Database = {
             columns: ['voucher_id'];
             isOneToOne: false;
             referencedRelation: 'vouchers';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'voucher_redemptions_voucher_owner_id_fkey';
+            columns: ['voucher_owner_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
             referencedColumns: ['id'];
           },
         ];
@@ -1648,6 +1730,13 @@ export type Database = {
           voucher_type_id?: string;
         };
         Relationships: [
+          {
+            foreignKeyName: 'vouchers_owner_id_fkey';
+            columns: ['owner_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
           {
             foreignKeyName: 'vouchers_payment_id_fkey';
             columns: ['payment_id'];
@@ -1758,7 +1847,15 @@ export type Database = {
           updated_at?: string;
           user_id?: string;
         };
-        Relationships: [];
+        Relationships: [
+          {
+            foreignKeyName: 'wallets_user_id_fkey';
+            columns: ['user_id'];
+            isOneToOne: true;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+        ];
       };
     };
     Views: {
@@ -2069,6 +2166,7 @@ export type Database = {
         Args: { account_id: string; assignments?: string; reassign_to?: string; user_id: string };
         Returns: Json;
       };
+      request_data_export: { Args: { user_id?: string }; Returns: Json };
       request_payout: {
         Args: { amount: number; idempotency_key: string };
         Returns: {
@@ -2203,6 +2301,7 @@ export type Database = {
           country_code: string | null;
           created_at: string;
           date_of_birth: string | null;
+          deleted_at: string | null;
           email: string | null;
           first_name: string | null;
           id: string;
