@@ -18,7 +18,7 @@ import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
-import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
 import { parseInput } from './validation.ts';
 
@@ -80,7 +80,11 @@ export class AccountMembersClient {
    * @example
    * const { data, error } = await kit.accounts.members.list({ role: 'member', active: true, search: 'ana' });
    */
-  async list(query: MemberListQuery = {}): Promise<Result<Page<Member>>> {
+  list(query: MemberListQuery = {}): PageRequest<Member> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: MemberListQuery): Promise<Result<Page<Member>>> {
     const range = pageRange(query);
     if ('error' in range) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: range.error, formErrors: [] }) };
     const account = await this.context.resolve();

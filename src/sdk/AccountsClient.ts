@@ -23,7 +23,7 @@ import { AccountMembersClient } from './AccountMembersClient.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
-import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { parseInput } from './validation.ts';
 
 export type { AccountReviewInput, AccountStatus, BusinessCreationInput, BusinessOwnerInput, BusinessRegistrationInput, MyAccount, ReviewDecision };
@@ -202,78 +202,4 @@ export class AccountsClient {
     return { data, error: null };
   }
 
-  /**
-   * Platform admins: accounts by status (`pending` by default), oldest first — the approval queue.
-   *
-   * @example
-   * const { data, error } = await kit.accounts.listForReview({ status: 'pending', page: 1 });
-   * for (const account of data?.items ?? []) console.log(account.name, account.contact_email);
-   */
-  async listForReview(query: PageQuery & { status?: AccountStatus } = {}): Promise<Result<Page<Account>>> {
-    const range = pageRange(query);
-    if ('error' in range) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: range.error, formErrors: [] }) };
-    const { data, error, status, count } = await this.supabase
-      .from('accounts')
-      .select('*', { count: 'exact' })
-      .eq('status', query.status ?? 'pending')
-      .order('created_at', { ascending: true })
-      .order('id')
-      .range(range.from, range.to);
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: toPage(data ?? [], count, range.page, range.perPage), error: null };
-  }
-
-  /**
-   * Platform admins: decide about an account; the owner is e-mailed (`notified`). `forbidden` for
-   * anyone else; `invalid_transition` when the account is not in the status the decision needs.
-   *
-   * @example
-   * const { data, error } = await kit.accounts.review({ account_id: id, decision: 'reject', reason: 'Incomplete company details' });
-   */
-  async review(input: AccountReviewInput, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
-    const parsed = parseInput(accountReviewSchema, input);
-    if (parsed.error) return { data: null, error: parsed.error };
-    return invokeMutation(this.supabase, 'accounts-review', parsed.data, options);
-  }
-
-  /**
-   * Platform admins: approve a pending account (pending → active).
-   *
-   * @example
-   * const { data, error } = await kit.accounts.approve(accountId);
-   */
-  approve(accountId: string, options: MutationOptions & { reason?: string } = {}): Promise<Result<ReviewResult>> {
-    const { reason, ...mutation } = options;
-    return this.review({ account_id: accountId, decision: 'approve', ...(reason ? { reason } : {}) }, mutation);
-  }
-
-  /**
-   * Platform admins: reject a pending account, with the reason the owner will read.
-   *
-   * @example
-   * const { data, error } = await kit.accounts.reject(accountId, 'We could not verify the company');
-   */
-  reject(accountId: string, reason: string, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
-    return this.review({ account_id: accountId, decision: 'reject', reason }, options);
-  }
-
-  /**
-   * Platform admins: suspend an active account (its members can use nothing until reactivated).
-   *
-   * @example
-   * const { data, error } = await kit.accounts.suspend(accountId, 'Unpaid invoices');
-   */
-  suspend(accountId: string, reason: string, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
-    return this.review({ account_id: accountId, decision: 'suspend', reason }, options);
-  }
-
-  /**
-   * Platform admins: make a suspended account active again.
-   *
-   * @example
-   * const { data, error } = await kit.accounts.reactivate(accountId);
-   */
-  reactivate(accountId: string, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
-    return this.review({ account_id: accountId, decision: 'reactivate' }, options);
-  }
 }

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
-import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
 import { parseInput } from './validation.ts';
 
@@ -70,7 +70,11 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * const { data, error } = await kit.crm.clients.list({ status: ['active', 'onboarding'], search: 'ana', sort: 'name', page: 2 });
    * console.log(`${data?.total} clients, page ${data?.page} of ${data?.page_count}`);
    */
-  async list(query: ListQuery<Filters, Sort> = {} as ListQuery<Filters, Sort>): Promise<Result<Page<Row<N>>>> {
+  list(query: ListQuery<Filters, Sort> = {} as ListQuery<Filters, Sort>): PageRequest<Row<N>> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: ListQuery<Filters, Sort>): Promise<Result<Page<Row<N>>>> {
     const { page, per_page, sort, account_id, ...filters } = query as ListQuery<Filters, Sort>;
     const range = pageRange({ page, per_page });
     if ('error' in range) return { data: null, error: invalid(range.error) };

@@ -7,7 +7,7 @@ import { feedbackSchema, type FeedbackInput } from '../../supabase/functions/_sh
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 import { pageOf } from './postgrest.ts';
-import { type Page, type PageQuery, toPage } from './pages.ts';
+import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
 export type { FeedbackInput };
@@ -41,7 +41,11 @@ export class FeedbackClient {
    * @example
    * const { data, error } = await kit.marketplace.feedback.forTool(toolId, { per_page: 10 });
    */
-  async forTool(toolId: string, options: PageQuery = {}): Promise<Result<Page<Review>>> {
+  forTool(toolId: string, options: PageQuery = {}): PageRequest<Review> {
+    return paged(options, (q) => this.#forToolPage(toolId, q));
+  }
+
+  async #forToolPage(toolId: string, options: PageQuery): Promise<Result<Page<Review>>> {
     const range = pageOf(options);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;

@@ -7,7 +7,7 @@ import { ticketOpenSchema, type TicketOpenInput } from '../../supabase/functions
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { pageOf } from './postgrest.ts';
-import { type Page, type PageQuery, toPage } from './pages.ts';
+import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
 export type { TicketOpenInput };
@@ -64,7 +64,11 @@ export class SupportClient {
    * @example
    * const { data, error } = await kit.support.list({ status: 'open' });
    */
-  async list(query: TicketQuery = {}): Promise<Result<Page<SupportTicket>>> {
+  list(query: TicketQuery = {}): PageRequest<SupportTicket> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: TicketQuery): Promise<Result<Page<SupportTicket>>> {
     const range = pageOf(query);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;

@@ -15,7 +15,7 @@ import {
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 import { pageOf } from './postgrest.ts';
-import { type Page, type PageQuery, toPage } from './pages.ts';
+import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
 export type { ToolCreateInput, ToolUpdateInput };
@@ -65,7 +65,11 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.list({ search: 'summarise', category: 'text', sort: 'rating' });
    * for (const tool of data?.items ?? []) console.log(tool.name, tool.price_points, tool.rating_average);
    */
-  async list(query: ToolQuery = {}): Promise<Result<Page<Tool>>> {
+  list(query: ToolQuery = {}): PageRequest<Tool> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: ToolQuery): Promise<Result<Page<Tool>>> {
     const range = pageOf(query);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;
@@ -174,7 +178,11 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.revisions({ status: 'pending' });
    * for (const revision of data?.items ?? []) console.log(revision.tool_id, revision.price_points);
    */
-  async revisions(query: ToolRevisionQuery = {}): Promise<Result<Page<ToolRevision>>> {
+  revisions(query: ToolRevisionQuery = {}): PageRequest<ToolRevision> {
+    return paged(query, (q) => this.#revisionsPage(q));
+  }
+
+  async #revisionsPage(query: ToolRevisionQuery): Promise<Result<Page<ToolRevision>>> {
     const range = pageOf(query);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;
@@ -184,20 +192,6 @@ export class ToolsClient {
     const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id').range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, page, perPage), error: null };
-  }
-
-  /**
-   * Admins: approve a pending revision (its values apply to the tool at once) or reject it (note
-   * required). `invalid_status` when it was decided already or superseded by a newer change.
-   *
-   * @example
-   * const { data, error } = await kit.marketplace.tools.reviewRevision(revisionId, 'approve');
-   * await kit.marketplace.tools.reviewRevision(otherId, 'reject', 'A 100 % share needs a contract');
-   */
-  async reviewRevision(id: string, decision: ToolRevisionDecision, note?: string): Promise<Result<ToolRevision>> {
-    const { data, error, status } = await this.supabase.rpc('review_tool_revision', { revision_id: id, decision, ...(note ? { note } : {}) });
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data as ToolRevision, error: null };
   }
 
   /**
@@ -213,19 +207,6 @@ export class ToolsClient {
     return { data, error: null };
   }
 
-  /**
-   * Admins: approve or reject a submitted tool, suspend an approved one, reinstate a suspended one.
-   * Rejecting and suspending need a note.
-   *
-   * @example
-   * const { data, error } = await kit.marketplace.tools.review(toolId, 'approve');
-   * await kit.marketplace.tools.review(otherId, 'suspend', 'Reported as broken');
-   */
-  async review(id: string, decision: ToolDecision, note?: string): Promise<Result<Tool>> {
-    const { data, error, status } = await this.supabase.rpc('review_tool', { tool_id: id, decision, ...(note ? { note } : {}) });
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: strip(data), error: null };
-  }
 }
 
 function strip(row: Tables<'tools'>): Tool {

@@ -9,7 +9,7 @@ import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { functionsError, type MutationOptions } from './functions.ts';
 import { idempotencyKey, pageOf } from './postgrest.ts';
-import { type Page, type PageQuery, toPage } from './pages.ts';
+import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
 export type Usage = Tables<'usages'>;
@@ -83,7 +83,11 @@ export class UsageClient {
    * @example
    * const { data, error } = await kit.marketplace.usage.list({ page: 1, per_page: 20 });
    */
-  async list(query: UsageQuery = {}): Promise<Result<Page<Usage>>> {
+  list(query: UsageQuery = {}): PageRequest<Usage> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: UsageQuery): Promise<Result<Page<Usage>>> {
     const range = pageOf(query);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;

@@ -24,7 +24,6 @@ export * from './errors.ts';
 export type { Database, Json } from './database.types.ts';
 export type { Health, Metrics, MetricSample } from './SystemClient.ts';
 export { parsePrometheus } from './SystemClient.ts';
-// Operations (issue 8).
 export type { Job, JobEnqueueInput, JobListQuery, JobStatus, JobType } from './JobsClient.ts';
 export type { AuditEntry, AuditQuery } from './AdminAuditClient.ts';
 export { JobsClient } from './JobsClient.ts';
@@ -42,8 +41,14 @@ export type {
 } from './AuthClient.ts';
 export type { Device } from './DevicesClient.ts';
 export type { NotificationPreferences, PlatformRole, Profile, ProfileUpdateInput } from './ProfilesClient.ts';
-export type { AdminRegistrationInput, AdminUser, UserListQuery, UserPage } from './AdminUsersClient.ts';
-export type { WaitlistEntry, WaitlistPage } from './AdminWaitlistClient.ts';
+export type { AdminRegistrationInput, AdminUser, UserListQuery } from './AdminUsersClient.ts';
+export type { WaitlistEntry } from './AdminWaitlistClient.ts';
+export type { AccountReviewQuery } from './AdminAccountsClient.ts';
+export { AdminAccountsClient } from './AdminAccountsClient.ts';
+export { AdminToolsClient } from './AdminToolsClient.ts';
+export { AdminPayoutsClient } from './AdminPayoutsClient.ts';
+export { AdminRefundsClient } from './AdminRefundsClient.ts';
+export { AdminWalletClient } from './AdminWalletClient.ts';
 export type { MutationOptions } from './functions.ts';
 export type { ValidationDetails } from './validation.ts';
 export { AdminClient } from './AdminClient.ts';
@@ -65,6 +70,7 @@ export type {
   VoucherType,
   VoucherTypeChanges,
   VoucherTypeInput,
+  VoucherListQuery,
 } from './VouchersClient.ts';
 export type {
   ConfirmedPayment,
@@ -72,6 +78,7 @@ export type {
   CreatePaymentInput,
   Payment,
   PaymentFilters,
+  PaymentListQuery,
   PaymentPurpose,
   PaymentStatus,
   PointsDebt,
@@ -128,13 +135,12 @@ export type {
   CrmStripeCustomerUpdateInput,
 } from './CrmClient.ts';
 export type { CrmTable, ListQuery } from './CrmResource.ts';
-export type { Page as NumberedPage, PageQuery } from './pages.ts';
+export type { Page, PageQuery, PageRequest } from './pages.ts';
 export { AccountBatchesClient, MAX_BATCH_SIZE } from './AccountBatchesClient.ts';
 export { AccountMembersClient } from './AccountMembersClient.ts';
 export { AccountsClient } from './AccountsClient.ts';
 export { CrmClient, CrmStatistics } from './CrmClient.ts';
 export { CrmResource } from './CrmResource.ts';
-// Wallet, marketplace, support and site content (issue 6).
 export type { AdjustPointsInput, HistoryQuery, Wallet, WalletEntry, WalletEntryKind } from './WalletClient.ts';
 export type {
   Tool,
@@ -179,7 +185,7 @@ export interface KitClient {
   auth: AuthClient;
   /** Your profile (and, for admins, anyone's). */
   profiles: ProfilesClient;
-  /** Platform staff: users and waitlist. */
+  /** Every capability of platform staff: users, waitlist, audit, accounts, vouchers, payments, tools, payouts, refunds, wallet. */
   admin: AdminClient;
   system: SystemClient;
   /** Voucher types, your vouchers, redemption, usage history, stats; admins: types, grants, dashboard. */

@@ -54,9 +54,9 @@ describe('reading the waitlist', () => {
     await kit().auth.joinWaitlist({ email });
     const { data, error } = await admin.kit.admin.waitlist.list({ per_page: 5 });
     expect(error).toBeNull();
-    expect(data!.entries.length).toBeLessThanOrEqual(5);
+    expect(data!.items.length).toBeLessThanOrEqual(5);
     expect(data!.total).toBeGreaterThanOrEqual(1);
-    expect(data!.entries.map((e) => e.email)).toContain(email);
+    expect(data!.items.map((e) => e.email)).toContain(email);
   });
 
   it('lets an admin export it as CSV', async () => {

@@ -38,7 +38,7 @@ describe('points top-ups', () => {
     // Spend 70 of the 100 points (as the marketplace would).
     await sql("select private.post_wallet_entry($1, -70, 'spend', 'usage', gen_random_uuid())", [user.id]);
 
-    const refund = await admin.kit.payments.admin.refund(first.paymentId);
+    const refund = await admin.kit.admin.payments.refund(first.paymentId);
     expect(refund.error).toBeNull();
     expect(refund.data!.payment).toMatchObject({ status: 'refunded', points_reversed: 30 });
     expect(await balanceOf(user.id)).toBe(0);
@@ -65,8 +65,8 @@ describe('points top-ups', () => {
     await deliver(await stripeEvent(bought.intentId, 'refund'));
     await sql("select private.post_wallet_entry($1, 40, 'earning', 'usage', gen_random_uuid())", [user.id]);
 
-    expect((await user.kit.payments.admin.settleDebts(user.id)).error?.code).toBe('forbidden');
-    const { data: taken, error } = await admin.kit.payments.admin.settleDebts(user.id);
+    expect((await user.kit.admin.payments.settleDebts(user.id)).error?.code).toBe('forbidden');
+    const { data: taken, error } = await admin.kit.admin.payments.settleDebts(user.id);
     expect(error).toBeNull();
     expect(taken).toBe(40);
     expect(await balanceOf(user.id)).toBe(0);

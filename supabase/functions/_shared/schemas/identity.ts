@@ -174,8 +174,10 @@ export type ProfileUpdateInput = z.input<typeof profileUpdateSchema>;
 export const userListQuerySchema = z.strictObject({
   role: z.enum(platformRoles).optional(),
   search: z.string().trim().max(100, 'At most 100 characters').optional(),
-  created_from: z.iso.datetime({ offset: true, error: 'Use an ISO 8601 date-time' }).optional(),
-  created_to: z.iso.datetime({ offset: true, error: 'Use an ISO 8601 date-time' }).optional(),
+  /** Created at or after (inclusive): a date (midnight UTC) or an ISO 8601 date-time. */
+  from: z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'Use a date (2026-01-31) or an ISO 8601 date-time' }).optional(),
+  /** Created before (exclusive): a date (midnight UTC) or an ISO 8601 date-time. */
+  to: z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'Use a date (2026-01-31) or an ISO 8601 date-time' }).optional(),
   page: z.int().min(1, 'At least 1').optional(),
   per_page: z.int().min(1, 'At least 1').max(1000, 'At most 1000').optional(),
 });
