@@ -153,11 +153,11 @@ export class AccountMembersClient {
    * const { data, error } = await kit.accounts.members.setAccess(userId, { permissions: ['view_all_clients', 'manage_payments'] });
    * if (error?.code === 'own_access_unchangeable') console.log('ask another admin');
    */
-  setAccess(userId: string, access: MemberAccessUpdate): Promise<Result<Member>> {
-    if (access.role === undefined && access.permissions === undefined) {
+  setAccess(userId: string, changes: MemberAccessUpdate): Promise<Result<Member>> {
+    if (changes.role === undefined && changes.permissions === undefined) {
       return Promise.resolve({ data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: {}, formErrors: ['Nothing to update'] }) });
     }
-    return this.patch(userId, access);
+    return this.#patch(userId, changes);
   }
 
   /**
@@ -167,7 +167,7 @@ export class AccountMembersClient {
    * const { error } = await kit.accounts.members.deactivate(userId);
    */
   deactivate(userId: string): Promise<Result<Member>> {
-    return this.patch(userId, { is_active: false });
+    return this.#patch(userId, { is_active: false });
   }
 
   /**
@@ -177,7 +177,7 @@ export class AccountMembersClient {
    * const { error } = await kit.accounts.members.reactivate(userId);
    */
   reactivate(userId: string): Promise<Result<Member>> {
-    return this.patch(userId, { is_active: true });
+    return this.#patch(userId, { is_active: true });
   }
 
   /**
@@ -189,7 +189,7 @@ export class AccountMembersClient {
   update(userId: string, changes: MemberProfileUpdate): Promise<Result<Member>> {
     const invalid = checkProfile(changes);
     if (invalid) return Promise.resolve({ data: null, error: invalid });
-    return this.patch(userId, changes);
+    return this.#patch(userId, changes);
   }
 
   /**
@@ -203,10 +203,10 @@ export class AccountMembersClient {
     if (invalid) return { data: null, error: invalid };
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
-    return this.patch(me.id, changes);
+    return this.#patch(me.id, changes);
   }
 
-  private async patch(userId: string, changes: Database['public']['Tables']['account_members']['Update']): Promise<Result<Member>> {
+  async #patch(userId: string, changes: Database['public']['Tables']['account_members']['Update']): Promise<Result<Member>> {
     const account = await this.context.resolve();
     if (account.error) return account;
     const { data, error, status } = await this.supabase

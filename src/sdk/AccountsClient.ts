@@ -23,7 +23,7 @@ import { AccountMembersClient } from './AccountMembersClient.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
-import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import { parseInput } from './validation.ts';
 
 export type { AccountReviewInput, AccountStatus, BusinessCreationInput, BusinessOwnerInput, BusinessRegistrationInput, MyAccount, ReviewDecision };
@@ -88,8 +88,8 @@ export class AccountsClient {
    * const { data, error } = await kit.accounts.mine();
    * const pending = data?.filter((a) => a.status === 'pending');
    */
-  mine(): Promise<Result<MyAccount[]>> {
-    return this.context.list();
+  mine(query: PageQuery = {}): PageRequest<MyAccount> {
+    return pagedFromAll(query, () => this.context.list());
   }
 
   /**

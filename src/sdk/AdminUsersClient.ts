@@ -7,6 +7,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import {
   adminRegistrationSchema,
   banSchema,
+  platformRoles,
   userListQuerySchema,
   type AdminRegistrationInput,
   type PlatformRole,
@@ -18,7 +19,7 @@ import { errorFromPostgrest, type Result } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import type { Profile } from './ProfilesClient.ts';
 import { paged, toPage, type Page, type PageRequest } from './pages.ts';
-import { parseInput } from './validation.ts';
+import { checkEnum, checkIds, parseInput } from './validation.ts';
 
 export type { AdminRegistrationInput, UserListQuery };
 
@@ -90,10 +91,14 @@ export class AdminUsersClient {
    * after their next refresh; the database applies it at once.
    *
    * @example
-   * const { data, error } = await kit.admin.users.setRole(userId, 'tool_creator');
+   * const { data, error } = await kit.admin.users.setRole(userId, { role: 'tool_creator' });
    */
-  async setRole(userId: string, role: PlatformRole): Promise<Result<Profile>> {
-    const { data, error, status } = await this.supabase.rpc('set_user_role', { user_id: userId, role });
+  async setRole(userId: string, input: { role: PlatformRole }, options: MutationOptions = {}): Promise<Result<Profile>> {
+    const bad = checkIds({ user_id: userId }) ?? checkEnum('role', input?.role, platformRoles);
+    if (bad) return { data: null, error: bad };
+    let request = this.supabase.rpc('set_user_role', { user_id: userId, role: input.role });
+    if (options.signal) request = request.abortSignal(options.signal);
+    const { data, error, status } = await request;
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Profile, error: null };
   }

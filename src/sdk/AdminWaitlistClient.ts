@@ -8,6 +8,7 @@ import { errorFromPostgrest, type Result } from './errors.ts';
 import { paged, toPage, type Page, type PageQuery, type PageRequest } from './pages.ts';
 import { pageOf } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
+import { checkIds } from './validation.ts';
 
 /** A waitlist entry: one per e-mail address. */
 export type WaitlistEntry = Tables<'waitlist'>;
@@ -50,6 +51,8 @@ export class AdminWaitlistClient {
    * await writeFile('waitlist.csv', csv ?? '');
    */
   async exportCsv(): Promise<Result<string>> {
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.rpc('admin_export_waitlist_csv');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as string, error: null };
@@ -62,6 +65,10 @@ export class AdminWaitlistClient {
    * const { error } = await kit.admin.waitlist.remove(entry.id);
    */
   async remove(id: string): Promise<Result<null>> {
+    const bad = checkIds({ id });
+    if (bad) return { data: null, error: bad };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { error, status } = await this.supabase.from('waitlist').delete().eq('id', id);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: null, error: null };

@@ -9,6 +9,7 @@ import {
   type ContentCreateInput,
   type ContentUpdateInput,
 } from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 
@@ -28,7 +29,11 @@ export class ContentClient {
    * @example
    * const { data, error } = await kit.content.list({ kind: 'announcement' });
    */
-  async list(query: { kind?: ContentKind; published_only?: boolean } = {}): Promise<Result<SiteContent[]>> {
+  list(query: PageQuery & { kind?: ContentKind; published_only?: boolean } = {}): PageRequest<SiteContent> {
+    return pagedFromAll(query, (q) => this.#listAll(q));
+  }
+
+  async #listAll(query: PageQuery & { kind?: ContentKind; published_only?: boolean }): Promise<Result<SiteContent[]>> {
     let request = this.supabase.from('site_content').select('*');
     if (query.kind) request = request.eq('kind', query.kind);
     if (query.published_only ?? true) request = request.eq('published', true);

@@ -3,6 +3,7 @@
  * by the database from Auth sessions, and signing one of them out.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
 import { currentUserId } from './session.ts';
@@ -21,7 +22,11 @@ export class DevicesClient {
    * const { data, error } = await kit.auth.devices.list();
    * for (const d of data ?? []) console.log(d.user_agent, d.last_seen_at, d.is_new_device ? 'new!' : '');
    */
-  async list(): Promise<Result<Device[]>> {
+  list(query: PageQuery = {}): PageRequest<Device> {
+    return pagedFromAll(query, (q) => this.#listAll(q));
+  }
+
+  async #listAll(_query: PageQuery): Promise<Result<Device[]>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const { data, error, status } = await this.supabase

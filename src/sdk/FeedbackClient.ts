@@ -41,8 +41,8 @@ export class FeedbackClient {
    * @example
    * const { data, error } = await kit.marketplace.feedback.forTool(toolId, { per_page: 10 });
    */
-  forTool(toolId: string, options: PageQuery = {}): PageRequest<Review> {
-    return paged(options, (q) => this.#forToolPage(toolId, q));
+  forTool(toolId: string, query: PageQuery = {}): PageRequest<Review> {
+    return paged(query, (q) => this.#forToolPage(toolId, q));
   }
 
   async #forToolPage(toolId: string, options: PageQuery): Promise<Result<Page<Review>>> {

@@ -11,7 +11,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { createPaymentSchema, paymentIdSchema, refundPaymentSchema, type CreatePaymentInput, type RefundPaymentInput } from '../../supabase/functions/_shared/schemas/payments.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
-import { paged, type PageRequest, toPage } from './pages.ts';
+import { pagedFromAll, type PageRequest, paged, toPage } from './pages.ts';
 import { pageOf } from './postgrest.ts';
 import { functionsError, invokeMutation, type MutationOptions } from './functions.ts';
 import { currentUserId, requireAdmin } from './session.ts';
@@ -66,7 +66,11 @@ export class PaymentsClient {
    * @example
    * const { data, error } = await kit.payments.pointsPackages();
    */
-  async pointsPackages(): Promise<Result<PointsPackage[]>> {
+  pointsPackages(query: PageQuery = {}): PageRequest<PointsPackage> {
+    return pagedFromAll(query, (q) => this.#pointsPackagesAll(q));
+  }
+
+  async #pointsPackagesAll(_query: PageQuery): Promise<Result<PointsPackage[]>> {
     const { data, error, status } = await this.supabase.from('points_packages').select('*').eq('is_active', true).order('points');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
@@ -128,8 +132,8 @@ export class PaymentsClient {
    * @example
    * const { data, error } = await kit.payments.history({ status: 'completed' });
    */
-  history(filters: PaymentFilters = {}): PageRequest<Payment> {
-    return paged(filters, (q) => this.#historyPage(q));
+  history(query: PaymentFilters = {}): PageRequest<Payment> {
+    return paged(query, (q) => this.#historyPage(q));
   }
 
   async #historyPage(filters: PaymentFilters): Promise<Result<Page<Payment>>> {
@@ -159,7 +163,11 @@ export class PaymentsClient {
    * @example
    * const { data, error } = await kit.payments.debts();
    */
-  async debts(): Promise<Result<PointsDebt[]>> {
+  debts(query: PageQuery = {}): PageRequest<PointsDebt> {
+    return pagedFromAll(query, (q) => this.#debtsAll(q));
+  }
+
+  async #debtsAll(_query: PageQuery): Promise<Result<PointsDebt[]>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const { data, error, status } = await this.supabase

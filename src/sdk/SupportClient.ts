@@ -100,10 +100,10 @@ export class SupportClient {
    * Replies on a ticket: its user (unless closed) or an admin.
    *
    * @example
-   * const { data, error } = await kit.support.reply(ticketId, 'Here is the screenshot.');
+   * const { data, error } = await kit.support.reply(ticketId, { body: 'Here is the screenshot.' });
    */
-  async reply(ticketId: string, body: string): Promise<Result<SupportMessage>> {
-    const text = body.trim();
+  async reply(ticketId: string, input: { body: string }): Promise<Result<SupportMessage>> {
+    const text = typeof input?.body === 'string' ? input.body.trim() : '';
     if (text.length < 1 || text.length > 10000) return { data: null, error: new SdkValidationError('Write a message of 1 to 10,000 characters') };
     const { data, error, status } = await this.supabase.from('support_messages').insert({ ticket_id: ticketId, body: text }).select('*').single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };

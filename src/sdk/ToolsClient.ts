@@ -15,7 +15,7 @@ import {
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 import { pageOf } from './postgrest.ts';
-import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
+import { pagedFromAll, type PageRequest, paged, type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
 export type { ToolCreateInput, ToolUpdateInput };
@@ -103,7 +103,11 @@ export class ToolsClient {
    * @example
    * const { data, error } = await kit.marketplace.tools.mine();
    */
-  async mine(): Promise<Result<Tool[]>> {
+  mine(query: PageQuery = {}): PageRequest<Tool> {
+    return pagedFromAll(query, (q) => this.#mineAll(q));
+  }
+
+  async #mineAll(_query: PageQuery): Promise<Result<Tool[]>> {
     const { data: session } = await this.supabase.auth.getSession();
     const me = session.session?.user.id;
     if (!me) return { data: null, error: new SdkApiError('Sign in first: there is no session', 'unauthorized', 401) };

@@ -102,8 +102,8 @@ export class VouchersClient {
    * const { data, error } = await kit.vouchers.mine({ usable: true });
    * data?.items.forEach((v) => console.log(v.code, v.voucher_type?.name, v.uses_remaining));
    */
-  mine(options: PageQuery & { usable?: boolean } = {}): PageRequest<Voucher> {
-    return paged(options, (q) => this.#minePage(q));
+  mine(query: PageQuery & { usable?: boolean } = {}): PageRequest<Voucher> {
+    return paged(query, (q) => this.#minePage(q));
   }
 
   async #minePage(options: PageQuery & { usable?: boolean }): Promise<Result<Page<Voucher>>> {
@@ -170,8 +170,8 @@ export class VouchersClient {
    * const { data, error } = await kit.vouchers.history({ per_page: 20 });
    * data?.items.forEach((r) => console.log(r.redeemed_at, r.service_type, r.voucher?.code));
    */
-  history(options: PageQuery = {}): PageRequest<VoucherRedemption> {
-    return paged(options, (q) => this.#historyPage(q));
+  history(query: PageQuery = {}): PageRequest<VoucherRedemption> {
+    return paged(query, (q) => this.#historyPage(q));
   }
 
   async #historyPage(options: PageQuery): Promise<Result<Page<VoucherRedemption>>> {
@@ -253,6 +253,8 @@ export class VouchersAdminClient {
    * const { data, error } = await kit.admin.vouchers.createType({ name: 'Transcript', service_type: 'transcript', price_amount: 2000, max_uses: 1 });
    */
   async createType(input: VoucherTypeInput): Promise<Result<VoucherType>> {
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.from('voucher_types').insert(input).select('*').single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
@@ -265,6 +267,10 @@ export class VouchersAdminClient {
    * const { data, error } = await kit.admin.vouchers.updateType(typeId, { price_amount: 1200 });
    */
   async updateType(voucherTypeId: string, changes: VoucherTypeChanges): Promise<Result<VoucherType>> {
+    const bad = checkIds({ voucher_type_id: voucherTypeId });
+    if (bad) return { data: null, error: bad };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.from('voucher_types').update(changes).eq('id', voucherTypeId).select('*').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No voucher type you may change has this id', 'voucher_type_not_found', 404) };
@@ -314,10 +320,14 @@ export class VouchersAdminClient {
    * Deactivates a voucher (it can no longer be redeemed).
    *
    * @example
-   * const { data, error } = await kit.admin.vouchers.deactivate(voucherId, 'reported stolen');
+   * const { data, error } = await kit.admin.vouchers.deactivate(voucherId, { reason: 'reported stolen' });
    */
-  async deactivate(voucherId: string, reason?: string): Promise<Result<Tables<'vouchers'>>> {
-    const { data, error, status } = await this.supabase.rpc('deactivate_voucher', { voucher_id: voucherId, ...(reason ? { reason } : {}) });
+  async deactivate(voucherId: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>>> {
+    const bad = checkIds({ voucher_id: voucherId });
+    if (bad) return { data: null, error: bad };
+    let request = this.supabase.rpc('deactivate_voucher', { voucher_id: voucherId, ...(input?.reason ? { reason: input.reason } : {}) });
+    if (options.signal) request = request.abortSignal(options.signal);
+    const { data, error, status } = await request;
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
@@ -330,8 +340,8 @@ export class VouchersAdminClient {
    * const { data, error } = await kit.admin.vouchers.dashboard({ from: '2026-11-01', to: '2026-11-30' });
    * data?.revenue_by_day.forEach((d) => console.log(d.day, d.net_revenue / 100, d.currency));
    */
-  async dashboard(range: DateRangeInput & { top?: number }): Promise<Result<VoucherDashboard>> {
-    const { top = 10, ...dates } = range;
+  async dashboard(query: DateRangeInput & { top?: number }): Promise<Result<VoucherDashboard>> {
+    const { top = 10, ...dates } = query;
     const parsed = parseInput(dateRangeSchema, dates);
     if (parsed.error) return { data: null, error: parsed.error };
     const args = { from_date: parsed.data.from, to_date: parsed.data.to };

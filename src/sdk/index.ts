@@ -210,6 +210,26 @@ export interface KitClient {
   media: MediaClient;
 }
 
+/** A WebSocket class: the platform's, or e.g. the `ws` package's on Node 20. */
+export type WebSocketClass = new (url: string, protocols?: string | string[]) => unknown;
+
+/** supabase-js's client options; `realtime.transport` takes any WebSocket class (browser, Deno, `ws`). */
+export type KitClientOptions = Omit<SupabaseClientOptions<'public'>, 'realtime'> & {
+  realtime?: Omit<NonNullable<SupabaseClientOptions<'public'>['realtime']>, 'transport'> & { transport?: WebSocketClass };
+};
+
+/**
+ * Realtime's default transport, resolved when a channel first connects rather than when the client is
+ * built: no WebSocket is needed (Node 20 has none) unless realtime is used.
+ */
+class DeferredWebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    const Native = (globalThis as { WebSocket?: WebSocketClass }).WebSocket;
+    if (!Native) throw new Error('Realtime needs a WebSocket: on Node 20 pass createClient(url, key, { realtime: { transport: WebSocket } }) with WebSocket from "ws"');
+    return new Native(url, protocols) as DeferredWebSocket;
+  }
+}
+
 /**
  * Creates the SDK client.
  *
@@ -218,8 +238,9 @@ export interface KitClient {
  * const { data, error } = await kit.auth.signIn({ email: 'client@example.test', password: 'demo-password-1' });
  * const { data: me } = await kit.profiles.me();
  */
-export function createClient(url: string, key: string, options?: SupabaseClientOptions<'public'>): KitClient {
-  const supabase = createSupabaseClient<Database>(url, key, options);
+export function createClient(url: string, key: string, options?: KitClientOptions): KitClient {
+  const realtime = { ...options?.realtime, transport: (options?.realtime?.transport ?? DeferredWebSocket) as never };
+  const supabase = createSupabaseClient<Database>(url, key, { ...options, realtime } as SupabaseClientOptions<'public'>);
   // One current-account choice shared by `accounts` and `crm`.
   const accountContext = new AccountContext(supabase);
   return {

@@ -3,7 +3,7 @@
  * Every list method returns a `PageRequest<T>`: await it for one `Page<T>`, or iterate it with
  * `for await` to walk every matching row page after page (as stripe-node's auto-paging).
  */
-import type { Result } from './errors.ts';
+import { SdkValidationError, type Result } from './errors.ts';
 
 /** How to page a list. */
 export interface PageQuery {
@@ -78,4 +78,18 @@ export function paged<T, Q extends PageQuery>(query: Q, fetchPage: (query: Q) =>
     }
   };
   return Object.assign(first, { [Symbol.asyncIterator]: iterate });
+}
+
+/**
+ * A list the backend answers whole (a user's devices, memberships, keys — a handful of rows) as the
+ * same `Page<T>`: fetched once per page asked for and cut to the page here, so `total` is exact.
+ */
+export function pagedFromAll<T, Q extends PageQuery>(query: Q, fetchAll: (query: Q) => Promise<Result<T[]>>): PageRequest<T> {
+  return paged(query, async (q) => {
+    const range = pageRange(q);
+    if ('error' in range) return { data: null, error: new SdkValidationError('The page is not valid', { fieldErrors: range.error, formErrors: [] }) };
+    const all = await fetchAll(q);
+    if (all.error) return all;
+    return { data: toPage(all.data.slice(range.from, range.to + 1), all.data.length, range.page, range.perPage), error: null };
+  });
 }

@@ -21,7 +21,7 @@ describe('business onboarding', () => {
 
     // Pending: the owner reads the status, and nothing else works.
     const mine = await owner.kit.accounts.mine();
-    expect(mine.data).toEqual([expect.objectContaining({ account_id: accountId, status: 'pending', role: 'owner', usable: false })]);
+    expect(mine.data?.items).toEqual([expect.objectContaining({ account_id: accountId, status: 'pending', role: 'owner', usable: false })]);
     const tooEarly = await owner.kit.crm.clients.list();
     expect(tooEarly.error?.code).toBe('no_account');
     const refused = await owner.kit.accounts.use(accountId);
@@ -96,7 +96,7 @@ describe('business onboarding', () => {
     expect(notice.subject).toBe('Your business account was not approved');
     expect(notice.text).toContain('We could not verify the company');
     expect((await admin.kit.admin.accounts.approve(accountId)).error?.code).toBe('invalid_transition');
-    expect((await owner.kit.accounts.mine()).data).toEqual([expect.objectContaining({ status: 'rejected', usable: false })]);
+    expect((await owner.kit.accounts.mine()).data?.items).toEqual([expect.objectContaining({ status: 'rejected', usable: false })]);
     // A rejected applicant may apply again.
     expect((await owner.kit.accounts.register({ name: `Second try ${Date.now()}` })).error).toBeNull();
   });

@@ -7,12 +7,12 @@ import { createClient, type CrmClientRecord, type MyAccount, type Page, type Res
 const kit = createClient('http://127.0.0.1:54321', 'sb_publishable_key');
 
 export async function accountsAreTyped(): Promise<void> {
-  const mine: Result<MyAccount[]> = await kit.accounts.mine();
+  const mine: Result<Page<MyAccount>> = await kit.accounts.mine();
   if (mine.data) {
-    const role: 'owner' | 'admin' | 'member' = mine.data[0]!.role;
+    const role: 'owner' | 'admin' | 'member' = mine.data.items[0]!.role;
     void role;
     // @ts-expect-error 'superadmin' is not an account role
-    if (mine.data[0]!.role === 'superadmin') return;
+    if (mine.data.items[0]!.role === 'superadmin') return;
   }
   // @ts-expect-error rejecting needs a reason
   await kit.admin.accounts.reject('x');

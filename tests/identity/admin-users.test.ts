@@ -72,7 +72,7 @@ describe('listing users', () => {
 describe('changing a role', () => {
   it('applies in the database at once and reaches the user’s token on refresh', async () => {
     const user = await createUser('client');
-    const { data, error } = await admin.kit.admin.users.setRole(user.id, 'tool_creator');
+    const { data, error } = await admin.kit.admin.users.setRole(user.id, { role: 'tool_creator' });
     expect(error).toBeNull();
     expect(data!.role).toBe('tool_creator');
     expect((await user.kit.auth.role()).data).toBe('client'); // the old token still says client
@@ -84,16 +84,16 @@ describe('changing a role', () => {
   it('takes admin rights away at once, before the demoted admin’s token changes', async () => {
     const other = await createUser('admin');
     expect((await other.kit.admin.users.list({ per_page: 1 })).error).toBeNull();
-    expect((await admin.kit.admin.users.setRole(other.id, 'client')).error).toBeNull();
+    expect((await admin.kit.admin.users.setRole(other.id, { role: 'client' })).error).toBeNull();
     expect((await other.kit.auth.role()).data).toBe('admin');
     expect((await other.kit.admin.users.list({ per_page: 1 })).error?.code).toBe('forbidden');
   });
 
   it('refuses an admin changing their own role, non-admins, and unknown users', async () => {
-    expect((await admin.kit.admin.users.setRole(admin.id, 'client')).error).toMatchObject({ code: 'rule_broken', status: 422 });
+    expect((await admin.kit.admin.users.setRole(admin.id, { role: 'client' })).error).toMatchObject({ code: 'rule_broken', status: 422 });
     const client = await createUser('client');
-    expect((await client.kit.admin.users.setRole(client.id, 'admin')).error?.code).toBe('forbidden');
-    expect((await admin.kit.admin.users.setRole(randomUUID(), 'client')).error).toMatchObject({ code: 'not_found', status: 404 });
+    expect((await client.kit.admin.users.setRole(client.id, { role: 'admin' })).error?.code).toBe('forbidden');
+    expect((await admin.kit.admin.users.setRole(randomUUID(), { role: 'client' })).error).toMatchObject({ code: 'not_found', status: 404 });
   });
 });
 

@@ -38,7 +38,7 @@ export async function marketplaceIsTyped(): Promise<void> {
     const replayed: boolean = used.data.replayed;
     void replayed;
   }
-  // @ts-expect-error 'refund' is not a payout decision
+  // @ts-expect-error rejecting a payout needs a reason
   await kit.admin.payouts.reject('p', {});
   // @ts-expect-error a rating is a number
   await kit.marketplace.feedback.submit({ usage_id: 'u', rating: 'five' });

@@ -15,7 +15,7 @@ describe('kit.admin.audit', () => {
 
   it('records a role change once, with the admin as actor and the roles before and after', async () => {
     const started = new Date(Date.now() - 1000).toISOString();
-    const changed = await admin.kit.admin.users.setRole(user.id, 'tool_creator');
+    const changed = await admin.kit.admin.users.setRole(user.id, { role: 'tool_creator' });
     expect(changed.error).toBeNull();
     const { data, error } = await admin.kit.admin.audit.list({ action: 'user.role_changed', target_id: user.id, from: started });
     expect(error).toBeNull();

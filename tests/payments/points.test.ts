@@ -16,7 +16,7 @@ describe('points top-ups', () => {
   it('lists the points packages publicly', async () => {
     const { data, error } = await buyer.kit.payments.pointsPackages();
     expect(error).toBeNull();
-    expect(data!.find((p) => p.id === seeded.starterPoints)).toMatchObject({ points: 100, price_amount: 1000, currency: 'usd' });
+    expect(data!.items.find((p) => p.id === seeded.starterPoints)).toMatchObject({ points: 100, price_amount: 1000, currency: 'usd' });
   });
 
   it('credits the package\'s points once, however often Stripe says so', async () => {
@@ -43,15 +43,15 @@ describe('points top-ups', () => {
     expect(refund.data!.payment).toMatchObject({ status: 'refunded', points_reversed: 30 });
     expect(await balanceOf(user.id)).toBe(0);
     const { data: debts } = await user.kit.payments.debts();
-    expect(debts).toHaveLength(1);
-    expect(debts![0]).toMatchObject({ payment_id: first.paymentId, points: 70, settled_points: 0, settled_at: null });
+    expect(debts!.items).toHaveLength(1);
+    expect(debts!.items[0]).toMatchObject({ payment_id: first.paymentId, points: 70, settled_points: 0, settled_at: null });
 
     const second = await startPurchase(user, { points_package_id: seeded.starterPoints });
     await deliver(await stripeEvent(second.intentId, 'succeed'));
     expect(await balanceOf(user.id)).toBe(30);
     const { data: after } = await user.kit.payments.debts();
-    expect(after![0]).toMatchObject({ points: 70, settled_points: 70 });
-    expect(after![0]!.settled_at).not.toBeNull();
+    expect(after!.items[0]).toMatchObject({ points: 70, settled_points: 70 });
+    expect(after!.items[0]!.settled_at).not.toBeNull();
 
     const [sum] = await sql<{ total: number }>('select coalesce(sum(amount), 0)::int as total from public.wallet_ledger where user_id = $1', [user.id]);
     expect(sum!.total).toBe(await balanceOf(user.id));
@@ -71,6 +71,6 @@ describe('points top-ups', () => {
     expect(taken).toBe(40);
     expect(await balanceOf(user.id)).toBe(0);
     const { data: debts } = await user.kit.payments.debts();
-    expect(debts![0]).toMatchObject({ points: 100, settled_points: 40, settled_at: null });
+    expect(debts!.items[0]).toMatchObject({ points: 100, settled_points: 40, settled_at: null });
   });
 });
