@@ -17,7 +17,7 @@ import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkValidationError } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
-import { parseInput } from './validation.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { BatchRowResult, BatchRowStatus, NewMemberInput };
 export { MAX_BATCH_SIZE };
@@ -113,6 +113,8 @@ export class AccountBatchesClient {
   }
 
   async #membersPage(batchId: string, query: PageQuery): Promise<Result<Page<Member>>> {
+    const invalidId = checkIds({ batch_id: batchId });
+    if (invalidId) return { data: null, error: invalidId };
     const range = pageRange(query);
     if ('error' in range) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: range.error, formErrors: [] }) };
     const account = await this.context.resolve();

@@ -20,7 +20,7 @@ import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
-import { parseInput } from './validation.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { AccountPermission, AccountRole, MemberInviteInput };
 
@@ -122,6 +122,8 @@ export class AccountMembersClient {
    * const { data, error } = await kit.accounts.members.get(userId);
    */
   async get(userId: string): Promise<Result<Member>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const account = await this.context.resolve();
     if (account.error) return account;
     const { data, error, status } = await this.supabase.from('account_members').select('*').eq('account_id', account.data).eq('user_id', userId).maybeSingle();
@@ -154,6 +156,8 @@ export class AccountMembersClient {
    * if (error?.code === 'own_access_unchangeable') console.log('ask another admin');
    */
   setAccess(userId: string, changes: MemberAccessUpdate): Promise<Result<Member>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     if (changes.role === undefined && changes.permissions === undefined) {
       return Promise.resolve({ data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: {}, formErrors: ['Nothing to update'] }) });
     }
@@ -167,6 +171,8 @@ export class AccountMembersClient {
    * const { error } = await kit.accounts.members.deactivate(userId);
    */
   deactivate(userId: string): Promise<Result<Member>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#patch(userId, { is_active: false });
   }
 
@@ -177,6 +183,8 @@ export class AccountMembersClient {
    * const { error } = await kit.accounts.members.reactivate(userId);
    */
   reactivate(userId: string): Promise<Result<Member>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#patch(userId, { is_active: true });
   }
 
@@ -187,6 +195,8 @@ export class AccountMembersClient {
    * const { data, error } = await kit.accounts.members.update(userId, { job_title: 'Head coach' });
    */
   update(userId: string, changes: MemberProfileUpdate): Promise<Result<Member>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     const invalid = checkProfile(changes);
     if (invalid) return Promise.resolve({ data: null, error: invalid });
     return this.#patch(userId, changes);
@@ -207,6 +217,8 @@ export class AccountMembersClient {
   }
 
   async #patch(userId: string, changes: Database['public']['Tables']['account_members']['Update']): Promise<Result<Member>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const account = await this.context.resolve();
     if (account.error) return account;
     const { data, error, status } = await this.supabase

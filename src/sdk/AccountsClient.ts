@@ -24,7 +24,7 @@ import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
-import { parseInput } from './validation.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { AccountReviewInput, AccountStatus, BusinessCreationInput, BusinessOwnerInput, BusinessRegistrationInput, MyAccount, ReviewDecision };
 
@@ -101,6 +101,8 @@ export class AccountsClient {
    * if (data?.permissions.includes('view_all_clients')) console.log('you see every client');
    */
   use(accountId: string): Promise<Result<MyAccount>> {
+    const invalidId = checkIds({ account_id: accountId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.context.use(accountId);
   }
 
@@ -110,7 +112,10 @@ export class AccountsClient {
    *
    * @example
    * const { data, error } = await kit.accounts.current();
-   * if (error?.code === 'account_not_chosen') await kit.accounts.use(error.details.accounts[0].account_id);
+   * if (error?.code === 'account_not_chosen') {
+   *   const { accounts } = error.details as { accounts: { account_id: string; name: string }[] };
+   *   if (accounts[0]) await kit.accounts.use(accounts[0].account_id);
+   * }
    */
   async current(): Promise<Result<MyAccount>> {
     const resolved = await this.context.resolve();
@@ -173,6 +178,8 @@ export class AccountsClient {
    * console.log(data?.status, data?.review_reason);
    */
   async get(accountId?: string): Promise<Result<Account>> {
+    const invalidId = accountId !== undefined ? checkIds({ account_id: accountId }) : null;
+    if (invalidId) return { data: null, error: invalidId };
     const resolved = await this.context.resolve(accountId);
     if (resolved.error) return resolved;
     const { data, error, status } = await this.supabase.from('accounts').select('*').eq('id', resolved.data).maybeSingle();

@@ -12,7 +12,7 @@ import { invokeMutation, type MutationOptions } from './functions.ts';
 import { paged, toPage, type Page, type PageQuery, type PageRequest } from './pages.ts';
 import { pageOf } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
-import { checkEnum, parseInput } from './validation.ts';
+import { checkIds, checkEnum, parseInput } from './validation.ts';
 
 /** Filters of the approval queue. */
 export interface AccountReviewQuery extends PageQuery {
@@ -60,6 +60,8 @@ export class AdminAccountsClient {
    * const { data, error } = await kit.admin.accounts.approve(accountId);
    */
   approve(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#review({ account_id: id, decision: 'approve', ...(input.reason ? { reason: input.reason } : {}) }, options);
   }
 
@@ -70,6 +72,8 @@ export class AdminAccountsClient {
    * const { data, error } = await kit.admin.accounts.reject(accountId, { reason: 'We could not verify the company' });
    */
   reject(id: string, input: { reason: string }, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#review({ account_id: id, decision: 'reject', reason: input?.reason }, options);
   }
 
@@ -80,6 +84,8 @@ export class AdminAccountsClient {
    * const { data, error } = await kit.admin.accounts.suspend(accountId, { reason: 'Unpaid invoices' });
    */
   suspend(id: string, input: { reason: string }, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#review({ account_id: id, decision: 'suspend', reason: input?.reason }, options);
   }
 
@@ -90,6 +96,8 @@ export class AdminAccountsClient {
    * const { data, error } = await kit.admin.accounts.reactivate(accountId);
    */
   reactivate(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#review({ account_id: id, decision: 'reactivate', ...(input.reason ? { reason: input.reason } : {}) }, options);
   }
 

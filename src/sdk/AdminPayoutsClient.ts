@@ -19,6 +19,8 @@ export class AdminPayoutsClient {
    * const { data, error } = await kit.admin.payouts.approve(payoutId);
    */
   approve(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Payout>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#decide(id, 'approve', input?.reason, options);
   }
 
@@ -29,6 +31,8 @@ export class AdminPayoutsClient {
    * const { data, error } = await kit.admin.payouts.reject(payoutId, { reason: 'Bank details missing' });
    */
   reject(id: string, input: { reason: string }, options: MutationOptions = {}): Promise<Result<Payout>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     if (!input?.reason?.trim()) return Promise.resolve({ data: null, error: invalidField('reason', 'A reason is required to reject') });
     return this.#decide(id, 'reject', input.reason, options);
   }
@@ -40,6 +44,8 @@ export class AdminPayoutsClient {
    * const { data, error } = await kit.admin.payouts.markPaid(payoutId);
    */
   markPaid(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Payout>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#decide(id, 'mark_paid', input?.reason, options);
   }
 

@@ -21,6 +21,8 @@ export class AdminRefundsClient {
    * if (error?.code === 'creator_balance_insufficient') console.log('the creator was paid out already');
    */
   approve(id: string, input: { note?: string } = {}, options: MutationOptions = {}): Promise<Result<Refund>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#decide(id, 'approve', input?.note, options);
   }
 
@@ -31,6 +33,8 @@ export class AdminRefundsClient {
    * const { data, error } = await kit.admin.refunds.reject(refundId, { note: 'The tool worked as described' });
    */
   reject(id: string, input: { note: string }, options: MutationOptions = {}): Promise<Result<Refund>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     if (!input?.note?.trim()) return Promise.resolve({ data: null, error: invalidField('note', 'A note is required to reject') });
     return this.#decide(id, 'reject', input.note, options);
   }

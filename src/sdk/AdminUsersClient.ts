@@ -111,6 +111,8 @@ export class AdminUsersClient {
    * const { data, error } = await kit.admin.users.ban(userId, { durationHours: 24 });
    */
   async ban(userId: string, options: MutationOptions & { durationHours?: number } = {}): Promise<Result<{ user_id: string; banned_until: string | null }>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const { durationHours, ...mutation } = options;
     const parsed = parseInput(banSchema, { user_id: userId, banned: true, ...(durationHours !== undefined ? { duration_hours: durationHours } : {}) });
     if (parsed.error) return { data: null, error: parsed.error };
@@ -124,6 +126,8 @@ export class AdminUsersClient {
    * const { error } = await kit.admin.users.unban(userId);
    */
   async unban(userId: string, options: MutationOptions = {}): Promise<Result<{ user_id: string; banned_until: string | null }>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(banSchema, { user_id: userId, banned: false });
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation(this.supabase, 'ban-user', parsed.data, options);

@@ -9,7 +9,7 @@ import { currentUserId } from './session.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 
-import { parseInput } from './validation.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { ApiKeyCreateInput };
 
@@ -65,6 +65,8 @@ export class ApiKeysClient {
    * const { data, error } = await kit.marketplace.apiKeys.revoke(keyId);
    */
   async revoke(id: string): Promise<Result<ApiKey>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('revoke_api_key', { api_key_id: id });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('You have no such API key', 'api_key_not_found', 404) };

@@ -13,7 +13,7 @@ import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 
-import { parseInput } from './validation.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { ContentCreateInput, ContentUpdateInput };
 
@@ -76,6 +76,8 @@ export class ContentClient {
    * const { data, error } = await kit.content.update(pageId, { published: true });
    */
   async update(id: string, changes: ContentUpdateInput): Promise<Result<SiteContent>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(contentUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
     const { data, error, status } = await this.supabase.from('site_content').update(parsed.data).eq('id', id).select('*').maybeSingle();
@@ -91,6 +93,8 @@ export class ContentClient {
    * const { error } = await kit.content.remove(pageId);
    */
   async remove(id: string): Promise<Result<{ id: string }>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('site_content').delete().eq('id', id).select('id').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No page you may delete has this id', 'forbidden', 403) };

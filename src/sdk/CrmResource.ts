@@ -12,7 +12,7 @@ import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
-import { parseInput } from './validation.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 /** The account-scoped CRM tables. */
 export type CrmTable = 'crm_clients' | 'crm_packages' | 'crm_client_packages' | 'crm_payments' | 'crm_instalments' | 'crm_stripe_customers';
@@ -108,6 +108,8 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * const { data, error } = await kit.crm.clients.get(clientId);
    */
   async get(id: string): Promise<Result<Row<N>>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.client.from(this.spec.table).select('*').eq('id', id).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may see has this id`, 'not_found', 404) };
@@ -143,6 +145,8 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * const { data, error } = await kit.crm.clients.update(clientId, { status: 'paused' });
    */
   async update(id: string, changes: Update): Promise<Result<Row<N>>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(this.spec.updateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
     const { data, error, status } = await this.client.from(this.spec.table).update(parsed.data as object).eq('id', id).select('*').maybeSingle();
@@ -160,6 +164,8 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * const { error } = await kit.crm.clients.remove(clientId);
    */
   async remove(id: string): Promise<Result<{ id: string }>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.client.from(this.spec.table).delete().eq('id', id).select('id');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data || data.length === 0) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may delete has this id`, 'not_found', 404) };

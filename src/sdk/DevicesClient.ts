@@ -4,6 +4,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
+import { checkIds } from './validation.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
 import { currentUserId } from './session.ts';
@@ -48,6 +49,8 @@ export class DevicesClient {
    * if (data) console.log(`${data.sessions_ended} session(s) ended`);
    */
   async signOut(deviceId: string): Promise<Result<{ sessions_ended: number }>> {
+    const invalidId = checkIds({ device_id: deviceId });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('sign_out_device', { device_id: deviceId });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: { sessions_ended: data }, error: null };

@@ -8,7 +8,7 @@ import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 import { pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
-import { parseInput } from './validation.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { FeedbackInput };
 
@@ -46,6 +46,8 @@ export class FeedbackClient {
   }
 
   async #forToolPage(toolId: string, options: PageQuery): Promise<Result<Page<Review>>> {
+    const invalidId = checkIds({ tool_id: toolId });
+    if (invalidId) return { data: null, error: invalidId };
     const range = pageOf(options);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;
@@ -67,6 +69,8 @@ export class FeedbackClient {
    * const { error } = await kit.marketplace.feedback.remove(reviewId);
    */
   async remove(id: string): Promise<Result<{ id: string }>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('feedback').delete().eq('id', id).select('id').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No review you may delete has this id', 'not_found', 404) };

@@ -4,6 +4,7 @@
  * `job-worker` Edge Function and the database's pg_cron runner, never in the browser.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { checkIds } from './validation.ts';
 import type { Database, Json } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
 import { paged, type PageRequest, type Page, type PageQuery } from './pages.ts';
@@ -57,6 +58,8 @@ export class JobsClient {
    * if (data?.status === 'failed') console.log(data.last_error);
    */
   async get(id: string): Promise<Result<Job>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('get_job', { job_id: id });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Job, error: null };
@@ -110,6 +113,8 @@ export class JobsClient {
    * const { data, error } = await kit.jobs.cancel(jobId);
    */
   async cancel(id: string): Promise<Result<Job>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('cancel_job', { job_id: id });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Job, error: null };

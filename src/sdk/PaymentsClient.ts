@@ -99,6 +99,8 @@ export class PaymentsClient {
    * const { data, error } = await kit.payments.buyVoucher(voucherTypeId);
    */
   buyVoucher(voucherTypeId: string, options: MutationOptions = {}): Promise<Result<CreatedPayment>> {
+    const invalidId = checkIds({ voucher_type_id: voucherTypeId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.create({ voucher_type_id: voucherTypeId }, options);
   }
 
@@ -109,6 +111,8 @@ export class PaymentsClient {
    * const { data, error } = await kit.payments.buyPoints(pointsPackageId);
    */
   buyPoints(pointsPackageId: string, options: MutationOptions = {}): Promise<Result<CreatedPayment>> {
+    const invalidId = checkIds({ points_package_id: pointsPackageId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.create({ points_package_id: pointsPackageId }, options);
   }
 
@@ -121,6 +125,8 @@ export class PaymentsClient {
    * if (data?.payment.status === 'completed') showVoucher();
    */
   async confirm(paymentId: string): Promise<Result<ConfirmedPayment>> {
+    const invalidId = checkIds({ payment_id: paymentId });
+    if (invalidId) return { data: null, error: invalidId };
     const id = parseInput(paymentIdSchema, paymentId);
     if (id.error) return { data: null, error: id.error };
     return invokePath<ConfirmedPayment>(this.supabase, `payments/${id.data}/confirm`, {});
@@ -149,6 +155,8 @@ export class PaymentsClient {
    * const { data, error } = await kit.payments.get(paymentId);
    */
   async get(paymentId: string): Promise<Result<Payment>> {
+    const invalidId = checkIds({ payment_id: paymentId });
+    if (invalidId) return { data: null, error: invalidId };
     const id = parseInput(paymentIdSchema, paymentId);
     if (id.error) return { data: null, error: id.error };
     const { data, error, status } = await this.supabase.from('payments').select('*').eq('id', id.data).maybeSingle();
@@ -227,6 +235,8 @@ export class PaymentsAdminClient {
    * if (error?.code === 'payment_not_refundable') console.log('only completed payments can be refunded');
    */
   async refund(paymentId: string, input: RefundPaymentInput = {}, options: MutationOptions = {}): Promise<Result<{ payment: Payment; refund_id: string }>> {
+    const invalidId = checkIds({ payment_id: paymentId });
+    if (invalidId) return { data: null, error: invalidId };
     const id = parseInput(paymentIdSchema, paymentId);
     if (id.error) return { data: null, error: id.error };
     const body = parseInput(refundPaymentSchema, input);
@@ -241,6 +251,8 @@ export class PaymentsAdminClient {
    * const { data, error } = await kit.admin.payments.settleDebts(userId);
    */
   async settleDebts(userId: string): Promise<Result<number>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('settle_points_debts', { user_id: userId });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data ?? 0, error: null };

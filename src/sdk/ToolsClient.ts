@@ -16,7 +16,7 @@ import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 import { pageOf } from './postgrest.ts';
 import { pagedFromAll, type PageRequest, paged, type Page, type PageQuery, toPage } from './pages.ts';
-import { parseInput } from './validation.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { ToolCreateInput, ToolUpdateInput };
 
@@ -123,6 +123,8 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.get(toolId);
    */
   async get(id: string): Promise<Result<Tool>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('id', id).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: notFound() };
@@ -154,6 +156,8 @@ export class ToolsClient {
    * const { data: pending } = await kit.marketplace.tools.revisions({ tool_id: toolId, status: 'pending' });
    */
   async update(id: string, changes: ToolUpdateInput): Promise<Result<Tool>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(toolUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
     const { data, error, status } = await this.supabase.from('tools').update(parsed.data).eq('id', id).select(TOOL_COLUMNS).maybeSingle();
@@ -170,6 +174,8 @@ export class ToolsClient {
    * console.log(data?.status); // 'pending_review'
    */
   async submit(id: string): Promise<Result<Tool>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('submit_tool', { tool_id: id });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: strip(data), error: null };
@@ -205,6 +211,8 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.withdrawRevision(revisionId);
    */
   async withdrawRevision(id: string): Promise<Result<{ id: string }>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('tool_revisions').delete().eq('id', id).select('id').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No pending revision of yours has this id', 'revision_not_found', 404) };

@@ -10,7 +10,7 @@ import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from
 import { functionsError, type MutationOptions } from './functions.ts';
 import { idempotencyKey, pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
-import { parseInput } from './validation.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type Usage = Tables<'usages'>;
 export type UsageStatus = Enums<'usage_status'>;
@@ -61,6 +61,8 @@ export class UsageClient {
    * else console.log(`usage ${data?.usage.id}, ${data?.balance} points left`);
    */
   async use(toolId: string, expectedPricePoints: number, options: MutationOptions = {}): Promise<Result<ToolUse>> {
+    const invalidId = checkIds({ tool_id: toolId });
+    if (invalidId) return { data: null, error: invalidId };
     const body = parseInput(useToolSchema, { tool_id: toolId, expected_price_points: expectedPricePoints });
     if (body.error) return { data: null, error: body.error };
     if (body.data.expected_price_points === undefined) {
@@ -106,6 +108,8 @@ export class UsageClient {
    * const { data, error } = await kit.marketplace.usage.get(usageId);
    */
   async get(id: string): Promise<Result<Usage>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('usages').select('*').eq('id', id).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No usage you may see has this id', 'usage_not_found', 404) };

@@ -311,6 +311,8 @@ export class VouchersAdminClient {
    * if (data) console.log('their code:', data.code);
    */
   async grant(userId: string, voucherTypeId: string): Promise<Result<Tables<'vouchers'>>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('grant_voucher', { user_id: userId, voucher_type_id: voucherTypeId });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };

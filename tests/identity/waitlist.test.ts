@@ -77,10 +77,13 @@ describe('reading the waitlist', () => {
     expect(await rows(email)).toEqual([]);
   });
 
-  it('shows nothing to clients and tool creators, and refuses anonymous readers', async () => {
+  it('refuses clients and tool creators (forbidden) and anonymous readers (unauthorized); the table shows them nothing', async () => {
     const [client, creator] = await Promise.all([createUser('client'), createUser('tool_creator')]);
-    expect((await client.kit.admin.waitlist.list()).data).toMatchObject({ entries: [], total: 0 });
-    expect((await creator.kit.admin.waitlist.exportCsv()).data?.trim()).toBe(''); // PostgREST's CSV of no rows
-    expect((await kit().admin.waitlist.list()).error?.code).toBe('forbidden');
+    expect((await client.kit.admin.waitlist.list()).error?.code).toBe('forbidden');
+    expect((await creator.kit.admin.waitlist.exportCsv()).error?.code).toBe('forbidden');
+    expect((await kit().admin.waitlist.list()).error?.code).toBe('unauthorized');
+    // Row-level security, not the SDK, keeps the rows: read directly, the table is empty to them.
+    expect((await client.kit.supabase.from('waitlist').select('id')).data).toEqual([]);
+    expect((await creator.kit.supabase.rpc('admin_export_waitlist_csv')).data?.trim() ?? '').toBe('');
   });
 });

@@ -35,10 +35,11 @@ describe('kit.admin.audit', () => {
     expect(data?.items[0]).toMatchObject({ action: 'wallet.admin_adjustment', actor_id: admin.id, after: { amount: 40, reason: 'audit test' } });
   });
 
-  it('shows non-admins nothing', async () => {
+  it('refuses non-admins with forbidden, and the table shows them nothing', async () => {
     const { data, error } = await user.kit.admin.audit.list();
-    expect(error).toBeNull();
-    expect(data?.total).toBe(0);
+    expect(data).toBeNull();
+    expect(error?.code).toBe('forbidden');
+    expect((await user.kit.supabase.from('audit_log').select('id')).data).toEqual([]);
   });
 
   it('cannot be changed or deleted, even by the database owner', async () => {

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as sdk from '../../src/sdk/index.ts';
-import { createUser, kit, type TestUser } from '../identity/support.ts';
+import { createUser, kit, stack, type TestUser } from '../identity/support.ts';
 import { exportedClasses, methods, namespaces, type MethodInfo } from './namespaces.ts';
 
 const client = kit();
@@ -177,6 +177,49 @@ describe('kit.admin', () => {
     const refused = await (call(target, sample()) as Promise<sdk.Result<unknown>>);
     expect(refused.error?.code, JSON.stringify(refused.error)).toBe('forbidden');
     expect(refused.error?.message).not.toMatch(/permission denied|violates|relation|function /i);
+  });
+});
+
+describe('local validation', () => {
+  /** A client that counts the requests it sends. */
+  function countingKit(): { kit: sdk.KitClient; requests: () => number } {
+    let requests = 0;
+    const counting = ((...args: Parameters<typeof fetch>) => {
+      requests++;
+      return fetch(...args);
+    }) as typeof fetch;
+    const created = sdk.createClient(stack.url, stack.publishableKey, { auth: { persistSession: false, autoRefreshToken: false }, global: { fetch: counting } });
+    return { kit: created, requests: () => requests };
+  }
+
+  const withId = all.filter((m) => /^(id|[a-z][A-Za-z]*Id)$/.test(m.params[0] ?? ''));
+
+  it('finds the methods that take an id', () => {
+    expect(withId.length).toBeGreaterThan(40);
+  });
+
+  it.each(withId.map((m) => [m.path] as const))('%s refuses a malformed id with validation_failed and sends nothing', async (path) => {
+    const counting = countingKit();
+    const target = methods(counting.kit).find((m) => m.path === path)!;
+    const { data, error } = await (call(target, ['nope', ...target.params.slice(1).map(() => ({}))]) as Promise<sdk.Result<unknown>>);
+    expect(data).toBeNull();
+    expect(error?.code).toBe('validation_failed');
+    expect(counting.requests()).toBe(0);
+  });
+
+  it("tools.get('nope') answers validation_failed naming the field, without a request", async () => {
+    const counting = countingKit();
+    const { error } = await counting.kit.marketplace.tools.get('nope');
+    expect(error).toMatchObject({ code: 'validation_failed', details: { fieldErrors: { id: ['Use a UUID'] } } });
+    expect(counting.requests()).toBe(0);
+  });
+
+  it('an unknown enum value is refused before any request', async () => {
+    const counting = countingKit();
+    const { error } = await counting.kit.admin.tools.review(randomUUID(), { decision: 'publish' as never });
+    expect(error?.code).toBe('validation_failed');
+    expect((await counting.kit.admin.accounts.list({ status: 'archived' as never })).error?.code).toBe('validation_failed');
+    expect(counting.requests()).toBe(0);
   });
 });
 
