@@ -49,7 +49,7 @@ export class AdminAuditClient {
     if (query.target_id) request = request.eq('target_id', query.target_id);
     if (query.from) request = request.gte('occurred_at', query.from);
     if (query.to) request = request.lt('occurred_at', query.to);
-    const { data, error, status, count } = await request.order('occurred_at', { ascending: false }).order('id', { ascending: false }).range(from, to);
+    const { data, error, status, count } = await request.order('id', { ascending: false }).range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }

@@ -13,7 +13,7 @@ import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 
-import { checkIds, parseInput } from './validation.ts';
+import { definedFields, checkIds, parseInput } from './validation.ts';
 
 export type { ContentCreateInput, ContentUpdateInput };
 
@@ -64,7 +64,7 @@ export class ContentClient {
   async create(input: ContentCreateInput): Promise<Result<SiteContent>> {
     const parsed = parseInput(contentCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('site_content').insert(parsed.data).select('*').single();
+    const { data, error, status } = await this.supabase.from('site_content').insert(definedFields(parsed.data)).select('*').single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
@@ -80,7 +80,7 @@ export class ContentClient {
     if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(contentUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('site_content').update(parsed.data).eq('id', id).select('*').maybeSingle();
+    const { data, error, status } = await this.supabase.from('site_content').update(definedFields(parsed.data)).eq('id', id).select('*').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No page you may edit has this id', 'forbidden', 403) };
     return { data, error: null };

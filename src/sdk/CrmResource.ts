@@ -76,7 +76,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
 
   async #listPage(query: ListQuery<Filters, Sort>): Promise<Result<Page<Row<N>>>> {
     const { page, per_page, sort, account_id, ...filters } = query as ListQuery<Filters, Sort>;
-    const range = pageRange({ page, per_page });
+    const range = pageRange({ ...(page !== undefined ? { page } : {}), ...(per_page !== undefined ? { per_page } : {}) });
     if ('error' in range) return { data: null, error: invalid(range.error) };
     const sortKey = sort ?? this.spec.defaultSort;
     const order = this.spec.sorts[sortKey];

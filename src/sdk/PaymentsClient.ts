@@ -196,7 +196,7 @@ async function listPayments(supabase: SupabaseClient<Database>, filters: Payment
   if (filters.user_id) query = query.eq('user_id', filters.user_id);
   if (filters.status) query = query.eq('status', filters.status);
   if (filters.purpose) query = query.eq('purpose', filters.purpose);
-  const { data, error, status, count } = await query.order('created_at', { ascending: false }).range(rows.from, rows.to);
+  const { data, error, status, count } = await query.order('created_at', { ascending: false }).order('id').range(rows.from, rows.to);
   if (error) return { data: null, error: errorFromPostgrest(error, status) };
   return { data: toPage(data, count, rows.page, rows.perPage), error: null };
 }

@@ -10,7 +10,7 @@ import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
 import { currentUserId } from './session.ts';
 import { errorFromStorage } from './StorageFolder.ts';
-import { checkIds, parseInput } from './validation.ts';
+import { definedFields, checkIds, parseInput } from './validation.ts';
 
 export type { PlatformRole, ProfileUpdateInput };
 
@@ -85,7 +85,7 @@ export class ProfilesClient {
     if (input.error) return { data: null, error: input.error };
     const { data, error, status } = await this.supabase
       .from('profiles')
-      .update(input.data)
+      .update(definedFields(input.data))
       .eq('id', userId)
       .select('*')
       .maybeSingle();

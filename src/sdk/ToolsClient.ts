@@ -16,7 +16,7 @@ import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 import { pageOf } from './postgrest.ts';
 import { pagedFromAll, type PageRequest, paged, type Page, type PageQuery, toPage } from './pages.ts';
-import { checkIds, parseInput } from './validation.ts';
+import { definedFields, checkIds, parseInput } from './validation.ts';
 
 export type { ToolCreateInput, ToolUpdateInput };
 
@@ -140,7 +140,7 @@ export class ToolsClient {
   async create(input: ToolCreateInput): Promise<Result<Tool>> {
     const parsed = parseInput(toolCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('tools').insert(parsed.data).select(TOOL_COLUMNS).single();
+    const { data, error, status } = await this.supabase.from('tools').insert(definedFields(parsed.data)).select(TOOL_COLUMNS).single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as Tool, error: null };
   }
@@ -160,7 +160,7 @@ export class ToolsClient {
     if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(toolUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('tools').update(parsed.data).eq('id', id).select(TOOL_COLUMNS).maybeSingle();
+    const { data, error, status } = await this.supabase.from('tools').update(definedFields(parsed.data)).eq('id', id).select(TOOL_COLUMNS).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No tool you may edit has this id', 'tool_not_found', 404) };
     return { data: data as Tool, error: null };

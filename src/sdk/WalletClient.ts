@@ -54,7 +54,8 @@ export class WalletClient {
   }
 
   /**
-   * The history of the signed-in user's wallet (admins: `user_id`'s), newest first, in pages.
+   * The history of the signed-in user's wallet (admins: `user_id`'s), newest first in commit order (each
+   * entry's `balance_after` follows from the one before it, even under concurrent changes), in pages.
    *
    * @example
    * const { data, error } = await kit.wallet.history({ kind: ['spend', 'refund'], from: '2026-11-01', page: 1, per_page: 20 });
@@ -78,7 +79,7 @@ export class WalletClient {
     if (query.kind) request = request.in('kind', Array.isArray(query.kind) ? query.kind : [query.kind]);
     if (query.from) request = request.gte('created_at', query.from);
     if (query.to) request = request.lt('created_at', query.to);
-    const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id', { ascending: false }).range(from, to);
+    const { data, error, status, count } = await request.order('id', { ascending: false }).range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }

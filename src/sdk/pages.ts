@@ -8,9 +8,9 @@ import { SdkValidationError, type Result } from './errors.ts';
 /** How to page a list. */
 export interface PageQuery {
   /** 1-based page number (default 1). */
-  page?: number;
+  page?: number | undefined;
   /** Rows per page (default 50, at most 1000 — PostgREST's max rows). */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 /** One page of a list: the one shape every list of the SDK answers. */

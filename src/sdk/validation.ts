@@ -35,3 +35,8 @@ export function checkEnum(field: string, value: unknown, allowed: readonly strin
   if (typeof value === 'string' && allowed.includes(value)) return null;
   return invalidField(field, `Use one of ${allowed.join(', ')}`);
 }
+
+/** The object without its `undefined` fields (zod's optional output), as PostgREST's typed builders expect them. */
+export function definedFields<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
