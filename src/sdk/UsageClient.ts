@@ -18,8 +18,8 @@ export type UsageStatus = Enums<'usage_status'>;
 /** What using a tool answers. */
 export interface ToolUse {
   usage: Pick<Usage, 'id' | 'tool_id' | 'client_id' | 'creator_id' | 'points_charged' | 'creator_share' | 'status' | 'created_at'>;
-  /** The balance right after the charge; null when this answer is a replay of an earlier use. */
-  balance: number | null;
+  /** The balance right after the charge; on a replay (nothing charged again), the balance now. */
+  balance: number;
   /** True when the idempotency key had been used already: the first usage, nothing charged again. */
   replayed: boolean;
 }
@@ -76,7 +76,12 @@ export class UsageClient {
       headers: { 'Idempotency-Key': key },
     });
     if (error) return { data: null, error: await functionsError(error) };
-    return { data: data as ToolUse, error: null };
+    const used = data as Omit<ToolUse, 'balance'> & { balance: number | null };
+    if (used.balance !== null) return { data: { ...used, balance: used.balance }, error: null };
+    // A replay charges nothing; the function does not repeat the balance, so read it.
+    const wallet = await this.supabase.rpc('get_wallet').single();
+    if (wallet.error) return { data: null, error: errorFromPostgrest(wallet.error, wallet.status) };
+    return { data: { ...used, balance: (wallet.data as { balance: number }).balance }, error: null };
   }
 
   /**

@@ -19,6 +19,7 @@ import { SupportClient } from './SupportClient.ts';
 import { SystemClient } from './SystemClient.ts';
 import { VouchersClient } from './VouchersClient.ts';
 import { WalletClient } from './WalletClient.ts';
+import { DEFAULT_MAX_NETWORK_RETRIES, retryingFetch } from './retries.ts';
 
 export * from './errors.ts';
 export type { Database, Json } from './database.types.ts';
@@ -216,6 +217,11 @@ export type WebSocketClass = new (url: string, protocols?: string | string[]) =>
 /** supabase-js's client options; `realtime.transport` takes any WebSocket class (browser, Deno, `ws`). */
 export type KitClientOptions = Omit<SupabaseClientOptions<'public'>, 'realtime'> & {
   realtime?: Omit<NonNullable<SupabaseClientOptions<'public'>['realtime']>, 'transport'> & { transport?: WebSocketClass };
+  /**
+   * Retries after a network failure (no answer) of a request that is safe to repeat: reads and calls
+   * with an idempotency key (every mutating SDK call has one). 1 by default; 0 turns retries off.
+   */
+  maxNetworkRetries?: number;
 };
 
 /**
@@ -239,8 +245,11 @@ class DeferredWebSocket {
  * const { data: me } = await kit.profiles.me();
  */
 export function createClient(url: string, key: string, options?: KitClientOptions): KitClient {
-  const realtime = { ...options?.realtime, transport: (options?.realtime?.transport ?? DeferredWebSocket) as never };
-  const supabase = createSupabaseClient<Database>(url, key, { ...options, realtime } as SupabaseClientOptions<'public'>);
+  const { maxNetworkRetries = DEFAULT_MAX_NETWORK_RETRIES, ...supabaseOptions } = options ?? {};
+  const realtime = { ...supabaseOptions.realtime, transport: (supabaseOptions.realtime?.transport ?? DeferredWebSocket) as never };
+  const fetchImpl = retryingFetch(supabaseOptions.global?.fetch ?? ((...args) => fetch(...args)), maxNetworkRetries);
+  const global = { ...supabaseOptions.global, fetch: fetchImpl };
+  const supabase = createSupabaseClient<Database>(url, key, { ...supabaseOptions, realtime, global } as SupabaseClientOptions<'public'>);
   // One current-account choice shared by `accounts` and `crm`.
   const accountContext = new AccountContext(supabase);
   return {

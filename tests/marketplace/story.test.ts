@@ -68,7 +68,7 @@ describe('the marketplace story', () => {
     usageId = used.data!.usage.id;
 
     const retried = await client.kit.marketplace.usage.use(toolId, 12, { idempotencyKey: key });
-    expect(retried.data).toMatchObject({ replayed: true, usage: { id: usageId } });
+    expect(retried.data).toMatchObject({ replayed: true, balance: 38, usage: { id: usageId } }); // the balance, not null
     expect(await walletState(client.id)).toEqual({ balance: 38, ledgerSum: 38, entries: 2 });
 
     const creatorView = await creator.kit.marketplace.usage.get(usageId);
