@@ -16,8 +16,8 @@ import type { Member } from './AccountMembersClient.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkValidationError } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
-import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
-import { parseInput } from './validation.ts';
+import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { BatchRowResult, BatchRowStatus, NewMemberInput };
 export { MAX_BATCH_SIZE };
@@ -82,7 +82,11 @@ export class AccountBatchesClient {
    * const { data, error } = await kit.accounts.batches.list();
    * for (const b of data?.items ?? []) console.log(b.name, b.created_count);
    */
-  async list(query: PageQuery = {}): Promise<Result<Page<MemberBatch>>> {
+  list(query: PageQuery = {}): PageRequest<MemberBatch> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: PageQuery): Promise<Result<Page<MemberBatch>>> {
     const range = pageRange(query);
     if ('error' in range) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: range.error, formErrors: [] }) };
     const account = await this.context.resolve();
@@ -104,7 +108,13 @@ export class AccountBatchesClient {
    * @example
    * const { data, error } = await kit.accounts.batches.members(batchId, { page: 1, per_page: 100 });
    */
-  async members(batchId: string, query: PageQuery = {}): Promise<Result<Page<Member>>> {
+  members(batchId: string, query: PageQuery = {}): PageRequest<Member> {
+    return paged(query, (q) => this.#membersPage(batchId, q));
+  }
+
+  async #membersPage(batchId: string, query: PageQuery): Promise<Result<Page<Member>>> {
+    const invalidId = checkIds({ batch_id: batchId });
+    if (invalidId) return { data: null, error: invalidId };
     const range = pageRange(query);
     if ('error' in range) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: range.error, formErrors: [] }) };
     const account = await this.context.resolve();

@@ -5,6 +5,7 @@
  * user's account into another user's session.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { checkIds } from './validation.ts';
 import type { Database } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 
@@ -34,6 +35,8 @@ export class AccountContext {
 
   /** Chooses `accountId` for the calls that follow; it must be one of the caller's usable accounts. */
   async use(accountId: string): Promise<Result<MyAccount>> {
+    const invalidId = checkIds({ account_id: accountId });
+    if (invalidId) return { data: null, error: invalidId };
     const [accounts, session] = await Promise.all([this.list(), this.supabase.auth.getSession()]);
     if (accounts.error) return accounts;
     const account = accounts.data.find((a) => a.account_id === accountId);
@@ -56,6 +59,8 @@ export class AccountContext {
    * account (then chosen). `no_account` when the caller has none; `account_not_chosen` when several.
    */
   async resolve(accountId?: string): Promise<Result<string>> {
+    const invalidId = accountId !== undefined ? checkIds({ account_id: accountId }) : null;
+    if (invalidId) return { data: null, error: invalidId };
     if (accountId) return { data: accountId, error: null };
     if (this.chosen) return { data: this.chosen.account.account_id, error: null };
     const accounts = await this.list();

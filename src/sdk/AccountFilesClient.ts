@@ -15,7 +15,7 @@ export class AccountFilesClient {
     private readonly context: AccountContext,
   ) {}
 
-  private folder(accountId?: string): StorageFolder {
+  #folder(accountId?: string): StorageFolder {
     return new StorageFolder(this.supabase, 'account-files', () => this.context.resolve(accountId));
   }
 
@@ -26,7 +26,7 @@ export class AccountFilesClient {
    * const { data, error } = await kit.accounts.files.upload('contracts/acme-2026.pdf', pdf, { contentType: 'application/pdf' });
    */
   upload(name: string, file: Blob | ArrayBuffer | Uint8Array | string, options: UploadOptions & { accountId?: string } = {}): Promise<Result<UploadedFile>> {
-    return this.folder(options.accountId).upload(name, file, options);
+    return this.#folder(options.accountId).upload(name, file, options);
   }
 
   /**
@@ -36,7 +36,7 @@ export class AccountFilesClient {
    * const { data, error } = await kit.accounts.files.list({ prefix: 'contracts' });
    */
   list(options: ListOptions & { accountId?: string } = {}): Promise<Result<StoredFile[]>> {
-    return this.folder(options.accountId).list(options);
+    return this.#folder(options.accountId).list(options);
   }
 
   /**
@@ -46,7 +46,7 @@ export class AccountFilesClient {
    * const { data, error } = await kit.accounts.files.download('contracts/acme-2026.pdf');
    */
   download(name: string, options: { accountId?: string } = {}): Promise<Result<Blob>> {
-    return this.folder(options.accountId).download(name);
+    return this.#folder(options.accountId).download(name);
   }
 
   /**
@@ -56,7 +56,7 @@ export class AccountFilesClient {
    * const { data: url, error } = await kit.accounts.files.signedUrl('invoices/2026-01.pdf', 300);
    */
   signedUrl(name: string, expiresIn: number, options: { download?: string | boolean; accountId?: string } = {}): Promise<Result<string>> {
-    return this.folder(options.accountId).signedUrl(name, expiresIn, options);
+    return this.#folder(options.accountId).signedUrl(name, expiresIn, options);
   }
 
   /**
@@ -66,6 +66,6 @@ export class AccountFilesClient {
    * const { data, error } = await kit.accounts.files.remove(['contracts/old.pdf']);
    */
   remove(names: string[], options: { accountId?: string } = {}): Promise<Result<string[]>> {
-    return this.folder(options.accountId).remove(names);
+    return this.#folder(options.accountId).remove(names);
   }
 }

@@ -18,9 +18,9 @@ import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
-import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
-import { parseInput } from './validation.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { AccountPermission, AccountRole, MemberInviteInput };
 
@@ -80,7 +80,11 @@ export class AccountMembersClient {
    * @example
    * const { data, error } = await kit.accounts.members.list({ role: 'member', active: true, search: 'ana' });
    */
-  async list(query: MemberListQuery = {}): Promise<Result<Page<Member>>> {
+  list(query: MemberListQuery = {}): PageRequest<Member> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: MemberListQuery): Promise<Result<Page<Member>>> {
     const range = pageRange(query);
     if ('error' in range) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: range.error, formErrors: [] }) };
     const account = await this.context.resolve();
@@ -118,6 +122,8 @@ export class AccountMembersClient {
    * const { data, error } = await kit.accounts.members.get(userId);
    */
   async get(userId: string): Promise<Result<Member>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const account = await this.context.resolve();
     if (account.error) return account;
     const { data, error, status } = await this.supabase.from('account_members').select('*').eq('account_id', account.data).eq('user_id', userId).maybeSingle();
@@ -149,11 +155,13 @@ export class AccountMembersClient {
    * const { data, error } = await kit.accounts.members.setAccess(userId, { permissions: ['view_all_clients', 'manage_payments'] });
    * if (error?.code === 'own_access_unchangeable') console.log('ask another admin');
    */
-  setAccess(userId: string, access: MemberAccessUpdate): Promise<Result<Member>> {
-    if (access.role === undefined && access.permissions === undefined) {
+  setAccess(userId: string, changes: MemberAccessUpdate): Promise<Result<Member>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
+    if (changes.role === undefined && changes.permissions === undefined) {
       return Promise.resolve({ data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: {}, formErrors: ['Nothing to update'] }) });
     }
-    return this.patch(userId, access);
+    return this.#patch(userId, changes);
   }
 
   /**
@@ -163,7 +171,9 @@ export class AccountMembersClient {
    * const { error } = await kit.accounts.members.deactivate(userId);
    */
   deactivate(userId: string): Promise<Result<Member>> {
-    return this.patch(userId, { is_active: false });
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
+    return this.#patch(userId, { is_active: false });
   }
 
   /**
@@ -173,7 +183,9 @@ export class AccountMembersClient {
    * const { error } = await kit.accounts.members.reactivate(userId);
    */
   reactivate(userId: string): Promise<Result<Member>> {
-    return this.patch(userId, { is_active: true });
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
+    return this.#patch(userId, { is_active: true });
   }
 
   /**
@@ -183,9 +195,11 @@ export class AccountMembersClient {
    * const { data, error } = await kit.accounts.members.update(userId, { job_title: 'Head coach' });
    */
   update(userId: string, changes: MemberProfileUpdate): Promise<Result<Member>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     const invalid = checkProfile(changes);
     if (invalid) return Promise.resolve({ data: null, error: invalid });
-    return this.patch(userId, changes);
+    return this.#patch(userId, changes);
   }
 
   /**
@@ -199,10 +213,12 @@ export class AccountMembersClient {
     if (invalid) return { data: null, error: invalid };
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
-    return this.patch(me.id, changes);
+    return this.#patch(me.id, changes);
   }
 
-  private async patch(userId: string, changes: Database['public']['Tables']['account_members']['Update']): Promise<Result<Member>> {
+  async #patch(userId: string, changes: Database['public']['Tables']['account_members']['Update']): Promise<Result<Member>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const account = await this.context.resolve();
     if (account.error) return account;
     const { data, error, status } = await this.supabase

@@ -23,8 +23,8 @@ import { AccountMembersClient } from './AccountMembersClient.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
-import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
-import { parseInput } from './validation.ts';
+import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { AccountReviewInput, AccountStatus, BusinessCreationInput, BusinessOwnerInput, BusinessRegistrationInput, MyAccount, ReviewDecision };
 
@@ -88,8 +88,8 @@ export class AccountsClient {
    * const { data, error } = await kit.accounts.mine();
    * const pending = data?.filter((a) => a.status === 'pending');
    */
-  mine(): Promise<Result<MyAccount[]>> {
-    return this.context.list();
+  mine(query: PageQuery = {}): PageRequest<MyAccount> {
+    return pagedFromAll(query, () => this.context.list());
   }
 
   /**
@@ -101,6 +101,8 @@ export class AccountsClient {
    * if (data?.permissions.includes('view_all_clients')) console.log('you see every client');
    */
   use(accountId: string): Promise<Result<MyAccount>> {
+    const invalidId = checkIds({ account_id: accountId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.context.use(accountId);
   }
 
@@ -110,7 +112,10 @@ export class AccountsClient {
    *
    * @example
    * const { data, error } = await kit.accounts.current();
-   * if (error?.code === 'account_not_chosen') await kit.accounts.use(error.details.accounts[0].account_id);
+   * if (error?.code === 'account_not_chosen') {
+   *   const { accounts } = error.details as { accounts: { account_id: string; name: string }[] };
+   *   if (accounts[0]) await kit.accounts.use(accounts[0].account_id);
+   * }
    */
   async current(): Promise<Result<MyAccount>> {
     const resolved = await this.context.resolve();
@@ -173,6 +178,8 @@ export class AccountsClient {
    * console.log(data?.status, data?.review_reason);
    */
   async get(accountId?: string): Promise<Result<Account>> {
+    const invalidId = accountId !== undefined ? checkIds({ account_id: accountId }) : null;
+    if (invalidId) return { data: null, error: invalidId };
     const resolved = await this.context.resolve(accountId);
     if (resolved.error) return resolved;
     const { data, error, status } = await this.supabase.from('accounts').select('*').eq('id', resolved.data).maybeSingle();
@@ -202,78 +209,4 @@ export class AccountsClient {
     return { data, error: null };
   }
 
-  /**
-   * Platform admins: accounts by status (`pending` by default), oldest first — the approval queue.
-   *
-   * @example
-   * const { data, error } = await kit.accounts.listForReview({ status: 'pending', page: 1 });
-   * for (const account of data?.items ?? []) console.log(account.name, account.contact_email);
-   */
-  async listForReview(query: PageQuery & { status?: AccountStatus } = {}): Promise<Result<Page<Account>>> {
-    const range = pageRange(query);
-    if ('error' in range) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: range.error, formErrors: [] }) };
-    const { data, error, status, count } = await this.supabase
-      .from('accounts')
-      .select('*', { count: 'exact' })
-      .eq('status', query.status ?? 'pending')
-      .order('created_at', { ascending: true })
-      .order('id')
-      .range(range.from, range.to);
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: toPage(data ?? [], count, range.page, range.perPage), error: null };
-  }
-
-  /**
-   * Platform admins: decide about an account; the owner is e-mailed (`notified`). `forbidden` for
-   * anyone else; `invalid_transition` when the account is not in the status the decision needs.
-   *
-   * @example
-   * const { data, error } = await kit.accounts.review({ account_id: id, decision: 'reject', reason: 'Incomplete company details' });
-   */
-  async review(input: AccountReviewInput, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
-    const parsed = parseInput(accountReviewSchema, input);
-    if (parsed.error) return { data: null, error: parsed.error };
-    return invokeMutation(this.supabase, 'accounts-review', parsed.data, options);
-  }
-
-  /**
-   * Platform admins: approve a pending account (pending → active).
-   *
-   * @example
-   * const { data, error } = await kit.accounts.approve(accountId);
-   */
-  approve(accountId: string, options: MutationOptions & { reason?: string } = {}): Promise<Result<ReviewResult>> {
-    const { reason, ...mutation } = options;
-    return this.review({ account_id: accountId, decision: 'approve', ...(reason ? { reason } : {}) }, mutation);
-  }
-
-  /**
-   * Platform admins: reject a pending account, with the reason the owner will read.
-   *
-   * @example
-   * const { data, error } = await kit.accounts.reject(accountId, 'We could not verify the company');
-   */
-  reject(accountId: string, reason: string, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
-    return this.review({ account_id: accountId, decision: 'reject', reason }, options);
-  }
-
-  /**
-   * Platform admins: suspend an active account (its members can use nothing until reactivated).
-   *
-   * @example
-   * const { data, error } = await kit.accounts.suspend(accountId, 'Unpaid invoices');
-   */
-  suspend(accountId: string, reason: string, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
-    return this.review({ account_id: accountId, decision: 'suspend', reason }, options);
-  }
-
-  /**
-   * Platform admins: make a suspended account active again.
-   *
-   * @example
-   * const { data, error } = await kit.accounts.reactivate(accountId);
-   */
-  reactivate(accountId: string, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
-    return this.review({ account_id: accountId, decision: 'reactivate' }, options);
-  }
 }

@@ -7,6 +7,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import {
   adminRegistrationSchema,
   banSchema,
+  platformRoles,
   userListQuerySchema,
   type AdminRegistrationInput,
   type PlatformRole,
@@ -17,34 +18,42 @@ import type { Database } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import type { Profile } from './ProfilesClient.ts';
-import { parseInput } from './validation.ts';
+import { paged, toPage, type Page, type PageRequest } from './pages.ts';
+import { checkEnum, checkIds, parseInput } from './validation.ts';
 
 export type { AdminRegistrationInput, UserListQuery };
 
-/** A user as the admin list shows it: profile basics plus Auth's confirmation, last sign-in and ban. */
-export type AdminUser = Omit<Database['public']['Functions']['admin_list_users']['Returns'][number], 'total_count'>;
+type AdminUserRow = Database['public']['Functions']['admin_list_users']['Returns'][number];
 
-/** One page of the admin user list. */
-export interface UserPage {
-  users: AdminUser[];
-  /** Users matching the filters, over all pages. */
-  total: number;
-  page: number;
-  per_page: number;
-}
+/**
+ * A user as the admin list shows it: profile basics plus Auth's confirmation, last sign-in and ban.
+ * The generated types declare every column a string; these may be null in reality.
+ */
+export type AdminUser = Omit<AdminUserRow, 'total_count' | 'username' | 'phone' | 'banned_until' | 'last_sign_in_at' | 'email_confirmed_at'> & {
+  username: string | null;
+  phone: string | null;
+  banned_until: string | null;
+  last_sign_in_at: string | null;
+  email_confirmed_at: string | null;
+};
 
 export class AdminUsersClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
 
   /**
    * Lists users, newest first. Filters: `role`, `search` (first/last name, username, e-mail, any part),
-   * `created_from` ≤ created < `created_to`; pages of `per_page` (default 50, max 1000) from `page` 1.
+   * `from` ≤ created < `to` (dates or date-times); pages of `per_page` (default 50, max 1000) from `page` 1.
+   * Await it for one page, or iterate it with `for await` for every user.
    *
    * @example
    * const { data, error } = await kit.admin.users.list({ role: 'tool_creator', search: 'kim', page: 1, per_page: 20 });
    * console.log(`${data?.total} creators match`);
    */
-  async list(query: UserListQuery = {}): Promise<Result<UserPage>> {
+  list(query: UserListQuery = {}): PageRequest<AdminUser> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: UserListQuery): Promise<Result<Page<AdminUser>>> {
     const parsed = parseInput(userListQuerySchema, query);
     if (parsed.error) return { data: null, error: parsed.error };
     const page = parsed.data.page ?? 1;
@@ -53,15 +62,15 @@ export class AdminUsersClient {
       ...(parsed.data.role ? { role_filter: parsed.data.role } : {}),
       ...(parsed.data.search ? { search: parsed.data.search } : {}),
       ...(parsed.data.segment ? { segment: parsed.data.segment } : {}),
-      ...(parsed.data.created_from ? { created_from: parsed.data.created_from } : {}),
-      ...(parsed.data.created_to ? { created_to: parsed.data.created_to } : {}),
+      ...(parsed.data.from ? { created_from: parsed.data.from } : {}),
+      ...(parsed.data.to ? { created_to: parsed.data.to } : {}),
       page_limit: perPage,
       page_offset: (page - 1) * perPage,
     });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     const rows = data ?? [];
-    const users = rows.map(({ total_count: _total, ...user }) => user);
-    return { data: { users, total: rows[0]?.total_count ?? 0, page, per_page: perPage }, error: null };
+    const users: AdminUser[] = rows.map(({ total_count: _total, ...user }) => user);
+    return { data: toPage(users, rows[0]?.total_count ?? 0, page, perPage), error: null };
   }
 
   /**
@@ -83,10 +92,14 @@ export class AdminUsersClient {
    * after their next refresh; the database applies it at once.
    *
    * @example
-   * const { data, error } = await kit.admin.users.setRole(userId, 'tool_creator');
+   * const { data, error } = await kit.admin.users.setRole(userId, { role: 'tool_creator' });
    */
-  async setRole(userId: string, role: PlatformRole): Promise<Result<Profile>> {
-    const { data, error, status } = await this.supabase.rpc('set_user_role', { user_id: userId, role });
+  async setRole(userId: string, input: { role: PlatformRole }, options: MutationOptions = {}): Promise<Result<Profile>> {
+    const bad = checkIds({ user_id: userId }) ?? checkEnum('role', input?.role, platformRoles);
+    if (bad) return { data: null, error: bad };
+    let request = this.supabase.rpc('set_user_role', { user_id: userId, role: input.role });
+    if (options.signal) request = request.abortSignal(options.signal);
+    const { data, error, status } = await request;
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Profile, error: null };
   }
@@ -99,6 +112,8 @@ export class AdminUsersClient {
    * const { data, error } = await kit.admin.users.ban(userId, { durationHours: 24 });
    */
   async ban(userId: string, options: MutationOptions & { durationHours?: number } = {}): Promise<Result<{ user_id: string; banned_until: string | null }>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const { durationHours, ...mutation } = options;
     const parsed = parseInput(banSchema, { user_id: userId, banned: true, ...(durationHours !== undefined ? { duration_hours: durationHours } : {}) });
     if (parsed.error) return { data: null, error: parsed.error };
@@ -112,6 +127,8 @@ export class AdminUsersClient {
    * const { error } = await kit.admin.users.unban(userId);
    */
   async unban(userId: string, options: MutationOptions = {}): Promise<Result<{ user_id: string; banned_until: string | null }>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(banSchema, { user_id: userId, banned: false });
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation(this.supabase, 'ban-user', parsed.data, options);

@@ -4,18 +4,14 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, SdkValidationError, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result } from './errors.ts';
+import { paged, toPage, type Page, type PageQuery, type PageRequest } from './pages.ts';
+import { pageOf } from './postgrest.ts';
+import { requireAdmin } from './session.ts';
+import { checkIds } from './validation.ts';
 
 /** A waitlist entry: one per e-mail address. */
 export type WaitlistEntry = Tables<'waitlist'>;
-
-/** One page of the waitlist. */
-export interface WaitlistPage {
-  entries: WaitlistEntry[];
-  total: number;
-  page: number;
-  per_page: number;
-}
 
 export class AdminWaitlistClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
@@ -26,21 +22,23 @@ export class AdminWaitlistClient {
    * @example
    * const { data, error } = await kit.admin.waitlist.list({ page: 1, per_page: 100 });
    */
-  async list(options: { page?: number; per_page?: number } = {}): Promise<Result<WaitlistPage>> {
-    const page = options.page ?? 1;
-    const perPage = options.per_page ?? 50;
-    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > 1000) {
-      return { data: null, error: new SdkValidationError('Bad page', { fieldErrors: { page: ['Use page ≥ 1 and 1 ≤ per_page ≤ 1000'] }, formErrors: [] }) };
-    }
-    const from = (page - 1) * perPage;
+  list(query: PageQuery = {}): PageRequest<WaitlistEntry> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: PageQuery): Promise<Result<Page<WaitlistEntry>>> {
+    const range = pageOf(query);
+    if (range.error) return { data: null, error: range.error };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { data, error, status, count } = await this.supabase
       .from('waitlist')
       .select('*', { count: 'exact' })
       .order('created_at', { ascending: false })
       .order('id')
-      .range(from, from + perPage - 1);
+      .range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: { entries: data, total: count ?? 0, page, per_page: perPage }, error: null };
+    return { data: toPage(data, count, range.page, range.perPage), error: null };
   }
 
   /**
@@ -53,6 +51,8 @@ export class AdminWaitlistClient {
    * await writeFile('waitlist.csv', csv ?? '');
    */
   async exportCsv(): Promise<Result<string>> {
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.rpc('admin_export_waitlist_csv');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as string, error: null };
@@ -65,6 +65,10 @@ export class AdminWaitlistClient {
    * const { error } = await kit.admin.waitlist.remove(entry.id);
    */
   async remove(id: string): Promise<Result<null>> {
+    const bad = checkIds({ id });
+    if (bad) return { data: null, error: bad };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { error, status } = await this.supabase.from('waitlist').delete().eq('id', id);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: null, error: null };

@@ -4,10 +4,12 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { apiKeyCreateSchema, type ApiKeyCreateInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
+import { currentUserId } from './session.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 
-import { parseInput } from './validation.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { ApiKeyCreateInput };
 
@@ -44,7 +46,13 @@ export class ApiKeysClient {
    * const { data, error } = await kit.marketplace.apiKeys.list();
    * for (const key of data ?? []) console.log(key.prefix, key.revoked_at ? 'revoked' : 'active');
    */
-  async list(): Promise<Result<ApiKey[]>> {
+  list(query: PageQuery = {}): PageRequest<ApiKey> {
+    return pagedFromAll(query, (q) => this.#listAll(q));
+  }
+
+  async #listAll(_query: PageQuery): Promise<Result<ApiKey[]>> {
+    const me = await currentUserId(this.supabase);
+    if (me.error) return { data: null, error: me.error };
     const { data, error, status } = await this.supabase.from('api_keys').select('*').order('created_at', { ascending: false });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data ?? [], error: null };
@@ -57,6 +65,8 @@ export class ApiKeysClient {
    * const { data, error } = await kit.marketplace.apiKeys.revoke(keyId);
    */
   async revoke(id: string): Promise<Result<ApiKey>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('revoke_api_key', { api_key_id: id });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('You have no such API key', 'api_key_not_found', 404) };

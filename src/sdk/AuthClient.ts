@@ -79,7 +79,7 @@ export class AuthClient {
    * });
    */
   registerClient(input: RegistrationInput, options: RegisterOptions = {}): Promise<Result<Registration>> {
-    return this.register('register-client', input, options);
+    return this.#register('register-client', input, options);
   }
 
   /**
@@ -90,10 +90,10 @@ export class AuthClient {
    * const { data, error } = await kit.auth.registerToolCreator({ email, password, password_confirmation: password, first_name: 'Theo', last_name: 'Kim' });
    */
   registerToolCreator(input: RegistrationInput, options: RegisterOptions = {}): Promise<Result<Registration>> {
-    return this.register('register-tool-creator', input, options);
+    return this.#register('register-tool-creator', input, options);
   }
 
-  private async register(fn: string, input: RegistrationInput, options: RegisterOptions): Promise<Result<Registration>> {
+  async #register(fn: string, input: RegistrationInput, options: RegisterOptions): Promise<Result<Registration>> {
     const parsed = parseInput(registrationSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const registered = await invokeMutation<RegisteredUser>(this.supabase, fn, parsed.data, options);
@@ -274,7 +274,7 @@ export class AuthClient {
    * const { data, error } = await kit.auth.completePasswordReset({ token_hash, password: next, password_confirmation: next });
    */
   completePasswordReset(input: NewPasswordInput): Promise<Result<SignedIn>> {
-    return this.setPasswordWithLink('recovery', input);
+    return this.#setPasswordWithLink('recovery', input);
   }
 
   /**
@@ -285,10 +285,10 @@ export class AuthClient {
    * const { data, error } = await kit.auth.setUpPassword({ token_hash, password, password_confirmation: password });
    */
   setUpPassword(input: NewPasswordInput): Promise<Result<SignedIn>> {
-    return this.setPasswordWithLink('invite', input);
+    return this.#setPasswordWithLink('invite', input);
   }
 
-  private async setPasswordWithLink(type: 'recovery' | 'invite', input: NewPasswordInput): Promise<Result<SignedIn>> {
+  async #setPasswordWithLink(type: 'recovery' | 'invite', input: NewPasswordInput): Promise<Result<SignedIn>> {
     const parsed = parseInput(newPasswordSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     if (parsed.data.token_hash) {

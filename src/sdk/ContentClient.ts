@@ -9,10 +9,11 @@ import {
   type ContentCreateInput,
   type ContentUpdateInput,
 } from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 
-import { parseInput } from './validation.ts';
+import { definedFields, checkIds, parseInput } from './validation.ts';
 
 export type { ContentCreateInput, ContentUpdateInput };
 
@@ -28,7 +29,11 @@ export class ContentClient {
    * @example
    * const { data, error } = await kit.content.list({ kind: 'announcement' });
    */
-  async list(query: { kind?: ContentKind; published_only?: boolean } = {}): Promise<Result<SiteContent[]>> {
+  list(query: PageQuery & { kind?: ContentKind; published_only?: boolean } = {}): PageRequest<SiteContent> {
+    return pagedFromAll(query, (q) => this.#listAll(q));
+  }
+
+  async #listAll(query: PageQuery & { kind?: ContentKind; published_only?: boolean }): Promise<Result<SiteContent[]>> {
     let request = this.supabase.from('site_content').select('*');
     if (query.kind) request = request.eq('kind', query.kind);
     if (query.published_only ?? true) request = request.eq('published', true);
@@ -59,7 +64,7 @@ export class ContentClient {
   async create(input: ContentCreateInput): Promise<Result<SiteContent>> {
     const parsed = parseInput(contentCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('site_content').insert(parsed.data).select('*').single();
+    const { data, error, status } = await this.supabase.from('site_content').insert(definedFields(parsed.data)).select('*').single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
@@ -71,9 +76,11 @@ export class ContentClient {
    * const { data, error } = await kit.content.update(pageId, { published: true });
    */
   async update(id: string, changes: ContentUpdateInput): Promise<Result<SiteContent>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(contentUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('site_content').update(parsed.data).eq('id', id).select('*').maybeSingle();
+    const { data, error, status } = await this.supabase.from('site_content').update(definedFields(parsed.data)).eq('id', id).select('*').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No page you may edit has this id', 'forbidden', 403) };
     return { data, error: null };
@@ -86,6 +93,8 @@ export class ContentClient {
    * const { error } = await kit.content.remove(pageId);
    */
   async remove(id: string): Promise<Result<{ id: string }>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('site_content').delete().eq('id', id).select('id').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No page you may delete has this id', 'forbidden', 403) };

@@ -10,9 +10,9 @@ import type { z } from 'zod';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
-import { pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
-import { parseInput } from './validation.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 /** The account-scoped CRM tables. */
 export type CrmTable = 'crm_clients' | 'crm_packages' | 'crm_client_packages' | 'crm_payments' | 'crm_instalments' | 'crm_stripe_customers';
@@ -70,9 +70,13 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * const { data, error } = await kit.crm.clients.list({ status: ['active', 'onboarding'], search: 'ana', sort: 'name', page: 2 });
    * console.log(`${data?.total} clients, page ${data?.page} of ${data?.page_count}`);
    */
-  async list(query: ListQuery<Filters, Sort> = {} as ListQuery<Filters, Sort>): Promise<Result<Page<Row<N>>>> {
+  list(query: ListQuery<Filters, Sort> = {} as ListQuery<Filters, Sort>): PageRequest<Row<N>> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: ListQuery<Filters, Sort>): Promise<Result<Page<Row<N>>>> {
     const { page, per_page, sort, account_id, ...filters } = query as ListQuery<Filters, Sort>;
-    const range = pageRange({ page, per_page });
+    const range = pageRange({ ...(page !== undefined ? { page } : {}), ...(per_page !== undefined ? { per_page } : {}) });
     if ('error' in range) return { data: null, error: invalid(range.error) };
     const sortKey = sort ?? this.spec.defaultSort;
     const order = this.spec.sorts[sortKey];
@@ -104,6 +108,8 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * const { data, error } = await kit.crm.clients.get(clientId);
    */
   async get(id: string): Promise<Result<Row<N>>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.client.from(this.spec.table).select('*').eq('id', id).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may see has this id`, 'not_found', 404) };
@@ -139,6 +145,8 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * const { data, error } = await kit.crm.clients.update(clientId, { status: 'paused' });
    */
   async update(id: string, changes: Update): Promise<Result<Row<N>>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(this.spec.updateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
     const { data, error, status } = await this.client.from(this.spec.table).update(parsed.data as object).eq('id', id).select('*').maybeSingle();
@@ -156,6 +164,8 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * const { error } = await kit.crm.clients.remove(clientId);
    */
   async remove(id: string): Promise<Result<{ id: string }>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.client.from(this.spec.table).delete().eq('id', id).select('id');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data || data.length === 0) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may delete has this id`, 'not_found', 404) };

@@ -3,6 +3,8 @@
  * by the database from Auth sessions, and signing one of them out.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
+import { checkIds } from './validation.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
 import { currentUserId } from './session.ts';
@@ -21,7 +23,11 @@ export class DevicesClient {
    * const { data, error } = await kit.auth.devices.list();
    * for (const d of data ?? []) console.log(d.user_agent, d.last_seen_at, d.is_new_device ? 'new!' : '');
    */
-  async list(): Promise<Result<Device[]>> {
+  list(query: PageQuery = {}): PageRequest<Device> {
+    return pagedFromAll(query, (q) => this.#listAll(q));
+  }
+
+  async #listAll(_query: PageQuery): Promise<Result<Device[]>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const { data, error, status } = await this.supabase
@@ -43,6 +49,8 @@ export class DevicesClient {
    * if (data) console.log(`${data.sessions_ended} session(s) ended`);
    */
   async signOut(deviceId: string): Promise<Result<{ sessions_ended: number }>> {
+    const invalidId = checkIds({ device_id: deviceId });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('sign_out_device', { device_id: deviceId });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: { sessions_ended: data }, error: null };

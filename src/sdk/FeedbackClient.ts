@@ -7,8 +7,8 @@ import { feedbackSchema, type FeedbackInput } from '../../supabase/functions/_sh
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 import { pageOf } from './postgrest.ts';
-import { type Page, type PageQuery, toPage } from './pages.ts';
-import { parseInput } from './validation.ts';
+import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { FeedbackInput };
 
@@ -41,7 +41,13 @@ export class FeedbackClient {
    * @example
    * const { data, error } = await kit.marketplace.feedback.forTool(toolId, { per_page: 10 });
    */
-  async forTool(toolId: string, options: PageQuery = {}): Promise<Result<Page<Review>>> {
+  forTool(toolId: string, query: PageQuery = {}): PageRequest<Review> {
+    return paged(query, (q) => this.#forToolPage(toolId, q));
+  }
+
+  async #forToolPage(toolId: string, options: PageQuery): Promise<Result<Page<Review>>> {
+    const invalidId = checkIds({ tool_id: toolId });
+    if (invalidId) return { data: null, error: invalidId };
     const range = pageOf(options);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;
@@ -63,6 +69,8 @@ export class FeedbackClient {
    * const { error } = await kit.marketplace.feedback.remove(reviewId);
    */
   async remove(id: string): Promise<Result<{ id: string }>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('feedback').delete().eq('id', id).select('id').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No review you may delete has this id', 'not_found', 404) };

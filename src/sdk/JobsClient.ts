@@ -4,9 +4,10 @@
  * `job-worker` Edge Function and the database's pg_cron runner, never in the browser.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { checkIds } from './validation.ts';
 import type { Database, Json } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
-import type { Page, PageQuery } from './pages.ts';
+import { paged, type PageRequest, type Page, type PageQuery } from './pages.ts';
 import { pageOf } from './postgrest.ts';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -41,9 +42,9 @@ export interface JobEnqueueInput {
   type: JobType;
   payload?: Record<string, Json>;
   /** Not before this instant (ISO 8601); now by default. */
-  runAfter?: string;
+  run_after?: string;
   /** 1–25 attempts before the job fails for good; 5 by default. */
-  maxAttempts?: number;
+  max_attempts?: number;
 }
 
 export class JobsClient {
@@ -57,6 +58,8 @@ export class JobsClient {
    * if (data?.status === 'failed') console.log(data.last_error);
    */
   async get(id: string): Promise<Result<Job>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('get_job', { job_id: id });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Job, error: null };
@@ -69,7 +72,11 @@ export class JobsClient {
    * const { data, error } = await kit.jobs.list({ status: 'failed', per_page: 20 });
    * data?.items.forEach((job) => console.log(job.type, job.last_error));
    */
-  async list(query: JobListQuery = {}): Promise<Result<Page<Job>>> {
+  list(query: JobListQuery = {}): PageRequest<Job> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: JobListQuery): Promise<Result<Page<Job>>> {
     const range = pageOf(query);
     if (range.error) return { data: null, error: range.error };
     const { data, error, status } = await this.supabase.rpc('list_jobs', {
@@ -92,8 +99,8 @@ export class JobsClient {
     const { data, error, status } = await this.supabase.rpc('enqueue_job', {
       type: input.type,
       payload: input.payload ?? {},
-      ...(input.runAfter ? { run_after: input.runAfter } : {}),
-      ...(input.maxAttempts ? { max_attempts: input.maxAttempts } : {}),
+      ...(input.run_after ? { run_after: input.run_after } : {}),
+      ...(input.max_attempts ? { max_attempts: input.max_attempts } : {}),
     });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Job, error: null };
@@ -106,6 +113,8 @@ export class JobsClient {
    * const { data, error } = await kit.jobs.cancel(jobId);
    */
   async cancel(id: string): Promise<Result<Job>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('cancel_job', { job_id: id });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Job, error: null };

@@ -4,18 +4,18 @@
  * from the price list in the database. Stripe's webhook then completes it (voucher issued or points
  * credited, exactly once); `confirm` asks for the current status and syncs it from Stripe if the
  * webhook is late. History and details are read through PostgREST under row-level security.
- * Admins (`kit.payments.admin`) list every payment and refund. Without Stripe keys on the server the
+ * Admins (`kit.admin.payments`) list every payment and refund. Without Stripe keys on the server the
  * payment calls fail with `payments_not_configured` (503).
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { createPaymentSchema, paymentIdSchema, refundPaymentSchema, type CreatePaymentInput, type RefundPaymentInput } from '../../supabase/functions/_shared/schemas/payments.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
-import { toPage } from './pages.ts';
+import { pagedFromAll, type PageRequest, paged, toPage } from './pages.ts';
 import { pageOf } from './postgrest.ts';
 import { functionsError, invokeMutation, type MutationOptions } from './functions.ts';
-import { currentUserId } from './session.ts';
-import { parseInput } from './validation.ts';
+import { currentUserId, requireAdmin } from './session.ts';
+import { checkIds, parseInput } from './validation.ts';
 import type { Page, PageQuery } from './pages.ts';
 
 export type { CreatePaymentInput, RefundPaymentInput };
@@ -60,12 +60,7 @@ async function invokePath<T>(supabase: SupabaseClient<Database>, path: string, b
 }
 
 export class PaymentsClient {
-  /** Admins: every payment, refunds, debts. */
-  readonly admin: PaymentsAdminClient;
-
-  constructor(private readonly supabase: SupabaseClient<Database>) {
-    this.admin = new PaymentsAdminClient(supabase);
-  }
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
 
   /**
    * The points packages on sale, smallest first. Needs no sign-in.
@@ -73,7 +68,11 @@ export class PaymentsClient {
    * @example
    * const { data, error } = await kit.payments.pointsPackages();
    */
-  async pointsPackages(): Promise<Result<PointsPackage[]>> {
+  pointsPackages(query: PageQuery = {}): PageRequest<PointsPackage> {
+    return pagedFromAll(query, (q) => this.#pointsPackagesAll(q));
+  }
+
+  async #pointsPackagesAll(_query: PageQuery): Promise<Result<PointsPackage[]>> {
     const { data, error, status } = await this.supabase.from('points_packages').select('*').eq('is_active', true).order('points');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
@@ -102,6 +101,8 @@ export class PaymentsClient {
    * const { data, error } = await kit.payments.buyVoucher(voucherTypeId);
    */
   buyVoucher(voucherTypeId: string, options: MutationOptions = {}): Promise<Result<CreatedPayment>> {
+    const invalidId = checkIds({ voucher_type_id: voucherTypeId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.create({ voucher_type_id: voucherTypeId }, options);
   }
 
@@ -112,6 +113,8 @@ export class PaymentsClient {
    * const { data, error } = await kit.payments.buyPoints(pointsPackageId);
    */
   buyPoints(pointsPackageId: string, options: MutationOptions = {}): Promise<Result<CreatedPayment>> {
+    const invalidId = checkIds({ points_package_id: pointsPackageId });
+    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.create({ points_package_id: pointsPackageId }, options);
   }
 
@@ -124,6 +127,8 @@ export class PaymentsClient {
    * if (data?.payment.status === 'completed') showVoucher();
    */
   async confirm(paymentId: string): Promise<Result<ConfirmedPayment>> {
+    const invalidId = checkIds({ payment_id: paymentId });
+    if (invalidId) return { data: null, error: invalidId };
     const id = parseInput(paymentIdSchema, paymentId);
     if (id.error) return { data: null, error: id.error };
     return invokePath<ConfirmedPayment>(this.supabase, `payments/${id.data}/confirm`, {});
@@ -135,10 +140,14 @@ export class PaymentsClient {
    * @example
    * const { data, error } = await kit.payments.history({ status: 'completed' });
    */
-  async history(filters: PaymentFilters = {}): Promise<Result<Page<Payment>>> {
+  history(query: PaymentFilters = {}): PageRequest<Payment> {
+    return paged(query, (q) => this.#historyPage(q));
+  }
+
+  async #historyPage(filters: PaymentFilters): Promise<Result<Page<Payment>>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
-    return listPayments(this.supabase, { ...filters, userId: me.id });
+    return listPayments(this.supabase, { ...filters, user_id: me.id });
   }
 
   /**
@@ -148,6 +157,8 @@ export class PaymentsClient {
    * const { data, error } = await kit.payments.get(paymentId);
    */
   async get(paymentId: string): Promise<Result<Payment>> {
+    const invalidId = checkIds({ payment_id: paymentId });
+    if (invalidId) return { data: null, error: invalidId };
     const id = parseInput(paymentIdSchema, paymentId);
     if (id.error) return { data: null, error: id.error };
     const { data, error, status } = await this.supabase.from('payments').select('*').eq('id', id.data).maybeSingle();
@@ -162,7 +173,11 @@ export class PaymentsClient {
    * @example
    * const { data, error } = await kit.payments.debts();
    */
-  async debts(): Promise<Result<PointsDebt[]>> {
+  debts(query: PageQuery = {}): PageRequest<PointsDebt> {
+    return pagedFromAll(query, (q) => this.#debtsAll(q));
+  }
+
+  async #debtsAll(_query: PageQuery): Promise<Result<PointsDebt[]>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const { data, error, status } = await this.supabase
@@ -194,19 +209,24 @@ export class PaymentsClient {
   }
 }
 
-async function listPayments(supabase: SupabaseClient<Database>, filters: PaymentFilters & { userId?: string | undefined }): Promise<Result<Page<Payment>>> {
+async function listPayments(supabase: SupabaseClient<Database>, filters: PaymentFilters & { user_id?: string | undefined }): Promise<Result<Page<Payment>>> {
   const rows = pageOf(filters);
   if (rows.error) return { data: null, error: rows.error };
   let query = supabase.from('payments').select('*', { count: 'exact' });
-  if (filters.userId) query = query.eq('user_id', filters.userId);
+  if (filters.user_id) query = query.eq('user_id', filters.user_id);
   if (filters.status) query = query.eq('status', filters.status);
   if (filters.purpose) query = query.eq('purpose', filters.purpose);
-  const { data, error, status, count } = await query.order('created_at', { ascending: false }).range(rows.from, rows.to);
+  const { data, error, status, count } = await query.order('created_at', { ascending: false }).order('id').range(rows.from, rows.to);
   if (error) return { data: null, error: errorFromPostgrest(error, status) };
   return { data: toPage(data, count, rows.page, rows.perPage), error: null };
 }
 
-/** `kit.payments.admin`: for platform admins. */
+/** Filters of the admins' payment list. */
+export interface PaymentListQuery extends PaymentFilters {
+  user_id?: string;
+}
+
+/** `kit.admin.payments`: for platform admins (everyone else gets `forbidden`). */
 export class PaymentsAdminClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
 
@@ -214,10 +234,16 @@ export class PaymentsAdminClient {
    * Every payment, filtered by user, status or purpose, newest first.
    *
    * @example
-   * const { data, error } = await kit.payments.admin.list({ status: 'failed', per_page: 100 });
+   * const { data, error } = await kit.admin.payments.list({ status: 'failed', per_page: 100 });
    */
-  list(filters: PaymentFilters & { userId?: string } = {}): Promise<Result<Page<Payment>>> {
-    return listPayments(this.supabase, filters);
+  list(query: PaymentListQuery = {}): PageRequest<Payment> {
+    return paged(query, async (q) => {
+      const bad = q.user_id !== undefined ? checkIds({ user_id: q.user_id }) : null;
+      if (bad) return { data: null, error: bad };
+      const admin = await requireAdmin(this.supabase);
+      if (admin.error) return { data: null, error: admin.error };
+      return listPayments(this.supabase, q);
+    });
   }
 
   /**
@@ -225,10 +251,12 @@ export class PaymentsAdminClient {
    * taken back (never below zero; the rest becomes a points debt).
    *
    * @example
-   * const { data, error } = await kit.payments.admin.refund(paymentId, { reason: 'requested_by_customer' });
+   * const { data, error } = await kit.admin.payments.refund(paymentId, { reason: 'requested_by_customer' });
    * if (error?.code === 'payment_not_refundable') console.log('only completed payments can be refunded');
    */
   async refund(paymentId: string, input: RefundPaymentInput = {}, options: MutationOptions = {}): Promise<Result<{ payment: Payment; refund_id: string }>> {
+    const invalidId = checkIds({ payment_id: paymentId });
+    if (invalidId) return { data: null, error: invalidId };
     const id = parseInput(paymentIdSchema, paymentId);
     if (id.error) return { data: null, error: id.error };
     const body = parseInput(refundPaymentSchema, input);
@@ -240,9 +268,11 @@ export class PaymentsAdminClient {
    * Settles a user's open points debts from their current balance; returns the points taken.
    *
    * @example
-   * const { data, error } = await kit.payments.admin.settleDebts(userId);
+   * const { data, error } = await kit.admin.payments.settleDebts(userId);
    */
   async settleDebts(userId: string): Promise<Result<number>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('settle_points_debts', { user_id: userId });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data ?? 0, error: null };

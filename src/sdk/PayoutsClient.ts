@@ -9,7 +9,7 @@ import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { idempotencyKey, pageOf } from './postgrest.ts';
-import { type Page, type PageQuery, toPage } from './pages.ts';
+import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
 export type { PayoutRequestInput };
@@ -50,7 +50,11 @@ export class PayoutsClient {
    * @example
    * const { data, error } = await kit.marketplace.payouts.list({ status: 'requested' });
    */
-  async list(query: PayoutQuery = {}): Promise<Result<Page<Payout>>> {
+  list(query: PayoutQuery = {}): PageRequest<Payout> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: PayoutQuery): Promise<Result<Page<Payout>>> {
     const range = pageOf(query);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;
@@ -61,16 +65,4 @@ export class PayoutsClient {
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }
 
-  /**
-   * Admins: approve, reject (reason required; the points go back to the creator) or mark paid.
-   *
-   * @example
-   * const { data, error } = await kit.marketplace.payouts.decide(payoutId, 'mark_paid');
-   * await kit.marketplace.payouts.decide(otherId, 'reject', 'Bank details missing');
-   */
-  async decide(id: string, decision: PayoutDecision, reason?: string): Promise<Result<Payout>> {
-    const { data, error, status } = await this.supabase.rpc('decide_payout', { payout_id: id, decision, ...(reason ? { reason } : {}) });
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data, error: null };
-  }
 }

@@ -10,7 +10,7 @@ import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
 import { currentUserId } from './session.ts';
 import { errorFromStorage } from './StorageFolder.ts';
-import { parseInput } from './validation.ts';
+import { definedFields, checkIds, parseInput } from './validation.ts';
 
 export type { PlatformRole, ProfileUpdateInput };
 
@@ -64,6 +64,8 @@ export class ProfilesClient {
    * const { data, error } = await kit.profiles.get('9b2f…');
    */
   async get(userId: string): Promise<Result<Profile>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('profiles').select('*').eq('id', userId).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No profile you may see has this id', 'not_found', 404) };
@@ -77,11 +79,13 @@ export class ProfilesClient {
    * const { data, error } = await kit.profiles.update(userId, { first_name: 'Ana' });
    */
   async update(userId: string, changes: ProfileUpdateInput): Promise<Result<Profile>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const input = parseInput(profileUpdateSchema, changes);
     if (input.error) return { data: null, error: input.error };
     const { data, error, status } = await this.supabase
       .from('profiles')
-      .update(input.data)
+      .update(definedFields(input.data))
       .eq('id', userId)
       .select('*')
       .maybeSingle();

@@ -9,7 +9,7 @@ import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { idempotencyKey, pageOf } from './postgrest.ts';
-import { type Page, type PageQuery, toPage } from './pages.ts';
+import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
 export type { RefundRequestInput };
@@ -46,7 +46,11 @@ export class RefundsClient {
    * @example
    * const { data, error } = await kit.marketplace.refunds.list({ status: 'requested' });
    */
-  async list(query: RefundQuery = {}): Promise<Result<Page<Refund>>> {
+  list(query: RefundQuery = {}): PageRequest<Refund> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: RefundQuery): Promise<Result<Page<Refund>>> {
     const range = pageOf(query);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;
@@ -57,16 +61,4 @@ export class RefundsClient {
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }
 
-  /**
-   * Admins: approve (points back to the client, creator's share reversed) or reject (note required).
-   *
-   * @example
-   * const { data, error } = await kit.marketplace.refunds.decide(refundId, 'approve');
-   * if (error?.code === 'creator_balance_insufficient') console.log('the creator was paid out already');
-   */
-  async decide(id: string, decision: 'approve' | 'reject', note?: string): Promise<Result<Refund>> {
-    const { data, error, status } = await this.supabase.rpc('decide_refund', { refund_id: id, decision, ...(note ? { note } : {}) });
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data, error: null };
-  }
 }

@@ -69,8 +69,8 @@ export class RevenueClient {
    * @example
    * const { data, error } = await kit.marketplace.revenue.statsWithApiKey(process.env.MARKETPLACE_API_KEY!, { from: '2026-11-01' });
    */
-  async statsWithApiKey(apiKey: string, range: DateRangeInput = {}): Promise<Result<RevenueStats>> {
-    const parsed = parseInput(dateRangeSchema, range);
+  async statsWithApiKey(apiKey: string, query: DateRangeInput = {}): Promise<Result<RevenueStats>> {
+    const parsed = parseInput(dateRangeSchema, query);
     if (parsed.error) return { data: null, error: parsed.error };
     const search = new URLSearchParams(Object.entries(parsed.data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     const { data, error } = await this.supabase.functions.invoke<RevenueStats>(`creator-api/stats${search.size ? `?${search}` : ''}`, {

@@ -57,9 +57,9 @@ const CODE_BY_SEMANTIC_STATUS: Record<string, SdkErrorCode> = {
 
 interface StorageErrorLike {
   message: string;
-  name?: string;
-  status?: number;
-  statusCode?: string;
+  name?: string | undefined;
+  status?: number | undefined;
+  statusCode?: string | undefined;
 }
 
 /** Maps a storage-js error (its semantic `statusCode` inside the body) onto the SDK's classes. */

@@ -7,8 +7,8 @@ import { ticketOpenSchema, type TicketOpenInput } from '../../supabase/functions
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { pageOf } from './postgrest.ts';
-import { type Page, type PageQuery, toPage } from './pages.ts';
-import { parseInput } from './validation.ts';
+import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { TicketOpenInput };
 
@@ -64,7 +64,11 @@ export class SupportClient {
    * @example
    * const { data, error } = await kit.support.list({ status: 'open' });
    */
-  async list(query: TicketQuery = {}): Promise<Result<Page<SupportTicket>>> {
+  list(query: TicketQuery = {}): PageRequest<SupportTicket> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: TicketQuery): Promise<Result<Page<SupportTicket>>> {
     const range = pageOf(query);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;
@@ -84,6 +88,8 @@ export class SupportClient {
    * for (const message of data?.messages ?? []) console.log(message.from_staff ? 'staff' : 'you', message.body);
    */
   async get(id: string): Promise<Result<TicketThread>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const ticket = await this.supabase.from('support_tickets').select('*').eq('id', id).maybeSingle();
     if (ticket.error) return { data: null, error: errorFromPostgrest(ticket.error, ticket.status) };
     if (!ticket.data) return { data: null, error: new SdkApiError('No ticket you may see has this id', 'not_found', 404) };
@@ -96,10 +102,12 @@ export class SupportClient {
    * Replies on a ticket: its user (unless closed) or an admin.
    *
    * @example
-   * const { data, error } = await kit.support.reply(ticketId, 'Here is the screenshot.');
+   * const { data, error } = await kit.support.reply(ticketId, { body: 'Here is the screenshot.' });
    */
-  async reply(ticketId: string, body: string): Promise<Result<SupportMessage>> {
-    const text = body.trim();
+  async reply(ticketId: string, input: { body: string }): Promise<Result<SupportMessage>> {
+    const invalidId = checkIds({ ticket_id: ticketId });
+    if (invalidId) return { data: null, error: invalidId };
+    const text = typeof input?.body === 'string' ? input.body.trim() : '';
     if (text.length < 1 || text.length > 10000) return { data: null, error: new SdkValidationError('Write a message of 1 to 10,000 characters') };
     const { data, error, status } = await this.supabase.from('support_messages').insert({ ticket_id: ticketId, body: text }).select('*').single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
@@ -114,6 +122,8 @@ export class SupportClient {
    * const { data, error } = await kit.support.update(ticketId, { status: 'resolved', assigned_to: adminId });
    */
   async update(ticketId: string, changes: TicketUpdate): Promise<Result<SupportTicket>> {
+    const invalidId = checkIds({ ticket_id: ticketId });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('support_tickets').update(changes).eq('id', ticketId).select('*').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No ticket you may change has this id', 'forbidden', 403) };

@@ -15,8 +15,8 @@ import {
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 import { pageOf } from './postgrest.ts';
-import { type Page, type PageQuery, toPage } from './pages.ts';
-import { parseInput } from './validation.ts';
+import { pagedFromAll, type PageRequest, paged, type Page, type PageQuery, toPage } from './pages.ts';
+import { definedFields, checkIds, parseInput } from './validation.ts';
 
 export type { ToolCreateInput, ToolUpdateInput };
 
@@ -65,7 +65,11 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.list({ search: 'summarise', category: 'text', sort: 'rating' });
    * for (const tool of data?.items ?? []) console.log(tool.name, tool.price_points, tool.rating_average);
    */
-  async list(query: ToolQuery = {}): Promise<Result<Page<Tool>>> {
+  list(query: ToolQuery = {}): PageRequest<Tool> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: ToolQuery): Promise<Result<Page<Tool>>> {
     const range = pageOf(query);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;
@@ -99,7 +103,11 @@ export class ToolsClient {
    * @example
    * const { data, error } = await kit.marketplace.tools.mine();
    */
-  async mine(): Promise<Result<Tool[]>> {
+  mine(query: PageQuery = {}): PageRequest<Tool> {
+    return pagedFromAll(query, (q) => this.#mineAll(q));
+  }
+
+  async #mineAll(_query: PageQuery): Promise<Result<Tool[]>> {
     const { data: session } = await this.supabase.auth.getSession();
     const me = session.session?.user.id;
     if (!me) return { data: null, error: new SdkApiError('Sign in first: there is no session', 'unauthorized', 401) };
@@ -115,6 +123,8 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.get(toolId);
    */
   async get(id: string): Promise<Result<Tool>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('id', id).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: notFound() };
@@ -130,7 +140,7 @@ export class ToolsClient {
   async create(input: ToolCreateInput): Promise<Result<Tool>> {
     const parsed = parseInput(toolCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('tools').insert(parsed.data).select(TOOL_COLUMNS).single();
+    const { data, error, status } = await this.supabase.from('tools').insert(definedFields(parsed.data)).select(TOOL_COLUMNS).single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as Tool, error: null };
   }
@@ -146,9 +156,11 @@ export class ToolsClient {
    * const { data: pending } = await kit.marketplace.tools.revisions({ tool_id: toolId, status: 'pending' });
    */
   async update(id: string, changes: ToolUpdateInput): Promise<Result<Tool>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(toolUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('tools').update(parsed.data).eq('id', id).select(TOOL_COLUMNS).maybeSingle();
+    const { data, error, status } = await this.supabase.from('tools').update(definedFields(parsed.data)).eq('id', id).select(TOOL_COLUMNS).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No tool you may edit has this id', 'tool_not_found', 404) };
     return { data: data as Tool, error: null };
@@ -162,6 +174,8 @@ export class ToolsClient {
    * console.log(data?.status); // 'pending_review'
    */
   async submit(id: string): Promise<Result<Tool>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('submit_tool', { tool_id: id });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: strip(data), error: null };
@@ -174,7 +188,11 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.revisions({ status: 'pending' });
    * for (const revision of data?.items ?? []) console.log(revision.tool_id, revision.price_points);
    */
-  async revisions(query: ToolRevisionQuery = {}): Promise<Result<Page<ToolRevision>>> {
+  revisions(query: ToolRevisionQuery = {}): PageRequest<ToolRevision> {
+    return paged(query, (q) => this.#revisionsPage(q));
+  }
+
+  async #revisionsPage(query: ToolRevisionQuery): Promise<Result<Page<ToolRevision>>> {
     const range = pageOf(query);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;
@@ -187,45 +205,20 @@ export class ToolsClient {
   }
 
   /**
-   * Admins: approve a pending revision (its values apply to the tool at once) or reject it (note
-   * required). `invalid_status` when it was decided already or superseded by a newer change.
-   *
-   * @example
-   * const { data, error } = await kit.marketplace.tools.reviewRevision(revisionId, 'approve');
-   * await kit.marketplace.tools.reviewRevision(otherId, 'reject', 'A 100 % share needs a contract');
-   */
-  async reviewRevision(id: string, decision: ToolRevisionDecision, note?: string): Promise<Result<ToolRevision>> {
-    const { data, error, status } = await this.supabase.rpc('review_tool_revision', { revision_id: id, decision, ...(note ? { note } : {}) });
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data as ToolRevision, error: null };
-  }
-
-  /**
    * The creator withdraws their pending revision (the tool keeps its approved values).
    *
    * @example
    * const { data, error } = await kit.marketplace.tools.withdrawRevision(revisionId);
    */
   async withdrawRevision(id: string): Promise<Result<{ id: string }>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('tool_revisions').delete().eq('id', id).select('id').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No pending revision of yours has this id', 'revision_not_found', 404) };
     return { data, error: null };
   }
 
-  /**
-   * Admins: approve or reject a submitted tool, suspend an approved one, reinstate a suspended one.
-   * Rejecting and suspending need a note.
-   *
-   * @example
-   * const { data, error } = await kit.marketplace.tools.review(toolId, 'approve');
-   * await kit.marketplace.tools.review(otherId, 'suspend', 'Reported as broken');
-   */
-  async review(id: string, decision: ToolDecision, note?: string): Promise<Result<Tool>> {
-    const { data, error, status } = await this.supabase.rpc('review_tool', { tool_id: id, decision, ...(note ? { note } : {}) });
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: strip(data), error: null };
-  }
 }
 
 function strip(row: Tables<'tools'>): Tool {

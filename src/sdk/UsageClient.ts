@@ -9,8 +9,8 @@ import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { functionsError, type MutationOptions } from './functions.ts';
 import { idempotencyKey, pageOf } from './postgrest.ts';
-import { type Page, type PageQuery, toPage } from './pages.ts';
-import { parseInput } from './validation.ts';
+import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type Usage = Tables<'usages'>;
 export type UsageStatus = Enums<'usage_status'>;
@@ -18,8 +18,8 @@ export type UsageStatus = Enums<'usage_status'>;
 /** What using a tool answers. */
 export interface ToolUse {
   usage: Pick<Usage, 'id' | 'tool_id' | 'client_id' | 'creator_id' | 'points_charged' | 'creator_share' | 'status' | 'created_at'>;
-  /** The balance right after the charge; null when this answer is a replay of an earlier use. */
-  balance: number | null;
+  /** The balance right after the charge; on a replay (nothing charged again), the balance now. */
+  balance: number;
   /** True when the idempotency key had been used already: the first usage, nothing charged again. */
   replayed: boolean;
 }
@@ -61,6 +61,8 @@ export class UsageClient {
    * else console.log(`usage ${data?.usage.id}, ${data?.balance} points left`);
    */
   async use(toolId: string, expectedPricePoints: number, options: MutationOptions = {}): Promise<Result<ToolUse>> {
+    const invalidId = checkIds({ tool_id: toolId });
+    if (invalidId) return { data: null, error: invalidId };
     const body = parseInput(useToolSchema, { tool_id: toolId, expected_price_points: expectedPricePoints });
     if (body.error) return { data: null, error: body.error };
     if (body.data.expected_price_points === undefined) {
@@ -74,7 +76,12 @@ export class UsageClient {
       headers: { 'Idempotency-Key': key },
     });
     if (error) return { data: null, error: await functionsError(error) };
-    return { data: data as ToolUse, error: null };
+    const used = data as Omit<ToolUse, 'balance'> & { balance: number | null };
+    if (used.balance !== null) return { data: { ...used, balance: used.balance }, error: null };
+    // A replay charges nothing; the function does not repeat the balance, so read it.
+    const wallet = await this.supabase.rpc('get_wallet').single();
+    if (wallet.error) return { data: null, error: errorFromPostgrest(wallet.error, wallet.status) };
+    return { data: { ...used, balance: (wallet.data as { balance: number }).balance }, error: null };
   }
 
   /**
@@ -83,7 +90,11 @@ export class UsageClient {
    * @example
    * const { data, error } = await kit.marketplace.usage.list({ page: 1, per_page: 20 });
    */
-  async list(query: UsageQuery = {}): Promise<Result<Page<Usage>>> {
+  list(query: UsageQuery = {}): PageRequest<Usage> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(query: UsageQuery): Promise<Result<Page<Usage>>> {
     const range = pageOf(query);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;
@@ -102,6 +113,8 @@ export class UsageClient {
    * const { data, error } = await kit.marketplace.usage.get(usageId);
    */
   async get(id: string): Promise<Result<Usage>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('usages').select('*').eq('id', id).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No usage you may see has this id', 'usage_not_found', 404) };

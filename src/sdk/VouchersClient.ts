@@ -2,7 +2,7 @@
  * `kit.vouchers`: the voucher shop of seed 003. Voucher types are listed publicly; a signed-in user
  * sees their vouchers, a voucher by its code, redeems one (atomically, in one SQL function), and reads
  * their usage history and statistics. Buying goes through `kit.payments.buyVoucher`. Admins
- * (`kit.vouchers.admin`) manage types, grant and deactivate vouchers and read the analytics dashboard.
+ * (`kit.admin.vouchers`) manage types, grant and deactivate vouchers and read the analytics dashboard.
  * Everything is PostgREST under row-level security; failures carry stable codes such as
  * `voucher_not_found`, `voucher_expired`, `voucher_exhausted`, `voucher_inactive`, `wrong_service_type`.
  */
@@ -17,10 +17,10 @@ import {
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
 import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { toPage, type Page, type PageQuery } from './pages.ts';
+import { paged, type PageRequest, toPage, type Page, type PageQuery } from './pages.ts';
 import { pageOf } from './postgrest.ts';
-import { currentUserId } from './session.ts';
-import { parseInput } from './validation.ts';
+import { currentUserId, requireAdmin } from './session.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 export type { DateRangeInput, Page, PageQuery, RedeemVoucherInput };
 
@@ -67,24 +67,32 @@ export interface VoucherDashboard {
 const VOUCHER_WITH_TYPE = '*, voucher_type:voucher_types(id, name, description, service_type)';
 
 export class VouchersClient {
-  /** Admins: voucher types, grants, deactivation, analytics. */
-  readonly admin: VouchersAdminClient;
-
-  constructor(private readonly supabase: SupabaseClient<Database>) {
-    this.admin = new VouchersAdminClient(supabase);
-  }
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
 
   /**
    * The voucher types on sale, cheapest first. Needs no sign-in.
    *
    * @example
    * const { data, error } = await kit.vouchers.types();
-   * for (const type of data ?? []) console.log(type.name, type.price_amount / 100, type.currency);
+   * for (const type of data?.items ?? []) console.log(type.name, type.price_amount / 100, type.currency);
    */
-  async types(): Promise<Result<VoucherType[]>> {
-    const { data, error, status } = await this.supabase.from('voucher_types').select('*').eq('is_active', true).order('price_amount').order('name');
+  types(query: PageQuery = {}): PageRequest<VoucherType> {
+    return paged(query, (q) => this.#typesPage(q));
+  }
+
+  async #typesPage(query: PageQuery): Promise<Result<Page<VoucherType>>> {
+    const range = pageOf(query);
+    if (range.error) return { data: null, error: range.error };
+    const { data, error, status, count } = await this.supabase
+      .from('voucher_types')
+      .select('*', { count: 'exact' })
+      .eq('is_active', true)
+      .order('price_amount')
+      .order('name')
+      .order('id')
+      .range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data, error: null };
+    return { data: toPage(data, count, range.page, range.perPage), error: null };
   }
 
   /**
@@ -94,14 +102,18 @@ export class VouchersClient {
    * const { data, error } = await kit.vouchers.mine({ usable: true });
    * data?.items.forEach((v) => console.log(v.code, v.voucher_type?.name, v.uses_remaining));
    */
-  async mine(options: PageQuery & { usable?: boolean } = {}): Promise<Result<Page<Voucher>>> {
+  mine(query: PageQuery & { usable?: boolean } = {}): PageRequest<Voucher> {
+    return paged(query, (q) => this.#minePage(q));
+  }
+
+  async #minePage(options: PageQuery & { usable?: boolean }): Promise<Result<Page<Voucher>>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const range = pageOf(options);
     if (range.error) return { data: null, error: range.error };
     let query = this.supabase.from('vouchers').select(VOUCHER_WITH_TYPE, { count: 'exact' }).eq('owner_id', me.id);
     if (options.usable) query = query.eq('is_active', true).gt('uses_remaining', 0).gt('expires_at', new Date().toISOString());
-    const { data, error, status, count } = await query.order('purchased_at', { ascending: false }).range(range.from, range.to);
+    const { data, error, status, count } = await query.order('purchased_at', { ascending: false }).order('id').range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data as unknown as Voucher[], count, range.page, range.perPage), error: null };
   }
@@ -141,7 +153,7 @@ export class VouchersClient {
     const { data, error, status } = await this.supabase.rpc('redeem_voucher', {
       code: parsed.data.code,
       service_type: parsed.data.service_type,
-      details: (parsed.data.details ?? {}) as Database['public']['Functions']['redeem_voucher']['Args']['details'],
+      details: (parsed.data.details ?? {}) as NonNullable<Database['public']['Functions']['redeem_voucher']['Args']['details']>,
       idempotency_key: options.idempotencyKey ?? crypto.randomUUID(),
     });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
@@ -158,7 +170,11 @@ export class VouchersClient {
    * const { data, error } = await kit.vouchers.history({ per_page: 20 });
    * data?.items.forEach((r) => console.log(r.redeemed_at, r.service_type, r.voucher?.code));
    */
-  async history(options: PageQuery = {}): Promise<Result<Page<VoucherRedemption>>> {
+  history(query: PageQuery = {}): PageRequest<VoucherRedemption> {
+    return paged(query, (q) => this.#historyPage(q));
+  }
+
+  async #historyPage(options: PageQuery): Promise<Result<Page<VoucherRedemption>>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const range = pageOf(options);
@@ -168,6 +184,7 @@ export class VouchersClient {
       .select('*, voucher:vouchers(code, voucher_type:voucher_types(name))', { count: 'exact' })
       .or(`voucher_owner_id.eq.${me.id},redeemed_by.eq.${me.id}`)
       .order('redeemed_at', { ascending: false })
+      .order('id')
       .range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data as unknown as VoucherRedemption[], count, range.page, range.perPage), error: null };
@@ -199,7 +216,14 @@ export class VouchersClient {
   }
 }
 
-/** `kit.vouchers.admin`: for platform admins (everyone else gets `forbidden` or sees nothing). */
+/** Filters of the admins' voucher list. */
+export interface VoucherListQuery extends PageQuery {
+  owner_id?: string;
+  voucher_type_id?: string;
+  is_active?: boolean;
+}
+
+/** `kit.admin.vouchers`: for platform admins (everyone else gets `forbidden`). */
 export class VouchersAdminClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
 
@@ -207,21 +231,31 @@ export class VouchersAdminClient {
    * Every voucher type, active or not.
    *
    * @example
-   * const { data, error } = await kit.vouchers.admin.types();
+   * const { data, error } = await kit.admin.vouchers.types();
    */
-  async types(): Promise<Result<VoucherType[]>> {
-    const { data, error, status } = await this.supabase.from('voucher_types').select('*').order('name');
+  types(query: PageQuery = {}): PageRequest<VoucherType> {
+    return paged(query, (q) => this.#typesPage(q));
+  }
+
+  async #typesPage(query: PageQuery): Promise<Result<Page<VoucherType>>> {
+    const range = pageOf(query);
+    if (range.error) return { data: null, error: range.error };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
+    const { data, error, status, count } = await this.supabase.from('voucher_types').select('*', { count: 'exact' }).order('name').order('id').range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data, error: null };
+    return { data: toPage(data, count, range.page, range.perPage), error: null };
   }
 
   /**
    * Creates a voucher type (price in minor units).
    *
    * @example
-   * const { data, error } = await kit.vouchers.admin.createType({ name: 'Transcript', service_type: 'transcript', price_amount: 2000, max_uses: 1 });
+   * const { data, error } = await kit.admin.vouchers.createType({ name: 'Transcript', service_type: 'transcript', price_amount: 2000, max_uses: 1 });
    */
   async createType(input: VoucherTypeInput): Promise<Result<VoucherType>> {
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.from('voucher_types').insert(input).select('*').single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
@@ -231,9 +265,13 @@ export class VouchersAdminClient {
    * Changes a voucher type; `is_active: false` takes it off sale and stops its vouchers' redemption.
    *
    * @example
-   * const { data, error } = await kit.vouchers.admin.updateType(typeId, { price_amount: 1200 });
+   * const { data, error } = await kit.admin.vouchers.updateType(typeId, { price_amount: 1200 });
    */
   async updateType(voucherTypeId: string, changes: VoucherTypeChanges): Promise<Result<VoucherType>> {
+    const bad = checkIds({ voucher_type_id: voucherTypeId });
+    if (bad) return { data: null, error: bad };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.from('voucher_types').update(changes).eq('id', voucherTypeId).select('*').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No voucher type you may change has this id', 'voucher_type_not_found', 404) };
@@ -244,16 +282,24 @@ export class VouchersAdminClient {
    * Every voucher, filtered by owner, type or state, newest first.
    *
    * @example
-   * const { data, error } = await kit.vouchers.admin.list({ ownerId: userId });
+   * const { data, error } = await kit.admin.vouchers.list({ owner_id: userId });
    */
-  async list(filters: PageQuery & { ownerId?: string; voucherTypeId?: string; active?: boolean } = {}): Promise<Result<Page<Voucher>>> {
+  list(query: VoucherListQuery = {}): PageRequest<Voucher> {
+    return paged(query, (q) => this.#listPage(q));
+  }
+
+  async #listPage(filters: VoucherListQuery): Promise<Result<Page<Voucher>>> {
     const range = pageOf(filters);
     if (range.error) return { data: null, error: range.error };
+    const bad = checkIds({ ...(filters.owner_id !== undefined ? { owner_id: filters.owner_id } : {}), ...(filters.voucher_type_id !== undefined ? { voucher_type_id: filters.voucher_type_id } : {}) });
+    if (bad) return { data: null, error: bad };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     let query = this.supabase.from('vouchers').select(VOUCHER_WITH_TYPE, { count: 'exact' });
-    if (filters.ownerId) query = query.eq('owner_id', filters.ownerId);
-    if (filters.voucherTypeId) query = query.eq('voucher_type_id', filters.voucherTypeId);
-    if (filters.active !== undefined) query = query.eq('is_active', filters.active);
-    const { data, error, status, count } = await query.order('purchased_at', { ascending: false }).range(range.from, range.to);
+    if (filters.owner_id) query = query.eq('owner_id', filters.owner_id);
+    if (filters.voucher_type_id) query = query.eq('voucher_type_id', filters.voucher_type_id);
+    if (filters.is_active !== undefined) query = query.eq('is_active', filters.is_active);
+    const { data, error, status, count } = await query.order('purchased_at', { ascending: false }).order('id').range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data as unknown as Voucher[], count, range.page, range.perPage), error: null };
   }
@@ -262,10 +308,12 @@ export class VouchersAdminClient {
    * Gives a user a voucher of an active type, without payment.
    *
    * @example
-   * const { data, error } = await kit.vouchers.admin.grant(userId, voucherTypeId);
+   * const { data, error } = await kit.admin.vouchers.grant(userId, voucherTypeId);
    * if (data) console.log('their code:', data.code);
    */
   async grant(userId: string, voucherTypeId: string): Promise<Result<Tables<'vouchers'>>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('grant_voucher', { user_id: userId, voucher_type_id: voucherTypeId });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
@@ -275,10 +323,14 @@ export class VouchersAdminClient {
    * Deactivates a voucher (it can no longer be redeemed).
    *
    * @example
-   * const { data, error } = await kit.vouchers.admin.deactivate(voucherId, 'reported stolen');
+   * const { data, error } = await kit.admin.vouchers.deactivate(voucherId, { reason: 'reported stolen' });
    */
-  async deactivate(voucherId: string, reason?: string): Promise<Result<Tables<'vouchers'>>> {
-    const { data, error, status } = await this.supabase.rpc('deactivate_voucher', { voucher_id: voucherId, ...(reason ? { reason } : {}) });
+  async deactivate(voucherId: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>>> {
+    const bad = checkIds({ voucher_id: voucherId });
+    if (bad) return { data: null, error: bad };
+    let request = this.supabase.rpc('deactivate_voucher', { voucher_id: voucherId, ...(input?.reason ? { reason: input.reason } : {}) });
+    if (options.signal) request = request.abortSignal(options.signal);
+    const { data, error, status } = await request;
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
@@ -288,11 +340,11 @@ export class VouchersAdminClient {
    * and the top voucher types (`top`, default 10).
    *
    * @example
-   * const { data, error } = await kit.vouchers.admin.dashboard({ from: '2026-11-01', to: '2026-11-30' });
+   * const { data, error } = await kit.admin.vouchers.dashboard({ from: '2026-11-01', to: '2026-11-30' });
    * data?.revenue_by_day.forEach((d) => console.log(d.day, d.net_revenue / 100, d.currency));
    */
-  async dashboard(range: DateRangeInput & { top?: number }): Promise<Result<VoucherDashboard>> {
-    const { top = 10, ...dates } = range;
+  async dashboard(query: DateRangeInput & { top?: number }): Promise<Result<VoucherDashboard>> {
+    const { top = 10, ...dates } = query;
     const parsed = parseInput(dateRangeSchema, dates);
     if (parsed.error) return { data: null, error: parsed.error };
     const args = { from_date: parsed.data.from, to_date: parsed.data.to };

@@ -9,7 +9,7 @@ import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { idempotencyKey, pageOf } from './postgrest.ts';
-import { type Page, type PageQuery, toPage } from './pages.ts';
+import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
 export type { AdjustPointsInput };
@@ -54,25 +54,18 @@ export class WalletClient {
   }
 
   /**
-   * Admins: any user's balance (0 when they never had points).
-   *
-   * @example
-   * const { data, error } = await kit.wallet.balanceOf(userId);
-   */
-  async balanceOf(userId: string): Promise<Result<Wallet>> {
-    const { data, error, status } = await this.supabase.from('wallets').select('user_id, balance, updated_at').eq('user_id', userId).maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data ?? { user_id: userId, balance: 0, updated_at: null }, error: null };
-  }
-
-  /**
-   * The history of the signed-in user's wallet (admins: `user_id`'s), newest first, in pages.
+   * The history of the signed-in user's wallet (admins: `user_id`'s), newest first in commit order (each
+   * entry's `balance_after` follows from the one before it, even under concurrent changes), in pages.
    *
    * @example
    * const { data, error } = await kit.wallet.history({ kind: ['spend', 'refund'], from: '2026-11-01', page: 1, per_page: 20 });
    * for (const entry of data?.items ?? []) console.log(entry.kind, entry.amount, entry.balance_after);
    */
-  async history(query: HistoryQuery = {}): Promise<Result<Page<WalletEntry>>> {
+  history(query: HistoryQuery = {}): PageRequest<WalletEntry> {
+    return paged(query, (q) => this.#historyPage(q));
+  }
+
+  async #historyPage(query: HistoryQuery): Promise<Result<Page<WalletEntry>>> {
     const range = pageOf(query);
     if (range.error) return { data: null, error: range.error };
     const { page, perPage, from, to } = range;
@@ -86,32 +79,9 @@ export class WalletClient {
     if (query.kind) request = request.in('kind', Array.isArray(query.kind) ? query.kind : [query.kind]);
     if (query.from) request = request.gte('created_at', query.from);
     if (query.to) request = request.lt('created_at', query.to);
-    const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id', { ascending: false }).range(from, to);
+    const { data, error, status, count } = await request.order('id', { ascending: false }).range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }
 
-  /**
-   * Admins: adds (`amount` > 0) or deducts (`amount` < 0) points with a reason, which shows in the
-   * user's history. A deduction never takes a balance below zero (`insufficient_points`). Retrying with
-   * the same `idempotencyKey` returns the first entry.
-   *
-   * @example
-   * const { data, error } = await kit.wallet.adjust({ user_id: clientId, amount: 500, reason: 'Welcome bonus' });
-   * if (error?.code === 'forbidden') console.log('admins only');
-   */
-  async adjust(input: AdjustPointsInput, options: MutationOptions = {}): Promise<Result<WalletEntry>> {
-    const parsed = parseInput(adjustPointsSchema, input);
-    if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase
-      .rpc('admin_adjust_points', {
-        user_id: parsed.data.user_id,
-        amount: parsed.data.amount,
-        reason: parsed.data.reason,
-        idempotency_key: idempotencyKey(options),
-      });
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkValidationError('The adjustment returned nothing') };
-    return { data: data as WalletEntry, error: null };
-  }
 }

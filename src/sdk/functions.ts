@@ -15,6 +15,8 @@ export interface MutationOptions {
    * work twice. Generated per call when absent; pass your own to make retries across calls safe.
    */
   idempotencyKey?: string;
+  /** Aborts the request (e.g. when the user navigates away). */
+  signal?: AbortSignal;
 }
 
 /** Maps supabase-js's functions errors onto the SDK's error classes. */
@@ -43,6 +45,7 @@ export async function invokeMutation<T>(
     method: 'POST',
     body: body as Record<string, unknown>,
     headers: { 'Idempotency-Key': options.idempotencyKey ?? crypto.randomUUID() },
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   if (error) return { data: null, error: await functionsError(error) };
   return { data: data as T, error: null };

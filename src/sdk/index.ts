@@ -23,12 +23,12 @@ import { SystemClient } from './SystemClient.ts';
 import { UserDataClient } from './UserDataClient.ts';
 import { VouchersClient } from './VouchersClient.ts';
 import { WalletClient } from './WalletClient.ts';
+import { DEFAULT_MAX_NETWORK_RETRIES, retryingFetch } from './retries.ts';
 
 export * from './errors.ts';
 export type { Database, Json } from './database.types.ts';
 export type { Health, Metrics, MetricSample } from './SystemClient.ts';
 export { parsePrometheus } from './SystemClient.ts';
-// Operations: background jobs and the audit log.
 export type { Job, JobEnqueueInput, JobListQuery, JobStatus, JobType } from './JobsClient.ts';
 export type { AuditEntry, AuditQuery } from './AdminAuditClient.ts';
 export { JobsClient } from './JobsClient.ts';
@@ -46,8 +46,14 @@ export type {
 } from './AuthClient.ts';
 export type { Device } from './DevicesClient.ts';
 export type { NotificationPreferences, PlatformRole, Profile, ProfileUpdateInput } from './ProfilesClient.ts';
-export type { AdminRegistrationInput, AdminUser, UserListQuery, UserPage } from './AdminUsersClient.ts';
-export type { WaitlistEntry, WaitlistPage } from './AdminWaitlistClient.ts';
+export type { AdminRegistrationInput, AdminUser, UserListQuery } from './AdminUsersClient.ts';
+export type { WaitlistEntry } from './AdminWaitlistClient.ts';
+export type { AccountReviewQuery } from './AdminAccountsClient.ts';
+export { AdminAccountsClient } from './AdminAccountsClient.ts';
+export { AdminToolsClient } from './AdminToolsClient.ts';
+export { AdminPayoutsClient } from './AdminPayoutsClient.ts';
+export { AdminRefundsClient } from './AdminRefundsClient.ts';
+export { AdminWalletClient } from './AdminWalletClient.ts';
 export type { MutationOptions } from './functions.ts';
 export type { ValidationDetails } from './validation.ts';
 export { AdminClient } from './AdminClient.ts';
@@ -71,6 +77,7 @@ export type {
   VoucherType,
   VoucherTypeChanges,
   VoucherTypeInput,
+  VoucherListQuery,
 } from './VouchersClient.ts';
 export type {
   ConfirmedPayment,
@@ -79,6 +86,7 @@ export type {
   Payment,
   PaymentDispute,
   PaymentFilters,
+  PaymentListQuery,
   PaymentPurpose,
   PaymentStatus,
   PointsDebt,
@@ -135,13 +143,12 @@ export type {
   CrmStripeCustomerUpdateInput,
 } from './CrmClient.ts';
 export type { CrmTable, ListQuery } from './CrmResource.ts';
-export type { Page as NumberedPage, PageQuery } from './pages.ts';
+export type { Page, PageQuery, PageRequest } from './pages.ts';
 export { AccountBatchesClient, MAX_BATCH_SIZE } from './AccountBatchesClient.ts';
 export { AccountMembersClient } from './AccountMembersClient.ts';
 export { AccountsClient } from './AccountsClient.ts';
 export { CrmClient, CrmStatistics } from './CrmClient.ts';
 export { CrmResource } from './CrmResource.ts';
-// Wallet, marketplace, support and site content.
 export type { AdjustPointsInput, HistoryQuery, Wallet, WalletEntry, WalletEntryKind } from './WalletClient.ts';
 export type {
   Tool,
@@ -192,7 +199,7 @@ export interface KitClient {
   auth: AuthClient;
   /** Your profile (and, for admins, anyone's). */
   profiles: ProfilesClient;
-  /** Platform staff: users and waitlist. */
+  /** Every capability of platform staff: users, waitlist, audit, accounts, vouchers, payments, tools, payouts, refunds, wallet, points packages. */
   admin: AdminClient & {
     /** Points packages (top-ups): list all, create, update, deactivate, delete unsold ones. */
     pointsPackages: AdminPointsPackagesClient;
@@ -226,6 +233,31 @@ export interface KitClient {
   userData: UserDataClient;
 }
 
+/** A WebSocket class: the platform's, or e.g. the `ws` package's on Node 20. */
+export type WebSocketClass = new (url: string, protocols?: string | string[]) => unknown;
+
+/** supabase-js's client options; `realtime.transport` takes any WebSocket class (browser, Deno, `ws`). */
+export type KitClientOptions = Omit<SupabaseClientOptions<'public'>, 'realtime'> & {
+  realtime?: Omit<NonNullable<SupabaseClientOptions<'public'>['realtime']>, 'transport'> & { transport?: WebSocketClass };
+  /**
+   * Retries after a network failure (no answer) of a request that is safe to repeat: reads and calls
+   * with an idempotency key (every mutating SDK call has one). 1 by default; 0 turns retries off.
+   */
+  maxNetworkRetries?: number;
+};
+
+/**
+ * Realtime's default transport, resolved when a channel first connects rather than when the client is
+ * built: no WebSocket is needed (Node 20 has none) unless realtime is used.
+ */
+class DeferredWebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    const Native = (globalThis as { WebSocket?: WebSocketClass }).WebSocket;
+    if (!Native) throw new Error('Realtime needs a WebSocket: on Node 20 pass createClient(url, key, { realtime: { transport: WebSocket } }) with WebSocket from "ws"');
+    return new Native(url, protocols) as DeferredWebSocket;
+  }
+}
+
 /**
  * Creates the SDK client.
  *
@@ -234,8 +266,12 @@ export interface KitClient {
  * const { data, error } = await kit.auth.signIn({ email: 'client@example.test', password: 'demo-password-1' });
  * const { data: me } = await kit.profiles.me();
  */
-export function createClient(url: string, key: string, options?: SupabaseClientOptions<'public'>): KitClient {
-  const supabase = createSupabaseClient<Database>(url, key, options);
+export function createClient(url: string, key: string, options?: KitClientOptions): KitClient {
+  const { maxNetworkRetries = DEFAULT_MAX_NETWORK_RETRIES, ...supabaseOptions } = options ?? {};
+  const realtime = { ...supabaseOptions.realtime, transport: (supabaseOptions.realtime?.transport ?? DeferredWebSocket) as never };
+  const fetchImpl = retryingFetch(supabaseOptions.global?.fetch ?? ((...args) => fetch(...args)), maxNetworkRetries);
+  const global = { ...supabaseOptions.global, fetch: fetchImpl };
+  const supabase = createSupabaseClient<Database>(url, key, { ...supabaseOptions, realtime, global } as SupabaseClientOptions<'public'>);
   // One current-account choice shared by `accounts` and `crm`.
   const accountContext = new AccountContext(supabase);
   return {

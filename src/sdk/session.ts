@@ -1,7 +1,7 @@
 /** The signed-in user of a supabase-js client, for calls that act on "my" rows. */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
-import { errorFromAuth, SdkApiError, type SdkError } from './errors.ts';
+import { errorFromAuth, errorFromPostgrest, SdkApiError, type SdkError } from './errors.ts';
 
 /** The current user's id, or an `unauthorized` error when nobody is signed in. */
 export async function currentUserId(supabase: SupabaseClient<Database>): Promise<{ id: string; error: null } | { id: null; error: SdkError }> {
@@ -23,4 +23,19 @@ export function decodeClaims(accessToken: string): Record<string, unknown> | nul
   } catch {
     return null;
   }
+}
+
+/**
+ * The signed-in user's id when they are a platform admin (asked of the database, not the token, so a
+ * role change applies at once); `unauthorized` when signed out, `forbidden` otherwise. Admin lists
+ * call it first so a non-admin gets `forbidden` rather than the empty page row-level security shows.
+ * The database still enforces every rule; this only shapes the answer.
+ */
+export async function requireAdmin(supabase: SupabaseClient<Database>): Promise<{ id: string; error: null } | { id: null; error: SdkError }> {
+  const me = await currentUserId(supabase);
+  if (me.error) return me;
+  const { data, error, status } = await supabase.from('profiles').select('role').eq('id', me.id).maybeSingle();
+  if (error) return { id: null, error: errorFromPostgrest(error, status) };
+  if (data?.role !== 'admin') return { id: null, error: new SdkApiError('Only platform admins may do this', 'forbidden', 403) };
+  return { id: me.id, error: null };
 }

@@ -48,7 +48,7 @@ describe('a platform admin creates a business for its owner', () => {
     const ownerKit = kit();
     expect((await ownerKit.auth.signIn({ email: ownerEmail, password })).error).toBeNull();
     const mine = await ownerKit.accounts.mine();
-    expect(mine.data).toEqual([expect.objectContaining({ account_id: account.id, status: 'active', role: 'owner', usable: true })]);
+    expect(mine.data?.items).toEqual([expect.objectContaining({ account_id: account.id, status: 'active', role: 'owner', usable: true })]);
     const profile = await ownerKit.profiles.me();
     expect(profile.data).toMatchObject({ id: owner.id, first_name: 'Olga', last_name: 'Owner', role: 'client' });
     // Usable at once: the owner works in the CRM and invites a member.

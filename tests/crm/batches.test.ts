@@ -129,7 +129,7 @@ describe('adding one member', () => {
     expect(raw.error?.code).toBe('owner_protected');
     expect((await adminKit.accounts.members.deactivate(memberId)).data?.is_active).toBe(false);
     const me = await business.members.member!.kit.accounts.mine();
-    expect(me.data).toEqual([expect.objectContaining({ is_active: false, usable: false })]);
+    expect(me.data?.items).toEqual([expect.objectContaining({ is_active: false, usable: false })]);
     expect((await business.members.member!.kit.accounts.members.setAccess(business.members.admin!.id, { role: 'member' })).error?.code).toBe('no_account');
   });
 });

@@ -21,7 +21,7 @@ describe('business onboarding', () => {
 
     // Pending: the owner reads the status, and nothing else works.
     const mine = await owner.kit.accounts.mine();
-    expect(mine.data).toEqual([expect.objectContaining({ account_id: accountId, status: 'pending', role: 'owner', usable: false })]);
+    expect(mine.data?.items).toEqual([expect.objectContaining({ account_id: accountId, status: 'pending', role: 'owner', usable: false })]);
     const tooEarly = await owner.kit.crm.clients.list();
     expect(tooEarly.error?.code).toBe('no_account');
     const refused = await owner.kit.accounts.use(accountId);
@@ -31,10 +31,10 @@ describe('business onboarding', () => {
 
     // A platform admin finds it in the queue and approves it; the owner is told.
     const admin = await createUser('platform-admin', { admin: true });
-    const queue = await admin.kit.accounts.listForReview({ per_page: 1000 });
+    const queue = await admin.kit.admin.accounts.list({ per_page: 1000 });
     expect(queue.error).toBeNull();
     expect(queue.data!.items.map((a) => a.id)).toContain(accountId);
-    const approved = await admin.kit.accounts.approve(accountId);
+    const approved = await admin.kit.admin.accounts.approve(accountId);
     expect(approved.error).toBeNull();
     expect(approved.data).toMatchObject({ account: { id: accountId, status: 'active', reviewed_by: admin.id }, notified: true });
     const notice = await waitForMail(owner.email, 'account_review');
@@ -90,25 +90,25 @@ describe('business onboarding', () => {
   it('a rejected business is told why, stays unusable and cannot be approved afterwards', async () => {
     const { owner, accountId } = await registerBusiness(`Rejected ${Date.now()}`);
     const admin = await createUser('platform-admin', { admin: true });
-    const rejected = await admin.kit.accounts.reject(accountId, 'We could not verify the company');
+    const rejected = await admin.kit.admin.accounts.reject(accountId, { reason: 'We could not verify the company' });
     expect(rejected.data).toMatchObject({ account: { status: 'rejected', review_reason: 'We could not verify the company' }, notified: true });
     const notice = await waitForMail(owner.email, 'account_review');
     expect(notice.subject).toBe('Your business account was not approved');
     expect(notice.text).toContain('We could not verify the company');
-    expect((await admin.kit.accounts.approve(accountId)).error?.code).toBe('invalid_transition');
-    expect((await owner.kit.accounts.mine()).data).toEqual([expect.objectContaining({ status: 'rejected', usable: false })]);
+    expect((await admin.kit.admin.accounts.approve(accountId)).error?.code).toBe('invalid_transition');
+    expect((await owner.kit.accounts.mine()).data?.items).toEqual([expect.objectContaining({ status: 'rejected', usable: false })]);
     // A rejected applicant may apply again.
     expect((await owner.kit.accounts.register({ name: `Second try ${Date.now()}` })).error).toBeNull();
   });
 
   it('only platform admins review, and a reason is required to reject or suspend', async () => {
     const { owner, accountId } = await registerBusiness(`Review rules ${Date.now()}`);
-    const notAdmin = await owner.kit.accounts.approve(accountId);
+    const notAdmin = await owner.kit.admin.accounts.approve(accountId);
     expect(notAdmin.error).toMatchObject({ code: 'forbidden', status: 403 });
     const admin = await createUser('platform-admin', { admin: true });
-    const noReason = await admin.kit.accounts.review({ account_id: accountId, decision: 'reject' });
+    const noReason = await admin.kit.admin.accounts.reject(accountId, {} as { reason: string });
     expect(noReason.error).toMatchObject({ code: 'validation_failed', details: { fieldErrors: { reason: ['A reason is required to reject'] } } });
-    expect((await admin.kit.accounts.suspend(accountId, 'Not yet active')).error?.code).toBe('invalid_transition');
+    expect((await admin.kit.admin.accounts.suspend(accountId, { reason: 'Not yet active' })).error?.code).toBe('invalid_transition');
     const [row] = await sql<{ status: string }>('select status from public.accounts where id = $1', [accountId]);
     expect(row!.status).toBe('pending');
     expect(await mailTo(owner.email)).toEqual([]);
@@ -132,14 +132,14 @@ describe('suspension', () => {
   it('suspending an account locks its members out at once; reactivating lets them back', async () => {
     const { owner, accountId } = await registerBusiness(`Suspended ${Date.now()}`);
     const admin = await createUser('platform-admin', { admin: true });
-    await admin.kit.accounts.approve(accountId);
+    await admin.kit.admin.accounts.approve(accountId);
     expect((await owner.kit.crm.clients.create({ first_name: 'Kept' })).error).toBeNull();
-    expect((await admin.kit.accounts.suspend(accountId, 'Unpaid invoices')).data?.account.status).toBe('suspended');
+    expect((await admin.kit.admin.accounts.suspend(accountId, { reason: 'Unpaid invoices' })).data?.account.status).toBe('suspended');
     owner.kit.accounts.clearCurrentAccount();
     expect((await owner.kit.crm.clients.list()).error?.code).toBe('no_account');
     const raw = await owner.kit.supabase.from('crm_clients').select('id').eq('account_id', accountId);
     expect(raw.data).toEqual([]);
-    await admin.kit.accounts.reactivate(accountId);
+    await admin.kit.admin.accounts.reactivate(accountId);
     expect((await owner.kit.crm.clients.list()).data?.total).toBe(1);
   });
 });

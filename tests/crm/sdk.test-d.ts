@@ -2,20 +2,22 @@
  * Type-level tests of the `accounts` and `crm` namespaces: `npm run typecheck` (tsc) fails if a wrong
  * call compiles, because every `@ts-expect-error` below must meet an error.
  */
-import { createClient, type CrmClientRecord, type MyAccount, type NumberedPage, type Result } from '../../src/sdk/index.ts';
+import { createClient, type CrmClientRecord, type MyAccount, type Page, type Result } from '../../src/sdk/index.ts';
 
 const kit = createClient('http://127.0.0.1:54321', 'sb_publishable_key');
 
 export async function accountsAreTyped(): Promise<void> {
-  const mine: Result<MyAccount[]> = await kit.accounts.mine();
+  const mine: Result<Page<MyAccount>> = await kit.accounts.mine();
   if (mine.data) {
-    const role: 'owner' | 'admin' | 'member' = mine.data[0]!.role;
+    const role: 'owner' | 'admin' | 'member' = mine.data.items[0]!.role;
     void role;
     // @ts-expect-error 'superadmin' is not an account role
-    if (mine.data[0]!.role === 'superadmin') return;
+    if (mine.data.items[0]!.role === 'superadmin') return;
   }
-  // @ts-expect-error 'bless' is not a review decision
-  await kit.accounts.review({ account_id: 'x', decision: 'bless' });
+  // @ts-expect-error rejecting needs a reason
+  await kit.admin.accounts.reject('x');
+  // @ts-expect-error the reason is a field of the input, not a second string argument
+  await kit.admin.accounts.reject('x', 'no');
   // @ts-expect-error owner is never granted through setAccess
   await kit.accounts.members.setAccess('user', { role: 'owner' });
   // @ts-expect-error 'fly' is not a permission
@@ -25,7 +27,7 @@ export async function accountsAreTyped(): Promise<void> {
 }
 
 export async function crmIsTyped(): Promise<void> {
-  const page: Result<NumberedPage<CrmClientRecord>> = await kit.crm.clients.list({ status: ['active', 'paused'], sort: '-created_at', page: 2 });
+  const page: Result<Page<CrmClientRecord>> = await kit.crm.clients.list({ status: ['active', 'paused'], sort: '-created_at', page: 2 });
   void page;
   // @ts-expect-error 'sleeping' is not a client status
   await kit.crm.clients.list({ status: 'sleeping' });

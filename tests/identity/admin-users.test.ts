@@ -29,23 +29,23 @@ describe('listing users', () => {
     const { data, error } = await admin.kit.admin.users.list({ search: marker.toLowerCase() });
     expect(error).toBeNull();
     expect(data!.total).toBe(3);
-    expect(data!.users.map((u) => u.first_name)).toEqual(['Cy', 'Ben', 'Ana']);
-    expect(data!.users[0]).toMatchObject({ email: people[2]!.email, role: 'tool_creator', banned_until: null });
-    expect(data!.users[0]!.email_confirmed_at).not.toBeNull();
-    expect(data!.users[0]!.last_sign_in_at).not.toBeNull();
+    expect(data!.items.map((u) => u.first_name)).toEqual(['Cy', 'Ben', 'Ana']);
+    expect(data!.items[0]).toMatchObject({ email: people[2]!.email, role: 'tool_creator', banned_until: null });
+    expect(data!.items[0]!.email_confirmed_at).not.toBeNull();
+    expect(data!.items[0]!.last_sign_in_at).not.toBeNull();
   });
 
   it('finds a user by e-mail and by full name', async () => {
-    expect((await admin.kit.admin.users.list({ search: people[1]!.email })).data!.users.map((u) => u.id)).toEqual([people[1]!.id]);
-    expect((await admin.kit.admin.users.list({ search: `Ben ${marker}` })).data!.users.map((u) => u.id)).toEqual([people[1]!.id]);
+    expect((await admin.kit.admin.users.list({ search: people[1]!.email })).data!.items.map((u) => u.id)).toEqual([people[1]!.id]);
+    expect((await admin.kit.admin.users.list({ search: `Ben ${marker}` })).data!.items.map((u) => u.id)).toEqual([people[1]!.id]);
   });
 
   it('filters by role and by creation range', async () => {
     const creators = await admin.kit.admin.users.list({ search: marker, role: 'tool_creator' });
-    expect(creators.data!.users.map((u) => u.first_name)).toEqual(['Cy', 'Ben']);
-    const old = await admin.kit.admin.users.list({ search: marker, created_to: '2022-01-01T00:00:00Z' });
-    expect(old.data!.users.map((u) => u.first_name)).toEqual(['Ana']);
-    const recent = await admin.kit.admin.users.list({ search: marker, created_from: '2022-01-01T00:00:00Z' });
+    expect(creators.data!.items.map((u) => u.first_name)).toEqual(['Cy', 'Ben']);
+    const old = await admin.kit.admin.users.list({ search: marker, to: '2022-01-01T00:00:00Z' });
+    expect(old.data!.items.map((u) => u.first_name)).toEqual(['Ana']);
+    const recent = await admin.kit.admin.users.list({ search: marker, from: '2022-01-01T00:00:00Z' });
     expect(recent.data!.total).toBe(2);
   });
 
@@ -53,8 +53,8 @@ describe('listing users', () => {
     const first = await admin.kit.admin.users.list({ search: marker, page: 1, per_page: 2 });
     const second = await admin.kit.admin.users.list({ search: marker, page: 2, per_page: 2 });
     expect(first.data).toMatchObject({ total: 3, page: 1, per_page: 2 });
-    expect(first.data!.users.map((u) => u.first_name)).toEqual(['Cy', 'Ben']);
-    expect(second.data!.users.map((u) => u.first_name)).toEqual(['Ana']);
+    expect(first.data!.items.map((u) => u.first_name)).toEqual(['Cy', 'Ben']);
+    expect(second.data!.items.map((u) => u.first_name)).toEqual(['Ana']);
   });
 
   it('refuses bad filters before sending them', async () => {
@@ -72,7 +72,7 @@ describe('listing users', () => {
 describe('changing a role', () => {
   it('applies in the database at once and reaches the user’s token on refresh', async () => {
     const user = await createUser('client');
-    const { data, error } = await admin.kit.admin.users.setRole(user.id, 'tool_creator');
+    const { data, error } = await admin.kit.admin.users.setRole(user.id, { role: 'tool_creator' });
     expect(error).toBeNull();
     expect(data!.role).toBe('tool_creator');
     expect((await user.kit.auth.role()).data).toBe('client'); // the old token still says client
@@ -84,16 +84,16 @@ describe('changing a role', () => {
   it('takes admin rights away at once, before the demoted admin’s token changes', async () => {
     const other = await createUser('admin');
     expect((await other.kit.admin.users.list({ per_page: 1 })).error).toBeNull();
-    expect((await admin.kit.admin.users.setRole(other.id, 'client')).error).toBeNull();
+    expect((await admin.kit.admin.users.setRole(other.id, { role: 'client' })).error).toBeNull();
     expect((await other.kit.auth.role()).data).toBe('admin');
     expect((await other.kit.admin.users.list({ per_page: 1 })).error?.code).toBe('forbidden');
   });
 
   it('refuses an admin changing their own role, non-admins, and unknown users', async () => {
-    expect((await admin.kit.admin.users.setRole(admin.id, 'client')).error).toMatchObject({ code: 'rule_broken', status: 422 });
+    expect((await admin.kit.admin.users.setRole(admin.id, { role: 'client' })).error).toMatchObject({ code: 'rule_broken', status: 422 });
     const client = await createUser('client');
-    expect((await client.kit.admin.users.setRole(client.id, 'admin')).error?.code).toBe('forbidden');
-    expect((await admin.kit.admin.users.setRole(randomUUID(), 'client')).error).toMatchObject({ code: 'not_found', status: 404 });
+    expect((await client.kit.admin.users.setRole(client.id, { role: 'admin' })).error?.code).toBe('forbidden');
+    expect((await admin.kit.admin.users.setRole(randomUUID(), { role: 'client' })).error).toMatchObject({ code: 'not_found', status: 404 });
   });
 });
 
@@ -107,7 +107,7 @@ describe('banning', () => {
     expect((await user.kit.auth.refreshSession()).error?.status).toBe(400);
     expect((await kit().auth.signIn({ email: user.email, password: user.password })).error?.code).toBe('user_banned');
     const listed = await admin.kit.admin.users.list({ search: user.email });
-    expect(listed.data!.users[0]!.banned_until).not.toBeNull();
+    expect(listed.data!.items[0]!.banned_until).not.toBeNull();
 
     const lifted = await admin.kit.admin.users.unban(user.id);
     expect(lifted.error).toBeNull();

@@ -88,7 +88,7 @@ describe('the platform role', () => {
   });
 
   it('cannot be raised through set_user_role by a non-admin', async () => {
-    const { error } = await client.kit.admin.users.setRole(client.id, 'admin');
+    const { error } = await client.kit.admin.users.setRole(client.id, { role: 'admin' });
     expect(error).toMatchObject({ code: 'forbidden', status: 403 });
     expect(await roleInDatabase(client.id)).toBe('client');
   });

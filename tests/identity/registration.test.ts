@@ -184,7 +184,7 @@ describe('creating an admin', () => {
     const session = await confirmAndSignIn(newAdmin, input.email, input.password as string);
     expect(claims(session.access_token).app_metadata.role).toBe('admin');
     const list = await newAdmin.admin.users.list({ search: input.email });
-    expect(list.data?.users.map((u) => u.email)).toEqual([input.email]);
+    expect(list.data?.items.map((u) => u.email)).toEqual([input.email]);
   });
 
   it('answers 403 to a client and creates nobody', async () => {

@@ -15,9 +15,9 @@ export async function typeChecks(): Promise<void> {
 
   // only the three platform roles exist
   // @ts-expect-error 'owner' is an account role, not a platform role
-  await kit.admin.users.setRole('id', 'owner');
+  await kit.admin.users.setRole('id', { role: 'owner' });
   const role: PlatformRole = 'tool_creator';
-  await kit.admin.users.setRole('id', role);
+  await kit.admin.users.setRole('id', { role: role });
 
   // registration needs the confirmation and names
   // @ts-expect-error password_confirmation is required
@@ -26,8 +26,8 @@ export async function typeChecks(): Promise<void> {
   // results are typed
   const { data: me } = await kit.profiles.me();
   const prefs: boolean | undefined = me?.notification_preferences.marketing;
-  const devices: Device[] | null = (await kit.auth.devices.list()).data;
-  const profile: Profile | null = (await kit.admin.users.setRole('id', 'client')).data;
+  const devices: Device[] | undefined = (await kit.auth.devices.list()).data?.items;
+  const profile: Profile | null = (await kit.admin.users.setRole('id', { role: 'client' })).data;
   void prefs;
   void devices;
   void profile;

@@ -54,9 +54,9 @@ describe('reading the waitlist', () => {
     await kit().auth.joinWaitlist({ email });
     const { data, error } = await admin.kit.admin.waitlist.list({ per_page: 5 });
     expect(error).toBeNull();
-    expect(data!.entries.length).toBeLessThanOrEqual(5);
+    expect(data!.items.length).toBeLessThanOrEqual(5);
     expect(data!.total).toBeGreaterThanOrEqual(1);
-    expect(data!.entries.map((e) => e.email)).toContain(email);
+    expect(data!.items.map((e) => e.email)).toContain(email);
   });
 
   it('lets an admin export it as CSV', async () => {
@@ -77,10 +77,13 @@ describe('reading the waitlist', () => {
     expect(await rows(email)).toEqual([]);
   });
 
-  it('shows nothing to clients and tool creators, and refuses anonymous readers', async () => {
+  it('refuses clients and tool creators (forbidden) and anonymous readers (unauthorized); the table shows them nothing', async () => {
     const [client, creator] = await Promise.all([createUser('client'), createUser('tool_creator')]);
-    expect((await client.kit.admin.waitlist.list()).data).toMatchObject({ entries: [], total: 0 });
-    expect((await creator.kit.admin.waitlist.exportCsv()).data?.trim()).toBe(''); // PostgREST's CSV of no rows
-    expect((await kit().admin.waitlist.list()).error?.code).toBe('forbidden');
+    expect((await client.kit.admin.waitlist.list()).error?.code).toBe('forbidden');
+    expect((await creator.kit.admin.waitlist.exportCsv()).error?.code).toBe('forbidden');
+    expect((await kit().admin.waitlist.list()).error?.code).toBe('unauthorized');
+    // Row-level security, not the SDK, keeps the rows: read directly, the table is empty to them.
+    expect((await client.kit.supabase.from('waitlist').select('id')).data).toEqual([]);
+    expect((await creator.kit.supabase.rpc('admin_export_waitlist_csv')).data?.trim() ?? '').toBe('');
   });
 });

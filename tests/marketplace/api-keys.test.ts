@@ -41,7 +41,7 @@ describe('API keys', () => {
     expect(secret).toMatch(/^mk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
 
     const listed = await creator.kit.marketplace.apiKeys.list();
-    const key = listed.data?.find((k) => k.id === keyId);
+    const key = listed.data?.items.find((k) => k.id === keyId);
     expect(key).toMatchObject({ name: 'Backend', prefix: secret.slice(0, 15), revoked_at: null });
     expect(JSON.stringify(listed.data)).not.toContain(secret);
     const stored = await sql<{ hashed: boolean }>(

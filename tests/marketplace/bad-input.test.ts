@@ -54,7 +54,7 @@ describe('bad input and broken rules', () => {
   });
 
   it('zero and negative adjustments and payouts are refused', async () => {
-    expect((await admin.kit.wallet.adjust({ user_id: client.id, amount: 0, reason: 'Nothing' })).error?.code).toBe('validation_failed');
+    expect((await admin.kit.admin.wallet.adjust({ user_id: client.id, amount: 0, reason: 'Nothing' })).error?.code).toBe('validation_failed');
     const raw = await admin.kit.supabase.rpc('admin_adjust_points', { user_id: client.id, amount: 0, reason: 'Nothing', idempotency_key: randomUUID() });
     expect(raw.error?.code).toBe('invalid_amount');
     expect((await creator.kit.marketplace.payouts.request({ amount: -1 })).error?.code).toBe('validation_failed');
@@ -63,7 +63,7 @@ describe('bad input and broken rules', () => {
   });
 
   it('a client cannot adjust wallets', async () => {
-    const refused = await client.kit.wallet.adjust({ user_id: client.id, amount: 1000, reason: 'Free money' });
+    const refused = await client.kit.admin.wallet.adjust({ user_id: client.id, amount: 1000, reason: 'Free money' });
     expect(refused.error?.code).toBe('forbidden');
     expect(refused.error?.status).toBe(403);
   });

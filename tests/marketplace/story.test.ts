@@ -40,7 +40,7 @@ describe('the marketplace story', () => {
   });
 
   it('an admin approves it and anyone can then find it in the catalogue', async () => {
-    const approved = await admin.kit.marketplace.tools.review(toolId, 'approve', 'Works as described');
+    const approved = await admin.kit.admin.tools.review(toolId, { decision: 'approve', note: 'Works as described' });
     expect(approved.error).toBeNull();
     expect(approved.data).toMatchObject({ status: 'approved', reviewed_by: admin.id });
 
@@ -50,7 +50,7 @@ describe('the marketplace story', () => {
   });
 
   it('an admin tops the client up with a reason that shows in the client\'s history', async () => {
-    const adjusted = await admin.kit.wallet.adjust({ user_id: client.id, amount: 50, reason: 'Welcome bonus' });
+    const adjusted = await admin.kit.admin.wallet.adjust({ user_id: client.id, amount: 50, reason: 'Welcome bonus' });
     expect(adjusted.error).toBeNull();
     expect(adjusted.data).toMatchObject({ kind: 'admin_adjustment', amount: 50, balance_after: 50, actor_id: admin.id });
 
@@ -68,7 +68,7 @@ describe('the marketplace story', () => {
     usageId = used.data!.usage.id;
 
     const retried = await client.kit.marketplace.usage.use(toolId, 12, { idempotencyKey: key });
-    expect(retried.data).toMatchObject({ replayed: true, usage: { id: usageId } });
+    expect(retried.data).toMatchObject({ replayed: true, balance: 38, usage: { id: usageId } }); // the balance, not null
     expect(await walletState(client.id)).toEqual({ balance: 38, ledgerSum: 38, entries: 2 });
 
     const creatorView = await creator.kit.marketplace.usage.get(usageId);
@@ -96,7 +96,7 @@ describe('the marketplace story', () => {
     expect(requested.error).toBeNull();
     refundId = requested.data!.id;
 
-    const approved = await admin.kit.marketplace.refunds.decide(refundId, 'approve', 'Sorry about that');
+    const approved = await admin.kit.admin.refunds.approve(refundId, { note: 'Sorry about that' });
     expect(approved.error).toBeNull();
     expect(approved.data?.status).toBe('approved');
     expect(await walletState(client.id)).toMatchObject({ balance: 50, ledgerSum: 50 });
@@ -128,7 +128,7 @@ describe('the marketplace story', () => {
     payoutId = payout.data!.id;
     expect((await creator.kit.wallet.balance()).data?.balance).toBe(7);
 
-    const paid = await admin.kit.marketplace.payouts.decide(payoutId, 'mark_paid');
+    const paid = await admin.kit.admin.payouts.markPaid(payoutId);
     expect(paid.data).toMatchObject({ status: 'paid', decided_by: admin.id });
     const after = await creator.kit.marketplace.revenue.stats();
     expect(after.data?.totals).toMatchObject({ points_paid_out: 20, points_available: 7 });

@@ -25,13 +25,13 @@ describe('support tickets', () => {
     const queue = await admin.kit.support.list({ status: 'open' });
     expect(queue.data?.items.map((t) => t.id)).toContain(ticketId);
 
-    const answer = await admin.kit.support.reply(ticketId, 'They are back in your wallet.');
+    const answer = await admin.kit.support.reply(ticketId, { body: 'They are back in your wallet.' });
     expect(answer.data?.from_staff).toBe(true);
     const assigned = await admin.kit.support.update(ticketId, { assigned_to: admin.id });
     expect(assigned.data).toMatchObject({ assigned_to: admin.id, status: 'pending' });
     expect((await admin.kit.support.update(ticketId, { assigned_to: client.id })).error?.code).toBe('invalid_assignee');
 
-    const reply = await client.kit.support.reply(ticketId, 'Thanks!');
+    const reply = await client.kit.support.reply(ticketId, { body: 'Thanks!' });
     expect(reply.data?.from_staff).toBe(false);
     const resolved = await admin.kit.support.update(ticketId, { status: 'resolved' });
     expect(resolved.data?.status).toBe('resolved');
@@ -66,7 +66,7 @@ describe('site content', () => {
     expect(published.data?.published_at).not.toBeNull();
     expect((await kit().content.get(slug)).data?.title).toBe('Coming soon');
     const announcements = await kit().content.list({ kind: 'announcement' });
-    expect(announcements.data?.map((c) => c.slug)).toContain(slug);
+    expect(announcements.data?.items.map((c) => c.slug)).toContain(slug);
   });
 
   it('non-admins cannot write content', async () => {

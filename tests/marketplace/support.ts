@@ -60,14 +60,14 @@ export async function approvedTool(creator: TestUser, admin: TestUser, input: { 
   if (created.error) throw created.error;
   const submitted = await creator.kit.marketplace.tools.submit(created.data.id);
   if (submitted.error) throw submitted.error;
-  const approved = await admin.kit.marketplace.tools.review(created.data.id, 'approve');
+  const approved = await admin.kit.admin.tools.review(created.data.id, { decision: 'approve' });
   if (approved.error) throw approved.error;
   return approved.data;
 }
 
 /** Gives `user` points as an admin would. */
 export async function topUp(admin: TestUser, user: TestUser, amount: number): Promise<void> {
-  const { error } = await admin.kit.wallet.adjust({ user_id: user.id, amount, reason: 'Test top-up' });
+  const { error } = await admin.kit.admin.wallet.adjust({ user_id: user.id, amount, reason: 'Test top-up' });
   if (error) throw error;
 }
 

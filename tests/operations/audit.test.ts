@@ -15,9 +15,9 @@ describe('kit.admin.audit', () => {
 
   it('records a role change once, with the admin as actor and the roles before and after', async () => {
     const started = new Date(Date.now() - 1000).toISOString();
-    const changed = await admin.kit.admin.users.setRole(user.id, 'tool_creator');
+    const changed = await admin.kit.admin.users.setRole(user.id, { role: 'tool_creator' });
     expect(changed.error).toBeNull();
-    const { data, error } = await admin.kit.admin.audit.list({ action: 'user.role_changed', targetId: user.id, from: started });
+    const { data, error } = await admin.kit.admin.audit.list({ action: 'user.role_changed', target_id: user.id, from: started });
     expect(error).toBeNull();
     expect(data?.total).toBe(1);
     expect(data?.items[0]).toMatchObject({
@@ -28,17 +28,18 @@ describe('kit.admin.audit', () => {
 
   it('records an admin points adjustment once, and not a retry of it', async () => {
     const key = randomUUID();
-    expect((await admin.kit.wallet.adjust({ user_id: user.id, amount: 40, reason: 'audit test' }, { idempotencyKey: key })).error).toBeNull();
-    expect((await admin.kit.wallet.adjust({ user_id: user.id, amount: 40, reason: 'audit test' }, { idempotencyKey: key })).error).toBeNull();
-    const { data } = await admin.kit.admin.audit.list({ action: 'wallet.', targetId: user.id });
+    expect((await admin.kit.admin.wallet.adjust({ user_id: user.id, amount: 40, reason: 'audit test' }, { idempotencyKey: key })).error).toBeNull();
+    expect((await admin.kit.admin.wallet.adjust({ user_id: user.id, amount: 40, reason: 'audit test' }, { idempotencyKey: key })).error).toBeNull();
+    const { data } = await admin.kit.admin.audit.list({ action: 'wallet.', target_id: user.id });
     expect(data?.items).toHaveLength(1);
     expect(data?.items[0]).toMatchObject({ action: 'wallet.admin_adjustment', actor_id: admin.id, after: { amount: 40, reason: 'audit test' } });
   });
 
-  it('shows non-admins nothing', async () => {
+  it('refuses non-admins with forbidden, and the table shows them nothing', async () => {
     const { data, error } = await user.kit.admin.audit.list();
-    expect(error).toBeNull();
-    expect(data?.total).toBe(0);
+    expect(data).toBeNull();
+    expect(error?.code).toBe('forbidden');
+    expect((await user.kit.supabase.from('audit_log').select('id')).data).toEqual([]);
   });
 
   it('cannot be changed or deleted, even by the database owner', async () => {

@@ -20,7 +20,7 @@ export async function jobsAreTyped(): Promise<void> {
 }
 
 export async function auditIsTyped(): Promise<void> {
-  const page = await kit.admin.audit.list({ action: 'payout.', targetType: 'payout' });
+  const page = await kit.admin.audit.list({ action: 'payout.', target_type: 'payout' });
   if (page.error) return;
   const first: AuditEntry | undefined = page.data.items[0];
   // @ts-expect-error audit ids are numbers

@@ -74,7 +74,7 @@ describe('bad input to payments and vouchers', () => {
     expect((await kit().payments.buyVoucher(seeded.examResults)).error?.status).toBe(401);
     const [payment] = await sql<{ id: string }>('select id from public.payments where user_id = $1 limit 1', [buyer.id]);
     expect((await other.kit.payments.confirm(payment!.id)).error).toMatchObject({ code: 'payment_not_found', status: 404 });
-    expect((await other.kit.payments.admin.refund(payment!.id)).error).toMatchObject({ code: 'forbidden', status: 403 });
+    expect((await other.kit.admin.payments.refund(payment!.id)).error).toMatchObject({ code: 'forbidden', status: 403 });
     expect((await callFunction(`payments/${payment!.id}/nonsense`, { bearer: token, body: {} })).status).toBe(404);
     expect((await callFunction('payments/not-a-uuid/confirm', { bearer: token, body: {} })).body.error.code).toBe('payment_not_found');
   });
@@ -115,10 +115,10 @@ describe('bad input to payments and vouchers', () => {
   });
 
   it('refuses the admin functions and the dashboard to a client', async () => {
-    expect((await buyer.kit.vouchers.admin.grant(buyer.id, seeded.examResults)).error?.code).toBe('forbidden');
-    expect((await buyer.kit.vouchers.admin.dashboard({ from: '2026-01-01', to: '2026-12-31' })).error?.code).toBe('forbidden');
-    expect((await buyer.kit.vouchers.admin.dashboard({ from: '2026-12-31', to: '2026-01-01' })).error?.code).toBe('validation_failed');
-    const created = await buyer.kit.vouchers.admin.createType({ name: 'Free for me', service_type: 'exam_results', price_amount: 1 });
+    expect((await buyer.kit.admin.vouchers.grant(buyer.id, seeded.examResults)).error?.code).toBe('forbidden');
+    expect((await buyer.kit.admin.vouchers.dashboard({ from: '2026-01-01', to: '2026-12-31' })).error?.code).toBe('forbidden');
+    expect((await buyer.kit.admin.vouchers.dashboard({ from: '2026-12-31', to: '2026-01-01' })).error?.code).toBe('validation_failed');
+    const created = await buyer.kit.admin.vouchers.createType({ name: 'Free for me', service_type: 'exam_results', price_amount: 1 });
     expect(created.error?.code).toBe('forbidden');
   });
 });

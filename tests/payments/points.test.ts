@@ -16,7 +16,7 @@ describe('points top-ups', () => {
   it('lists the points packages publicly', async () => {
     const { data, error } = await buyer.kit.payments.pointsPackages();
     expect(error).toBeNull();
-    expect(data!.find((p) => p.id === seeded.starterPoints)).toMatchObject({ points: 100, price_amount: 1000, currency: 'usd' });
+    expect(data!.items.find((p) => p.id === seeded.starterPoints)).toMatchObject({ points: 100, price_amount: 1000, currency: 'usd' });
   });
 
   it('credits the package\'s points once, however often Stripe says so', async () => {
@@ -38,20 +38,20 @@ describe('points top-ups', () => {
     // Spend 70 of the 100 points (as the marketplace would).
     await sql("select private.post_wallet_entry($1, -70, 'spend', 'usage', gen_random_uuid())", [user.id]);
 
-    const refund = await admin.kit.payments.admin.refund(first.paymentId);
+    const refund = await admin.kit.admin.payments.refund(first.paymentId);
     expect(refund.error).toBeNull();
     expect(refund.data!.payment).toMatchObject({ status: 'refunded', points_reversed: 30 });
     expect(await balanceOf(user.id)).toBe(0);
     const { data: debts } = await user.kit.payments.debts();
-    expect(debts).toHaveLength(1);
-    expect(debts![0]).toMatchObject({ payment_id: first.paymentId, points: 70, settled_points: 0, settled_at: null });
+    expect(debts!.items).toHaveLength(1);
+    expect(debts!.items[0]).toMatchObject({ payment_id: first.paymentId, points: 70, settled_points: 0, settled_at: null });
 
     const second = await startPurchase(user, { points_package_id: seeded.starterPoints });
     await deliver(await stripeEvent(second.intentId, 'succeed'));
     expect(await balanceOf(user.id)).toBe(30);
     const { data: after } = await user.kit.payments.debts();
-    expect(after![0]).toMatchObject({ points: 70, settled_points: 70 });
-    expect(after![0]!.settled_at).not.toBeNull();
+    expect(after!.items[0]).toMatchObject({ points: 70, settled_points: 70 });
+    expect(after!.items[0]!.settled_at).not.toBeNull();
 
     const [sum] = await sql<{ total: number }>('select coalesce(sum(amount), 0)::int as total from public.wallet_ledger where user_id = $1', [user.id]);
     expect(sum!.total).toBe(await balanceOf(user.id));
@@ -65,12 +65,12 @@ describe('points top-ups', () => {
     await deliver(await stripeEvent(bought.intentId, 'refund'));
     await sql("select private.post_wallet_entry($1, 40, 'earning', 'usage', gen_random_uuid())", [user.id]);
 
-    expect((await user.kit.payments.admin.settleDebts(user.id)).error?.code).toBe('forbidden');
-    const { data: taken, error } = await admin.kit.payments.admin.settleDebts(user.id);
+    expect((await user.kit.admin.payments.settleDebts(user.id)).error?.code).toBe('forbidden');
+    const { data: taken, error } = await admin.kit.admin.payments.settleDebts(user.id);
     expect(error).toBeNull();
     expect(taken).toBe(40);
     expect(await balanceOf(user.id)).toBe(0);
     const { data: debts } = await user.kit.payments.debts();
-    expect(debts![0]).toMatchObject({ points: 100, settled_points: 40, settled_at: null });
+    expect(debts!.items[0]).toMatchObject({ points: 100, settled_points: 40, settled_at: null });
   });
 });

@@ -8,8 +8,8 @@ import { createUser, sql } from './support.ts';
 describe('concurrent redemptions', () => {
   it('lets exactly uses_remaining of 40 simultaneous redemptions of a 10-use voucher succeed', async () => {
     const [admin, owner] = await Promise.all([createUser('admin'), createUser('client')]);
-    const type = await admin.kit.vouchers.admin.createType({ name: `Ten uses ${Date.now()}`, service_type: 'exam_results', price_amount: 100, max_uses: 10 });
-    const granted = await admin.kit.vouchers.admin.grant(owner.id, type.data!.id);
+    const type = await admin.kit.admin.vouchers.createType({ name: `Ten uses ${Date.now()}`, service_type: 'exam_results', price_amount: 100, max_uses: 10 });
+    const granted = await admin.kit.admin.vouchers.grant(owner.id, type.data!.id);
     const code = granted.data!.code;
     const results = await Promise.all(Array.from({ length: 40 }, () => owner.kit.vouchers.redeem({ code, service_type: 'exam_results' })));
     expect(results.filter((r) => r.data).length).toBe(10);

@@ -24,7 +24,7 @@ export async function resultsAreTyped(): Promise<void> {
   await kit.payments.history({ status: 'paid' });
 
   const types = await kit.vouchers.types();
-  const type: VoucherType | undefined = types.data?.[0];
+  const type: VoucherType | undefined = types.data?.items[0];
   const cents: number | undefined = type?.price_amount;
   void cents;
   // @ts-expect-error voucher types have no `price` column: the price is `price_amount`, in minor units

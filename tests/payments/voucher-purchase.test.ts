@@ -18,8 +18,8 @@ describe('buying a voucher', () => {
     const anonymous = kit();
     const { data, error } = await anonymous.vouchers.types();
     expect(error).toBeNull();
-    expect(data!.map((t) => t.name)).toEqual(expect.arrayContaining(['Exam Results Checking', 'School Application', 'Placement Application', 'Document Verification']));
-    expect(data!.find((t) => t.name === 'Exam Results Checking')).toMatchObject({ price_amount: 1000, currency: 'usd', service_type: 'exam_results' });
+    expect(data!.items.map((t) => t.name)).toEqual(expect.arrayContaining(['Exam Results Checking', 'School Application', 'Placement Application', 'Document Verification']));
+    expect(data!.items.find((t) => t.name === 'Exam Results Checking')).toMatchObject({ price_amount: 1000, currency: 'usd', service_type: 'exam_results' });
   });
 
   it('goes from a payment intent through the signed webhook to a redeemed voucher, history and stats', async () => {
@@ -86,10 +86,10 @@ describe('buying a voucher', () => {
     const { paymentId, intentId } = await startPurchase(buyer, { voucher_type_id: seeded.schoolApplication });
     await deliver(await stripeEvent(intentId, 'succeed'));
 
-    const refusedToClient = await buyer.kit.payments.admin.refund(paymentId);
+    const refusedToClient = await buyer.kit.admin.payments.refund(paymentId);
     expect(refusedToClient.error?.code).toBe('forbidden');
 
-    const { data, error } = await admin.kit.payments.admin.refund(paymentId, { reason: 'requested_by_customer' });
+    const { data, error } = await admin.kit.admin.payments.refund(paymentId, { reason: 'requested_by_customer' });
     expect(error).toBeNull();
     expect(data!.payment).toMatchObject({ id: paymentId, status: 'refunded', amount_refunded: 2500 });
     expect(data!.refund_id).toMatch(/^re_/);
@@ -98,9 +98,9 @@ describe('buying a voucher', () => {
 
     // A charge.refunded for it arriving afterwards changes nothing.
     expect((await deliver(await stripeEvent(intentId, 'refund'))).body).toMatchObject({ outcome: 'already_refunded' });
-    const again = await admin.kit.payments.admin.refund(paymentId);
+    const again = await admin.kit.admin.payments.refund(paymentId);
     expect(again.error?.code).toBe('payment_not_refundable');
-    const { data: all } = await admin.kit.payments.admin.list({ userId: buyer.id, status: 'refunded' });
+    const { data: all } = await admin.kit.admin.payments.list({ user_id: buyer.id, status: 'refunded' });
     expect(all!.items.map((p) => p.id)).toContain(paymentId);
   });
 
@@ -112,7 +112,7 @@ describe('buying a voucher', () => {
     const someone = mine!.items[0]!.id;
     expect((await other.kit.payments.get(someone)).error?.code).toBe('payment_not_found');
     expect((await admin.kit.payments.get(someone)).data?.id).toBe(someone);
-    const { data: everyone } = await admin.kit.payments.admin.list({ userId: buyer.id });
+    const { data: everyone } = await admin.kit.admin.payments.list({ user_id: buyer.id });
     expect(everyone!.total).toBe(mine!.total);
   });
 });

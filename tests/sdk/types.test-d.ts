@@ -26,3 +26,21 @@ export function tablesAreChecked(): void {
   // @ts-expect-error a table that is not in the generated Database type does not compile
   void kit.supabase.from('no_such_table');
 }
+
+// The error-code union is closed: codes autocomplete and a typo does not compile.
+import type { SdkErrorCode as CatalogueCode } from '../../src/sdk/index.ts';
+export const knownCodes: CatalogueCode[] = ['insufficient_points', 'voucher_expired', 'tool_not_found', 'unauthorized', 'invalid_credentials', 'account_not_chosen'];
+// @ts-expect-error not a code of the catalogue
+export const typo: CatalogueCode = 'insufficent_points';
+
+// The example of kit.accounts.current() compiles as written in its JSDoc.
+import { createClient as createKit } from '../../src/sdk/index.ts';
+export async function currentAccountExample(): Promise<void> {
+  const kit = createKit('http://127.0.0.1:54321', 'key');
+  const { data, error } = await kit.accounts.current();
+  if (error?.code === 'account_not_chosen') {
+    const { accounts } = error.details as { accounts: { account_id: string; name: string }[] };
+    if (accounts[0]) await kit.accounts.use(accounts[0].account_id);
+  }
+  void data;
+}

@@ -64,9 +64,9 @@ describe('creators cannot rewrite approved tools; clients pay the price they exp
 
   it('neither the creator nor another creator can approve the change; another creator cannot touch the tool', async () => {
     const revision = (await admin.kit.marketplace.tools.revisions({ tool_id: toolId, status: 'pending' })).data!.items[0]!;
-    expect((await creator.kit.marketplace.tools.reviewRevision(revision.id, 'approve')).error?.code).toBe('forbidden');
-    expect((await otherCreator.kit.marketplace.tools.reviewRevision(revision.id, 'approve')).error?.code).toBe('forbidden');
-    expect((await client.kit.marketplace.tools.reviewRevision(revision.id, 'approve')).error?.code).toBe('forbidden');
+    expect((await creator.kit.admin.tools.reviewRevision(revision.id, { decision: 'approve' })).error?.code).toBe('forbidden');
+    expect((await otherCreator.kit.admin.tools.reviewRevision(revision.id, { decision: 'approve' })).error?.code).toBe('forbidden');
+    expect((await client.kit.admin.tools.reviewRevision(revision.id, { decision: 'approve' })).error?.code).toBe('forbidden');
     const direct = await creator.kit.supabase.from('tool_revisions').update({ status: 'approved' }).eq('id', revision.id);
     expect(direct.error?.code).toBe('42501');
     const foreign = await otherCreator.kit.supabase.from('tools').update({ price_points: 1 }).eq('id', toolId).select();
@@ -76,15 +76,14 @@ describe('creators cannot rewrite approved tools; clients pay the price they exp
   });
 
   it('after an admin approves a new price, a client expecting the old one is refused with 409 price_changed and charged nothing', async () => {
-    await admin.kit.marketplace.tools.reviewRevision(
-      (await admin.kit.marketplace.tools.revisions({ tool_id: toolId, status: 'pending' })).data!.items[0]!.id,
-      'reject',
-      'Misleading claims',
-    );
+    await admin.kit.admin.tools.reviewRevision((await admin.kit.marketplace.tools.revisions({ tool_id: toolId, status: 'pending' })).data!.items[0]!.id, {
+      decision: 'reject',
+      note: 'Misleading claims',
+    });
     await creator.kit.marketplace.tools.update(toolId, { price_points: 12 });
     const revision = (await admin.kit.marketplace.tools.revisions({ tool_id: toolId, status: 'pending' })).data!.items[0]!;
     expect(revision).toMatchObject({ price_points: 12, creator_share_percent: 50, name: 'Honest summariser' });
-    expect((await admin.kit.marketplace.tools.reviewRevision(revision.id, 'approve')).error).toBeNull();
+    expect((await admin.kit.admin.tools.reviewRevision(revision.id, { decision: 'approve' })).error).toBeNull();
 
     const before = await walletState(client.id);
     const usages = await usagesOf(client.id);

@@ -176,8 +176,10 @@ export const userListQuerySchema = z.strictObject({
   /** b2b: members of a business account; b2c: members of none (seed 001's user list). */
   segment: z.enum(['b2b', 'b2c'], { error: 'Use b2b or b2c' }).optional(),
   search: z.string().trim().max(100, 'At most 100 characters').optional(),
-  created_from: z.iso.datetime({ offset: true, error: 'Use an ISO 8601 date-time' }).optional(),
-  created_to: z.iso.datetime({ offset: true, error: 'Use an ISO 8601 date-time' }).optional(),
+  /** Created at or after (inclusive): a date (midnight UTC) or an ISO 8601 date-time. */
+  from: z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'Use a date (2026-01-31) or an ISO 8601 date-time' }).optional(),
+  /** Created before (exclusive): a date (midnight UTC) or an ISO 8601 date-time. */
+  to: z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'Use a date (2026-01-31) or an ISO 8601 date-time' }).optional(),
   page: z.int().min(1, 'At least 1').optional(),
   per_page: z.int().min(1, 'At least 1').max(1000, 'At most 1000').optional(),
 });
