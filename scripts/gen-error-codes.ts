@@ -28,7 +28,7 @@ function read(dir: string, suffix: string): string[] {
 /** The file's text, from the current sources. */
 export function render(): string {
   const sql = collect(read(`${root}supabase/migrations`, '.sql'), [
-    /\b\w*raise\w*\(\s*(?:\d+\s*,\s*)?'([a-z][a-z0-9_]*)'/g,
+    /\b(?:\w*raise\w*|refuse)\(\s*(?:\d+\s*,\s*)?'([a-z][a-z0-9_]*)'/g,
     /'code'\s*,\s*'([a-z][a-z0-9_]*)'/g,
   ]);
   const sdk = collect(read(`${root}src/sdk`, '.ts'), [/SdkApiError\([^;]*?'([a-z][a-z0-9_]*)', \d{3}/g, /^\s+'?\d{3}'?: '([a-z][a-z0-9_]*)',$/gm]);

@@ -6,9 +6,10 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
-import type { Database, Tables } from './database.types.ts';
+import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
-import { parseInput } from './validation.ts';
+import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
+import { checkIds, parseInput } from './validation.ts';
 
 /** A `points_packages` row. */
 export type AdminPointsPackage = Tables<'points_packages'>;
@@ -37,7 +38,11 @@ export class AdminPointsPackagesClient {
    * @example
    * const { data, error } = await kit.admin.pointsPackages.list();
    */
-  async list(): Promise<Result<AdminPointsPackage[]>> {
+  list(query: PageQuery = {}): PageRequest<AdminPointsPackage> {
+    return pagedFromAll(query, () => this.#all());
+  }
+
+  async #all(): Promise<Result<AdminPointsPackage[]>> {
     const { data, error, status } = await this.supabase.from('points_packages').select('*').order('price_amount').order('id');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data ?? [], error: null };
@@ -52,7 +57,7 @@ export class AdminPointsPackagesClient {
   async create(input: PointsPackageCreateInput): Promise<Result<AdminPointsPackage>> {
     const parsed = parseInput(pointsPackageCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('points_packages').insert(parsed.data).select('*').single();
+    const { data, error, status } = await this.supabase.from('points_packages').insert(parsed.data as TablesInsert<'points_packages'>).select('*').single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
@@ -64,9 +69,11 @@ export class AdminPointsPackagesClient {
    * const { data, error } = await kit.admin.pointsPackages.update(id, { price_amount: 1299 });
    */
   async update(id: string, changes: PointsPackageUpdateInput): Promise<Result<AdminPointsPackage>> {
+    const invalid = checkIds({ id });
+    if (invalid) return { data: null, error: invalid };
     const parsed = parseInput(pointsPackageUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('points_packages').update(parsed.data).eq('id', id).select('*').maybeSingle();
+    const { data, error, status } = await this.supabase.from('points_packages').update(parsed.data as TablesUpdate<'points_packages'>).eq('id', id).select('*').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No points package you may change has this id', 'not_found', 404) };
     return { data, error: null };
@@ -89,6 +96,8 @@ export class AdminPointsPackagesClient {
    * const { error } = await kit.admin.pointsPackages.remove(id);
    */
   async remove(id: string): Promise<Result<{ id: string }>> {
+    const invalid = checkIds({ id });
+    if (invalid) return { data: null, error: invalid };
     const { data, error, status } = await this.supabase.from('points_packages').delete().eq('id', id).select('id').maybeSingle();
     if (error) {
       if (error.code === '23503') return { data: null, error: new SdkApiError('Payments refer to this package: deactivate it instead', 'conflict', 409) };

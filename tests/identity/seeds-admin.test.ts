@@ -15,13 +15,13 @@ describe('admin user list segments', () => {
 
     const b2b = await admin.kit.admin.users.list({ segment: 'b2b', search: search(business.members.staffer!.email) });
     expect(b2b.error).toBeNull();
-    expect(b2b.data!.users.map((u) => u.id)).toEqual([business.members.staffer!.id]);
+    expect(b2b.data!.items.map((u) => u.id)).toEqual([business.members.staffer!.id]);
     const notB2c = await admin.kit.admin.users.list({ segment: 'b2c', search: search(business.members.staffer!.email) });
-    expect(notB2c.data!.users).toEqual([]);
+    expect(notB2c.data!.items).toEqual([]);
 
     const b2c = await admin.kit.admin.users.list({ segment: 'b2c', search: search(loner.email) });
-    expect(b2c.data!.users.map((u) => u.id)).toEqual([loner.id]);
-    expect((await admin.kit.admin.users.list({ segment: 'b2b', search: search(loner.email) })).data!.users).toEqual([]);
+    expect(b2c.data!.items.map((u) => u.id)).toEqual([loner.id]);
+    expect((await admin.kit.admin.users.list({ segment: 'b2b', search: search(loner.email) })).data!.items).toEqual([]);
 
     const bad = await admin.kit.supabase.rpc('admin_list_users', { segment: 'b2x' });
     expect(bad.error?.code).toBe('validation_failed');
@@ -47,9 +47,9 @@ describe('admin points packages', () => {
     expect((await packages.create({ name: name.toUpperCase(), points: 1, price_amount: 1 })).error?.code).toBe('conflict');
     expect((await packages.update(id, { price_amount: 2499 })).data?.price_amount).toBe(2499);
     expect((await packages.deactivate(id)).data?.is_active).toBe(false);
-    expect((await packages.list()).data!.map((p) => p.id)).toContain(id);
+    expect((await packages.list()).data!.items.map((p) => p.id)).toContain(id);
     // Inactive: gone from the public list.
-    expect((await admin.kit.payments.pointsPackages()).data!.map((p) => p.id)).not.toContain(id);
+    expect((await admin.kit.payments.pointsPackages()).data!.items.map((p) => p.id)).not.toContain(id);
     expect((await packages.remove(id)).data).toEqual({ id });
     expect(await sql(`select 1 from public.points_packages where id = $1`, [id])).toEqual([]);
   });

@@ -15,7 +15,7 @@ describe('notices over SMTP', () => {
     const registered = await owner.kit.accounts.register({ name, contact_email: owner.email });
     expect(registered.error).toBeNull();
     const admin = await createUser('smtp-admin', { admin: true });
-    const approved = await admin.kit.accounts.approve(registered.data!.account.id);
+    const approved = await admin.kit.admin.accounts.approve(registered.data!.account.id);
     expect(approved.data?.notified).toBe(true);
 
     const notice = await waitForMail(owner.email, 'account_review');

@@ -70,7 +70,7 @@ describe('card disputes', () => {
     expect(debts).toHaveLength(1);
     const { data: disputes } = await user.kit.payments.disputes();
     expect(disputes).toEqual([expect.objectContaining({ id: disputeIdOf(created), payment_id: paymentId, points_reversed: 30, points_debt: 70 })]);
-    const { data: audit, error } = await admin.kit.admin.audit.list({ targetId: paymentId });
+    const { data: audit, error } = await admin.kit.admin.audit.list({ target_id: paymentId });
     expect(error).toBeNull();
     expect(audit!.items.map((entry: { action: string }) => entry.action)).toEqual(['payment.disputed']);
 
