@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
+import { requireAdmin } from './session.ts';
 import { checkIds, parseInput } from './validation.ts';
 
 /** A `points_packages` row. */
@@ -43,6 +44,8 @@ export class AdminPointsPackagesClient {
   }
 
   async #all(): Promise<Result<AdminPointsPackage[]>> {
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.from('points_packages').select('*').order('price_amount').order('id');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data ?? [], error: null };
@@ -57,6 +60,8 @@ export class AdminPointsPackagesClient {
   async create(input: PointsPackageCreateInput): Promise<Result<AdminPointsPackage>> {
     const parsed = parseInput(pointsPackageCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.from('points_packages').insert(parsed.data as TablesInsert<'points_packages'>).select('*').single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
@@ -73,6 +78,8 @@ export class AdminPointsPackagesClient {
     if (invalid) return { data: null, error: invalid };
     const parsed = parseInput(pointsPackageUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.from('points_packages').update(parsed.data as TablesUpdate<'points_packages'>).eq('id', id).select('*').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No points package you may change has this id', 'not_found', 404) };
@@ -98,6 +105,8 @@ export class AdminPointsPackagesClient {
   async remove(id: string): Promise<Result<{ id: string }>> {
     const invalid = checkIds({ id });
     if (invalid) return { data: null, error: invalid };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.from('points_packages').delete().eq('id', id).select('id').maybeSingle();
     if (error) {
       if (error.code === '23503') return { data: null, error: new SdkApiError('Payments refer to this package: deactivate it instead', 'conflict', 409) };

@@ -16,7 +16,7 @@ import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkValidationError } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
-import { parseInput } from './validation.ts';
+import { parseInput, checkIds } from './validation.ts';
 
 export type { EmployeeCreateInput, MemberPasswordInput };
 
@@ -63,9 +63,12 @@ export class StaffClient {
    * belongs elsewhere or holds a platform role (they reset their own).
    *
    * @example
-   * const { data, error } = await kit.staff.setPassword(userId, 'new-secure-password-2');
+   * const { data, error } = await kit.staff.setPassword(userId, { password: 'new-secure-password-2' });
    */
-  async setPassword(userId: string, password: string, options: MutationOptions & { account_id?: string } = {}): Promise<Result<{ password_set: true; sessions_ended: number }>> {
+  async setPassword(userId: string, input: { password: string }, options: MutationOptions & { account_id?: string } = {}): Promise<Result<{ password_set: true; sessions_ended: number }>> {
+    const invalid = checkIds({ userId });
+    if (invalid) return { data: null, error: invalid };
+    const password = input.password;
     const account = await this.context.resolve(options.account_id);
     if (account.error) return account;
     const parsed = parseInput(memberPasswordSchema, { account_id: account.data, user_id: userId, password } satisfies MemberPasswordInput);
@@ -80,7 +83,10 @@ export class StaffClient {
    * @example
    * const { data, error } = await kit.staff.remove(userId, { assignments: 'reassign', reassign_to: otherUserId });
    */
-  async remove(userId: string, how: AssignmentsOnRemoval = { assignments: 'keep_history' }, options: { account_id?: string } = {}): Promise<Result<MemberRemoval>> {
+  async remove(userId: string, input: AssignmentsOnRemoval = { assignments: 'keep_history' }, options: { account_id?: string } = {}): Promise<Result<MemberRemoval>> {
+    const invalid = checkIds({ userId });
+    if (invalid) return { data: null, error: invalid };
+    const how = input;
     if (how.assignments === 'reassign' && !how.reassign_to) {
       return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: { reassign_to: ['Required'] }, formErrors: [] }) };
     }
@@ -102,7 +108,8 @@ export class StaffClient {
    * @example
    * const { data, error } = await kit.staff.assignmentHistory({ client_id: clientId });
    */
-  async assignmentHistory(filter: { client_id?: string; member_id?: string } = {}): Promise<Result<AssignmentHistoryEntry[]>> {
+  async assignmentHistory(query: { client_id?: string; member_id?: string } = {}): Promise<Result<AssignmentHistoryEntry[]>> {
+    const filter = query;
     const account = await this.context.resolve();
     if (account.error) return account;
     let request = this.supabase.from('crm_assignment_history').select('*').eq('account_id', account.data);

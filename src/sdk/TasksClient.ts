@@ -9,7 +9,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
-import type { Page } from './pages.ts';
+import { paged, type Page, type PageQuery, type PageRequest } from './pages.ts';
+import { checkIds } from './validation.ts';
 
 /** Celery's names for a task's state. */
 export type CeleryStatus = 'PENDING' | 'STARTED' | 'RETRY' | 'SUCCESS' | 'FAILURE' | 'REVOKED';
@@ -44,8 +45,8 @@ export class TasksClient {
    * @example
    * const { data, error } = await kit.tasks.submit({ type: 'add', input: { a: 2, b: 3 } });
    */
-  async submit(task: TaskInput): Promise<Result<Task>> {
-    const { data, error, status } = await this.supabase.rpc('submit_task', { type: task.type, input: task.input });
+  async submit(input: TaskInput): Promise<Result<Task>> {
+    const { data, error, status } = await this.supabase.rpc('submit_task', { type: input.type, input: input.input });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Task, error: null };
   }
@@ -58,6 +59,8 @@ export class TasksClient {
    * if (data?.celery_status === 'SUCCESS') console.log(data.result);
    */
   async get(taskId: string): Promise<Result<Task>> {
+    const invalid = checkIds({ taskId });
+    if (invalid) return { data: null, error: invalid };
     const { data, error, status } = await this.supabase.rpc('get_task', { task_id: taskId });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Task, error: null };
@@ -69,7 +72,11 @@ export class TasksClient {
    * @example
    * const { data, error } = await kit.tasks.list({ page: 1 });
    */
-  async list(query: { page?: number; per_page?: number } = {}): Promise<Result<Page<Task>>> {
+  list(query: PageQuery = {}): PageRequest<Task> {
+    return paged(query, (q) => this.#page(q));
+  }
+
+  async #page(query: PageQuery): Promise<Result<Page<Task>>> {
     const { data, error, status } = await this.supabase.rpc('list_tasks', { page: query.page ?? 1, per_page: query.per_page ?? 50 });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     const page = data as unknown as { items: Task[]; total: number; page: number; per_page: number };
@@ -83,6 +90,8 @@ export class TasksClient {
    * const { data, error } = await kit.tasks.wait(taskId, { timeoutMs: 30_000 });
    */
   async wait(taskId: string, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Result<Task>> {
+    const invalid = checkIds({ taskId });
+    if (invalid) return { data: null, error: invalid };
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     for (;;) {
       const task = await this.get(taskId);

@@ -10,7 +10,7 @@ import type { Database } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import type { Job } from './JobsClient.ts';
-import { parseInput } from './validation.ts';
+import { parseInput, checkIds } from './validation.ts';
 
 export type { DeleteAccountInput };
 
@@ -72,6 +72,8 @@ export class UserDataClient {
    * if (data?.export) window.location.href = data.export.signed_url;
    */
   async exportResult(jobId: string): Promise<Result<{ job: Job; export: DataExport | null }>> {
+    const invalid = checkIds({ jobId });
+    if (invalid) return { data: null, error: invalid };
     const { data, error, status } = await this.supabase.rpc('get_job', { job_id: jobId });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     const job = data as unknown as Job;

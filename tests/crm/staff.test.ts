@@ -53,7 +53,7 @@ describe('CRM staff', () => {
     const idle = kit();
     expect((await idle.auth.signIn(inactive)).error).toBeNull();
     const mine = await idle.accounts.mine();
-    expect(mine.data).toEqual([expect.objectContaining({ account_id: business.accountId, usable: false })]);
+    expect(mine.data!.items).toEqual([expect.objectContaining({ account_id: business.accountId, usable: false })]);
     // Made active later by the owner.
     expect((await owner.accounts.members.reactivate(created.data!.member.user_id)).error).toBeNull();
   });
@@ -70,7 +70,7 @@ describe('CRM staff', () => {
     const { data: before } = await member.supabase.auth.getSession();
 
     const second = strongPassword();
-    const set = await owner.staff.setPassword(created.data!.member.user_id, second);
+    const set = await owner.staff.setPassword(created.data!.member.user_id, { password: second });
     expect(set.error).toBeNull();
     expect(set.data!.password_set).toBe(true);
 

@@ -65,8 +65,8 @@ describe('admin points packages', () => {
     const [bought] = await sql<{ id: string }>(`select points_package_id as id from public.payments where points_package_id is not null limit 1`);
     const target = bought?.id ?? (await sql<{ id: string }>(`select id from public.points_packages order by created_at limit 1`))[0]!.id;
     const [before] = await sql<{ price_amount: number }>(`select price_amount from public.points_packages where id = $1`, [target]);
-    expect((await user.kit.admin.pointsPackages.update(target, { price_amount: 1 })).error?.code).toBe('not_found');
-    expect((await user.kit.admin.pointsPackages.remove(target)).error?.code).toBe('not_found');
+    expect((await user.kit.admin.pointsPackages.update(target, { price_amount: 1 })).error?.code).toBe('forbidden');
+    expect((await user.kit.admin.pointsPackages.remove(target)).error?.code).toBe('forbidden');
     const [after] = await sql<{ price_amount: number }>(`select price_amount from public.points_packages where id = $1`, [target]);
     expect(after).toEqual(before);
 

@@ -77,6 +77,11 @@ const ADMIN_SAMPLES: Record<string, () => unknown[]> = {
   'admin.refunds.reject': () => [randomUUID(), { note: 'No' }],
   'admin.wallet.balanceOf': () => [randomUUID()],
   'admin.wallet.adjust': () => [{ user_id: randomUUID(), amount: 1, reason: 'Test' }],
+  'admin.pointsPackages.list': () => [{}],
+  'admin.pointsPackages.create': () => [{ name: `P ${randomUUID()}`, points: 10, price_amount: 100 }],
+  'admin.pointsPackages.update': () => [randomUUID(), { price_amount: 200 }],
+  'admin.pointsPackages.deactivate': () => [randomUUID()],
+  'admin.pointsPackages.remove': () => [randomUUID()],
 };
 
 function conforms(params: string[]): boolean {

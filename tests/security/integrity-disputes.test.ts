@@ -67,7 +67,7 @@ describe('card disputes', () => {
     await ledgerAddsUp(user.id);
     // The buyer sees the debt; the admin sees the audit entry.
     const { data: debts } = await user.kit.payments.debts();
-    expect(debts).toHaveLength(1);
+    expect(debts!.items).toHaveLength(1);
     const { data: disputes } = await user.kit.payments.disputes();
     expect(disputes).toEqual([expect.objectContaining({ id: disputeIdOf(created), payment_id: paymentId, points_reversed: 30, points_debt: 70 })]);
     const { data: audit, error } = await admin.kit.admin.audit.list({ target_id: paymentId });

@@ -61,7 +61,7 @@ describe('CRM staff attacks', () => {
     await owner.accounts.use(ours.accountId);
     for (const target of [shared, platformAdmin, creator]) {
       const hash = await passwordHash(target.id);
-      const attempt = await owner.staff.setPassword(target.id, strongPassword());
+      const attempt = await owner.staff.setPassword(target.id, { password: strongPassword() });
       expect(attempt.error?.code).toBe('member_not_managed');
       expect(attempt.error?.status).toBe(403);
       expect(await passwordHash(target.id)).toBe(hash);
@@ -78,7 +78,7 @@ describe('CRM staff attacks', () => {
 
     const removeOwner = await admin.staff.remove(business.owner.id);
     expect(removeOwner.error?.code).toBe('owner_protected');
-    const ownerPassword = await admin.staff.setPassword(business.owner.id, strongPassword());
+    const ownerPassword = await admin.staff.setPassword(business.owner.id, { password: strongPassword() });
     expect(ownerPassword.error?.code).toBe('owner_protected');
     expect(await passwordHash(business.owner.id)).toBe(ownerHash);
     expect(await membership(business.accountId, business.owner.id)).toBe(1);
@@ -94,7 +94,7 @@ describe('CRM staff attacks', () => {
     const plain = business.members.plain!.kit;
     await plain.accounts.use(business.accountId);
     expect((await plain.staff.remove(business.members.admin!.id)).error?.code).toBe('forbidden');
-    expect((await plain.staff.setPassword(business.members.admin!.id, strongPassword())).error?.code).toBe('forbidden');
+    expect((await plain.staff.setPassword(business.members.admin!.id, { password: strongPassword() })).error?.code).toBe('forbidden');
     const planted = await plain.staff.create({ email: uniqueEmail('by-plain'), password: strongPassword(), full_name: 'X', permissions: [] });
     expect(planted.error?.code).toBe('forbidden');
   });
