@@ -14,6 +14,7 @@
  */
 import { corsHeaders, preflight } from '../_shared/cors.ts';
 import { errorResponse, HttpError } from '../_shared/errors.ts';
+import { publishableKey } from '../_shared/keys.ts';
 import { npmAsset, type NpmPackage } from '../_shared/npm-assets.ts';
 import { openApiDocument } from '../_shared/openapi.ts';
 import { VERSION } from '../_shared/version.ts';
@@ -129,10 +130,10 @@ export function redocPage(base: string): string {
  * functions; a signed-in caller's own `Authorization` is passed on, so they see what they may use.
  */
 async function restDocument(request: Request): Promise<Response> {
-  const key = Deno.env.get('SUPABASE_ANON_KEY') ?? '';
-  const bearer = request.headers.get('authorization') ?? `Bearer ${key}`;
+  // The publishable key (new or legacy): without a caller's token the gateway runs the request as anon.
+  const caller = request.headers.get('authorization');
   const response = await fetch(`${apiUrl()}/rest/v1/`, {
-    headers: { apikey: key, authorization: bearer, accept: 'application/openapi+json' },
+    headers: { apikey: publishableKey(), ...(caller ? { authorization: caller } : {}), accept: 'application/openapi+json' },
   });
   if (response.status === 401 || response.status === 403) {
     await response.body?.cancel();
