@@ -68,10 +68,9 @@ export class StaffClient {
   async setPassword(userId: string, input: { password: string }, options: MutationOptions & { account_id?: string } = {}): Promise<Result<{ password_set: true; sessions_ended: number }>> {
     const invalid = checkIds({ userId });
     if (invalid) return { data: null, error: invalid };
-    const password = input.password;
     const account = await this.context.resolve(options.account_id);
     if (account.error) return account;
-    const parsed = parseInput(memberPasswordSchema, { account_id: account.data, user_id: userId, password } satisfies MemberPasswordInput);
+    const parsed = parseInput(memberPasswordSchema, { account_id: account.data, user_id: userId, password: input.password } satisfies MemberPasswordInput);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation(this.supabase, 'account-staff/password', parsed.data, options);
   }
@@ -86,8 +85,7 @@ export class StaffClient {
   async remove(userId: string, input: AssignmentsOnRemoval = { assignments: 'keep_history' }, options: { account_id?: string } = {}): Promise<Result<MemberRemoval>> {
     const invalid = checkIds({ userId });
     if (invalid) return { data: null, error: invalid };
-    const how = input;
-    if (how.assignments === 'reassign' && !how.reassign_to) {
+    if (input.assignments === 'reassign' && !input.reassign_to) {
       return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: { reassign_to: ['Required'] }, formErrors: [] }) };
     }
     const account = await this.context.resolve(options.account_id);
@@ -95,8 +93,8 @@ export class StaffClient {
     const { data, error, status } = await this.supabase.rpc('remove_account_member', {
       account_id: account.data,
       user_id: userId,
-      assignments: how.assignments,
-      ...(how.assignments === 'reassign' ? { reassign_to: how.reassign_to } : {}),
+      assignments: input.assignments,
+      ...(input.assignments === 'reassign' ? { reassign_to: input.reassign_to } : {}),
     });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as MemberRemoval, error: null };
@@ -109,12 +107,11 @@ export class StaffClient {
    * const { data, error } = await kit.staff.assignmentHistory({ client_id: clientId });
    */
   async assignmentHistory(query: { client_id?: string; member_id?: string } = {}): Promise<Result<AssignmentHistoryEntry[]>> {
-    const filter = query;
     const account = await this.context.resolve();
     if (account.error) return account;
     let request = this.supabase.from('crm_assignment_history').select('*').eq('account_id', account.data);
-    if (filter.client_id) request = request.eq('client_id', filter.client_id);
-    if (filter.member_id) request = request.eq('member_id', filter.member_id);
+    if (query.client_id) request = request.eq('client_id', query.client_id);
+    if (query.member_id) request = request.eq('member_id', query.member_id);
     const { data, error, status } = await request.order('ended_at', { ascending: false }).order('id', { ascending: false });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data ?? [], error: null };
