@@ -1,7 +1,7 @@
 /**
  * Makes sure the machine has what npm cannot bring: PostgreSQL 15 with pgTAP, plpgsql_check and
- * pg_cron (Debian packages). As root it installs what is missing; otherwise it names the exact
- * command. Idempotent: when everything is there it does nothing.
+ * pg_cron, and Chromium for browser tests (Debian packages). As root it installs what is missing;
+ * otherwise it names the exact command. Idempotent: when everything is there it does nothing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +15,8 @@ const requirements: { pkg: string; present: () => boolean }[] = [
   { pkg: 'libtap-parser-sourcehandler-pgtap-perl', present: () => onPath('pg_prove') },
   { pkg: 'postgresql-15-plpgsql-check', present: () => existsSync(`${EXT}/plpgsql_check.control`) },
   { pkg: 'postgresql-15-cron', present: () => existsSync(`${EXT}/pg_cron.control`) },
+  // Browser tests (the SDK's package test runs its browser bundle in headless Chromium).
+  { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
 ];
 
 function onPath(command: string): boolean {
@@ -44,7 +46,7 @@ export function ensureSystemPackages(say: (line: string) => void = console.log, 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     ensureSystemPackages();
-    console.log('[setup] system packages present: PostgreSQL 15, pgTAP, pg_prove, plpgsql_check, pg_cron');
+    console.log('[setup] system packages present: PostgreSQL 15, pgTAP, pg_prove, plpgsql_check, pg_cron, Chromium');
   } catch (error) {
     console.error((error as Error).message);
     process.exit(1);
