@@ -234,7 +234,11 @@ async function runInChromium(script: string): Promise<unknown> {
       return;
     }
     if (req.url === '/') {
-      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>package</title><script type="module" src="/app.js"></script>');
+      // A script that fails to load or throws reports too, so the test fails with the page's error.
+      const report = `addEventListener('error', (e) => fetch('/result', { method: 'POST', body: JSON.stringify({ pageError: String(e.message ?? e) }) }), true);`;
+      res
+        .writeHead(200, { 'Content-Type': 'text/html' })
+        .end(`<!doctype html><title>package</title><script>${report}</script><script type="module" src="/app.js"></script>`);
       return;
     }
     res.writeHead(404).end();
@@ -259,9 +263,12 @@ async function runInChromium(script: string): Promise<unknown> {
     { stdio: 'ignore', detached: true },
   );
   const exited = new Promise<never>((_, reject) => chromium.once('exit', (code) => reject(new Error(`Chromium exited (${code}) before the page answered`))));
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the page did not answer within 60 s')), 60_000)));
   try {
-    return await Promise.race([delivered, exited]);
+    return await Promise.race([delivered, exited, timedOut]);
   } finally {
+    clearTimeout(timer);
     // Chromium and its helper processes share the group it leads.
     if (chromium.exitCode === null && chromium.pid) process.kill(-chromium.pid, 'SIGKILL');
     exited.catch(() => undefined);
