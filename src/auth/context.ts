@@ -62,7 +62,7 @@ export function bearerToken(req: AuthRequest): string {
 export function verifiedClaims(deps: AuthDeps, req: AuthRequest): Claims {
   const token = bearerToken(req);
   try {
-    return deps.keys.verify(token) as Claims;
+    return deps.keys.verify(token);
   } catch (error) {
     if (error instanceof JwtError) {
       throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${error.message}`);

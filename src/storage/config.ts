@@ -48,7 +48,7 @@ const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 **
 export function parseConfigSize(value: unknown, what: string): number | undefined {
   if (value === undefined || value === null || value === '' || value === 0) return undefined;
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  const match = typeof value === 'string' ? value.trim().match(/^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i) : null;
+  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(value.trim()) : null;
   if (!match) throw new Error(`${what} = ${JSON.stringify(value)} is not a size (e.g. "50MiB")`);
   return Math.floor(Number(match[1]) * UNITS[match[2]!.toLowerCase()]!);
 }

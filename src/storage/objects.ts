@@ -313,7 +313,7 @@ export async function download(ctx: Ctx, mode: ReadMode, bucketId: string, key: 
 }
 
 export function infoBody(row: ObjectRow): Record<string, unknown> {
-  const meta = (row.metadata ?? {}) as Record<string, unknown>;
+  const meta = row.metadata ?? {};
   return {
     id: row.id,
     name: row.name,
@@ -453,12 +453,12 @@ export async function move(ctx: Ctx): Promise<Record<string, string>> {
   const target = transfer.destinationBucket === source.id ? source : await bucketAsService(ctx, transfer.destinationBucket);
   const row = await findObject(ctx, source.id, transfer.sourceKey, 'storage.object.move', false);
   const limit = uploadLimit(ctx, target, transfer.destinationKey);
-  const size = Number((row.metadata as Record<string, unknown> | null)?.size ?? 0);
+  const size = Number(row.metadata?.size ?? 0);
   if (size > limit) throw errors.entityTooLarge();
   const blob = await ctx.deps.blobs.duplicate(source.id, row.name, row.version ?? '');
   if (!blob) throw errors.blobMissing();
   const version = randomUUID();
-  const meta = { ...((row.metadata ?? {}) as Record<string, unknown>), eTag: blob.eTag, size: blob.size, contentLength: blob.size, lastModified: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString() };
+  const meta = { ...(row.metadata ?? {}), eTag: blob.eTag, size: blob.size, contentLength: blob.size, lastModified: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString() };
   await ctx.deps.blobs.commit(blob, target.id, transfer.destinationKey, version);
   const { owner, ownerId } = owners(ctx.who.sub);
   try {
@@ -489,12 +489,12 @@ export async function copy(ctx: Ctx): Promise<Record<string, unknown>> {
   const source = await bucketAsService(ctx, transfer.bucketId);
   const target = transfer.destinationBucket === source.id ? source : await bucketAsService(ctx, transfer.destinationBucket);
   const row = await findObject(ctx, source.id, transfer.sourceKey, 'storage.object.copy', false);
-  const sourceMeta = (row.metadata ?? {}) as Record<string, unknown>;
+  const sourceMeta = row.metadata ?? {};
   const overrides = (body.metadata ?? {}) as Record<string, unknown>;
   const copyMetadata = body.copyMetadata !== false;
   const mimetype = typeof overrides.mimetype === 'string' ? overrides.mimetype : String(sourceMeta.mimetype ?? 'application/octet-stream');
   const cacheControl = typeof overrides.cacheControl === 'string' ? overrides.cacheControl : String(sourceMeta.cacheControl ?? 'no-cache');
-  const userMetadata = copyMetadata ? ((row.user_metadata ?? {}) as Record<string, unknown>) : decodeMetadataHeader(ctx.header('x-metadata'));
+  const userMetadata = copyMetadata ? (row.user_metadata ?? {}) : decodeMetadataHeader(ctx.header('x-metadata'));
   const size = Number(sourceMeta.size ?? 0);
   if (size > uploadLimit(ctx, target, transfer.destinationKey)) throw errors.entityTooLarge();
   assertMimeAllowed(mimetype, target.allowed_mime_types);

@@ -36,7 +36,7 @@ function servedType(mimetype: string): string {
 
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n` within `size`; anything else is 416. */
 function parseRange(header: string, size: number): { start: number; end: number } {
-  const match = header.match(/^bytes=(\d*)-(\d*)$/);
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header);
   if (!match || (!match[1] && !match[2])) throw errors.invalidRange();
   let start: number;
   let end: number;
@@ -60,7 +60,7 @@ export interface ServeOptions {
 }
 
 export async function serveObject(ctx: Ctx, bucket: string, row: ObjectRow, options: ServeOptions = {}): Promise<void> {
-  const meta = (row.metadata ?? {}) as Record<string, unknown>;
+  const meta = row.metadata ?? {};
   const mimetype = String(meta.mimetype ?? 'application/octet-stream');
   const eTag = String(meta.eTag ?? '');
   const lastModified = new Date(String(meta.lastModified ?? row.updated_at.toISOString()));

@@ -93,21 +93,21 @@ function route(method: string, path: string): Handler | undefined {
   const target = bucketAndKey(rest);
   switch (first) {
     case 'public':
-      if (read && target && target.key) return stream(async (ctx) => (await ctx.authenticate(true), download(ctx, 'public', target.bucket, target.key)));
+      if (read && target?.key) return stream(async (ctx) => (await ctx.authenticate(true), download(ctx, 'public', target.bucket, target.key)));
       return undefined;
     case 'authenticated':
-      if (read && target && target.key) return stream(async (ctx) => (await ctx.authenticate(), download(ctx, 'authenticated', target.bucket, target.key)));
+      if (read && target?.key) return stream(async (ctx) => (await ctx.authenticate(), download(ctx, 'authenticated', target.bucket, target.key)));
       return undefined;
     case 'info': {
       if (method !== 'GET' || !target) return undefined;
       const mode = target.bucket === 'public' || target.bucket === 'authenticated' ? target.bucket : 'default';
       const inner = mode === 'default' ? target : bucketAndKey(rest.slice(1));
-      if (!inner || !inner.key) return undefined;
+      if (!inner?.key) return undefined;
       return json(async (ctx) => {
         await ctx.authenticate(mode !== 'authenticated');
         const operation = mode === 'public' ? 'storage.object.info_public' : 'object.get_authenticated_info';
         const { row } = await readObject(ctx, mode, inner.bucket, inner.key, operation);
-        const meta = (row.metadata ?? {}) as Record<string, unknown>;
+        const meta = row.metadata ?? {};
         ctx.res.setHeader('ETag', String(meta.eTag ?? ''));
         ctx.res.setHeader('Last-Modified', new Date(String(meta.lastModified ?? row.updated_at)).toUTCString());
         ctx.res.setHeader('Cache-Control', String(meta.cacheControl ?? 'no-cache'));
@@ -132,7 +132,7 @@ function route(method: string, path: string): Handler | undefined {
     case 'upload': {
       if (rest[0] !== 'sign') return undefined;
       const signedTarget = bucketAndKey(rest.slice(1));
-      if (!signedTarget || !signedTarget.key) return undefined;
+      if (!signedTarget?.key) return undefined;
       if (method === 'POST') return json(async (ctx) => (await ctx.authenticate(), signUpload(ctx, signedTarget.bucket, signedTarget.key)));
       if (method === 'PUT') return json((ctx) => uploadSigned(ctx, signedTarget.bucket, signedTarget.key));
       return undefined;

@@ -26,7 +26,7 @@ const types = {
     if (oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID) return (value: string) => pgTimestampToIso(value);
     return pg.types.getTypeParser(oid, format);
   },
-} as pg.CustomTypesConfig;
+};
 
 /** Anything that runs queries: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.PoolClient, 'query'>;

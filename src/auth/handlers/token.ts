@@ -80,7 +80,7 @@ async function passwordGrant(deps: AuthDeps, req: AuthRequest): Promise<Reply> {
   const user = await findUserByEmail(deps.pool, params.email, requestAud(deps, req));
   // An unknown address (or a user without a password) costs one bcrypt too, so timing does not tell.
   const valid = await deps.bcrypt.compare(params.password, user?.encrypted_password || (await dummyHash(deps)));
-  if (!user || !user.encrypted_password || !valid) {
+  if (!user?.encrypted_password || !valid) {
     deps.guard.passwordFailed(params.email);
     throw badRequest('invalid_credentials', INVALID_LOGIN);
   }

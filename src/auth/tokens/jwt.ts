@@ -151,7 +151,7 @@ function signWith(key: LoadedKey, data: string): string {
 function verifyWith(key: LoadedKey, data: string, signature: string): boolean {
   const sig = Buffer.from(signature, 'base64url');
   if (key.alg === 'HS256') {
-    const expected = createHmac('sha256', key.verifying as Buffer).update(data).digest();
+    const expected = createHmac('sha256', key.verifying).update(data).digest();
     return sig.length === expected.length && timingSafeEqual(sig, expected);
   }
   try {
