@@ -45,6 +45,9 @@ export default defineConfig(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       // `return send(res, …)` ends a void request handler early, and `() => server.close()` hands
       // back what a void callback ignores: both are this codebase's deliberate shorthand.
+      // An empty string counts as absent (an empty header, a blank phone, an unset password), so `||`
+      // on strings is deliberate; `??` is still required for objects and numbers.
+      '@typescript-eslint/prefer-nullish-coalescing': ['error', { ignorePrimitives: { string: true } }],
       // Unsetting an environment variable and removing a key from JSON metadata (null deletes it, as in
       // GoTrue) are deletes by name on plain records, where a Map is no option.
       '@typescript-eslint/no-dynamic-delete': 'off',

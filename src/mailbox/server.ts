@@ -176,7 +176,7 @@ const MAX_MESSAGE = 10 << 20;
 const addresses = (value: AddressObject | AddressObject[] | undefined): { name: string; address: string }[] =>
   (Array.isArray(value) ? value : value ? [value] : [])
     .flatMap((a) => a.value)
-    .map((a) => ({ name: a.name ?? '', address: (a.address ?? '').toLowerCase() }))
+    .map((a) => ({ name: a.name, address: (a.address ?? '').toLowerCase() }))
     .filter((a) => a.address !== '');
 
 /** Parses one SMTP message and stores it once per envelope recipient. */

@@ -59,8 +59,8 @@ const CONFIG_BUCKET_NAME = /^(\w|!|-|\.|\*|'|\(|\)| |&|\$|@|=|;|:|\+|,|\?)*$/;
 export function loadStorageConfig(): StorageConfig {
   const profile = process.env.STACK_PROFILE === 'test' ? 'test' : 'dev';
   const stack = loadStackConfig(profile);
-  const toml = parse(readFileSync(path.join(supabaseDir, 'config.toml'), 'utf8')) as Record<string, any>;
-  const storage = (toml.storage ?? {}) as Record<string, any>;
+  const toml = parse(readFileSync(path.join(supabaseDir, 'config.toml'), 'utf8')) as { storage?: Record<string, unknown> };
+  const storage = toml.storage ?? {};
   const fileSizeLimit = parseConfigSize(storage.file_size_limit, '[storage] file_size_limit') ?? 50 * 1024 ** 2;
   const buckets = Object.entries((storage.buckets ?? {}) as Record<string, Record<string, unknown>>).map(([name, b]) => {
     if (!CONFIG_BUCKET_NAME.test(name)) throw new Error(`[storage.buckets.${name}]: invalid bucket name`);

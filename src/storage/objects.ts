@@ -11,7 +11,7 @@ import type { WrittenBlob } from './blobs.ts';
 import type { Ctx } from './context.ts';
 import { inScope } from './db.ts';
 import { errors, fromPostgres, StorageError } from './errors.ts';
-import { serveObject, type ObjectRow } from './serve.ts';
+import { metaText, serveObject, type ObjectRow } from './serve.ts';
 import { assertBucketName, assertKey, assertMimeAllowed } from './validation.ts';
 
 export interface BucketRow {
@@ -91,7 +91,8 @@ async function readUploadBody(ctx: Ctx, limit: number): Promise<UploadBody> {
   // beyond the limit plus room for the fields is cut off as too large.
   const maxFormBytes = limit + MULTIPART_OVERHEAD_BYTES;
   let seen = 0;
-  let tooLarge = false;
+  // Set by the stream as undici reads it: TypeScript cannot see that write from here.
+  let tooLarge = false as boolean;
   const bounded = (Readable.toWeb(ctx.req) as ReadableStream<Uint8Array>).pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
@@ -350,7 +351,7 @@ export async function list(ctx: Ctx, bucketId: string): Promise<unknown[]> {
   const prefix = body.prefix;
   const levels = prefix.split('/').filter(Boolean).length + 1;
   return inScope(ctx.deps.pool, ctx.scope('storage.object.list'), async (tx) => {
-    const { rows } = await tx.query('select * from storage.search($1, $2, $3, $4, $5, $6, $7, $8)', [
+    const { rows } = await tx.query<Record<string, unknown>>('select * from storage.search($1, $2, $3, $4, $5, $6, $7, $8)', [
       prefix,
       bucket.id,
       limit,
@@ -492,8 +493,8 @@ export async function copy(ctx: Ctx): Promise<Record<string, unknown>> {
   const sourceMeta = row.metadata ?? {};
   const overrides = (body.metadata ?? {}) as Record<string, unknown>;
   const copyMetadata = body.copyMetadata !== false;
-  const mimetype = typeof overrides.mimetype === 'string' ? overrides.mimetype : String(sourceMeta.mimetype ?? 'application/octet-stream');
-  const cacheControl = typeof overrides.cacheControl === 'string' ? overrides.cacheControl : String(sourceMeta.cacheControl ?? 'no-cache');
+  const mimetype = typeof overrides.mimetype === 'string' ? overrides.mimetype : metaText(sourceMeta.mimetype, 'application/octet-stream');
+  const cacheControl = typeof overrides.cacheControl === 'string' ? overrides.cacheControl : metaText(sourceMeta.cacheControl, 'no-cache');
   const userMetadata = copyMetadata ? (row.user_metadata ?? {}) : decodeMetadataHeader(ctx.header('x-metadata'));
   const size = Number(sourceMeta.size ?? 0);
   if (size > uploadLimit(ctx, target, transfer.destinationKey)) throw errors.entityTooLarge();

@@ -141,7 +141,7 @@ async function refreshTokenGrant(deps: AuthDeps, req: AuthRequest): Promise<Repl
         let issued = '';
         if (locked.revoked) {
           const active = await findActiveRefreshToken(tx, session.id);
-          if (active && active.parent === locked.token) {
+          if (active?.parent === locked.token) {
             issued = active.token;
           } else {
             const reuseUntil = Date.parse(locked.updated_at) + deps.config.refreshTokenReuseIntervalSeconds * 1000;
@@ -181,7 +181,7 @@ async function pkceGrant(deps: AuthDeps, req: AuthRequest): Promise<Reply> {
     throw badRequest('validation_failed', 'invalid request: both auth code and code verifier should be non-empty');
   }
   const flow = isUuid(params.auth_code) ? await findFlowStateByAuthCode(deps.pool, params.auth_code) : undefined;
-  if (!flow || flow.user_id === null) {
+  if (flow?.user_id == null) {
     throw notFound('flow_state_not_found', 'invalid flow state, no valid flow state found');
   }
   if (Date.now() > Date.parse(flow.created_at) + deps.config.flowStateExpirySeconds * 1000) {
