@@ -159,8 +159,14 @@ function errorReply(error: ApiError | OAuthError, apiVersion: string): Reply {
   return { kind: 'json', status, body, headers };
 }
 
+/** An error's cause as one line: its message, or the value itself. */
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return cause.message;
+  return typeof cause === 'string' ? cause : JSON.stringify(cause);
+}
+
 function logFailure(req: AuthRequest, error: unknown): void {
-  const cause = error instanceof Error && error.cause ? ` (cause: ${error.cause instanceof Error ? error.cause.message : JSON.stringify(error.cause)})` : '';
+  const cause = error instanceof Error && error.cause ? ` (cause: ${describeCause(error.cause)})` : '';
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`[auth] ${req.method} ${req.path} failed: ${message}${cause}\n`);
 }
