@@ -3,7 +3,8 @@
  * (its own data folder and ports, a fresh database every run) and stops it afterwards; with
  * SUPABASE_URL (+ keys, SUPABASE_DB_URL) it targets that stack instead. Suites: pgTAP through
  * pg_prove, vitest, deno test, the database checks (advisors, lint, generated types current, each
- * function's import map, config.toml keys the CLI knows) and the docs check (scripts/check-docs.ts).
+ * function's import map, config.toml keys the CLI knows), the docs check (scripts/check-docs.ts) and
+ * `npm run lint`.
  * Ends with one line `N passed, N failed` and a non-zero exit on any failure.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -144,6 +145,19 @@ function docsChecks(): SuiteResult {
   return { name: 'docs', passed, failed };
 }
 
+/** `npm run lint`'s checks (ESLint, deno lint, SQL layout, Prettier), one result each; no stack needed. */
+async function lintChecks(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
+  let passed = 0;
+  let failed = 0;
+  for (const script of ['lint:eslint', 'lint:deno', 'lint:sql', 'lint:format']) {
+    const { code } = await run('npm', ['run', '--silent', script], env);
+    console.log(`${code === 0 ? 'ok' : 'not ok'} - npm run ${script}`);
+    if (code === 0) passed += 1;
+    else failed += 1;
+  }
+  return { name: 'lint', passed, failed };
+}
+
 async function main(): Promise<number> {
   let stack: StackHandle | undefined;
   let env: NodeJS.ProcessEnv;
@@ -203,6 +217,7 @@ async function main(): Promise<number> {
     results.push(await denoTests(env));
     results.push(await databaseChecks(env));
     results.push(docsChecks());
+    results.push(await lintChecks(env));
     results.push(await vitest(env, config.dataDir, 'vitest.disruptive.config.ts', 'vitest disruptive'));
   } finally {
     await stopStack();

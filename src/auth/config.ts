@@ -112,7 +112,7 @@ export function parseGoDuration(value: string): number | undefined {
   let rest = value;
   let sign = 1;
   if (rest.startsWith('-') || rest.startsWith('+')) {
-    if (rest[0] === '-') sign = -1;
+    if (rest.startsWith('-')) sign = -1;
     rest = rest.slice(1);
   }
   if (rest === '0') return 0;

@@ -62,7 +62,7 @@ export function bearerToken(req: AuthRequest): string {
 export function verifiedClaims(deps: AuthDeps, req: AuthRequest): Claims {
   const token = bearerToken(req);
   try {
-    return deps.keys.verify(token) as Claims;
+    return deps.keys.verify(token);
   } catch (error) {
     if (error instanceof JwtError) {
       throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${error.message}`);
@@ -111,8 +111,8 @@ export async function authenticateAdmin(deps: AuthDeps, req: AuthRequest): Promi
 export function requestAud(deps: AuthDeps, req: AuthRequest, claims?: Claims): string {
   const header = req.header('x-jwt-aud');
   if (header) return header;
-  if (claims && !deps.config.jwt.adminRoles.includes(String(claims.role ?? ''))) {
-    const aud = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
+  if (claims && !deps.config.jwt.adminRoles.includes(typeof claims.role === 'string' ? claims.role : '')) {
+    const aud: unknown = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
     if (typeof aud === 'string' && aud !== '') return aud;
   }
   return deps.config.jwt.aud;
@@ -128,7 +128,7 @@ export function userActor(user: UserRow): AuditActor {
   const fullName = user.raw_user_meta_data?.full_name;
   return {
     id: user.id,
-    username: user.phone ? user.phone : (user.email ?? ''),
+    username: user.phone || (user.email ?? ''),
     ...(fullName !== undefined ? { fullName } : {}),
   };
 }

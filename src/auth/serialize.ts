@@ -17,7 +17,7 @@ export function identityJson(identity: IdentityRow): Record<string, unknown> {
     id: identity.provider_id,
     user_id: identity.user_id,
   };
-  if (identity.identity_data && Object.keys(identity.identity_data).length > 0) {
+  if (Object.keys(identity.identity_data).length > 0) {
     out.identity_data = identity.identity_data;
   }
   out.provider = identity.provider;
@@ -54,7 +54,7 @@ export function userJson(user: UserRow): Record<string, unknown> {
   optional('last_sign_in_at', user.last_sign_in_at);
   out.app_metadata = user.raw_app_meta_data ?? {};
   out.user_metadata = user.raw_user_meta_data ?? {};
-  out.identities = (user.identities ?? []).map(identityJson);
+  out.identities = user.identities.map(identityJson);
   out.created_at = user.created_at;
   out.updated_at = user.updated_at;
   optional('banned_until', user.banned_until);

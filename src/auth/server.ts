@@ -159,8 +159,14 @@ function errorReply(error: ApiError | OAuthError, apiVersion: string): Reply {
   return { kind: 'json', status, body, headers };
 }
 
+/** An error's cause as one line: its message, or the value itself. */
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return cause.message;
+  return typeof cause === 'string' ? cause : JSON.stringify(cause);
+}
+
 function logFailure(req: AuthRequest, error: unknown): void {
-  const cause = error instanceof Error && error.cause ? ` (cause: ${String((error.cause as Error).message ?? error.cause)})` : '';
+  const cause = error instanceof Error && error.cause ? ` (cause: ${describeCause(error.cause)})` : '';
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`[auth] ${req.method} ${req.path} failed: ${message}${cause}\n`);
 }
@@ -176,7 +182,7 @@ export async function startAuthServer(config: AuthConfig): Promise<AuthServer> {
   } catch (error) {
     deps.mailer.close();
     await Promise.all([deps.pool.end(), deps.bcrypt.close()]);
-    throw new Error(`cannot query auth.users as ${config.db.user}@${config.db.host}:${config.db.port}: ${(error as Error).message}`);
+    throw new Error(`cannot query auth.users as ${config.db.user}@${config.db.host}:${config.db.port}: ${(error as Error).message}`, { cause: error });
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -95,68 +95,79 @@ function page(matched: StoredMessage[], url: URL, total: number, store: MessageS
   };
 }
 
+/** What a request gets: JSON with a status, or the HTML index page. */
+type Answer = { status: number; body: unknown } | { html: string };
+
+const reply = (status: number, body: unknown): Answer => ({ status, body });
+
+/** Answers one request of the Mailpit-shaped API (or the index page) from `store`. */
+async function answer(req: http.IncomingMessage, url: URL, store: MessageStore): Promise<Answer> {
+  const to = url.searchParams.get('to') ?? '';
+  const method = req.method ?? 'GET';
+  if (url.pathname === '/health' && method === 'GET') return reply(200, { status: 'ok' });
+  if (url.pathname === '/' && method === 'GET') return { html: indexPage(store.list(to || undefined), to) };
+  if (url.pathname === '/api/v1/messages' || url.pathname === '/api/v1/search') {
+    const searching = url.pathname === '/api/v1/search';
+    const query = url.searchParams.get('query') ?? '';
+    if (searching && method !== 'GET' && method !== 'DELETE') return reply(405, { error: 'method not allowed' });
+    if (method === 'GET') {
+      const matched = searching ? store.search(query) : store.list(to || undefined);
+      return reply(200, page(matched, url, !searching && to ? matched.length : store.size, store, !searching && to ? 0 : 50));
+    }
+    if (searching) return reply(200, { deleted: store.remove(new Set(store.search(query).map((m) => m.id))) });
+    if (method === 'POST') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await readBody(req));
+      } catch (error) {
+        return reply(400, { error: `invalid JSON: ${(error as Error).message}` });
+      }
+      const message = parseIncoming(parsed);
+      if (typeof message === 'string') return reply(400, { error: message });
+      return reply(201, store.add(message));
+    }
+    if (method === 'DELETE') {
+      const text = await readBody(req);
+      if (text.trim()) {
+        let ids: unknown;
+        try {
+          ids = (JSON.parse(text) as { IDs?: unknown }).IDs;
+        } catch (error) {
+          return reply(400, { error: `invalid JSON: ${(error as Error).message}` });
+        }
+        if (ids !== undefined && (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))) {
+          return reply(400, { error: '"IDs" must be an array of strings' });
+        }
+        if (Array.isArray(ids) && ids.length > 0) return reply(200, { deleted: store.remove(new Set(ids as string[])) });
+      }
+      return reply(200, { deleted: store.clear(to || undefined) });
+    }
+    return reply(405, { error: 'method not allowed' });
+  }
+  const match = /^\/api\/v1\/messages?\/([^/]+)$/.exec(url.pathname);
+  if (match && method === 'GET') {
+    const message = store.get(decodeURIComponent(match[1]!));
+    if (message) message.read = true;
+    return message ? reply(200, detailed(message)) : reply(404, { error: 'message not found' });
+  }
+  return reply(404, { error: 'not found' });
+}
+
 /** A request listener over `store`. */
 export function mailboxListener(store: MessageStore): http.RequestListener {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://mailbox');
-    const to = url.searchParams.get('to') ?? '';
-    const method = req.method ?? 'GET';
-    void (async () => {
-      if (url.pathname === '/health' && method === 'GET') return send(res, 200, { status: 'ok' });
-      if (url.pathname === '/' && method === 'GET') {
-        const page = indexPage(store.list(to || undefined), to);
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        return res.end(page);
-      }
-      if (url.pathname === '/api/v1/messages' || url.pathname === '/api/v1/search') {
-        const searching = url.pathname === '/api/v1/search';
-        const query = url.searchParams.get('query') ?? '';
-        if (searching && method !== 'GET' && method !== 'DELETE') return send(res, 405, { error: 'method not allowed' });
-        if (method === 'GET') {
-          const matched = searching ? store.search(query) : store.list(to || undefined);
-          return send(res, 200, page(matched, url, !searching && to ? matched.length : store.size, store, !searching && to ? 0 : 50));
-        }
-        if (searching) return send(res, 200, { deleted: store.remove(new Set(store.search(query).map((m) => m.id))) });
-        if (method === 'POST') {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(await readBody(req));
-          } catch (error) {
-            return send(res, 400, { error: `invalid JSON: ${(error as Error).message}` });
-          }
-          const message = parseIncoming(parsed);
-          if (typeof message === 'string') return send(res, 400, { error: message });
-          return send(res, 201, store.add(message));
-        }
-        if (method === 'DELETE') {
-          const text = await readBody(req);
-          if (text.trim()) {
-            let ids: unknown;
-            try {
-              ids = (JSON.parse(text) as { IDs?: unknown }).IDs;
-            } catch (error) {
-              return send(res, 400, { error: `invalid JSON: ${(error as Error).message}` });
-            }
-            if (ids !== undefined && (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))) {
-              return send(res, 400, { error: '"IDs" must be an array of strings' });
-            }
-            if (Array.isArray(ids) && ids.length > 0) return send(res, 200, { deleted: store.remove(new Set(ids as string[])) });
-          }
-          return send(res, 200, { deleted: store.clear(to || undefined) });
-        }
-        return send(res, 405, { error: 'method not allowed' });
-      }
-      const match = /^\/api\/v1\/messages?\/([^/]+)$/.exec(url.pathname);
-      if (match && method === 'GET') {
-        const message = store.get(decodeURIComponent(match[1]!));
-        if (message) message.read = true;
-        return message ? send(res, 200, detailed(message)) : send(res, 404, { error: 'message not found' });
-      }
-      return send(res, 404, { error: 'not found' });
-    })().catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, { error: String(error) });
-      else res.destroy();
-    });
+    answer(req, url, store)
+      .then((result) => {
+        if ('html' in result) {
+          res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+          res.end(result.html);
+        } else send(res, result.status, result.body);
+      })
+      .catch((error: unknown) => {
+        if (!res.headersSent) send(res, 500, { error: String(error) });
+        else res.destroy();
+      });
   };
 }
 
@@ -165,7 +176,7 @@ const MAX_MESSAGE = 10 << 20;
 const addresses = (value: AddressObject | AddressObject[] | undefined): { name: string; address: string }[] =>
   (Array.isArray(value) ? value : value ? [value] : [])
     .flatMap((a) => a.value)
-    .map((a) => ({ name: a.name ?? '', address: (a.address ?? '').toLowerCase() }))
+    .map((a) => ({ name: a.name, address: (a.address ?? '').toLowerCase() }))
     .filter((a) => a.address !== '');
 
 /** Parses one SMTP message and stores it once per envelope recipient. */

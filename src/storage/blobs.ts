@@ -57,7 +57,10 @@ export class BlobStore {
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         size += chunk.length;
-        if (size > limit) return done();
+        if (size > limit) {
+          done();
+          return;
+        }
         md5.update(chunk);
         done(null, chunk);
       },

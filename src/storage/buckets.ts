@@ -107,7 +107,7 @@ export async function createBucket(ctx: Ctx): Promise<Record<string, string>> {
   const body = await ctx.json();
   if (body.name === undefined) throw errors.schema("body must have required property 'name'");
   assertBucketName(body.name);
-  const id = body.id === undefined || body.id === null ? body.name : body.id;
+  const id = body.id ?? body.name;
   assertBucketName(id);
   if (body.type !== undefined && body.type !== 'STANDARD') throw errors.featureNotEnabled('feature not enabled for this tenant');
   const settings = settingsFrom(body, ctx.deps.config.fileSizeLimit);

@@ -48,7 +48,7 @@ const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 **
 export function parseConfigSize(value: unknown, what: string): number | undefined {
   if (value === undefined || value === null || value === '' || value === 0) return undefined;
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  const match = typeof value === 'string' ? value.trim().match(/^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i) : null;
+  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(value.trim()) : null;
   if (!match) throw new Error(`${what} = ${JSON.stringify(value)} is not a size (e.g. "50MiB")`);
   return Math.floor(Number(match[1]) * UNITS[match[2]!.toLowerCase()]!);
 }
@@ -59,8 +59,8 @@ const CONFIG_BUCKET_NAME = /^(\w|!|-|\.|\*|'|\(|\)| |&|\$|@|=|;|:|\+|,|\?)*$/;
 export function loadStorageConfig(): StorageConfig {
   const profile = process.env.STACK_PROFILE === 'test' ? 'test' : 'dev';
   const stack = loadStackConfig(profile);
-  const toml = parse(readFileSync(path.join(supabaseDir, 'config.toml'), 'utf8')) as Record<string, any>;
-  const storage = (toml.storage ?? {}) as Record<string, any>;
+  const toml = parse(readFileSync(path.join(supabaseDir, 'config.toml'), 'utf8')) as { storage?: Record<string, unknown> };
+  const storage = toml.storage ?? {};
   const fileSizeLimit = parseConfigSize(storage.file_size_limit, '[storage] file_size_limit') ?? 50 * 1024 ** 2;
   const buckets = Object.entries((storage.buckets ?? {}) as Record<string, Record<string, unknown>>).map(([name, b]) => {
     if (!CONFIG_BUCKET_NAME.test(name)) throw new Error(`[storage.buckets.${name}]: invalid bucket name`);

@@ -79,7 +79,7 @@ export class Ctx {
     const token = header.replace(/^Bearer\s+/i, '');
     let claims: Record<string, unknown>;
     try {
-      claims = (await this.deps.tokens.verify(token)) as Record<string, unknown>;
+      claims = await this.deps.tokens.verify(token);
     } catch (error) {
       if (allowInvalid) return (this.caller = unauthenticated);
       throw errors.accessDenied((error as Error).message || 'Invalid JWT');

@@ -38,7 +38,7 @@ export function createPool(config: StorageConfig, max = 20): pg.Pool {
     options: '-c TimeZone=UTC -c search_path=storage,public,extensions',
     application_name: 'local-storage',
   });
-  pool.on('error', () => {});
+  pool.on('error', () => undefined);
   return pool;
 }
 
@@ -88,7 +88,7 @@ export async function inScope<T>(pool: pg.Pool, scope: Scope, work: (tx: pg.Pool
       await client.query(options.probe ? 'rollback' : 'commit');
       return result;
     } catch (error) {
-      await client.query('rollback').catch((e: Error) => (broken = e));
+      await client.query('rollback').catch((e: unknown) => (broken = e as Error));
       throw fromPostgres(error);
     }
   } finally {

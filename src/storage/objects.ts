@@ -11,7 +11,7 @@ import type { WrittenBlob } from './blobs.ts';
 import type { Ctx } from './context.ts';
 import { inScope } from './db.ts';
 import { errors, fromPostgres, StorageError } from './errors.ts';
-import { serveObject, type ObjectRow } from './serve.ts';
+import { metaText, serveObject, type ObjectRow } from './serve.ts';
 import { assertBucketName, assertKey, assertMimeAllowed } from './validation.ts';
 
 export interface BucketRow {
@@ -91,7 +91,8 @@ async function readUploadBody(ctx: Ctx, limit: number): Promise<UploadBody> {
   // beyond the limit plus room for the fields is cut off as too large.
   const maxFormBytes = limit + MULTIPART_OVERHEAD_BYTES;
   let seen = 0;
-  let tooLarge = false;
+  // Set by the stream as undici reads it: TypeScript cannot see that write from here.
+  let tooLarge = false as boolean;
   const bounded = (Readable.toWeb(ctx.req) as ReadableStream<Uint8Array>).pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
@@ -313,7 +314,7 @@ export async function download(ctx: Ctx, mode: ReadMode, bucketId: string, key: 
 }
 
 export function infoBody(row: ObjectRow): Record<string, unknown> {
-  const meta = (row.metadata ?? {}) as Record<string, unknown>;
+  const meta = row.metadata ?? {};
   return {
     id: row.id,
     name: row.name,
@@ -350,7 +351,7 @@ export async function list(ctx: Ctx, bucketId: string): Promise<unknown[]> {
   const prefix = body.prefix;
   const levels = prefix.split('/').filter(Boolean).length + 1;
   return inScope(ctx.deps.pool, ctx.scope('storage.object.list'), async (tx) => {
-    const { rows } = await tx.query('select * from storage.search($1, $2, $3, $4, $5, $6, $7, $8)', [
+    const { rows } = await tx.query<Record<string, unknown>>('select * from storage.search($1, $2, $3, $4, $5, $6, $7, $8)', [
       prefix,
       bucket.id,
       limit,
@@ -453,12 +454,12 @@ export async function move(ctx: Ctx): Promise<Record<string, string>> {
   const target = transfer.destinationBucket === source.id ? source : await bucketAsService(ctx, transfer.destinationBucket);
   const row = await findObject(ctx, source.id, transfer.sourceKey, 'storage.object.move', false);
   const limit = uploadLimit(ctx, target, transfer.destinationKey);
-  const size = Number((row.metadata as Record<string, unknown> | null)?.size ?? 0);
+  const size = Number(row.metadata?.size ?? 0);
   if (size > limit) throw errors.entityTooLarge();
   const blob = await ctx.deps.blobs.duplicate(source.id, row.name, row.version ?? '');
   if (!blob) throw errors.blobMissing();
   const version = randomUUID();
-  const meta = { ...((row.metadata ?? {}) as Record<string, unknown>), eTag: blob.eTag, size: blob.size, contentLength: blob.size, lastModified: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString() };
+  const meta = { ...(row.metadata ?? {}), eTag: blob.eTag, size: blob.size, contentLength: blob.size, lastModified: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString() };
   await ctx.deps.blobs.commit(blob, target.id, transfer.destinationKey, version);
   const { owner, ownerId } = owners(ctx.who.sub);
   try {
@@ -489,12 +490,12 @@ export async function copy(ctx: Ctx): Promise<Record<string, unknown>> {
   const source = await bucketAsService(ctx, transfer.bucketId);
   const target = transfer.destinationBucket === source.id ? source : await bucketAsService(ctx, transfer.destinationBucket);
   const row = await findObject(ctx, source.id, transfer.sourceKey, 'storage.object.copy', false);
-  const sourceMeta = (row.metadata ?? {}) as Record<string, unknown>;
+  const sourceMeta = row.metadata ?? {};
   const overrides = (body.metadata ?? {}) as Record<string, unknown>;
   const copyMetadata = body.copyMetadata !== false;
-  const mimetype = typeof overrides.mimetype === 'string' ? overrides.mimetype : String(sourceMeta.mimetype ?? 'application/octet-stream');
-  const cacheControl = typeof overrides.cacheControl === 'string' ? overrides.cacheControl : String(sourceMeta.cacheControl ?? 'no-cache');
-  const userMetadata = copyMetadata ? ((row.user_metadata ?? {}) as Record<string, unknown>) : decodeMetadataHeader(ctx.header('x-metadata'));
+  const mimetype = typeof overrides.mimetype === 'string' ? overrides.mimetype : metaText(sourceMeta.mimetype, 'application/octet-stream');
+  const cacheControl = typeof overrides.cacheControl === 'string' ? overrides.cacheControl : metaText(sourceMeta.cacheControl, 'no-cache');
+  const userMetadata = copyMetadata ? (row.user_metadata ?? {}) : decodeMetadataHeader(ctx.header('x-metadata'));
   const size = Number(sourceMeta.size ?? 0);
   if (size > uploadLimit(ctx, target, transfer.destinationKey)) throw errors.entityTooLarge();
   assertMimeAllowed(mimetype, target.allowed_mime_types);

@@ -36,7 +36,7 @@ function servedType(mimetype: string): string {
 
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n` within `size`; anything else is 416. */
 function parseRange(header: string, size: number): { start: number; end: number } {
-  const match = header.match(/^bytes=(\d*)-(\d*)$/);
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header);
   if (!match || (!match[1] && !match[2])) throw errors.invalidRange();
   let start: number;
   let end: number;
@@ -59,11 +59,16 @@ export interface ServeOptions {
   expires?: number;
 }
 
+/** A metadata field as header text: a string or number as it is, anything else (absent) the fallback. */
+export function metaText(value: unknown, fallback: string): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : fallback;
+}
+
 export async function serveObject(ctx: Ctx, bucket: string, row: ObjectRow, options: ServeOptions = {}): Promise<void> {
-  const meta = (row.metadata ?? {}) as Record<string, unknown>;
-  const mimetype = String(meta.mimetype ?? 'application/octet-stream');
-  const eTag = String(meta.eTag ?? '');
-  const lastModified = new Date(String(meta.lastModified ?? row.updated_at.toISOString()));
+  const meta = row.metadata ?? {};
+  const mimetype = metaText(meta.mimetype, 'application/octet-stream');
+  const eTag = metaText(meta.eTag, '');
+  const lastModified = new Date(metaText(meta.lastModified, row.updated_at.toISOString()));
   const headers: Record<string, string> = {
     'Content-Type': servedType(mimetype),
     ETag: eTag,
@@ -74,10 +79,10 @@ export async function serveObject(ctx: Ctx, bucket: string, row: ObjectRow, opti
   };
   const ifNoneMatch = ctx.header('if-none-match');
   if (options.expires !== undefined) headers.Expires = new Date(options.expires * 1000).toUTCString();
-  else headers['Cache-Control'] = `${String(meta.cacheControl ?? 'no-cache')}${ifNoneMatch && ifNoneMatch !== eTag ? ', stale-while-revalidate=30' : ''}`;
+  else headers['Cache-Control'] = `${metaText(meta.cacheControl, 'no-cache')}${ifNoneMatch && ifNoneMatch !== eTag ? ', stale-while-revalidate=30' : ''}`;
 
   if (options.head) {
-    ctx.res.writeHead(200, { ...headers, 'Content-Length': String(meta.size ?? meta.contentLength ?? 0) });
+    ctx.res.writeHead(200, { ...headers, 'Content-Length': metaText(meta.size ?? meta.contentLength, '0') });
     ctx.res.end();
     return;
   }

@@ -12,6 +12,7 @@ import { Ctx, type Deps } from './context.ts';
 import { createPool } from './db.ts';
 import { errors, StorageError } from './errors.ts';
 import { copy, download, infoBody, list, move, readObject, remove, removeOne, upload } from './objects.ts';
+import { metaText } from './serve.ts';
 import { serveSigned, signMany, signOne, signUpload, uploadSigned } from './signed.ts';
 import { startSweeper } from './sweeper.ts';
 import { Tokens } from './tokens.ts';
@@ -49,7 +50,7 @@ function route(method: string, path: string): Handler | undefined {
   const [area, first, ...rest] = segments;
   const read = method === 'GET' || method === 'HEAD';
 
-  if (area === 'health' && segments.length === 1 && read) return json(async () => ({ status: 'ok' }));
+  if (area === 'health' && segments.length === 1 && read) return json(() => Promise.resolve({ status: 'ok' }));
 
   if (area === 'bucket') {
     if (first === undefined || first === '') {
@@ -93,24 +94,24 @@ function route(method: string, path: string): Handler | undefined {
   const target = bucketAndKey(rest);
   switch (first) {
     case 'public':
-      if (read && target && target.key) return stream(async (ctx) => (await ctx.authenticate(true), download(ctx, 'public', target.bucket, target.key)));
+      if (read && target?.key) return stream(async (ctx) => (await ctx.authenticate(true), download(ctx, 'public', target.bucket, target.key)));
       return undefined;
     case 'authenticated':
-      if (read && target && target.key) return stream(async (ctx) => (await ctx.authenticate(), download(ctx, 'authenticated', target.bucket, target.key)));
+      if (read && target?.key) return stream(async (ctx) => (await ctx.authenticate(), download(ctx, 'authenticated', target.bucket, target.key)));
       return undefined;
     case 'info': {
       if (method !== 'GET' || !target) return undefined;
       const mode = target.bucket === 'public' || target.bucket === 'authenticated' ? target.bucket : 'default';
       const inner = mode === 'default' ? target : bucketAndKey(rest.slice(1));
-      if (!inner || !inner.key) return undefined;
+      if (!inner?.key) return undefined;
       return json(async (ctx) => {
         await ctx.authenticate(mode !== 'authenticated');
         const operation = mode === 'public' ? 'storage.object.info_public' : 'object.get_authenticated_info';
         const { row } = await readObject(ctx, mode, inner.bucket, inner.key, operation);
-        const meta = (row.metadata ?? {}) as Record<string, unknown>;
-        ctx.res.setHeader('ETag', String(meta.eTag ?? ''));
-        ctx.res.setHeader('Last-Modified', new Date(String(meta.lastModified ?? row.updated_at)).toUTCString());
-        ctx.res.setHeader('Cache-Control', String(meta.cacheControl ?? 'no-cache'));
+        const meta = row.metadata ?? {};
+        ctx.res.setHeader('ETag', metaText(meta.eTag, ''));
+        ctx.res.setHeader('Last-Modified', new Date(metaText(meta.lastModified, row.updated_at.toISOString())).toUTCString());
+        ctx.res.setHeader('Cache-Control', metaText(meta.cacheControl, 'no-cache'));
         return infoBody(row);
       });
     }
@@ -132,7 +133,7 @@ function route(method: string, path: string): Handler | undefined {
     case 'upload': {
       if (rest[0] !== 'sign') return undefined;
       const signedTarget = bucketAndKey(rest.slice(1));
-      if (!signedTarget || !signedTarget.key) return undefined;
+      if (!signedTarget?.key) return undefined;
       if (method === 'POST') return json(async (ctx) => (await ctx.authenticate(), signUpload(ctx, signedTarget.bucket, signedTarget.key)));
       if (method === 'PUT') return json((ctx) => uploadSigned(ctx, signedTarget.bucket, signedTarget.key));
       return undefined;
@@ -169,13 +170,9 @@ function listener(deps: Deps): http.RequestListener {
     try {
       handler = route(ctx.method, ctx.path);
     } catch (error) {
-      handler = async () => {
-        throw error;
-      };
+      handler = () => Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    const run: Handler = handler ?? (async () => {
-      throw errors.routeNotFound(ctx.method, ctx.path);
-    });
+    const run: Handler = handler ?? (() => Promise.reject(errors.routeNotFound(ctx.method, ctx.path)));
     run(ctx)
       .then((result) => {
         if (result !== STREAMED) sendJson(res, 200, result);
@@ -224,7 +221,7 @@ export async function startStorageServer(config: StorageConfig): Promise<Storage
     await seedConfiguredBuckets(deps, config.buckets);
   } catch (error) {
     await deps.pool.end();
-    throw new Error(`cannot prepare storage as ${config.db.user}@${config.db.host}:${config.db.port}: ${(error as Error).message}`);
+    throw new Error(`cannot prepare storage as ${config.db.user}@${config.db.host}:${config.db.port}: ${(error as Error).message}`, { cause: error });
   }
   const stopSweeper = startSweeper(deps, (line) => process.stdout.write(`${line}\n`));
   const server = http.createServer({ keepAliveTimeout: 65_000 }, listener(deps));

@@ -53,7 +53,7 @@ async function verifiedToken(ctx: Ctx, bucketId: string, key: string, scope: 'do
   if (!token) throw errors.schema("querystring must have required property 'token'");
   let claims: Record<string, unknown>;
   try {
-    claims = (await ctx.deps.tokens.verify(token)) as Record<string, unknown>;
+    claims = await ctx.deps.tokens.verify(token);
   } catch (error) {
     throw errors.invalidJwt((error as Error).message || 'Invalid JWT');
   }

@@ -13,7 +13,7 @@ export class Tokens {
 
   constructor(config: Pick<StorageConfig, 'jwtSecret' | 'jwks'>) {
     this.secret = new TextEncoder().encode(config.jwtSecret);
-    this.keys = config.jwks.length ? createLocalJWKSet({ keys: config.jwks as never[] }) : undefined;
+    this.keys = config.jwks.length ? createLocalJWKSet({ keys: config.jwks }) : undefined;
   }
 
   /** Verifies a token (signature and `exp`); throws jose's error, whose message storage-api returns. */

@@ -35,7 +35,7 @@ export function parseBucketSizeLimit(value: unknown, globalLimit: number): numbe
   let bytes: number;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) bytes = value;
   else if (typeof value === 'string' && SIZE_STRING.test(value)) {
-    const [, amount, unit] = value.match(SIZE_STRING)!;
+    const [, amount, unit] = SIZE_STRING.exec(value)!;
     bytes = Math.floor(Number(amount) * SIZE_UNITS[unit!.toUpperCase()]!);
   } else if (typeof value === 'string' && /^\d+$/.test(value)) bytes = Number(value);
   else throw errors.schema('body/file_size_limit must be integer or string matching the size format');

@@ -79,7 +79,7 @@ describe('admin users', () => {
     // Other test files create users meanwhile, which shifts pages: read page 1, page 2, then page 1
     // again, and judge a pair only when page 1 did not move in between.
     type Page = Awaited<ReturnType<typeof admin.auth.admin.listUsers>>;
-    const ids = (r: Page) => (r.data?.users ?? []).map((u) => u.id).join();
+    const ids = (r: Page) => r.data.users.map((u) => u.id).join();
     let first!: Page;
     let second!: Page;
     await eventually(async () => {

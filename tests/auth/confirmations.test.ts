@@ -28,7 +28,7 @@ describe.skipIf(!ownStack)('sign-up with confirmations on', () => {
   });
 
   afterAll(async () => {
-    await server?.stop();
+    await (server as ExtraAuthServer | undefined)?.stop(); // unset when beforeAll failed
   });
 
   it('returns the user without a session and mails a confirmation', async () => {

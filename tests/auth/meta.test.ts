@@ -56,7 +56,7 @@ describe.skipIf(!ownStack)('ES256 signing keys', () => {
   });
 
   afterAll(async () => {
-    await server?.stop();
+    await (server as ExtraAuthServer | undefined)?.stop(); // unset when beforeAll failed
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -2,7 +2,7 @@
  * Sign-up through supabase-js against the local auth server (confirmations on, as `supabase/config.toml`
  * configures it; autoconfirm is covered on a second server in confirmations.test.ts and the e-mail limit test): the session, the user and identity shapes, and every failure path.
  */
-import { AuthApiError, AuthWeakPasswordError, isAuthApiError } from '@supabase/supabase-js';
+import { AuthWeakPasswordError, isAuthApiError } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
 import { authFetch, client, PASSWORD, signedUpUser, sql, uniqueEmail } from './support.ts';
 

@@ -122,7 +122,7 @@ async function query<T extends pg.QueryResultRow>(text: string, values: unknown[
   }
 }
 
-async function api(pathname: string, init: RequestInit & { headers?: Record<string, string> }): Promise<Response> {
+async function api(pathname: string, init: Omit<RequestInit, 'headers'> & { headers?: Record<string, string> }): Promise<Response> {
   return fetch(`${config.apiUrl}${pathname}`, { ...init, headers: { 'User-Agent': 'crash-spend-test', ...init.headers }, signal: AbortSignal.timeout(15_000) });
 }
 
@@ -160,8 +160,8 @@ const pidOf = (service: string) => {
 };
 
 /** Spends, one key after another per worker, until `stop` says so; resolves when every started key is answered. */
-function spendUntil(spenders: Spender[], toolId: string, stop: { now: boolean }): Promise<void[]> {
-  return Promise.all(
+async function spendUntil(spenders: Spender[], toolId: string, stop: { now: boolean }): Promise<void> {
+  await Promise.all(
     spenders.map(async (spender, worker) => {
       for (let n = 0; !stop.now; n += 1) await spend(spender, toolId, `crash-${worker}-${n}`);
     }),
@@ -239,14 +239,14 @@ describe('a crash loses no acknowledged spend', () => {
     const running = spendUntil(spenders, tool!.id, stop);
     const ackedAfter = async (count: number, what: string) => {
       const target = acknowledged.size + count;
-      await eventually(async () => acknowledged.size >= target, 30_000, `${count} more acknowledged spends ${what}`);
+      await eventually(() => acknowledged.size >= target, 30_000, `${count} more acknowledged spends ${what}`);
     };
     try {
       await ackedAfter(WORKERS * 5, 'before the first crash');
       for (const service of ['postgres', 'functions', 'postgrest']) {
         const before = pidOf(service);
         process.kill(before, 'SIGKILL');
-        await eventually(async () => stack!.supervisor.pid(service) !== before, 10_000, `a new ${service} process`);
+        await eventually(() => stack!.supervisor.pid(service) !== before, 10_000, `a new ${service} process`);
         if (service === 'postgrest') {
           await eventually(
             async () => (await api('/rest/v1/tools?select=id&limit=1', { headers: { apikey: config.keys.publishableKey } })).status === 200,

@@ -50,14 +50,14 @@ describe('stack shutdown', () => {
     const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
     try {
       await eventually(
-        async () => {
+        () => {
           if (cli.exitCode !== null) throw new Error(`the stack exited early:\n${output}`);
           return output.includes('Press Ctrl-C to stop.');
         },
         120_000,
         'the stack to start',
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n${output}`);
+      ).catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}\n${output}`);
       });
       const pids = Object.values(JSON.parse(readFileSync(path.join(dataDir, 'pids.json'), 'utf8')) as Record<string, number>);
       expect(pids.length).toBeGreaterThanOrEqual(3); // postgres, postgrest, functions (+ auth, mailbox)

@@ -24,7 +24,7 @@ local('supervision', () => {
   it('restarts PostgREST after it is killed, and the next request succeeds', async () => {
     const before = pidOf('postgrest');
     process.kill(before, 'SIGKILL');
-    await eventually(async () => pidOf('postgrest') !== before, 10_000, 'a new PostgREST process');
+    await eventually(() => pidOf('postgrest') !== before, 10_000, 'a new PostgREST process');
     await eventually(async () => (await fetch(`${stack.url}/rest/v1/`, { headers: { apikey: stack.publishableKey } })).status === 200, 15_000, 'REST to answer');
     const { error } = await client().from('no_such_table').select();
     expect(error?.code).toBe('42P01');
@@ -43,7 +43,7 @@ local('supervision', () => {
   it('restarts the functions server after it is killed, and the next request succeeds', async () => {
     const before = pidOf('functions');
     process.kill(before, 'SIGKILL');
-    await eventually(async () => pidOf('functions') !== before, 10_000, 'a new functions process');
+    await eventually(() => pidOf('functions') !== before, 10_000, 'a new functions process');
     await eventually(async () => (await fetch(`${stack.url}/functions/v1/health`)).status === 200, 20_000, 'health to answer');
   });
 });

@@ -20,8 +20,9 @@ export const directFetch: typeof fetch = globalThis.fetch.bind(globalThis);
  */
 export function sourceAddressFor(ip: string): string {
   const value = ip.split(',')[0]!.trim();
-  let [, b, c, d] = isIPv4(value) ? value.split('.').map(Number) : [...createHash('sha256').update(value).digest().subarray(0, 4)];
-  if (b === 0 && c === 0 && d! <= 1) d = 2; // 127.0.0.0 is the network, 127.0.0.1 everyone's
+  const [, b, c, last] = isIPv4(value) ? value.split('.').map(Number) : [...createHash('sha256').update(value).digest().subarray(0, 4)];
+  let d = last!;
+  if (b === 0 && c === 0 && d <= 1) d = 2; // 127.0.0.0 is the network, 127.0.0.1 everyone's
   if (b === 255 && c === 255 && d === 255) d = 254; // broadcast
   return `127.${b}.${c}.${d}`;
 }
@@ -48,7 +49,7 @@ export async function fetchFrom(localAddress: string, input: RequestInfo | URL, 
   const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
   if (body) headers['content-length'] = String(body.length);
   const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    if (request.signal.aborted) return reject(request.signal.reason);
+    if (request.signal.aborted) return reject(request.signal.reason as Error);
     const outgoing = http.request(
       { host: url.hostname, port: url.port || 80, path: `${url.pathname}${url.search}`, method: request.method, headers, agent: agentFor(localAddress) },
       resolve,
@@ -87,5 +88,5 @@ export function simulateClientAddresses(): void {
     if (!named) return directFetch(request);
     request.headers.delete('x-forwarded-for');
     return fetchFrom(sourceAddressFor(named), request);
-  }) as typeof fetch;
+  });
 }

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mailTo } from '../helpers/mailbox.ts';
-import { createUser, kit, registration, stack, strongPassword, tokenHashOf, uniqueEmail, waitForMail, type TestUser } from './support.ts';
+import { createUser, kit, registration, strongPassword, tokenHashOf, uniqueEmail, waitForMail, type TestUser } from './support.ts';
 
 describe('changing my password', () => {
   let user: TestUser;

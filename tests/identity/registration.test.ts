@@ -51,7 +51,7 @@ describe('registering as a client', () => {
       phone: '+14155550123',
     });
     expect(data!.session).toBeNull();
-    const session = await confirmAndSignIn(client, input.email, input.password as string);
+    const session = await confirmAndSignIn(client, input.email, input.password);
     expect(claims(session.access_token).app_metadata.role).toBe('client');
     const { data: role } = await client.auth.role();
     expect(role).toBe('client');
@@ -74,7 +74,7 @@ describe('registering as a client', () => {
     const second = registration({ username: username.toUpperCase() });
     const { error } = await kit().auth.registerClient(second);
     expect(error).toMatchObject({ code: 'username_taken', status: 409 });
-    expect(await authUserCount(second.email as string)).toBe(0);
+    expect(await authUserCount(second.email)).toBe(0);
   });
 
   it('refuses a weak password with field-level details, in the SDK and in the function', async () => {
@@ -86,7 +86,7 @@ describe('registering as a client', () => {
     const raw = await callFunction('register-client', { body: { ...input, password: 'lettersonly', password_confirmation: 'lettersonly' } });
     expect(raw.status).toBe(400);
     expect(raw.body.error.details.fieldErrors.password).toEqual(['Use at least one letter and one digit']);
-    expect(await authUserCount(input.email as string)).toBe(0);
+    expect(await authUserCount(input.email)).toBe(0);
   });
 
   it('refuses a password confirmation that does not match', async () => {
@@ -96,7 +96,7 @@ describe('registering as a client', () => {
     expect(raw.body.error.details.fieldErrors).toEqual({ password_confirmation: ['Passwords do not match'] });
     const sdk = await kit().auth.registerClient(input);
     expect((sdk.error!.details as any).fieldErrors.password_confirmation).toEqual(['Passwords do not match']);
-    expect(await authUserCount(input.email as string)).toBe(0);
+    expect(await authUserCount(input.email)).toBe(0);
   });
 
   it('returns the first result to a retry with the same Idempotency-Key, creating one user', async () => {
@@ -106,7 +106,7 @@ describe('registering as a client', () => {
     const retry = await kit().auth.registerClient(input, { idempotencyKey: key, signIn: false });
     expect(first.error).toBeNull();
     expect(retry.data?.user.id).toBe(first.data?.user.id);
-    expect(await authUserCount(input.email as string)).toBe(1);
+    expect(await authUserCount(input.email)).toBe(1);
 
     const reused = await kit().auth.registerClient(registration(), { idempotencyKey: key });
     expect(reused.error).toMatchObject({ code: 'idempotency_key_reused', status: 422 });
@@ -120,7 +120,7 @@ describe('registering as a tool creator', () => {
     const { data, error } = await client.auth.registerToolCreator(input);
     expect(error).toBeNull();
     expect(data!.profile.role).toBe('tool_creator');
-    const session = await confirmAndSignIn(client, input.email, input.password as string);
+    const session = await confirmAndSignIn(client, input.email, input.password);
     expect(claims(session.access_token).app_metadata.role).toBe('tool_creator');
     const rows = await sql<{ role: string }>('select role from public.profiles where id = $1', [data!.user.id]);
     expect(rows[0]!.role).toBe('tool_creator');
@@ -159,7 +159,7 @@ describe('B2C self sign-up through plain supabase.auth.signUp', () => {
     const { data, error } = await client.auth.signUp(input);
     expect(error).toBeNull();
     expect(data!.session).toBeNull();
-    await confirmAndSignIn(client, input.email, input.password as string);
+    await confirmAndSignIn(client, input.email, input.password);
     const { data: me } = await client.profiles.me();
     expect(me).toMatchObject({ role: 'client', username: input.username, phone: '+351912345678' });
   });
@@ -181,7 +181,7 @@ describe('creating an admin', () => {
     expect(error).toBeNull();
     expect(data!.profile.role).toBe('admin');
     const newAdmin = kit();
-    const session = await confirmAndSignIn(newAdmin, input.email, input.password as string);
+    const session = await confirmAndSignIn(newAdmin, input.email, input.password);
     expect(claims(session.access_token).app_metadata.role).toBe('admin');
     const list = await newAdmin.admin.users.list({ search: input.email });
     expect(list.data?.items.map((u) => u.email)).toEqual([input.email]);

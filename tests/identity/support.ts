@@ -79,7 +79,7 @@ export async function createUser(role: PlatformRole = 'client', options: { first
     email_confirm: true,
     user_metadata: { first_name: options.firstName ?? 'Test', last_name: options.lastName ?? role },
   });
-  if (error || !data.user) throw new Error(`creating ${email} failed: ${error?.message}`);
+  if (error) throw new Error(`creating ${email} failed: ${error.message}`);
   if (role !== 'client') await sql('update public.profiles set role = $2 where id = $1', [data.user.id, role]);
   const client = kit(options.userAgent ? { userAgent: options.userAgent } : {});
   const signedIn = await client.auth.signIn({ email, password });

@@ -30,7 +30,7 @@ export async function createUser(role: PlatformRole = 'client'): Promise<TestUse
   const password = strongPassword();
   const admin = createSupabaseClient(stack.url, stack.secretKey, options());
   const { data, error } = await admin.auth.admin.createUser({ email, password, email_confirm: true, app_metadata: { role } });
-  if (error || !data.user) throw new Error(`creating ${email} failed: ${error?.message}`);
+  if (error) throw new Error(`creating ${email} failed: ${error.message}`);
   if (role !== 'client') await sql('update public.profiles set role = $2 where id = $1', [data.user.id, role]);
   const kit = createClient(stack.url, stack.publishableKey, options());
   const signedIn = await kit.supabase.auth.signInWithPassword({ email, password });

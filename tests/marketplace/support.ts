@@ -40,11 +40,11 @@ export async function createUser(role: PlatformRole = 'client'): Promise<TestUse
   const email = uniqueEmail(`mp-${role.replace('_', '-')}`);
   const password = strongPassword();
   const { data, error } = await serviceClient().auth.admin.createUser({ email, password, email_confirm: true, app_metadata: { role } });
-  if (error || !data.user) throw new Error(`creating ${email} failed: ${error?.message}`);
+  if (error) throw new Error(`creating ${email} failed: ${error.message}`);
   if (role !== 'client') await sql('update public.profiles set role = $2 where id = $1', [data.user.id, role]);
   const client = kit();
   const signedIn = await client.supabase.auth.signInWithPassword({ email, password });
-  if (signedIn.error || !signedIn.data.session) throw new Error(`signing ${email} in failed: ${signedIn.error?.message}`);
+  if (signedIn.error) throw new Error(`signing ${email} in failed: ${signedIn.error.message}`);
   return { id: data.user.id, email, kit: client, accessToken: signedIn.data.session.access_token };
 }
 

@@ -31,7 +31,8 @@ export async function resultsAreTyped(): Promise<void> {
   void type?.price;
 
   const redeemed = await kit.vouchers.redeem({ code: 'ABCD-EFGH-JKMN-PQRS', service_type: 'exam_results' });
-  const left: number | undefined = (redeemed.data as Redemption | null)?.uses_remaining;
+  const redemption: Redemption | null = redeemed.data;
+  const left: number | undefined = redemption?.uses_remaining;
   void left;
   // @ts-expect-error a redemption names its service type
   await kit.vouchers.redeem({ code: 'ABCD-EFGH-JKMN-PQRS' });

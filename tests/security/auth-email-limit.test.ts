@@ -14,7 +14,7 @@ describe.skipIf(!ownStack)('an attacker mailing many addresses from one client a
   });
 
   afterAll(async () => {
-    await server?.stop();
+    await (server as ExtraAuthServer | undefined)?.stop(); // unset when beforeAll failed
   });
 
   function auth(ip: string, key = stack.anonKey): InstanceType<typeof AuthClient> {

@@ -11,7 +11,7 @@ async function registeredAddress(): Promise<{ email: string; password: string; i
   const email = uniqueEmail('known');
   const password = strongPassword();
   const { data, error } = await adminClient().auth.admin.createUser({ email, password, email_confirm: true });
-  if (error || !data.user) throw new Error(`createUser failed: ${error?.message}`);
+  if (error) throw new Error(`createUser failed: ${error.message}`);
   return { email, password, id: data.user.id };
 }
 

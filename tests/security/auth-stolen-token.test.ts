@@ -14,7 +14,7 @@ async function victim(): Promise<{ email: string; password: string; accessToken:
   await c.auth.signUp({ email, password });
   await confirmEmail(client(), email);
   const { data, error } = await c.auth.signInWithPassword({ email, password });
-  if (error || !data.session) throw new Error(`sign-in failed: ${error?.message}`);
+  if (error) throw new Error(`sign-in failed: ${error.message}`);
   return { email, password, accessToken: data.session.access_token, userId: data.user.id };
 }
 

@@ -12,7 +12,7 @@ const ATTACKER_PASSWORD = 'attacker-chosen-1';
 
 async function invite(email: string): Promise<string> {
   const { data, error } = await adminClient().auth.admin.inviteUserByEmail(email, { data: { first_name: 'In', last_name: 'Vitee' } });
-  if (error || !data.user) throw new Error(`invite failed: ${error?.message}`);
+  if (error) throw new Error(`invite failed: ${error.message}`);
   return data.user.id;
 }
 

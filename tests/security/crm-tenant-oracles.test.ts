@@ -55,7 +55,7 @@ describe('an outsider probing another business', () => {
   });
 
   it('cannot detect another business\'s rows by choosing their ids', async () => {
-    const probes: Array<[string, Record<string, unknown>, string]> = [
+    const probes: [string, Record<string, unknown>, string][] = [
       ['crm_clients', { account_id: attacker.accountId, first_name: 'Probe' }, victimRecords.client],
       ['crm_payments', { account_id: attacker.accountId, client_id: attackerClient, amount: 1, currency: 'USD' }, victimRecords.payment],
       ['crm_instalments', { account_id: attacker.accountId, client_id: attackerClient, instalment_number: 9, amount: 1, currency: 'USD', schedule_date: '2026-12-01' }, victimRecords.instalment],

@@ -48,7 +48,7 @@ function wrongValues(property: SchemaProperty): Record<string, string> {
     values.string = JSON.stringify(MARKER);
     values['huge-number'] = '1e400';
     values['huge-integer'] = '123456789012345678901234567890';
-    values['negative'] = '-9007199254740993';
+    values.negative = '-9007199254740993';
   }
   return values;
 }
@@ -203,7 +203,7 @@ async function send(url: string, method: string, probe: Probe, identity: string,
       await response.arrayBuffer();
     } catch (error) {
       // A keep-alive socket the server closed as it was reused fails before the request is read: retry once.
-      console.warn(`fuzz: ${method} ${url.slice(0, 80)} failed to connect (${(error as Error).cause ?? error})`);
+      console.warn(`fuzz: ${method} ${url.slice(0, 80)} failed to connect (${String((error as Error).cause ?? error)})`);
     }
   }
   answers.push({ target: `${method} ${url.replace(stack.url, '').slice(0, 120)}`, probe: probe.name, identity, status });

@@ -4,7 +4,7 @@
  * a user who also belongs to another tenant or holds a platform role. Each refusal writes nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { accessToken, callFunction, createBusiness, createUser, kit, sql, strongPassword, uniqueEmail } from '../crm/support.ts';
+import { accessToken, callFunction, createBusiness, createUser, sql, strongPassword, uniqueEmail } from '../crm/support.ts';
 
 async function membership(accountId: string, userId: string): Promise<number> {
   const [row] = await sql<{ n: number }>(`select count(*)::int as n from public.account_members where account_id = $1 and user_id = $2`, [accountId, userId]);
@@ -120,6 +120,5 @@ describe('CRM staff attacks', () => {
     expect(taken.error?.code).toBe('already_exists');
     const weak = await callFunction('account-staff', { bearer: await accessToken(owner), body: { account_id: business.accountId, email: uniqueEmail('weak'), password: 'short', full_name: 'W' } });
     expect(weak.status).toBe(400);
-    void kit;
   });
 });

@@ -53,7 +53,7 @@ describe('start-up faults', () => {
     }
   });
 
-  it('missing Postgres binaries without root give the exact install command', async () => {
+  it('missing Postgres binaries without root give the exact install command', () => {
     const result = spawnSync(
       path.join(projectRoot, 'node_modules', '.bin', 'tsx'),
       ['-e', "import('./src/stack/setup.ts').then(m => m.ensureSystemPackages(() => {}, 1000)).catch(e => { console.error(e.message); process.exit(1) })"],

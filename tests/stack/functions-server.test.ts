@@ -77,7 +77,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  server?.kill('SIGKILL');
+  (server as ChildProcess | undefined)?.kill('SIGKILL'); // unset when beforeAll failed
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -76,7 +76,7 @@ describe('supervisor', () => {
     const { port } = await start(lines);
     const before = await served(port);
     process.kill(supervisor!.pid('toy')!, 'SIGKILL'); // the leader only: its child still holds the port
-    await eventually(async () => lines.some((line) => line === '[stack] toy is back'), 15_000, 'the service to come back');
+    await eventually(() => lines.some((line) => line === '[stack] toy is back'), 15_000, 'the service to come back');
     const after = await served(port);
     expect(after).not.toBeNull();
     expect(after).not.toBe(before);

@@ -10,7 +10,7 @@ const BASE32_LOWER = 'abcdefghijklmnopqrstuvwxyz234567';
 export function newRefreshToken(): string {
   const bytes = randomBytes(12);
   let token = '';
-  for (const byte of bytes) token += BASE32_LOWER[byte & 31];
+  for (const byte of bytes) token += BASE32_LOWER.charAt(byte & 31);
   return token;
 }
 
@@ -31,7 +31,7 @@ const PASSWORD_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 /** A random password (invites, magic-link sign-ups, admin users created without one). */
 export function randomPassword(length = 64): string {
   let out = '';
-  for (let i = 0; i < length; i++) out += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
+  for (let i = 0; i < length; i++) out += PASSWORD_ALPHABET.charAt(randomInt(PASSWORD_ALPHABET.length));
   return out;
 }
 

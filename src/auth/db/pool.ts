@@ -8,9 +8,6 @@
 import pg from 'pg';
 import type { AuthConfig } from '../config.ts';
 
-const TIMESTAMPTZ_OID = 1184;
-const TIMESTAMP_OID = 1114;
-
 /** `2024-05-01 10:00:00.123456+00` → `2024-05-01T10:00:00.123456Z` (the session runs in UTC). */
 export function pgTimestampToIso(value: string): string {
   const t = value.replace(' ', 'T');
@@ -22,11 +19,11 @@ export function pgTimestampToIso(value: string): string {
 }
 
 const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID) return (value: string) => pgTimestampToIso(value);
-    return pg.types.getTypeParser(oid, format);
+  getTypeParser(oid: Parameters<typeof pg.types.getTypeParser>[0], format?: 'text' | 'binary'): (value: string) => unknown {
+    if (oid === pg.types.builtins.TIMESTAMPTZ || oid === pg.types.builtins.TIMESTAMP) return (value: string) => pgTimestampToIso(value);
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   },
-} as pg.CustomTypesConfig;
+};
 
 /** Anything that runs queries: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -47,7 +44,7 @@ export function createPool(config: AuthConfig, max = 10): pg.Pool {
     application_name: 'local-auth',
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
+  pool.on('error', () => undefined);
   return pool;
 }
 
@@ -84,9 +81,9 @@ export async function withTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient
     return result;
   } catch (error) {
     if (!done) {
-      await client.query('rollback').catch((rollbackError: Error) => {
+      await client.query('rollback').catch((rollbackError: unknown) => {
         // A connection that cannot roll back is not given back to the pool.
-        broken = rollbackError;
+        broken = rollbackError as Error;
       });
     }
     throw error;

@@ -21,7 +21,7 @@ export interface UserRow {
   recovery_token: string;
   recovery_sent_at: string | null;
   email_change_token_new: string;
-  email_change: string;
+  email_change: string | null;
   email_change_sent_at: string | null;
   last_sign_in_at: string | null;
   raw_app_meta_data: Record<string, unknown> | null;

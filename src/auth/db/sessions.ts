@@ -158,7 +158,7 @@ export async function upsertAmrClaim(db: Queryable, sessionId: string, method: s
 export async function findAmrClaims(
   db: Queryable,
   sessionId: string,
-): Promise<Array<{ method: string; timestamp: number }>> {
+): Promise<{ method: string; timestamp: number }[]> {
   const result = await db.query<{ method: string; timestamp: string }>({
     name: 'auth_amr_claims',
     text: `select authentication_method as method, floor(extract(epoch from updated_at))::bigint::text as timestamp

@@ -58,7 +58,7 @@ function mailInput(user: UserRow, ctx: MailContext, to: string, link: string, ot
     redirectTo: ctx.redirectTo,
     email: user.email ?? '',
     newEmail: user.email_change ?? '',
-    data: (user.raw_user_meta_data as Record<string, unknown> | null) ?? {},
+    data: user.raw_user_meta_data ?? {},
   };
 }
 

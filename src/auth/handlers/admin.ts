@@ -365,7 +365,7 @@ async function softDelete(tx: Queryable, user: UserRow): Promise<void> {
     email: obfuscate(user.id, user.email ?? ''),
     phone: obfuscate(user.id, user.phone ?? '').slice(0, 15),
     encrypted_password: null,
-    email_change: obfuscate(user.id, user.email_change),
+    email_change: obfuscate(user.id, user.email_change ?? ''),
     phone_change: obfuscate(user.id, user.phone_change).slice(0, 15),
     confirmation_token: '',
     recovery_token: '',
@@ -464,7 +464,7 @@ export function generateLinkHandler(deps: AuthDeps): Handler {
           break;
         case 'invite':
           if (row && row.email_confirmed_at !== null) throw unprocessable('email_exists', DUPLICATE_EMAIL);
-          if (!row) row = await createUser('');
+          row ??= await createUser('');
           await insertAuditLog(tx, actor, 'user_invited', { user_email: row.email, user_id: row.id });
           row = await updateUserColumns(tx, row, {
             confirmation_token: hashed,

@@ -93,7 +93,7 @@ async function magicLink(
   const email = validateEmail(rawEmail);
   const aud = requestAud(deps, req);
   let user = await findUserByEmail(deps.pool, email, aud);
-  if (!user || user.email_confirmed_at === null) {
+  if (user?.email_confirmed_at == null) {
     // GoTrue signs the address up with a random password: confirmed at once under autoconfirm (then
     // the magic link follows), otherwise the sign-up confirmation mail is the magic link.
     await signupWithPassword(deps, req, {
@@ -156,7 +156,9 @@ export function resendHandler(deps: AuthDeps): Handler {
     const user = await findUserByEmail(deps.pool, email, requestAud(deps, req));
     if (!user) return empty();
     if (params.type === 'signup' && user.email_confirmed_at !== null) return empty();
-    if (params.type === 'email_change' && user.email_change === '') return empty();
+    // A user written by SQL (seeds) has a null email_change: nothing pending either.
+    const pendingEmail = user.email_change ?? '';
+    if (params.type === 'email_change' && pendingEmail === '') return empty();
     if (params.type !== 'signup' && params.type !== 'email_change') return empty();
 
     await withTransaction(deps.pool, async (tx) => {
@@ -166,7 +168,7 @@ export function resendHandler(deps: AuthDeps): Handler {
         await sendConfirmation(deps, tx, user, mailContext(deps, req, pkce));
       } else {
         await createFlowState(tx, pkce, user.id, 'email_change');
-        await sendEmailChange(deps, tx, user, user.email_change, mailContext(deps, req, pkce));
+        await sendEmailChange(deps, tx, user, pendingEmail, mailContext(deps, req, pkce));
       }
     });
     return empty();

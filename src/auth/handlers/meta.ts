@@ -9,8 +9,8 @@ export const GOTRUE_VERSION = 'v2.189.0';
 
 /** `/health`: what the stack supervisor polls for readiness. */
 export function healthHandler(): Handler {
-  return async () =>
-    json({ version: GOTRUE_VERSION, name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' });
+  return () =>
+    Promise.resolve(json({ version: GOTRUE_VERSION, name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' }));
 }
 
 const EXTERNAL_PROVIDERS = [
@@ -36,10 +36,10 @@ export function settingsHandler(deps: AuthDeps): Handler {
     saml_private_key_next_configured: false,
     passkeys_enabled: false,
   };
-  return async () => json(body);
+  return () => Promise.resolve(json(body));
 }
 
 /** `/.well-known/jwks.json`: public signing keys (none when signing with the HS256 secret). */
 export function jwksHandler(deps: AuthDeps): Handler {
-  return async () => json(deps.keys.jwks, 200, { 'Cache-Control': 'public, max-age=600' });
+  return () => Promise.resolve(json(deps.keys.jwks, 200, { 'Cache-Control': 'public, max-age=600' }));
 }

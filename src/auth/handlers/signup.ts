@@ -93,7 +93,7 @@ export async function signupWithPassword(
   // branch pays one bcrypt, so the time taken does not tell a registered address from a new one.
   let hash = '';
   let contested = false;
-  if (contestPassword && existing && existing.email_confirmed_at === null && existing.encrypted_password) {
+  if (contestPassword && existing?.email_confirmed_at === null && existing.encrypted_password) {
     // A second sign-up of an unconfirmed address with another password: nobody has proven the mailbox
     // yet, so neither password may survive the confirmation (else whoever signed up first — maybe not
     // the owner — would sign in once the owner confirms). The confirmation link signs the owner in.

@@ -80,7 +80,7 @@ async function passwordGrant(deps: AuthDeps, req: AuthRequest): Promise<Reply> {
   const user = await findUserByEmail(deps.pool, params.email, requestAud(deps, req));
   // An unknown address (or a user without a password) costs one bcrypt too, so timing does not tell.
   const valid = await deps.bcrypt.compare(params.password, user?.encrypted_password || (await dummyHash(deps)));
-  if (!user || !user.encrypted_password || !valid) {
+  if (!user?.encrypted_password || !valid) {
     deps.guard.passwordFailed(params.email);
     throw badRequest('invalid_credentials', INVALID_LOGIN);
   }
@@ -141,7 +141,7 @@ async function refreshTokenGrant(deps: AuthDeps, req: AuthRequest): Promise<Repl
         let issued = '';
         if (locked.revoked) {
           const active = await findActiveRefreshToken(tx, session.id);
-          if (active && active.parent === locked.token) {
+          if (active?.parent === locked.token) {
             issued = active.token;
           } else {
             const reuseUntil = Date.parse(locked.updated_at) + deps.config.refreshTokenReuseIntervalSeconds * 1000;
@@ -181,7 +181,7 @@ async function pkceGrant(deps: AuthDeps, req: AuthRequest): Promise<Reply> {
     throw badRequest('validation_failed', 'invalid request: both auth code and code verifier should be non-empty');
   }
   const flow = isUuid(params.auth_code) ? await findFlowStateByAuthCode(deps.pool, params.auth_code) : undefined;
-  if (!flow || flow.user_id === null) {
+  if (flow?.user_id == null) {
     throw notFound('flow_state_not_found', 'invalid flow state, no valid flow state found');
   }
   if (Date.now() > Date.parse(flow.created_at) + deps.config.flowStateExpirySeconds * 1000) {

@@ -29,7 +29,7 @@ import { referrer, validateEmail, validatePhone, validatePkce } from '../validat
 export function getUserHandler(deps: AuthDeps): Handler {
   return async (req) => {
     const { claims, user } = await authenticateUser(deps, req);
-    const tokenAud = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
+    const tokenAud: unknown = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
     if (typeof tokenAud !== 'string' || tokenAud === '' || requestAud(deps, req, claims) !== tokenAud) {
       throw badRequest('validation_failed', "Token audience doesn't match request audience");
     }

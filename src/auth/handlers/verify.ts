@@ -152,7 +152,7 @@ async function userByCode(
 }
 
 /** The user-row columns holding the codes a verification type accepts, and their one-time-token kinds. */
-const CODE_COLUMNS: Record<string, { column: keyof UserRow & string; kind: OneTimeTokenType }[]> = {
+const CODE_COLUMNS: Record<string, { column: keyof UserRow; kind: OneTimeTokenType }[]> = {
   email: [
     { column: 'confirmation_token', kind: 'confirmation_token' },
     { column: 'recovery_token', kind: 'recovery_token' },
@@ -342,7 +342,8 @@ export function verifyGetHandler(deps: AuthDeps): Handler {
 
     let session: SessionResponse | undefined;
     let authCode: string | undefined;
-    let singleConfirmation = false;
+    // Set inside the transaction below, which TypeScript's narrowing cannot see.
+    let singleConfirmation = false as boolean;
     try {
       await withTransaction(deps.pool, async (tx) => {
         const found = await userByTokenHash(deps, tx, type, token);

@@ -183,7 +183,7 @@ export function loadMailTemplates(toml: Table, projectRoot: string): MailTemplat
       body = readFileSync(file, 'utf8');
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-      throw new Error(`Invalid config for auth.email.template.${kind}.content_path: cannot read ${file} (${reason})`);
+      throw new Error(`Invalid config for auth.email.template.${kind}.content_path: cannot read ${file} (${reason})`, { cause: error });
     }
     templates[kind] = { subject, body: compileTemplate(body, file), file };
   }

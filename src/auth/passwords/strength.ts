@@ -25,7 +25,8 @@ export function checkPasswordStrength(password: string, rules: PasswordRules): A
     messages.push(`Password should be at least ${rules.minLength} characters.`);
   }
   for (const set of rules.requiredCharacterSets) {
-    if (set !== '' && ![...set].some((ch) => password.includes(ch))) {
+    // Code points, as GoTrue compares runes.
+    if (set !== '' && !Array.from(set).some((ch) => password.includes(ch))) {
       reasons.push('characters');
       messages.push(
         `Password should contain at least one character of each: ${rules.requiredCharacterSets.join(', ')}.`,

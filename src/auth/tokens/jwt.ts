@@ -88,15 +88,15 @@ export class JwtKeys {
     const parts = token.split('.');
     if (parts.length !== 3) throw new JwtError('token is malformed: token contains an invalid number of segments');
     const [h, p, s] = parts as [string, string, string];
-    let header: Record<string, unknown>;
-    let claims: Record<string, unknown>;
+    let header: unknown;
+    let claims: unknown;
     try {
-      header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>;
-      claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
+      header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
+      claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
     } catch {
       throw new JwtError('token is malformed: could not JSON decode header or claims');
     }
-    if (!header || typeof header !== 'object' || !claims || typeof claims !== 'object' || Array.isArray(claims)) {
+    if (!isJsonObject(header) || !isJsonObject(claims) || Array.isArray(claims)) {
       throw new JwtError('token is malformed: could not JSON decode header or claims');
     }
     const alg = header.alg;
@@ -121,10 +121,15 @@ export class JwtKeys {
   }
 }
 
+/** A decoded JSON value that is an object (or an array): `null` and scalars are not. */
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
 function loadJwk(jwk: JsonWebKey): LoadedKey {
   const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined;
   if (jwk.kty === 'oct') {
-    const secret = Buffer.from(String(jwk.k ?? ''), 'base64url');
+    const secret = Buffer.from(jwk.k ?? '', 'base64url');
     return { kid, alg: 'HS256', signing: secret, verifying: secret };
   }
   let alg: LoadedKey['alg'];
@@ -151,7 +156,7 @@ function signWith(key: LoadedKey, data: string): string {
 function verifyWith(key: LoadedKey, data: string, signature: string): boolean {
   const sig = Buffer.from(signature, 'base64url');
   if (key.alg === 'HS256') {
-    const expected = createHmac('sha256', key.verifying as Buffer).update(data).digest();
+    const expected = createHmac('sha256', key.verifying).update(data).digest();
     return sig.length === expected.length && timingSafeEqual(sig, expected);
   }
   try {

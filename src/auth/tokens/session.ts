@@ -29,7 +29,7 @@ export async function generateAccessToken(
   db: Queryable,
   user: UserRow,
   sessionId: string,
-  knownAmr?: Array<{ method: string; timestamp: number }>,
+  knownAmr?: { method: string; timestamp: number }[],
 ): Promise<{ token: string; expiresAt: number }> {
   const amr = knownAmr ?? (await findAmrClaims(db, sessionId));
   const iat = Math.floor(Date.now() / 1000);
