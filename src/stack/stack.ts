@@ -3,8 +3,8 @@
  * auth server, functions server → gateway, each waited on until healthy, all supervised.
  * `npm run dev` and the test harness both start the stack through `startStack`.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type http from 'node:http';
@@ -12,6 +12,7 @@ import pg from 'pg';
 import type { StackConfig } from './config.ts';
 import { projectRoot, supabaseDir } from './config.ts';
 import * as database from './database.ts';
+import { bundlePath, buildNodeServices } from './build.ts';
 import { createGateway } from './gateway.ts';
 import { publicJwks } from './jwks.ts';
 import { ensureSystemPackages } from './setup.ts';
@@ -21,6 +22,8 @@ export interface StackHandle {
   config: StackConfig;
   supervisor: Supervisor;
   stop: () => Promise<void>;
+  /** Milliseconds from the call to the end of each start phase (`npm run bench startup` prints them). */
+  phases: [string, number][];
 }
 
 const bin = (name: string) => path.join(projectRoot, 'node_modules', '.bin', name);
@@ -148,9 +151,21 @@ export function prefetchDenoDependencies(): void {
   if (result.status !== 0) throw new Error(`deno cache failed:\n${result.stderr}`);
 }
 
+/** prefetchDenoDependencies without blocking: it runs while Postgres starts. */
+function prefetchDenoDependenciesInBackground(): Promise<void> {
+  const entries = [path.join(projectRoot, 'src', 'stack', 'functions', 'server.ts')];
+  for (const name of readdirFunctions()) entries.push(path.join(FUNCTIONS_DIR, name, 'index.ts'));
+  return new Promise((resolve, reject) => {
+    const child = spawn(DENO, ['cache', ...denoArgs(...entries)], { cwd: FUNCTIONS_DIR, env: denoEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`deno cache failed:\n${stderr}`))));
+  });
+}
+
 function readdirFunctions(): string[] {
-  return spawnSync('ls', [FUNCTIONS_DIR], { encoding: 'utf8' })
-    .stdout.split('\n')
+  return readdirSync(FUNCTIONS_DIR)
     .filter((n) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(n) && existsSync(path.join(FUNCTIONS_DIR, n, 'index.ts')));
 }
 
@@ -180,29 +195,29 @@ function services(config: StackConfig): ServiceSpec[] {
     },
     {
       name: 'mailbox',
-      command: bin('tsx'),
-      args: [path.join(projectRoot, 'src', 'mailbox', 'main.ts')],
+      command: process.execPath,
+      args: ['--enable-source-maps', bundlePath('mailbox')],
       env: childEnv,
       ready: () => httpOk(`http://127.0.0.1:${ports.mailbox}/health`),
     },
     {
       name: 'auth',
-      command: bin('tsx'),
-      args: [path.join(projectRoot, 'src', 'auth', 'main.ts')],
+      command: process.execPath,
+      args: ['--enable-source-maps', bundlePath('auth')],
       env: childEnv,
       ready: () => httpOk(`http://127.0.0.1:${ports.auth}/health`),
     },
     {
       name: 'storage',
-      command: bin('tsx'),
-      args: [path.join(projectRoot, 'src', 'storage', 'main.ts')],
+      command: process.execPath,
+      args: ['--enable-source-maps', bundlePath('storage')],
       env: childEnv,
       ready: () => httpOk(`http://127.0.0.1:${ports.storage}/health`),
     },
     {
       name: 'stripe-fake',
-      command: bin('tsx'),
-      args: [path.join(projectRoot, 'src', 'stripe-fake', 'main.ts')],
+      command: process.execPath,
+      args: ['--enable-source-maps', bundlePath('stripe-fake')],
       env: childEnv,
       ready: () => httpOk(`${config.fakeStripe.url}/health`),
     },
@@ -242,6 +257,9 @@ export interface StartOptions {
 /** Starts the stack; on any failure stops what was started and rethrows. */
 export async function startStack(config: StackConfig, options: StartOptions = {}): Promise<StackHandle> {
   const say = options.say ?? console.log;
+  const t0 = performance.now();
+  const phases: [string, number][] = [];
+  const phase = (name: string) => phases.push([name, performance.now() - t0]);
   ensureSystemPackages(say);
   mkdirSync(config.dataDir, { recursive: true });
   const supervisor = new Supervisor(config.dataDir, say);
@@ -262,24 +280,41 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       say(`[stack] creating the database cluster in ${path.relative(projectRoot, database.clusterDir(config))}`);
       database.initCluster(config);
     }
+    // Postgres, the service bundles and the Deno cache do not depend on one another.
+    const bundles = buildNodeServices();
+    const denoCache = prefetchDenoDependenciesInBackground();
+    bundles.catch(() => undefined);
+    denoCache.catch(() => undefined);
+    phase('checks and cluster');
     await supervisor.start(database.postgresService(config));
+    phase('postgres ready');
     if (fresh) database.applyBootstrap(config);
-    database.applyMigrationsAndSeed(config, { seed: fresh });
+    if (fresh) phase('bootstrap');
+    if (fresh || (await database.pendingMigrations(config)).length > 0) database.applyMigrationsAndSeed(config, { seed: fresh });
     if (fresh) database.markClusterReady(config);
+    phase(fresh ? 'migrations and seed' : 'migration check');
 
-    say('[stack] preparing Edge Functions (Deno dependency cache)');
-    prefetchDenoDependencies();
-    for (const spec of services(config)) await supervisor.start(spec);
+    await denoCache;
+    await bundles;
+    phase('deno cache and service bundles');
+    // Every service needs only Postgres (the gateway holds requests to one still starting): all start at once.
+    await Promise.all(
+      services(config).map(async (spec) => {
+        await supervisor.start(spec);
+        phase(`${spec.name} ready`);
+      }),
+    );
 
     gateway = createGateway(config);
     await listen(gateway, config.ports.api);
     const healthy = await httpOk(`${config.apiUrl}/functions/v1/health`).catch(() => false);
+    phase('health function through the gateway');
     if (!healthy) throw new Error(`the health function did not answer 200 at ${config.apiUrl}/functions/v1/health`);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { config, supervisor, stop };
+  return { config, supervisor, stop, phases };
 }
 
 /** The seeded demo users (marked `demo` in their metadata), for the status block. */
