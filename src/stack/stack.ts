@@ -14,6 +14,7 @@ import { projectRoot, supabaseDir } from './config.ts';
 import * as database from './database.ts';
 import { bundlePath, buildNodeServices } from './build.ts';
 import { createGateway } from './gateway.ts';
+import { nginxService } from './nginx.ts';
 import { publicJwks } from './jwks.ts';
 import { ensureSystemPackages } from './setup.ts';
 import { httpOk, Supervisor, type ServiceSpec } from './supervisor.ts';
@@ -57,6 +58,7 @@ export async function assertPortsFree(config: StackConfig): Promise<void> {
     ['auth server (internal)', config.ports.auth, 'STACK_API_PORT'],
     ['functions server (internal)', config.ports.functions, 'STACK_API_PORT'],
     ['storage server (internal)', config.ports.storage, 'STACK_API_PORT'],
+    ['Node gateway (internal)', config.ports.gateway, 'STACK_API_PORT'],
     ...(config.fakeStripe.enabled ? ([['fake Stripe (internal)', config.ports.stripe, 'STACK_API_PORT']] as [string, number, string][]) : []),
   ];
   for (const [what, port, variable] of named) {
@@ -254,6 +256,17 @@ export interface StartOptions {
   say?: (line: string) => void;
 }
 
+/**
+ * What answers on the API port: `nginx` (the default: nginx in front, the Node gateway behind it for
+ * what nginx passes on, src/stack/nginx.ts) or `node` (the Node gateway alone). `STACK_GATEWAY=node`
+ * picks the latter, e.g. on a machine without nginx.
+ */
+export function gatewayMode(value = process.env.STACK_GATEWAY): 'nginx' | 'node' {
+  if (value === undefined || value === '' || value === 'nginx') return 'nginx';
+  if (value === 'node') return 'node';
+  throw new Error(`STACK_GATEWAY must be nginx or node (got ${value})`);
+}
+
 /** Starts the stack; on any failure stops what was started and rethrows. */
 export async function startStack(config: StackConfig, options: StartOptions = {}): Promise<StackHandle> {
   const say = options.say ?? console.log;
@@ -305,8 +318,15 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       }),
     );
 
-    gateway = createGateway(config);
-    await listen(gateway, config.ports.api);
+    if (gatewayMode() === 'nginx') {
+      gateway = createGateway(config, { behindNginx: true });
+      await listen(gateway, config.ports.gateway);
+      await supervisor.start(nginxService(config));
+    } else {
+      gateway = createGateway(config);
+      await listen(gateway, config.ports.api);
+    }
+    phase('gateway ready');
     const healthy = await httpOk(`${config.apiUrl}/functions/v1/health`).catch(() => false);
     phase('health function through the gateway');
     if (!healthy) throw new Error(`the health function did not answer 200 at ${config.apiUrl}/functions/v1/health`);
