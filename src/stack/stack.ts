@@ -123,6 +123,9 @@ export function functionEnv(config: StackConfig, keys: FunctionKeys = functionKe
     // Notices go to the local mailbox's SMTP unless supabase/functions/.env names a provider (docs/mail.md).
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(config.ports.smtp),
+    // Hosted runs each function in its own isolate with its own pool (3 by default); here one process
+    // serves every function, so their pool is shared and larger (a .env setting still wins).
+    DB_POOL_MAX: '12',
     ...functionSecrets(),
     ...stripe,
     SUPABASE_URL: config.apiUrl,

@@ -61,12 +61,21 @@ async function runOne(
   }
 }
 
+let knownTypes: { at: number; types: Set<string> } | undefined;
+
+/** The job types that run in SQL; read once a minute (they change only with a migration). */
+async function databaseJobTypes(sql: postgres.Sql, fresh = false): Promise<Set<string>> {
+  if (!fresh && knownTypes && Date.now() - knownTypes.at < 60_000) return knownTypes.types;
+  const rows = await sql<{ type: string }[]>`select type from private.job_types where runs_in = 'database'`;
+  knownTypes = { at: Date.now(), types: new Set(rows.map((row) => row.type)) };
+  return knownTypes.types;
+}
+
 /** Runs up to `maxJobs` due jobs and reports what happened to each. */
 export async function runWorker(sql: postgres.Sql, options: WorkerOptions): Promise<WorkerReport> {
   const report: WorkerReport = { worker: options.workerId, claimed: 0, succeeded: 0, retrying: 0, failed: 0, lost: 0, jobs: [] };
   const types = options.types && options.types.length > 0 ? options.types : null;
-  const typeRows = await sql<{ type: string }[]>`select type from private.job_types where runs_in = 'database'`;
-  const databaseTypes = new Set(typeRows.map((row) => row.type));
+  let databaseTypes = await databaseJobTypes(sql);
   // A job failed with no backoff is due again at once: claiming again until the budget is spent (or
   // nothing is due) retries it within the same call.
   while (report.claimed < options.maxJobs) {
@@ -75,6 +84,8 @@ export async function runWorker(sql: postgres.Sql, options: WorkerOptions): Prom
         from private.claim_jobs(${options.workerId}, ${options.maxJobs - report.claimed}, ${options.leaseSeconds}, ${types}::text[])`;
     if (claimed.length === 0) break;
     report.claimed += claimed.length;
+    // A type neither known to run in SQL nor here may be newer than the list: read it again.
+    if (claimed.some((job) => !databaseTypes.has(job.type) && !edgeHandlers[job.type])) databaseTypes = await databaseJobTypes(sql, true);
 
     const outcomes: (JobOutcome | undefined)[] = [];
     const completions: { id: string; lease_token: string; result: unknown }[] = [];
