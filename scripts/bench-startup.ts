@@ -69,3 +69,19 @@ for (const kind of ['warm', 'cold'] as const) {
     previous = Math.max(previous, at);
   }
 }
+const { recordResults } = await import('../bench/results.ts');
+const phaseSummary = (kind: 'warm' | 'cold') => {
+  const last = phaseRuns[kind].at(-1) ?? [];
+  let previous = 0;
+  const steps = last.map(([name, at]) => {
+    const step = `${name} +${(at - previous).toFixed(0)}`;
+    previous = Math.max(previous, at);
+    return step;
+  });
+  return steps.join(', ');
+};
+recordResults('startup', [
+  { measurement: 'Postgres alone (baseline)', figure: fmt(median(pgOnly)) },
+  { measurement: 'warm start (existing database)', figure: fmt(median(warm)), ratio: `${(median(warm) / median(pgOnly)).toFixed(1)}× Postgres alone`, check: `target ≤ 1.0 s: ${median(warm) <= 1000 ? 'met' : 'not met'}; ms: ${phaseSummary('warm')}` },
+  { measurement: 'cold start (new database)', figure: fmt(median(cold)), ratio: `${(median(cold) / median(warm)).toFixed(1)}× warm`, check: `target ≤ 3 s: ${median(cold) <= 3000 ? 'met' : 'not met'}; ms: ${phaseSummary('cold')}` },
+]);
