@@ -177,6 +177,16 @@ http {
 
   server {
     listen 127.0.0.1:${ports.api} backlog=4096;
+    # nginx refuses some request lines itself (a NUL byte in the path, say) before any location can
+    # pass them on; the answer is then the shape the service would have given: Storage's for its keys.
+    error_page 400 /__stack_bad_request;
+    location = /__stack_bad_request {
+      internal;
+      default_type application/json;
+      add_header Access-Control-Allow-Origin * always;
+      if ($request ~ "^[A-Z]+ /storage/") { return 400 '{"statusCode":"400","code":"InvalidKey","error":"InvalidKey","message":"Invalid key"}'; }
+      return 400 '{"message":"Bad Request"}';
+    }
     location ^~ /rest/v1/ {
       if ($rest_to_node) { return 418; }
       proxy_set_header Authorization $rest_authorization;

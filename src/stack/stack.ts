@@ -291,11 +291,14 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
 
   try {
     const fresh = options.reset || !database.clusterExists(config);
-    if (fresh) {
+    const fingerprint = fresh ? database.clusterFingerprint(config) : '';
+    const fromTemplate = fresh && database.restoreTemplate(config, fingerprint);
+    if (fresh && !fromTemplate) {
       database.removeCluster(config);
       say(`[stack] creating the database cluster in ${path.relative(projectRoot, database.clusterDir(config))}`);
       database.initCluster(config);
     }
+    if (fromTemplate) say(`[stack] new database copied from .stack/templates/${fingerprint} (same bootstrap, migrations and seed)`);
     // Postgres, the service bundles and the Deno cache do not depend on one another.
     const bundles = buildNodeServices();
     const denoCache = prefetchDenoDependenciesInBackground();
@@ -304,11 +307,20 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     phase('checks and cluster');
     await supervisor.start(database.postgresService(config));
     phase('postgres ready');
-    if (fresh) database.applyBootstrap(config);
-    if (fresh) phase('bootstrap');
-    if (fresh || (await database.pendingMigrations(config)).length > 0) database.applyMigrationsAndSeed(config, { seed: fresh });
+    const build = fresh && !fromTemplate;
+    if (build) database.applyBootstrap(config);
+    if (build) phase('bootstrap');
+    if (build || (await database.pendingMigrations(config)).length > 0) database.applyMigrationsAndSeed(config, { seed: build });
+    phase(build ? 'migrations and seed' : 'migration check');
+    if (build) {
+      // Kept stopped and clean for the next new database with the same inputs.
+      const postgres = database.postgresService(config);
+      await supervisor.stop(postgres.name);
+      database.saveTemplate(config, fingerprint);
+      await supervisor.start(postgres);
+      phase('template kept');
+    }
     if (fresh) database.markClusterReady(config);
-    phase(fresh ? 'migrations and seed' : 'migration check');
 
     await denoCache;
     await bundles;

@@ -174,6 +174,17 @@ export class Supervisor {
     }
   }
 
+  /** Stops one service for good (until started again); its exit is not a crash. */
+  async stop(name: string): Promise<void> {
+    const entry = this.running.get(name);
+    if (!entry) return;
+    entry.reloading = true;
+    await stopGroup(entry.child, 10_000);
+    entry.log.end();
+    this.running.delete(name);
+    this.savePids();
+  }
+
   /** The pid of a running service's process (tests kill it to prove restarts). */
   pid(name: string): number | undefined {
     return this.running.get(name)?.child.pid;
