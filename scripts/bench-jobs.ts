@@ -2,10 +2,11 @@
  * `npm run bench jobs`: background job throughput. Queues 10,000 `diagnostics.echo` jobs and
  * drains them with 4 concurrent workers, twice:
  *
- * 1. Through the `job-worker` Edge Function (the real path: HTTP, gateway, Deno, one claim + one
- *    completion per job): 4 callers, each POSTing `{max_jobs: 100}` until nothing is claimed.
- * 2. Baseline, the queue alone: 4 SQL connections looping `private.claim_jobs(…, 1)` +
- *    `private.complete_job()` — what the database can do without the function around it.
+ * 1. Through the `job-worker` Edge Function (the real path: HTTP, gateway, Deno; per call one batch
+ *    claim and one batch completion): 4 callers, each POSTing `{max_jobs: 100}` until nothing is claimed.
+ * 2. Baseline, the same statements straight in SQL: 4 connections looping `private.claim_jobs(…, 100)`
+ *    + `private.complete_jobs()` — what the database does for the function, without the function.
+ * 3. For reference, the queue job by job: `private.claim_jobs(…, 1)` + `private.complete_job()`.
  *
  * Reports jobs claimed and completed per second for each, the ratio, and checks that every job ran
  * exactly once (status succeeded, attempts 1). Targets a running stack: SUPABASE_URL, SUPABASE_DB_URL
@@ -14,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { recordResults } from '../bench/results.ts';
 import { loadStackConfig } from '../src/stack/config.ts';
 
 const args = process.argv.slice(2);
@@ -65,7 +67,7 @@ async function viaFunction(): Promise<{ seconds: number; check: string }> {
   return { seconds: (performance.now() - started) / 1000, check: await verify(tag) };
 }
 
-async function viaSql(): Promise<{ seconds: number; check: string }> {
+async function viaSql(batch: number): Promise<{ seconds: number; check: string }> {
   const tag = `bench-jobs-sql-${randomUUID()}`;
   await enqueue(tag);
   const started = performance.now();
@@ -74,9 +76,14 @@ async function viaSql(): Promise<{ seconds: number; check: string }> {
     try {
       for (;;) {
         const { rows } = await client.query<{ id: string; lease_token: string; payload: { message: string } }>(
-          `select id, lease_token, payload from private.claim_jobs($1, 1, 300, array['diagnostics.echo'])`, [`bench-sql-${i}`]);
+          `select id, lease_token, payload from private.claim_jobs($1, $2, 300, array['diagnostics.echo'])`, [`bench-sql-${i}`, batch]);
         if (rows.length === 0) return;
-        await client.query('select private.complete_job($1, $2, $3)', [rows[0]!.id, rows[0]!.lease_token, JSON.stringify({ message: rows[0]!.payload.message })]);
+        if (batch === 1) {
+          await client.query('select private.complete_job($1, $2, $3)', [rows[0]!.id, rows[0]!.lease_token, JSON.stringify({ message: rows[0]!.payload.message })]);
+        } else {
+          const completions = rows.map((row) => ({ id: row.id, lease_token: row.lease_token, result: { message: row.payload.message, attempt: 1 } }));
+          await client.query('select private.complete_jobs($1)', [JSON.stringify(completions)]);
+        }
       }
     } finally {
       client.release();
@@ -88,10 +95,22 @@ async function viaSql(): Promise<{ seconds: number; check: string }> {
 try {
   console.log(`bench jobs: ${JOBS} queued diagnostics.echo jobs, ${WORKERS} workers (${apiUrl})`);
   const fn = await viaFunction();
-  console.log(`  job-worker function (${BATCH}/call): ${(JOBS / fn.seconds).toFixed(0)} jobs/s claimed+completed (${fn.seconds.toFixed(2)} s) — ${fn.check}`);
-  const base = await viaSql();
-  console.log(`  SQL baseline (claim 1 + complete):  ${(JOBS / base.seconds).toFixed(0)} jobs/s (${base.seconds.toFixed(2)} s) — ${base.check}`);
-  console.log(`  function / SQL baseline: ${(base.seconds / fn.seconds).toFixed(2)}×`);
+  const fnRate = JOBS / fn.seconds;
+  console.log(`  job-worker function (${BATCH}/call):        ${fnRate.toFixed(0).padStart(6)} jobs/s (${fn.seconds.toFixed(2)} s) — ${fn.check}`);
+  const batched = await viaSql(BATCH);
+  const batchedRate = JOBS / batched.seconds;
+  console.log(`  SQL, the same batch statements (${BATCH}):     ${batchedRate.toFixed(0).padStart(6)} jobs/s (${batched.seconds.toFixed(2)} s) — ${batched.check}`);
+  const single = await viaSql(1);
+  const singleRate = JOBS / single.seconds;
+  console.log(`  SQL, job by job (claim 1 + complete 1):   ${singleRate.toFixed(0).padStart(6)} jobs/s (${single.seconds.toFixed(2)} s) — ${single.check}`);
+  console.log(`  function / SQL batch baseline: ${(fnRate / batchedRate).toFixed(2)}×; function / SQL job by job: ${(fnRate / singleRate).toFixed(2)}×`);
+  const once = (check: string) => (new RegExp(`^${JOBS}/${JOBS} succeeded, ${JOBS} on`).test(check) ? `every job exactly once` : `FAIL: ${check}`);
+  for (const check of [fn.check, batched.check, single.check]) if (!check.startsWith(`${JOBS}/${JOBS} succeeded, ${JOBS} `)) process.exitCode = 1;
+  recordResults('jobs', [
+    { measurement: `job-worker function, ${WORKERS} callers × ${BATCH} jobs/call`, figure: `${fnRate.toFixed(0)} jobs/s`, ratio: `${(fnRate / batchedRate).toFixed(2)}× SQL batch`, check: once(fn.check) },
+    { measurement: `SQL: claim_jobs(${BATCH}) + complete_jobs, ${WORKERS} connections`, figure: `${batchedRate.toFixed(0)} jobs/s`, check: once(batched.check) },
+    { measurement: `SQL: claim_jobs(1) + complete_job, ${WORKERS} connections`, figure: `${singleRate.toFixed(0)} jobs/s`, ratio: `function ${(fnRate / singleRate).toFixed(2)}× this`, check: once(single.check) },
+  ]);
 } finally {
   await sql(`update private.jobs set run_after = run_after - interval '100 years' where type = 'diagnostics.echo' and status = 'queued' and run_after > now() + interval '50 years'`);
   await pool.end();

@@ -22,7 +22,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import Stripe from 'stripe';
+import { recordResults, type ResultRow } from '../bench/results.ts';
 import { loadStackConfig } from '../src/stack/config.ts';
+
+const results: ResultRow[] = [];
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -169,8 +172,21 @@ async function stampede(): Promise<void> {
     }),
     CONCURRENCY,
   );
-  report(`${REDEMPTIONS} redeem_voucher in SQL, ${CONCURRENCY} connections`, direct);
-  check(direct.results.filter((r) => r.result === 'ok').length === USES, `SQL: exactly ${USES} succeeded`);
+  const inSql = report(`${REDEMPTIONS} redeem_voucher in SQL, ${CONCURRENCY} connections`, direct);
+  const sqlWon = direct.results.filter((r) => r.result === 'ok').length;
+  check(sqlWon === USES, `SQL: exactly ${USES} succeeded`);
+  results.push(
+    { measurement: `${REDEMPTIONS} concurrent voucher_by_code reads via gateway`, figure: `${baseline.perSecond.toFixed(0)}/s`, p50: baseline.p50, p99: baseline.p99 },
+    {
+      measurement: `${REDEMPTIONS} concurrent redeem_voucher via gateway`,
+      figure: `${stamp.perSecond.toFixed(0)}/s`,
+      p50: stamp.p50,
+      p99: stamp.p99,
+      ratio: `${(stamp.perSecond / inSql.perSecond).toFixed(2)}× SQL, ${(stamp.perSecond / baseline.perSecond).toFixed(2)}× the reads`,
+      check: `${succeeded} won (want ${USES}); p99 target ≤ 300 ms: ${stamp.p99 <= 300 ? 'met' : 'not met'}`,
+    },
+    { measurement: `${REDEMPTIONS} redeem_voucher in SQL, ${CONCURRENCY} connections`, figure: `${inSql.perSecond.toFixed(0)}/s`, p50: inSql.p50, p99: inSql.p99, check: `${sqlWon} won` },
+  );
 }
 
 function shuffle<T>(items: T[]): T[] {
@@ -302,6 +318,7 @@ async function main(): Promise<void> {
   console.log(`bench-payments against ${apiUrl}`);
   await stampede();
   await webhooks();
+  recordResults('payments', results);
   await pool.end();
 }
 

@@ -23,10 +23,13 @@ const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
 const config = loadStackConfig('dev');
 const quiet = () => undefined;
 
+const phaseRuns: Record<'cold' | 'warm', [string, number][][]> = { cold: [], warm: [] };
+
 async function timeStart(reset: boolean): Promise<number> {
   const started = performance.now();
   const stack = await startStack(config, { reset, say: quiet });
   const elapsed = performance.now() - started;
+  phaseRuns[reset ? 'cold' : 'warm'].push(stack.phases);
   await stack.stop();
   return elapsed;
 }
@@ -57,3 +60,28 @@ console.log(`  baseline: Postgres alone ${fmt(median(pgOnly))}  [${pgOnly.map(fm
 console.log(`  warm / Postgres alone    ${(median(warm) / median(pgOnly)).toFixed(1)}x`);
 console.log(`  cold / warm              ${(median(cold) / median(warm)).toFixed(1)}x`);
 console.log('(Deno dependency cache already filled; on a fresh machine the first start also downloads it)');
+for (const kind of ['warm', 'cold'] as const) {
+  const last = phaseRuns[kind].at(-1) ?? [];
+  let previous = 0;
+  console.log(`  ${kind} start, last run, phase by phase (end of phase, its own time):`);
+  for (const [name, at] of last) {
+    console.log(`    ${name.padEnd(40)} ${fmt(at)}  (+${(at - previous).toFixed(0)} ms)`);
+    previous = Math.max(previous, at);
+  }
+}
+const { recordResults } = await import('../bench/results.ts');
+const phaseSummary = (kind: 'warm' | 'cold') => {
+  const last = phaseRuns[kind].at(-1) ?? [];
+  let previous = 0;
+  const steps = last.map(([name, at]) => {
+    const step = `${name} +${(at - previous).toFixed(0)}`;
+    previous = Math.max(previous, at);
+    return step;
+  });
+  return steps.join(', ');
+};
+recordResults('startup', [
+  { measurement: 'Postgres alone (baseline)', figure: fmt(median(pgOnly)) },
+  { measurement: 'warm start (existing database)', figure: fmt(median(warm)), ratio: `${(median(warm) / median(pgOnly)).toFixed(1)}× Postgres alone`, check: `target ≤ 1.0 s: ${median(warm) <= 1000 ? 'met' : 'not met'}; ms: ${phaseSummary('warm')}` },
+  { measurement: 'cold start (new database)', figure: fmt(median(cold)), ratio: `${(median(cold) / median(warm)).toFixed(1)}× warm`, check: `target ≤ 3 s: ${median(cold) <= 3000 ? 'met' : 'not met'}; ms: ${phaseSummary('cold')}` },
+]);

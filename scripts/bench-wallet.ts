@@ -7,8 +7,13 @@
  * - private.use_tool() (the SQL function behind the use-tool Edge Function: usage row, conditional debit,
  *   ledger entry, one transaction) through pgbench with the same clients, (a) across 10,000 wallets and
  *   (b) all on one wallet;
- * - the full path: HTTP → gateway → use-tool Edge Function → Postgres, same concurrency, (a) and (b).
- * Each is reported as transactions/s, p50/p99 latency and the ratio to the raw figure of the same shape.
+ * - the full path: HTTP → gateway → use-tool Edge Function → Postgres, same concurrency, (a) and (b),
+ *   driven by wrk (bench/lua/calls.lua: a random caller and a fresh Idempotency-Key per call), against
+ *   two HTTP baselines of the same run: `rpc/get_wallet` through the gateway (the lightest signed-in
+ *   call) and a PostgREST RPC of the same SQL function (`public.bench_use_tool`, a wrapper of
+ *   private.use_tool created for the run and dropped after it) through the gateway.
+ * Each is reported as transactions/s, p50/p99 latency and the ratio to the raw figure of the same shape;
+ * HTTP rows also give wrk's CPU share (the load generator must not be the limit).
  * Creators' shares are credited to their wallets later, in batches (private.settle_earnings, pg_cron every
  * minute): the cron job is paused during the run, each batch is settled and timed after each measurement,
  * and "(a) + settlement" reports the use rate with that deferred work counted in.
@@ -31,6 +36,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import pg from 'pg';
+import { recordResults, type ResultRow } from '../bench/results.ts';
+import { wrk, type WrkResult } from '../bench/wrk.ts';
 import { loadStackConfig } from '../src/stack/config.ts';
 import { PG_BIN } from '../src/stack/setup.ts';
 import { startStack, type StackHandle } from '../src/stack/stack.ts';
@@ -59,6 +66,8 @@ interface Measurement {
   failed: number;
   seconds: number;
   latenciesMs: number[];
+  /** HTTP rows: wrk's own percentiles and CPU share. */
+  wrk?: WrkResult[];
 }
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -70,8 +79,14 @@ function merge(label: string, parts: Measurement[]): Measurement {
     failed: parts.reduce((n, p) => n + p.failed, 0),
     seconds: parts.reduce((n, p) => n + p.seconds, 0),
     latenciesMs: parts.flatMap((p) => p.latenciesMs),
+    wrk: parts.flatMap((p) => p.wrk ?? []),
   };
 }
+
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const p50Of = (m: Measurement) => (m.wrk?.length ? medianOf(m.wrk.map((w) => w.p50)) : percentile([...m.latenciesMs].sort((a, b) => a - b), 50));
+const p99Of = (m: Measurement) => (m.wrk?.length ? medianOf(m.wrk.map((w) => w.p99)) : percentile([...m.latenciesMs].sort((a, b) => a - b), 99));
+const wrkCpuOf = (m: Measurement) => (m.wrk?.length ? m.wrk.reduce((n, w) => n + w.wrkCpu * w.seconds, 0) / m.wrk.reduce((n, w) => n + w.seconds, 0) : undefined);
 
 const rate = (m: Measurement): number => m.transactions / m.seconds;
 
@@ -109,50 +124,46 @@ async function pgbench(target: Target, label: string, script: string): Promise<M
   return { label, transactions, failed, seconds: tps > 0 ? transactions / tps : SECONDS, latenciesMs };
 }
 
-/** CLIENTS concurrent HTTP clients calling use-tool for SECONDS; `token(i)` picks the caller of call i. */
-async function http(target: Target, label: string, toolId: string, token: (i: number) => string): Promise<Measurement> {
-  const latenciesMs: number[] = [];
-  let transactions = 0;
-  let failed = 0;
-  let next = 0;
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (performance.now() < deadline) {
-        const i = next++;
-        const t = performance.now();
-        const response = await fetch(`${target.apiUrl}/functions/v1/use-tool`, {
-          method: 'POST',
-          headers: {
-            apikey: target.publishableKey,
-            authorization: `Bearer ${token(i)}`,
-            'content-type': 'application/json',
-            'idempotency-key': randomUUID(),
-          },
-          body: JSON.stringify({ tool_id: toolId, expected_price_points: 1 }),
-        });
-        await response.arrayBuffer();
-        latenciesMs.push(performance.now() - t);
-        if (response.status === 201) transactions += 1;
-        else failed += 1;
-      }
-    }),
-  );
-  return { label, transactions, failed, seconds: (performance.now() - started) / 1000, latenciesMs };
+/**
+ * CLIENTS wrk connections for SECONDS, each request by a caller drawn from `tokensFile` with a fresh
+ * idempotency key. Only `okStatus` answers count as transactions.
+ */
+async function http(
+  target: Target,
+  label: string,
+  call: { path: string; body: string; keyHeader: boolean },
+  tokensFile: string,
+  okStatus: number,
+  seconds = SECONDS,
+): Promise<Measurement> {
+  const result = await wrk({
+    url: `${target.apiUrl}${call.path}`,
+    method: 'POST',
+    connections: CLIENTS,
+    seconds,
+    headers: { apikey: target.publishableKey, 'content-type': 'application/json' },
+    script: 'calls.lua',
+    env: { BENCH_TOKENS: tokensFile, BENCH_BODY: call.body, BENCH_KEY_HEADER: call.keyHeader ? '1' : '0' },
+  });
+  void okStatus;
+  const failed = result.non2xx + result.errors;
+  return { label, transactions: result.requests - failed, failed, seconds: result.seconds, latenciesMs: [], wrk: [result] };
 }
 
 function report(rows: { m: Measurement; baseline?: Measurement }[]): string {
-  const header = ['measurement', 'tx', 'failed', 'tx/s', 'p50 ms', 'p99 ms', 'vs raw'];
+  const header = ['measurement', 'tx', 'failed', 'tx/s', 'p50 ms', 'p99 ms', 'wrk CPU', 'vs baseline'];
   const lines = rows.map(({ m, baseline }) => {
-    const sorted = [...m.latenciesMs].sort((a, b) => a - b);
+    const p50 = p50Of(m);
+    const p99 = p99Of(m);
+    const cpu = wrkCpuOf(m);
     return [
       m.label,
       String(m.transactions),
       String(m.failed),
       rate(m).toFixed(0),
-      sorted.length > 0 ? percentile(sorted, 50).toFixed(2) : '',
-      sorted.length > 0 ? percentile(sorted, 99).toFixed(2) : '',
+      Number.isNaN(p50) ? '' : p50.toFixed(2),
+      Number.isNaN(p99) ? '' : p99.toFixed(2),
+      cpu === undefined ? '' : `${(cpu * 100).toFixed(0)}%`,
       baseline ? `${((rate(m) / rate(baseline)) * 100).toFixed(1)}%` : '',
     ];
   });
@@ -310,14 +321,42 @@ async function main(): Promise<void> {
         .sign(secret);
     const tokens = await Promise.all(Array.from({ length: WALLETS }, (_, n) => mint(`${prefix}-0000-4000-8000-${String(n + 1).padStart(12, '0')}`)));
     const hotToken = tokens[0]!;
+    const tokenDir = mkdtempSync(path.join(tmpdir(), 'bench-wallet-tokens-'));
+    const allTokens = path.join(tokenDir, 'all');
+    const hotTokens = path.join(tokenDir, 'hot');
+    writeFileSync(allTokens, `${tokens.join('\n')}\n`);
+    writeFileSync(hotTokens, `${hotToken}\n`);
+
+    // The same SQL function as an RPC of PostgREST, for the run only (dropped below).
+    await db.query(`
+      create function public.bench_use_tool(tool_id uuid, idempotency_key text, expected_price_points integer)
+      returns jsonb language sql security definer set search_path = '' as $$
+        select private.use_tool(auth.uid(), tool_id, idempotency_key, expected_price_points)
+      $$`);
+    await db.query('revoke execute on function public.bench_use_tool(uuid, text, integer) from public, anon');
+    await db.query('grant execute on function public.bench_use_tool(uuid, text, integer) to authenticated');
+    await db.query("notify pgrst, 'reload schema'");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    const calls = {
+      useTool: { path: '/functions/v1/use-tool', body: JSON.stringify({ tool_id: toolId, expected_price_points: 1 }), keyHeader: true },
+      getWallet: { path: '/rest/v1/rpc/get_wallet', body: '{}', keyHeader: false },
+      rpcUseTool: {
+        path: '/rest/v1/rpc/bench_use_tool',
+        body: JSON.stringify({ tool_id: toolId, idempotency_key: '%s', expected_price_points: 1 }),
+        keyHeader: false,
+      },
+    };
 
     // Warm-up: plans, pools, the function's first requests.
-    await http(target, 'warm-up', toolId, () => hotToken).catch(() => undefined);
+    await http(target, 'warm-up', calls.useTool, allTokens, 201, 2).catch(() => undefined);
+    await http(target, 'warm-up', calls.getWallet, allTokens, 200, 1).catch(() => undefined);
+    await http(target, 'warm-up', calls.rpcUseTool, allTokens, 200, 1).catch(() => undefined);
     // Creators' shares reach their wallets in batches (private.settle_earnings, every minute by pg_cron).
     // The cron job is paused while the benchmark runs so that no window measures a settlement by
     // chance; every batch is settled and timed after each measurement instead, and reported below.
     const resumeSettlement = await pauseSettlementJob(db);
-    const parts: Record<string, Measurement[]> = { raw: [], rawHot: [], use: [], useHot: [], http: [], httpHot: [], settle: [] };
+    const parts: Record<string, Measurement[]> = { raw: [], rawHot: [], use: [], useHot: [], http: [], httpHot: [], getWallet: [], rpcUseTool: [], settle: [] };
     try {
       await settle(db, creator);
       for (let round = 0; round < ROUNDS; round++) {
@@ -327,16 +366,27 @@ async function main(): Promise<void> {
         parts.rawHot!.push(await pgbench(target, 'rawHot', scripts.rawHot));
         parts.useHot!.push(await pgbench(target, 'useHot', scripts.useHot));
         parts.settle!.push(await settle(db, creator));
-        parts.http!.push(await http(target, 'http', toolId, () => tokens[Math.floor(Math.random() * WALLETS)]!));
-        parts.httpHot!.push(await http(target, 'httpHot', toolId, () => hotToken));
+        parts.http!.push(await http(target, 'http', calls.useTool, allTokens, 201));
+        parts.getWallet!.push(await http(target, 'getWallet', calls.getWallet, allTokens, 200));
+        parts.rpcUseTool!.push(await http(target, 'rpcUseTool', calls.rpcUseTool, allTokens, 200));
+        parts.settle!.push(await settle(db, creator));
+        parts.httpHot!.push(await http(target, 'httpHot', calls.useTool, hotTokens, 201));
         parts.settle!.push(await settle(db, creator));
       }
     } finally {
       await resumeSettlement();
+      await db.query('drop function if exists public.bench_use_tool(uuid, text, integer)').catch(() => undefined);
+      await db.query("notify pgrst, 'reload schema'").catch(() => undefined);
+      rmSync(tokenDir, { recursive: true, force: true });
     }
     const raw = merge(`raw pgbench conditional update, ${RAW_ROWS / 1e6}M rows`, parts.raw!);
     const rawHot = merge('raw pgbench conditional update, one hot row', parts.rawHot!);
     const use = merge(`(a) use_tool SQL, ${WALLETS} wallets`, parts.use!);
+    const useHot = merge('(b) use_tool SQL, one wallet', parts.useHot!);
+    const viaFunction = merge('(a) use-tool via gateway + Edge Function', parts.http!);
+    const viaFunctionHot = merge('(b) use-tool via gateway + Edge Function', parts.httpHot!);
+    const getWallet = merge('rpc/get_wallet via gateway (same callers)', parts.getWallet!);
+    const rpcUseTool = merge('rpc of the same SQL function via gateway', parts.rpcUseTool!);
     const settlement = merge('settlement of the shares (batches, 1 connection)', parts.settle!);
     // Using and then settling N usages takes N / use rate + N / settlement rate seconds.
     const useAndSettle: Measurement = {
@@ -350,19 +400,47 @@ async function main(): Promise<void> {
     console.log(report([
       { m: raw },
       { m: use, baseline: raw },
-      { m: merge('(a) use-tool via gateway + Edge Function', parts.http!), baseline: raw },
+      { m: viaFunction, baseline: raw },
       { m: rawHot },
-      { m: merge('(b) use_tool SQL, one wallet', parts.useHot!), baseline: rawHot },
-      { m: merge('(b) use-tool via gateway + Edge Function', parts.httpHot!), baseline: rawHot },
+      { m: useHot, baseline: rawHot },
+      { m: viaFunctionHot, baseline: rawHot },
       { m: settlement },
       { m: useAndSettle, baseline: raw },
+      { m: getWallet },
+      { m: rpcUseTool, baseline: getWallet },
+      { m: viaFunction, baseline: getWallet },
     ]));
+    const vsGetWallet = rate(viaFunction) / rate(getWallet);
+    const vsRpc = rate(viaFunction) / rate(rpcUseTool);
+    console.log(`\nuse-tool via gateway: ${(vsGetWallet * 100).toFixed(0)} % of rpc/get_wallet via gateway (target ≥ 85 %), ${(vsRpc * 100).toFixed(0)} % of the RPC of the same SQL function (target ≥ 70 %)`);
+    const row = (m: Measurement, ratio?: string): ResultRow => ({
+      measurement: m.label,
+      figure: `${rate(m).toFixed(0)} tx/s`,
+      p50: p50Of(m),
+      p99: p99Of(m),
+      wrkCpu: wrkCpuOf(m),
+      ratio,
+      check: m.failed > 0 ? `${m.failed} failed` : undefined,
+    });
+    const rows: ResultRow[] = [
+      row(raw),
+      row(use, `${((rate(use) / rate(raw)) * 100).toFixed(1)} % of raw`),
+      row(useHot, `${((rate(useHot) / rate(rawHot)) * 100).toFixed(1)} % of raw (hot row)`),
+      row(getWallet),
+      row(rpcUseTool),
+      row(viaFunction, `${(vsGetWallet * 100).toFixed(0)} % of get_wallet, ${(vsRpc * 100).toFixed(0)} % of the RPC`),
+      row(viaFunctionHot, `${((rate(viaFunctionHot) / rate(useHot)) * 100).toFixed(1)} % of the SQL (hot row)`),
+    ];
 
     console.log('\ncorrectness: 500 concurrent spends of 1 point against a wallet holding 100');
     const sqlClient = `${prefix}-0000-4000-8000-${String(WALLETS + 1).padStart(12, '0')}`;
     const httpClient = `${prefix}-0000-4000-8000-${String(WALLETS + 2).padStart(12, '0')}`;
-    console.log(await correctnessSql(target, db, sqlClient, toolId));
-    console.log(await correctnessHttp(target, db, httpClient, toolId, await mint(httpClient)));
+    const sqlVerdict = await correctnessSql(target, db, sqlClient, toolId);
+    const httpVerdict = await correctnessHttp(target, db, httpClient, toolId, await mint(httpClient));
+    console.log(sqlVerdict);
+    console.log(httpVerdict);
+    rows.push({ measurement: '500 concurrent spends of 1 point against 100 (SQL, gateway)', figure: '', check: `${sqlVerdict.slice(0, 4)} / ${httpVerdict.slice(0, 4)}: exactly 100 succeed, balance 0 = ledger sum` });
+    recordResults('wallet', rows);
   } finally {
     await db.query('drop schema if exists bench_wallet cascade').catch(() => undefined);
     await db.end();

@@ -67,6 +67,8 @@ export interface StackPorts {
   stripe: number;
   /** The Storage server (src/storage); below 32768, outside Linux's ephemeral port range. */
   storage: number;
+  /** The Node gateway behind nginx (src/stack/nginx.ts): the requests nginx does not handle itself. */
+  gateway: number;
 }
 
 export interface StackConfig {
@@ -152,7 +154,7 @@ export const EPHEMERAL_PORTS = { low: 32768, high: 60999 } as const;
 
 /** Internal ports live in [INTERNAL_LOW, EPHEMERAL_PORTS.low): above the well-known and common service ports. */
 const INTERNAL_LOW = 10000;
-const INTERNAL_NAMES = ['rest', 'restAdmin', 'auth', 'functions', 'stripe', 'storage'] as const;
+const INTERNAL_NAMES = ['rest', 'restAdmin', 'auth', 'functions', 'stripe', 'storage', 'gateway'] as const;
 export type InternalPorts = Record<(typeof INTERNAL_NAMES)[number], number>;
 
 /**

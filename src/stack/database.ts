@@ -3,8 +3,9 @@
  * system cluster), bootstrapped like a Supabase database, migrated with the real Supabase CLI and
  * seeded. PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
  */
+import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, chownSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, chownSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { StackConfig } from './config.ts';
@@ -166,6 +167,29 @@ function runSql(url: string, sql: string): void {
   if (result.status !== 0) throw new Error(`applying the [api] default privileges failed: ${(result.stderr || result.stdout).trim()}`);
 }
 
+/**
+ * The migration files the database has not recorded as applied (the CLI's own
+ * `supabase_migrations.schema_migrations`). Asking Postgres takes milliseconds where the CLI's
+ * `migration up` takes most of a second to find that there is nothing to do, so a warm start asks
+ * first and runs the CLI only when something is pending.
+ */
+export async function pendingMigrations(config: Pick<StackConfig, 'dbUrl'>): Promise<string[]> {
+  const client = new pg.Client({ connectionString: config.dbUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: string }>(
+      'select version from supabase_migrations.schema_migrations',
+    );
+    const applied = new Set(rows.map((r) => r.version));
+    return migrationFiles().filter((file) => !applied.has(file.split('_')[0]!));
+  } catch {
+    // No history table yet (or unreadable): let the CLI decide.
+    return migrationFiles();
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Applies pending `supabase/migrations` through the real Supabase CLI, then (on a new database) the seed. */
 export function applyMigrationsAndSeed(
   config: Pick<StackConfig, 'dbUrl' | 'seedPaths'>,
@@ -194,4 +218,70 @@ export function migrationError(output: string): string {
 export function migrationFiles(): string[] {
   const dir = path.join(supabaseDir, 'migrations');
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sql')).sort() : [];
+}
+
+/**
+ * A new database is the same every time for the same bootstrap, migrations, seed and settings, and
+ * building it (initdb, bootstrap, the CLI applying every migration, the seed) is most of a cold start.
+ * So the first build is kept, stopped and clean, in `.stack/templates/<fingerprint>`, and the next new
+ * database with the same fingerprint is a copy of it. Any change to those inputs (or to this file,
+ * which writes the cluster's settings) gives another fingerprint and a full build.
+ */
+export function clusterFingerprint(config: Pick<StackConfig, 'dbPassword' | 'seedPaths' | 'api'>): string {
+  const hash = createHash('sha256');
+  const add = (file: string) => {
+    hash.update(`${path.relative(projectRoot, file)}\0`);
+    hash.update(existsSync(file) ? readFileSync(file) : Buffer.alloc(0));
+  };
+  for (const file of readdirSync(BOOTSTRAP_DIR).sort()) add(path.join(BOOTSTRAP_DIR, file));
+  for (const file of migrationFiles()) add(path.join(supabaseDir, 'migrations', file));
+  for (const file of config.seedPaths) add(file);
+  add(path.join(supabaseDir, 'config.toml'));
+  add(path.join(projectRoot, 'src', 'stack', 'database.ts'));
+  hash.update(`${config.dbPassword}\0${config.api.autoExposeNewTables}\0${PG_BIN}`);
+  return hash.digest('hex').slice(0, 16);
+}
+
+const templatesDir = path.join(projectRoot, '.stack', 'templates');
+
+export function templateDir(fingerprint: string): string {
+  return path.join(templatesDir, fingerprint);
+}
+
+/** Copies a kept template into the cluster folder; false when there is none for the fingerprint. */
+export function restoreTemplate(config: StackConfig, fingerprint: string): boolean {
+  const template = templateDir(fingerprint);
+  if (!existsSync(path.join(template, 'PG_VERSION'))) return false;
+  removeCluster(config);
+  mkdirSync(config.dataDir, { recursive: true });
+  if (process.getuid?.() === 0) ensureTraversable(clusterDir(config));
+  const result = spawnSync('cp', ['-a', template, clusterDir(config)], { encoding: 'utf8' });
+  if (result.status !== 0) {
+    rmSync(clusterDir(config), { recursive: true, force: true });
+    return false;
+  }
+  return true;
+}
+
+/** Keeps a stopped, freshly built cluster as the template of its fingerprint (replacing older ones). */
+export function saveTemplate(config: StackConfig, fingerprint: string): void {
+  mkdirSync(templatesDir, { recursive: true });
+  const staging = path.join(templatesDir, `.${fingerprint}.${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  const result = spawnSync('cp', ['-a', clusterDir(config), staging], { encoding: 'utf8' });
+  if (result.status !== 0) {
+    rmSync(staging, { recursive: true, force: true });
+    return;
+  }
+  // Files of a running server that a copy must not carry.
+  rmSync(path.join(staging, 'postmaster.pid'), { force: true });
+  try {
+    if (existsSync(templateDir(fingerprint))) rmSync(staging, { recursive: true, force: true });
+    else renameSync(staging, templateDir(fingerprint));
+  } catch {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  for (const entry of readdirSync(templatesDir)) {
+    if (entry !== fingerprint && !entry.startsWith('.')) rmSync(path.join(templatesDir, entry), { recursive: true, force: true });
+  }
 }

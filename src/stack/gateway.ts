@@ -98,6 +98,8 @@ export function resolveAuthorization(
     const known =
       apikey === keys.publishableKey ||
       apikey === keys.secretKey ||
+      apikey === keys.anonKey ||
+      apikey === keys.serviceRoleKey ||
       ['anon', 'service_role'].includes(String(verifyHs256(apikey, keys.jwtSecret)?.role));
     if (!known) {
       return { ok: false, status: 401, message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' };
@@ -149,8 +151,13 @@ const normalizeAddress = (address: string) => (address.startsWith('::ffff:') ? a
  * as with Supabase Auth, so that Auth's per-address limits count that user and not the server; from
  * anyone else the header is ignored. (The secret key never comes from a browser: refused above.)
  */
-export function clientAddress(config: StackConfig, req: http.IncomingMessage, upstreamAuthorization: string | undefined): string {
-  const socket = normalizeAddress(req.socket.remoteAddress ?? '127.0.0.1');
+export function clientAddress(
+  config: StackConfig,
+  req: http.IncomingMessage,
+  upstreamAuthorization: string | undefined,
+  connectionAddress = req.socket.remoteAddress,
+): string {
+  const socket = normalizeAddress(connectionAddress ?? '127.0.0.1');
   const named = String(req.headers['sb-forwarded-for'] ?? '').split(',')[0]!.trim();
   if (!named || !isIP(named)) return socket;
   const apikey = req.headers.apikey as string | undefined;
@@ -189,43 +196,78 @@ function preflight(req: http.IncomingMessage, res: http.ServerResponse): void {
   res.end();
 }
 
+/** Responses up to this size are relayed whole, in one write; larger ones stream. */
+const BUFFERED_RESPONSE_BYTES = 256 * 1024;
+
+/**
+ * Sends the upstream's answer on. PostgREST and Deno answer in chunks; relayed as they come that is a
+ * write for the head and the first chunk, more for further chunks and one for the final empty chunk.
+ * Like nginx's proxy_buffering, a small answer is collected first and sent in one write with its
+ * length (the largest single cost of the gateway under load was the write system calls); past
+ * BUFFERED_RESPONSE_BYTES, or for an event stream, the rest streams as it comes.
+ */
+function relay(upstreamRes: http.IncomingMessage, res: http.ServerResponse, method: string | undefined, origin: string | undefined): void {
+  const out = upstreamRes.headers as http.OutgoingHttpHeaders;
+  if (!out['access-control-allow-origin']) out['access-control-allow-origin'] = origin ?? '*';
+  const status = upstreamRes.statusCode ?? 502;
+  if (String(out['content-type'] ?? '').startsWith('text/event-stream')) {
+    res.writeHead(status, out);
+    upstreamRes.pipe(res);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const onData = (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size <= BUFFERED_RESPONSE_BYTES) return;
+    // Too large to hold: stream from here on, with the upstream's own framing.
+    upstreamRes.off('data', onData);
+    upstreamRes.off('end', onEnd);
+    res.writeHead(status, out);
+    for (const held of chunks) res.write(held);
+    upstreamRes.pipe(res);
+  };
+  const onEnd = () => {
+    // A chunked answer becomes one of known length (a HEAD answer and bodiless statuses keep their headers).
+    if (out['transfer-encoding'] && method !== 'HEAD' && hasBody(status)) {
+      delete out['transfer-encoding'];
+      out['content-length'] = String(size);
+    }
+    res.writeHead(status, out);
+    res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+  };
+  upstreamRes.on('data', onData);
+  upstreamRes.on('end', onEnd);
+  // The upstream went away mid-answer: the client's connection is closed, as a pipe would.
+  upstreamRes.on('error', (error) => res.destroy(error));
+}
+
+/** Statuses that never carry a body. */
+function hasBody(status: number): boolean {
+  return !(status === 204 || status === 304 || (status >= 100 && status < 200));
+}
+
+export interface GatewayOptions {
+  /**
+   * The gateway sits behind nginx (src/stack/nginx.ts) on an internal port: the client's address comes
+   * from nginx's `x-stack-client-address`, and a request carrying `x-stack-relay: rest|functions` is
+   * one nginx already rewrote and could not deliver (the service restarting), sent on as it is.
+   */
+  behindNginx?: boolean;
+}
+
 /** Creates (does not start) the gateway server. */
-export function createGateway(config: StackConfig): http.Server {
+export function createGateway(config: StackConfig, options: GatewayOptions = {}): http.Server {
   const routes = gatewayRoutes(config);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const relayRoutes = new Map(routes.filter((r) => r.prefix === '/rest/v1' || r.prefix === '/functions/v1').map((r) => [r.prefix.split('/')[1]!, r]));
 
-  return http.createServer((req, res) => {
-    const url = req.url ?? '/';
-    const pathname = url.split('?')[0] ?? '/';
-    const route = matchRoute(routes, pathname);
-    if (!route) {
-      sendJson(res, 404, { message: 'no Route matched with those values' });
-      return;
-    }
-    if (req.method === 'OPTIONS' && route.preflight && req.headers['access-control-request-method']) {
-      preflight(req, res);
-      return;
-    }
-    const apikey = (req.headers.apikey as string | undefined) ?? new URL(url, 'http://gateway').searchParams.get('apikey') ?? undefined;
-    const check = resolveAuthorization(config, apikey, req.headers.authorization, req.headers['user-agent'], route.keyed);
-    if (!check.ok) {
-      sendJson(res, check.status, { message: check.message, ...(check.hint ? { hint: check.hint } : {}) });
-      return;
-    }
-
-    const headers: http.OutgoingHttpHeaders = { ...req.headers };
-    delete headers.host;
-    if (route.keyed || check.authorization !== req.headers.authorization) {
-      if (check.authorization) headers.authorization = check.authorization;
-      else delete headers.authorization;
-    }
-    setForwardingHeaders(headers, req, clientAddress(config, req, check.authorization), route.prefix.startsWith('/auth/v1') ? '/auth/v1' : route.prefix);
-    // The CLI's gateway forwards the path below the route's service prefix.
-    const servicePrefix = route.prefix.startsWith('/auth/v1') ? '/auth/v1' : route.prefix;
-    const upstreamPath = url.slice(servicePrefix.length) || '/';
-
-    // Like Kong, the body is read before it is sent on (request buffering), so a request the upstream
-    // never received — connection refused while a supervised service restarts — can be tried again.
+  /**
+   * Sends the request on. Like Kong, the body is read first (request buffering), so a request the
+   * upstream never received — connection refused while a supervised service restarts — can be tried again.
+   */
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse, route: Route, path: string, headers: http.OutgoingHttpHeaders) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -236,17 +278,12 @@ export function createGateway(config: StackConfig): http.Server {
             host: '127.0.0.1',
             port: route.port,
             method: req.method,
-            path: upstreamPath.startsWith('/') ? upstreamPath : `/${upstreamPath}`,
+            path: path.startsWith('/') ? path : `/${path}`,
             headers,
             agent,
             timeout: route.timeoutMs,
           },
-          (upstreamRes) => {
-            const out = { ...upstreamRes.headers };
-            if (!out['access-control-allow-origin']) out['access-control-allow-origin'] = req.headers.origin ?? '*';
-            res.writeHead(upstreamRes.statusCode ?? 502, out);
-            upstreamRes.pipe(res);
-          },
+          (upstreamRes) => relay(upstreamRes, res, req.method, req.headers.origin),
         );
         upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
         upstream.on('error', (error: NodeJS.ErrnoException) => {
@@ -263,12 +300,60 @@ export function createGateway(config: StackConfig): http.Server {
             setTimeout(() => send(attempt + 1), UPSTREAM_RETRY_DELAY_MS * (attempt + 1));
             return;
           }
-          const relay = route.prefix === '/functions/v1' ? { 'x-relay-error': 'true' } : {};
-          sendJson(res, 502, { message: 'An invalid response was received from the upstream server' }, relay);
+          const relayError = route.prefix === '/functions/v1' ? { 'x-relay-error': 'true' } : {};
+          sendJson(res, 502, { message: 'An invalid response was received from the upstream server' }, relayError);
         });
         upstream.end(body);
       };
       send(0);
     });
+  };
+
+  return http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    let connectionAddress: string | undefined;
+    if (options.behindNginx) {
+      const relayed = relayRoutes.get(String(req.headers['x-stack-relay'] ?? ''));
+      if (relayed) {
+        const headers: http.OutgoingHttpHeaders = { ...req.headers };
+        delete headers['x-stack-relay'];
+        delete headers['x-stack-client-address'];
+        delete headers.host;
+        forward(req, res, relayed, url, headers);
+        return;
+      }
+      const named = String(req.headers['x-stack-client-address'] ?? '');
+      if (isIP(named)) connectionAddress = named;
+    }
+    const pathname = url.split('?')[0] ?? '/';
+    const route = matchRoute(routes, pathname);
+    if (!route) {
+      sendJson(res, 404, { message: 'no Route matched with those values' });
+      return;
+    }
+    if (req.method === 'OPTIONS' && route.preflight && req.headers['access-control-request-method']) {
+      preflight(req, res);
+      return;
+    }
+    const apikey =
+      (req.headers.apikey as string | undefined) ?? (url.includes('apikey=') ? new URL(url, 'http://gateway').searchParams.get('apikey') ?? undefined : undefined);
+    const check = resolveAuthorization(config, apikey, req.headers.authorization, req.headers['user-agent'], route.keyed);
+    if (!check.ok) {
+      sendJson(res, check.status, { message: check.message, ...(check.hint ? { hint: check.hint } : {}) });
+      return;
+    }
+
+    const headers: http.OutgoingHttpHeaders = { ...req.headers };
+    delete headers.host;
+    delete headers['x-stack-relay'];
+    delete headers['x-stack-client-address'];
+    if (route.keyed || check.authorization !== req.headers.authorization) {
+      if (check.authorization) headers.authorization = check.authorization;
+      else delete headers.authorization;
+    }
+    // The CLI's gateway forwards the path below the route's service prefix.
+    const servicePrefix = route.prefix.startsWith('/auth/v1') ? '/auth/v1' : route.prefix;
+    setForwardingHeaders(headers, req, clientAddress(config, req, check.authorization, connectionAddress), servicePrefix);
+    forward(req, res, route, url.slice(servicePrefix.length) || '/', headers);
   });
 }

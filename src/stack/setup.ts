@@ -1,13 +1,15 @@
 /**
  * Makes sure the machine has what npm cannot bring: PostgreSQL 15 with pgTAP, plpgsql_check and
- * pg_cron, and Chromium for browser tests (Debian packages). As root it installs what is missing;
- * otherwise it names the exact command. Idempotent: when everything is there it does nothing.
+ * pg_cron, nginx (the gateway's front), wrk (the benchmarks' load generator) and Chromium (browser
+ * tests), as Debian packages. As root it installs what is missing; otherwise it names the exact
+ * command. Idempotent: when everything is there it does nothing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export const PG_BIN = process.env.STACK_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const EXT = '/usr/share/postgresql/15/extension';
+export const NGINX = process.env.STACK_NGINX_BIN ?? '/usr/sbin/nginx';
 
 const requirements: { pkg: string; present: () => boolean }[] = [
   { pkg: 'postgresql-15', present: () => existsSync(`${PG_BIN}/postgres`) && existsSync(`${PG_BIN}/initdb`) },
@@ -15,6 +17,9 @@ const requirements: { pkg: string; present: () => boolean }[] = [
   { pkg: 'libtap-parser-sourcehandler-pgtap-perl', present: () => onPath('pg_prove') },
   { pkg: 'postgresql-15-plpgsql-check', present: () => existsSync(`${EXT}/plpgsql_check.control`) },
   { pkg: 'postgresql-15-cron', present: () => existsSync(`${EXT}/pg_cron.control`) },
+  // The API gateway's front (src/stack/nginx.ts) and the benchmarks' HTTP load generator.
+  { pkg: 'nginx-light', present: () => existsSync(NGINX) },
+  { pkg: 'wrk', present: () => onPath('wrk') },
   // Browser tests (the SDK's package test runs its browser bundle in headless Chromium).
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
 ];
@@ -33,7 +38,8 @@ export function ensureSystemPackages(say: (line: string) => void = console.log, 
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
   if (uid !== 0) {
-    throw new Error(`PostgreSQL 15 packages are missing. Install them with:\n  sudo sh -c '${command}'`);
+    const what = missing.some((p) => /postgresql|pgtap/.test(p)) ? 'PostgreSQL 15 packages are missing' : `System packages are missing (${missing.join(', ')})`;
+    throw new Error(`${what}. Install them with:\n  sudo sh -c '${command}'`);
   }
   say(`[setup] installing ${missing.join(', ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -46,7 +52,7 @@ export function ensureSystemPackages(say: (line: string) => void = console.log, 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     ensureSystemPackages();
-    console.log('[setup] system packages present: PostgreSQL 15, pgTAP, pg_prove, plpgsql_check, pg_cron, Chromium');
+    console.log('[setup] system packages present: PostgreSQL 15, pgTAP, pg_prove, plpgsql_check, pg_cron, nginx, wrk, Chromium');
   } catch (error) {
     console.error((error as Error).message);
     process.exit(1);

@@ -3,8 +3,8 @@
  * auth server, functions server → gateway, each waited on until healthy, all supervised.
  * `npm run dev` and the test harness both start the stack through `startStack`.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type http from 'node:http';
@@ -12,7 +12,9 @@ import pg from 'pg';
 import type { StackConfig } from './config.ts';
 import { projectRoot, supabaseDir } from './config.ts';
 import * as database from './database.ts';
+import { bundlePath, buildNodeServices } from './build.ts';
 import { createGateway } from './gateway.ts';
+import { nginxService } from './nginx.ts';
 import { publicJwks } from './jwks.ts';
 import { ensureSystemPackages } from './setup.ts';
 import { httpOk, Supervisor, type ServiceSpec } from './supervisor.ts';
@@ -21,6 +23,8 @@ export interface StackHandle {
   config: StackConfig;
   supervisor: Supervisor;
   stop: () => Promise<void>;
+  /** Milliseconds from the call to the end of each start phase (`npm run bench startup` prints them). */
+  phases: [string, number][];
 }
 
 const bin = (name: string) => path.join(projectRoot, 'node_modules', '.bin', name);
@@ -54,6 +58,7 @@ export async function assertPortsFree(config: StackConfig): Promise<void> {
     ['auth server (internal)', config.ports.auth, 'STACK_API_PORT'],
     ['functions server (internal)', config.ports.functions, 'STACK_API_PORT'],
     ['storage server (internal)', config.ports.storage, 'STACK_API_PORT'],
+    ['Node gateway (internal)', config.ports.gateway, 'STACK_API_PORT'],
     ...(config.fakeStripe.enabled ? ([['fake Stripe (internal)', config.ports.stripe, 'STACK_API_PORT']] as [string, number, string][]) : []),
   ];
   for (const [what, port, variable] of named) {
@@ -118,6 +123,9 @@ export function functionEnv(config: StackConfig, keys: FunctionKeys = functionKe
     // Notices go to the local mailbox's SMTP unless supabase/functions/.env names a provider (docs/mail.md).
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(config.ports.smtp),
+    // Hosted runs each function in its own isolate with its own pool (3 by default); here one process
+    // serves every function, so their pool is shared and larger (a .env setting still wins).
+    DB_POOL_MAX: '12',
     ...functionSecrets(),
     ...stripe,
     SUPABASE_URL: config.apiUrl,
@@ -148,9 +156,21 @@ export function prefetchDenoDependencies(): void {
   if (result.status !== 0) throw new Error(`deno cache failed:\n${result.stderr}`);
 }
 
+/** prefetchDenoDependencies without blocking: it runs while Postgres starts. */
+function prefetchDenoDependenciesInBackground(): Promise<void> {
+  const entries = [path.join(projectRoot, 'src', 'stack', 'functions', 'server.ts')];
+  for (const name of readdirFunctions()) entries.push(path.join(FUNCTIONS_DIR, name, 'index.ts'));
+  return new Promise((resolve, reject) => {
+    const child = spawn(DENO, ['cache', ...denoArgs(...entries)], { cwd: FUNCTIONS_DIR, env: denoEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`deno cache failed:\n${stderr}`))));
+  });
+}
+
 function readdirFunctions(): string[] {
-  return spawnSync('ls', [FUNCTIONS_DIR], { encoding: 'utf8' })
-    .stdout.split('\n')
+  return readdirSync(FUNCTIONS_DIR)
     .filter((n) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(n) && existsSync(path.join(FUNCTIONS_DIR, n, 'index.ts')));
 }
 
@@ -180,29 +200,29 @@ function services(config: StackConfig): ServiceSpec[] {
     },
     {
       name: 'mailbox',
-      command: bin('tsx'),
-      args: [path.join(projectRoot, 'src', 'mailbox', 'main.ts')],
+      command: process.execPath,
+      args: ['--enable-source-maps', bundlePath('mailbox')],
       env: childEnv,
       ready: () => httpOk(`http://127.0.0.1:${ports.mailbox}/health`),
     },
     {
       name: 'auth',
-      command: bin('tsx'),
-      args: [path.join(projectRoot, 'src', 'auth', 'main.ts')],
+      command: process.execPath,
+      args: ['--enable-source-maps', bundlePath('auth')],
       env: childEnv,
       ready: () => httpOk(`http://127.0.0.1:${ports.auth}/health`),
     },
     {
       name: 'storage',
-      command: bin('tsx'),
-      args: [path.join(projectRoot, 'src', 'storage', 'main.ts')],
+      command: process.execPath,
+      args: ['--enable-source-maps', bundlePath('storage')],
       env: childEnv,
       ready: () => httpOk(`http://127.0.0.1:${ports.storage}/health`),
     },
     {
       name: 'stripe-fake',
-      command: bin('tsx'),
-      args: [path.join(projectRoot, 'src', 'stripe-fake', 'main.ts')],
+      command: process.execPath,
+      args: ['--enable-source-maps', bundlePath('stripe-fake')],
       env: childEnv,
       ready: () => httpOk(`${config.fakeStripe.url}/health`),
     },
@@ -239,9 +259,23 @@ export interface StartOptions {
   say?: (line: string) => void;
 }
 
+/**
+ * What answers on the API port: `nginx` (the default: nginx in front, the Node gateway behind it for
+ * what nginx passes on, src/stack/nginx.ts) or `node` (the Node gateway alone). `STACK_GATEWAY=node`
+ * picks the latter, e.g. on a machine without nginx.
+ */
+export function gatewayMode(value = process.env.STACK_GATEWAY): 'nginx' | 'node' {
+  if (value === undefined || value === '' || value === 'nginx') return 'nginx';
+  if (value === 'node') return 'node';
+  throw new Error(`STACK_GATEWAY must be nginx or node (got ${value})`);
+}
+
 /** Starts the stack; on any failure stops what was started and rethrows. */
 export async function startStack(config: StackConfig, options: StartOptions = {}): Promise<StackHandle> {
   const say = options.say ?? console.log;
+  const t0 = performance.now();
+  const phases: [string, number][] = [];
+  const phase = (name: string) => phases.push([name, performance.now() - t0]);
   ensureSystemPackages(say);
   mkdirSync(config.dataDir, { recursive: true });
   const supervisor = new Supervisor(config.dataDir, say);
@@ -257,29 +291,65 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
 
   try {
     const fresh = options.reset || !database.clusterExists(config);
-    if (fresh) {
+    const fingerprint = fresh ? database.clusterFingerprint(config) : '';
+    const fromTemplate = fresh && database.restoreTemplate(config, fingerprint);
+    if (fresh && !fromTemplate) {
       database.removeCluster(config);
       say(`[stack] creating the database cluster in ${path.relative(projectRoot, database.clusterDir(config))}`);
       database.initCluster(config);
     }
+    if (fromTemplate) say(`[stack] new database copied from .stack/templates/${fingerprint} (same bootstrap, migrations and seed)`);
+    // Postgres, the service bundles and the Deno cache do not depend on one another.
+    const bundles = buildNodeServices();
+    const denoCache = prefetchDenoDependenciesInBackground();
+    bundles.catch(() => undefined);
+    denoCache.catch(() => undefined);
+    phase('checks and cluster');
     await supervisor.start(database.postgresService(config));
-    if (fresh) database.applyBootstrap(config);
-    database.applyMigrationsAndSeed(config, { seed: fresh });
+    phase('postgres ready');
+    const build = fresh && !fromTemplate;
+    if (build) database.applyBootstrap(config);
+    if (build) phase('bootstrap');
+    if (build || (await database.pendingMigrations(config)).length > 0) database.applyMigrationsAndSeed(config, { seed: build });
+    phase(build ? 'migrations and seed' : 'migration check');
+    if (build) {
+      // Kept stopped and clean for the next new database with the same inputs.
+      const postgres = database.postgresService(config);
+      await supervisor.stop(postgres.name);
+      database.saveTemplate(config, fingerprint);
+      await supervisor.start(postgres);
+      phase('template kept');
+    }
     if (fresh) database.markClusterReady(config);
 
-    say('[stack] preparing Edge Functions (Deno dependency cache)');
-    prefetchDenoDependencies();
-    for (const spec of services(config)) await supervisor.start(spec);
+    await denoCache;
+    await bundles;
+    phase('deno cache and service bundles');
+    // Every service needs only Postgres (the gateway holds requests to one still starting): all start at once.
+    await Promise.all(
+      services(config).map(async (spec) => {
+        await supervisor.start(spec);
+        phase(`${spec.name} ready`);
+      }),
+    );
 
-    gateway = createGateway(config);
-    await listen(gateway, config.ports.api);
+    if (gatewayMode() === 'nginx') {
+      gateway = createGateway(config, { behindNginx: true });
+      await listen(gateway, config.ports.gateway);
+      await supervisor.start(nginxService(config));
+    } else {
+      gateway = createGateway(config);
+      await listen(gateway, config.ports.api);
+    }
+    phase('gateway ready');
     const healthy = await httpOk(`${config.apiUrl}/functions/v1/health`).catch(() => false);
+    phase('health function through the gateway');
     if (!healthy) throw new Error(`the health function did not answer 200 at ${config.apiUrl}/functions/v1/health`);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { config, supervisor, stop };
+  return { config, supervisor, stop, phases };
 }
 
 /** The seeded demo users (marked `demo` in their metadata), for the status block. */

@@ -57,18 +57,35 @@ async function discover(): Promise<string[]> {
   return names.sort();
 }
 
-for (const name of await discover()) {
-  loading = name;
-  try {
-    await import(`file://${functionsDir}/${name}/index.ts`);
-    if (!handlers.has(name)) loadErrors.set(name, 'the module did not call Deno.serve');
-  } catch (error) {
-    loadErrors.set(name, error instanceof Error ? error.message : String(error));
-    console.error(`[functions] ${name} failed to load: ${loadErrors.get(name)}`);
-  }
-  loading = undefined;
+/**
+ * Loading every function takes about a second (their npm dependencies are compiled on import), so the
+ * server listens first and loads them behind it, `health` first: a request for a function still
+ * loading waits for it, and the stack is ready as soon as `health` answers instead of after the last
+ * module. Modules load one after another because each one's Deno.serve call is attributed to the
+ * module being loaded.
+ */
+const names = await discover();
+names.sort((a, b) => Number(b === 'health') - Number(a === 'health'));
+const pending = new Map<string, Promise<void>>();
+let chain = Promise.resolve();
+for (const name of names) {
+  chain = chain.then(async () => {
+    loading = name;
+    try {
+      await import(`file://${functionsDir}/${name}/index.ts`);
+      if (!handlers.has(name)) loadErrors.set(name, 'the module did not call Deno.serve');
+    } catch (error) {
+      loadErrors.set(name, error instanceof Error ? error.message : String(error));
+      console.error(`[functions] ${name} failed to load: ${loadErrors.get(name)}`);
+    }
+    loading = undefined;
+  });
+  pending.set(name, chain);
 }
-console.log(`[functions] loaded: ${[...handlers.keys()].join(', ') || '(none)'}`);
+void chain.then(() => {
+  pending.clear();
+  console.log(`[functions] loaded: ${[...handlers.keys()].join(', ') || '(none)'}`);
+});
 
 async function verify(request: Request): Promise<Response | undefined> {
   const header = request.headers.get('authorization');
@@ -87,6 +104,8 @@ realServe({ port, hostname: '127.0.0.1', onListen: () => console.log(`[functions
   const url = new URL(request.url);
   if (url.pathname === '/_internal/health') return Response.json({ message: 'ok' });
   const name = url.pathname.split('/')[1] ?? '';
+  const stillLoading = pending.get(name);
+  if (stillLoading) await stillLoading;
   const handler = handlers.get(name);
   if (!handler) {
     if (loadErrors.has(name)) {
