@@ -12,6 +12,8 @@ import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
+import type { MutationOptions } from './functions.ts';
+import { checkIdempotencyKey, replayedId } from './postgrest.ts';
 import { checkIds, parseInput } from './validation.ts';
 
 /** The account-scoped CRM tables. */
@@ -118,23 +120,37 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
 
   /**
    * Creates a row in the current account (or `account_id`). `forbidden` without the permission;
-   * `validation_failed` with field details for bad input.
+   * `validation_failed` with field details for bad input. Idempotent: the request carries an
+   * `Idempotency-Key` (`options.idempotencyKey`, generated when absent) that the database claims with
+   * the row, so a retry after a lost answer — automatic on network failures, or yours with the same
+   * key — answers the row created the first time instead of creating another; the same key with other
+   * fields is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.crm.clients.create({ first_name: 'Ana', last_name: 'Silva', email: 'ana@client.test', coach_id: coachUserId });
+   * // A payment recorded at most once, however often the call is retried with this key:
+   * await kit.crm.payments.create({ client_id: clientId, amount: 49900, currency: 'usd' }, { idempotencyKey: `invoice-${invoiceId}` });
    */
-  async create(input: Create & { account_id?: string }): Promise<Result<Row<N>>> {
+  async create(input: Create & { account_id?: string }, options: MutationOptions = {}): Promise<Result<Row<N>>> {
     const { account_id, ...fields } = input;
     const parsed = parseInput(this.spec.createSchema, fields);
     if (parsed.error) return { data: null, error: parsed.error };
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
     const account = await this.context.resolve(account_id);
     if (account.error) return account;
-    const { data, error, status } = await this.client
+    let request = this.client
       .from(this.spec.table)
       .insert({ ...(parsed.data as object), account_id: account.data })
       .select('*')
-      .single();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+      .setHeader('Idempotency-Key', key.key);
+    if (options.signal) request = request.abortSignal(options.signal);
+    const { data, error, status } = await request.single();
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      return replayed ? this.get(replayed) : { data: null, error: failure };
+    }
     return { data: data as Row<N>, error: null };
   }
 
