@@ -12,6 +12,8 @@ import {
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import type { MutationOptions } from './functions.ts';
+import { checkIdempotencyKey, keyed, replayedId } from './postgrest.ts';
 
 import { definedFields, checkIds, parseInput } from './validation.ts';
 
@@ -57,15 +59,26 @@ export class ContentClient {
 
   /**
    * Admins: writes a page or an announcement (a draft unless `published`).
+   * Idempotent: a retry with the same `idempotencyKey` (generated when absent; automatic after a network
+   * failure) answers the first result; the same key with other fields is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.content.create({ slug: 'launch', title: 'We are live', body: '…', kind: 'announcement', published: true });
    */
-  async create(input: ContentCreateInput): Promise<Result<SiteContent>> {
+  async create(input: ContentCreateInput, options: MutationOptions = {}): Promise<Result<SiteContent>> {
     const parsed = parseInput(contentCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('site_content').insert(definedFields(parsed.data)).select('*').single();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
+    const { data, error, status } = await keyed(this.supabase.from('site_content').insert(definedFields(parsed.data)).select('*'), key.key, options.signal).single();
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      if (!replayed) return { data: null, error: failure };
+      const original = await this.supabase.from('site_content').select('*').eq('id', replayed).single();
+      if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
+      return { data: original.data as SiteContent, error: null };
+    }
     return { data, error: null };
   }
 

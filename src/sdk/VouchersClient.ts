@@ -18,7 +18,7 @@ import type { Database, Tables, TablesInsert, TablesUpdate } from './database.ty
 import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { paged, type PageRequest, toPage, type Page, type PageQuery } from './pages.ts';
-import { pageOf } from './postgrest.ts';
+import { checkIdempotencyKey, keyed, pageOf, replayedId } from './postgrest.ts';
 import { currentUserId, requireAdmin } from './session.ts';
 import { checkIds, parseInput } from './validation.ts';
 
@@ -249,15 +249,26 @@ export class VouchersAdminClient {
 
   /**
    * Creates a voucher type (price in minor units).
+   * Idempotent: a retry with the same `idempotencyKey` (generated when absent; automatic after a network
+   * failure) answers the first result; the same key with other fields is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.admin.vouchers.createType({ name: 'Transcript', service_type: 'transcript', price_amount: 2000, max_uses: 1 });
    */
-  async createType(input: VoucherTypeInput): Promise<Result<VoucherType>> {
+  async createType(input: VoucherTypeInput, options: MutationOptions = {}): Promise<Result<VoucherType>> {
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase.from('voucher_types').insert(input).select('*').single();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    const { data, error, status } = await keyed(this.supabase.from('voucher_types').insert(input).select('*'), key.key, options.signal).single();
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      if (!replayed) return { data: null, error: failure };
+      const original = await this.supabase.from('voucher_types').select('*').eq('id', replayed).single();
+      if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
+      return { data: original.data as VoucherType, error: null };
+    }
     return { data, error: null };
   }
 
@@ -306,16 +317,27 @@ export class VouchersAdminClient {
 
   /**
    * Gives a user a voucher of an active type, without payment.
+   * Idempotent: a retry with the same `idempotencyKey` (generated when absent; automatic after a network
+   * failure) answers the first result; the same key with other fields is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.admin.vouchers.grant(userId, voucherTypeId);
    * if (data) console.log('their code:', data.code);
    */
-  async grant(userId: string, voucherTypeId: string): Promise<Result<Tables<'vouchers'>>> {
+  async grant(userId: string, voucherTypeId: string, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.rpc('grant_voucher', { user_id: userId, voucher_type_id: voucherTypeId });
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
+    const { data, error, status } = await keyed(this.supabase.rpc('grant_voucher', { user_id: userId, voucher_type_id: voucherTypeId }), key.key, options.signal);
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      if (!replayed) return { data: null, error: failure };
+      const original = await this.supabase.from('vouchers').select('*').eq('id', replayed).single();
+      if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
+      return { data: original.data as Tables<'vouchers'>, error: null };
+    }
     return { data, error: null };
   }
 

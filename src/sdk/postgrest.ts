@@ -36,3 +36,15 @@ export function replayedId(error: SdkError): string | null {
   const id = (error.details as { id?: unknown } | undefined)?.id;
   return typeof id === 'string' ? id : null;
 }
+
+/** A PostgREST request builder that can carry a header and an abort signal. */
+interface KeyableBuilder<B> {
+  setHeader(name: string, value: string): B;
+  abortSignal(signal: AbortSignal): B;
+}
+
+/** Sends the call's `Idempotency-Key` (and its abort signal) with a PostgREST request. */
+export function keyed<B extends KeyableBuilder<B>>(builder: B, key: string, signal?: AbortSignal): B {
+  const withKey = builder.setHeader('Idempotency-Key', key);
+  return signal ? withKey.abortSignal(signal) : withKey;
+}

@@ -1,6 +1,7 @@
 -- =====================================================================================================
 -- Idempotency keys for creations through PostgREST: the CRM's rows (clients, packages, client packages,
--- payments, instalments, Stripe customer links) and feedback. A request that carries an
+-- payments, instalments, Stripe customer links), feedback, tools, support tickets and messages, site
+-- content, voucher types, granted vouchers and points packages. A request that carries an
 -- `Idempotency-Key` header claims the key in `private.idempotency_keys` — the same table the Edge
 -- Functions use — in the same transaction as the row it creates, so the claim commits exactly when the
 -- row does:
@@ -32,7 +33,8 @@ revoke all on table private.idempotency_fingerprint_secret from public, anon, au
  * BEFORE INSERT: claims the request's Idempotency-Key for the new row (see the header of this file).
  * Only the statement's own rows (trigger depth 1) claim: rows other triggers insert are left alone.
  * A statement that inserts several rows under one key is refused with idempotency_key_reused (a key
- * stands for one row).
+ * stands for one row). Trigger arguments name further columns the database fills per attempt (a
+ * generated code, a timestamp), left out of the fingerprint like id, created_at and updated_at.
  */
 create function private.claim_insert_idempotency()
 returns trigger
@@ -45,6 +47,7 @@ declare
   idem_key text;
   claim_scope text;
   fingerprint text;
+  fields jsonb;
   existing private.idempotency_keys;
 begin
   if pg_trigger_depth() > 1 then
@@ -60,7 +63,11 @@ begin
   end if;
   claim_scope := format('insert:%s:%s', tg_table_name, coalesce((select auth.uid())::text, current_user));
   -- The fields the caller chose: the row without what the database fills in per attempt.
-  select 'hmac:' || encode(extensions.hmac(convert_to((to_jsonb(new) - 'id' - 'created_at' - 'updated_at')::text, 'UTF8'), s.secret, 'sha256'), 'hex')
+  fields := to_jsonb(new) - 'id' - 'created_at' - 'updated_at';
+  if tg_nargs > 0 then
+    fields := fields - tg_argv;
+  end if;
+  select 'hmac:' || encode(extensions.hmac(convert_to(fields::text, 'UTF8'), s.secret, 'sha256'), 'hex')
     into fingerprint
     from private.idempotency_fingerprint_secret as s;
 
@@ -104,4 +111,18 @@ create trigger zz_claim_idempotency before insert on public.crm_instalments
 create trigger zz_claim_idempotency before insert on public.crm_stripe_customers
   for each row execute function private.claim_insert_idempotency();
 create trigger zz_claim_idempotency before insert on public.feedback
+  for each row execute function private.claim_insert_idempotency();
+create trigger zz_claim_idempotency before insert on public.tools
+  for each row execute function private.claim_insert_idempotency();
+create trigger zz_claim_idempotency before insert on public.support_tickets
+  for each row execute function private.claim_insert_idempotency('last_message_at');
+create trigger zz_claim_idempotency before insert on public.support_messages
+  for each row execute function private.claim_insert_idempotency();
+create trigger zz_claim_idempotency before insert on public.site_content
+  for each row execute function private.claim_insert_idempotency();
+create trigger zz_claim_idempotency before insert on public.voucher_types
+  for each row execute function private.claim_insert_idempotency();
+create trigger zz_claim_idempotency before insert on public.vouchers
+  for each row execute function private.claim_insert_idempotency('code', 'purchased_at', 'expires_at');
+create trigger zz_claim_idempotency before insert on public.points_packages
   for each row execute function private.claim_insert_idempotency();
