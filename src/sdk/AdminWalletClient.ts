@@ -7,7 +7,7 @@ import { adjustPointsSchema, type AdjustPointsInput } from '../../supabase/funct
 import type { Database } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { idempotencyKey } from './postgrest.ts';
+import { idempotencyKey, keyed } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds, parseInput } from './validation.ts';
 import type { Wallet, WalletEntry } from './WalletClient.ts';
@@ -43,14 +43,15 @@ export class AdminWalletClient {
   async adjust(input: AdjustPointsInput, options: MutationOptions = {}): Promise<Result<WalletEntry>> {
     const parsed = parseInput(adjustPointsSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    let request = this.supabase.rpc('admin_adjust_points', {
+    const key = idempotencyKey(options);
+    const request = this.supabase.rpc('admin_adjust_points', {
       user_id: parsed.data.user_id,
       amount: parsed.data.amount,
       reason: parsed.data.reason,
-      idempotency_key: idempotencyKey(options),
+      idempotency_key: key,
     });
-    if (options.signal) request = request.abortSignal(options.signal);
-    const { data, error, status } = await request;
+    // The header makes a network failure retried (retries.ts); the database keys the adjustment itself.
+    const { data, error, status } = await keyed(request, key, options.signal);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('The adjustment returned nothing', 'internal_error', 500) };
     return { data: data as WalletEntry, error: null };

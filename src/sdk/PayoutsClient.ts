@@ -8,7 +8,7 @@ import { payoutRequestSchema, type PayoutRequestInput } from '../../supabase/fun
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { idempotencyKey, pageOf } from './postgrest.ts';
+import { idempotencyKey, keyed, pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
@@ -38,8 +38,8 @@ export class PayoutsClient {
   async request(input: PayoutRequestInput, options: MutationOptions = {}): Promise<Result<Payout>> {
     const parsed = parseInput(payoutRequestSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase
-      .rpc('request_payout', { amount: parsed.data.amount, idempotency_key: idempotencyKey(options) });
+    const key = idempotencyKey(options);
+    const { data, error, status } = await keyed(this.supabase.rpc('request_payout', { amount: parsed.data.amount, idempotency_key: key }), key, options.signal);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }

@@ -8,7 +8,7 @@ import { refundRequestSchema, type RefundRequestInput } from '../../supabase/fun
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { idempotencyKey, pageOf } from './postgrest.ts';
+import { idempotencyKey, keyed, pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
@@ -34,8 +34,12 @@ export class RefundsClient {
   async request(input: RefundRequestInput, options: MutationOptions = {}): Promise<Result<Refund>> {
     const parsed = parseInput(refundRequestSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase
-      .rpc('request_refund', { usage_id: parsed.data.usage_id, reason: parsed.data.reason, idempotency_key: idempotencyKey(options) });
+    const key = idempotencyKey(options);
+    const { data, error, status } = await keyed(
+      this.supabase.rpc('request_refund', { usage_id: parsed.data.usage_id, reason: parsed.data.reason, idempotency_key: key }),
+      key,
+      options.signal,
+    );
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }

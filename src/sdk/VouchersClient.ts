@@ -150,12 +150,14 @@ export class VouchersClient {
   async redeem(input: RedeemVoucherInput, options: MutationOptions = {}): Promise<Result<Redemption>> {
     const parsed = parseInput(redeemVoucherSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.rpc('redeem_voucher', {
+    const key = options.idempotencyKey ?? crypto.randomUUID();
+    const request = this.supabase.rpc('redeem_voucher', {
       code: parsed.data.code,
       service_type: parsed.data.service_type,
       details: (parsed.data.details ?? {}) as NonNullable<Database['public']['Functions']['redeem_voucher']['Args']['details']>,
-      idempotency_key: options.idempotencyKey ?? crypto.randomUUID(),
+      idempotency_key: key,
     });
+    const { data, error, status } = await keyed(request, key, options.signal);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     const row = data?.[0];
     if (!row) return { data: null, error: new SdkApiError('The redemption returned nothing', 'internal_error', 500) };
