@@ -7,6 +7,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { z } from 'zod';
+import { crmRangeSchema } from '../../supabase/functions/_shared/schemas/crm.ts';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
@@ -26,6 +27,7 @@ export interface FilterQuery {
   ilike(column: string, pattern: string): FilterQuery;
   gte(column: string, value: unknown): FilterQuery;
   lte(column: string, value: unknown): FilterQuery;
+  lt(column: string, value: unknown): FilterQuery;
   or(filters: string): FilterQuery;
 }
 
@@ -83,6 +85,11 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     const sortKey = sort ?? this.spec.defaultSort;
     const order = this.spec.sorts[sortKey];
     if (!order) return { data: null, error: invalid({ sort: [`Use one of ${Object.keys(this.spec.sorts).join(', ')}`] }) };
+    if ('from' in filters || 'to' in filters) {
+      const { from, to } = filters as { from?: string; to?: string };
+      const checked = parseInput(crmRangeSchema, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
+      if (checked.error) return { data: null, error: checked.error };
+    }
     const account = await this.context.resolve(account_id);
     if (account.error) return account;
     let me = '';

@@ -29,6 +29,7 @@ export * from './errors.ts';
 export type { Database, Json } from './database.types.ts';
 export type { Health, Metrics, MetricSample } from './SystemClient.ts';
 export { parsePrometheus } from './SystemClient.ts';
+export { currencyExponent, formatMoney } from './money.ts';
 export type { Job, JobEnqueueInput, JobListQuery, JobStatus, JobType } from './JobsClient.ts';
 export type { AuditEntry, AuditQuery } from './AdminAuditClient.ts';
 export { JobsClient } from './JobsClient.ts';
@@ -137,6 +138,7 @@ export type {
   CrmPaymentStatistics,
   CrmPaymentStatus,
   CrmPaymentUpdateInput,
+  CrmRange,
   CrmStripeCustomer,
   CrmStripeCustomerCreateInput,
   CrmStripeCustomerFilters,
