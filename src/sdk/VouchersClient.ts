@@ -7,15 +7,16 @@
  * `voucher_not_found`, `voucher_expired`, `voucher_exhausted`, `voucher_inactive`, `wrong_service_type`.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { crmRangeSchema, type CrmRange } from '../../supabase/functions/_shared/schemas/crm.ts';
 import {
-  dateRangeSchema,
   redeemVoucherSchema,
   voucherCodeSchema,
   type DateRangeInput,
   type RedeemVoucherInput,
 } from '../../supabase/functions/_shared/schemas/payments.ts';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
-import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
+import { errorFromPostgrest, SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { dayBefore, dayRange } from './money.ts';
 import type { MutationOptions } from './functions.ts';
 import { paged, type PageRequest, toPage, type Page, type PageQuery } from './pages.ts';
 import { checkIdempotencyKey, keyed, pageOf, replayedId } from './postgrest.ts';
@@ -58,6 +59,7 @@ export interface VoucherStats {
 }
 /** The admin dashboard (seed 003 `/api/analytics/dashboard/`) over a range of UTC days. */
 export interface VoucherDashboard {
+  /** The UTC days covered: `from` inclusive, `to` exclusive (YYYY-MM-DD). */
   range: { from: string; to: string };
   totals: Functions['analytics_totals']['Returns'];
   revenue_by_day: Functions['analytics_revenue_by_day']['Returns'];
@@ -360,18 +362,31 @@ export class VouchersAdminClient {
   }
 
   /**
-   * The analytics dashboard over a range of UTC days (inclusive): totals per currency, revenue by day
-   * and the top voucher types (`top`, default 10).
+   * The analytics dashboard over a range — the kit's one range shape: `from` inclusive, `to`
+   * exclusive, each a date or a date-time; the figures are per UTC day, so a day counts when its
+   * start (midnight UTC) is in the range. By default the last 30 days up to and including today.
+   * Totals per currency, revenue by day and the top voucher types (`top`, default 10).
    *
    * @example
-   * const { data, error } = await kit.admin.vouchers.dashboard({ from: '2026-11-01', to: '2026-11-30' });
-   * data?.revenue_by_day.forEach((d) => console.log(d.day, d.net_revenue / 100, d.currency));
+   * const { data, error } = await kit.admin.vouchers.dashboard({ from: '2026-11-01', to: '2026-12-01' }); // November
+   * data?.revenue_by_day.forEach((d) => console.log(d.day, formatMoney(d.net_revenue, d.currency)));
    */
-  async dashboard(query: DateRangeInput & { top?: number }): Promise<Result<VoucherDashboard>> {
+  async dashboard(query: CrmRange & { top?: number } = {}): Promise<Result<VoucherDashboard>> {
     const { top = 10, ...dates } = query;
-    const parsed = parseInput(dateRangeSchema, dates);
+    const parsed = parseInput(crmRangeSchema, dates);
     if (parsed.error) return { data: null, error: parsed.error };
-    const args = { from_date: parsed.data.from, to_date: parsed.data.to };
+    const tomorrow = new Date();
+    tomorrow.setUTCHours(24, 0, 0, 0);
+    const bounds = dayRange({ from: parsed.data.from, to: parsed.data.to ?? tomorrow.toISOString().slice(0, 10) });
+    const to = bounds.to!;
+    const monthBefore = new Date(`${to}T00:00:00Z`);
+    monthBefore.setUTCDate(monthBefore.getUTCDate() - 30);
+    const from = bounds.from ?? monthBefore.toISOString().slice(0, 10);
+    if (from >= to) {
+      return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: { to: ['The range holds no whole UTC day'] }, formErrors: [] }) };
+    }
+    // The analytics functions take inclusive days.
+    const args = { from_date: from, to_date: dayBefore(to) };
     const [totals, byDay, byType] = await Promise.all([
       this.supabase.rpc('analytics_totals', args),
       this.supabase.rpc('analytics_revenue_by_day', args),
@@ -382,7 +397,7 @@ export class VouchersAdminClient {
     }
     return {
       data: {
-        range: { from: parsed.data.from, to: parsed.data.to },
+        range: { from, to },
         totals: totals.data ?? [],
         revenue_by_day: byDay.data ?? [],
         top_voucher_types: byType.data ?? [],
