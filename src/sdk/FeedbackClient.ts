@@ -77,18 +77,4 @@ export class FeedbackClient {
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }
 
-  /**
-   * Admins: deletes a review (moderation); the tool's rating follows.
-   *
-   * @example
-   * const { error } = await kit.marketplace.feedback.remove(reviewId);
-   */
-  async remove(id: string): Promise<Result<{ id: string }>> {
-    const invalidId = checkIds({ id: id });
-    if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.from('feedback').delete().eq('id', id).select('id').maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('No review you may delete has this id', 'not_found', 404) };
-    return { data, error: null };
-  }
 }

@@ -137,19 +137,4 @@ export class SupportClient {
     return { data, error: null };
   }
 
-  /**
-   * Admins: change a ticket's status or priority, or assign it to an admin (`invalid_assignee` for
-   * anyone else).
-   *
-   * @example
-   * const { data, error } = await kit.support.update(ticketId, { status: 'resolved', assigned_to: adminId });
-   */
-  async update(ticketId: string, changes: TicketUpdate): Promise<Result<SupportTicket>> {
-    const invalidId = checkIds({ ticket_id: ticketId });
-    if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.from('support_tickets').update(changes).eq('id', ticketId).select('*').maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('No ticket you may change has this id', 'forbidden', 403) };
-    return { data, error: null };
-  }
 }

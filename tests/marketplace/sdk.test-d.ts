@@ -51,7 +51,7 @@ export async function supportAndContentAreTyped(): Promise<void> {
   // @ts-expect-error 'asap' is not a priority
   await kit.support.open({ subject: 'Help', body: 'Please', priority: 'asap' });
   // @ts-expect-error 'archived' is not a ticket status
-  await kit.support.update('t', { status: 'archived' });
+  await kit.admin.support.update('t', { status: 'archived' });
   // @ts-expect-error 'post' is not a content kind
   await kit.content.list({ kind: 'post' });
 }

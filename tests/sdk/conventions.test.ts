@@ -82,6 +82,18 @@ const ADMIN_SAMPLES: Record<string, () => unknown[]> = {
   'admin.pointsPackages.update': () => [randomUUID(), { price_amount: 200 }],
   'admin.pointsPackages.deactivate': () => [randomUUID()],
   'admin.pointsPackages.remove': () => [randomUUID()],
+  'admin.support.update': () => [randomUUID(), { status: 'resolved' }],
+  'admin.support.assign': () => [randomUUID(), { assigned_to: randomUUID() }],
+  'admin.support.close': () => [randomUUID()],
+  'admin.content.create': () => [{ slug: `s-${randomUUID().slice(0, 8)}`, title: 'T' }],
+  'admin.content.update': () => [randomUUID(), { published: true }],
+  'admin.content.remove': () => [randomUUID()],
+  'admin.jobs.list': () => [{}],
+  'admin.jobs.enqueue': () => [{ type: 'diagnostics.echo' }],
+  'admin.jobs.cancel': () => [randomUUID()],
+  'admin.profiles.get': () => [randomUUID()],
+  'admin.profiles.update': () => [randomUUID(), { first_name: 'A' }],
+  'admin.feedback.remove': () => [randomUUID()],
 };
 
 function conforms(params: string[]): boolean {

@@ -52,12 +52,12 @@ describe('creations with an idempotency key', () => {
     expect(other.error?.code).toBe('idempotency_key_reused');
   });
 
-  it('content.create, admin.vouchers.createType/grant and admin.pointsPackages.create: once per key', async () => {
+  it('admin.content.create, admin.vouchers.createType/grant and admin.pointsPackages.create: once per key', async () => {
     const key = () => ({ idempotencyKey: randomUUID() });
     const slug = `once-${randomUUID().slice(0, 8)}`;
     const contentKey = key();
-    const page = await admin.kit.content.create({ slug, title: 'Once' }, contentKey);
-    expect((await admin.kit.content.create({ slug, title: 'Once' }, contentKey)).data?.id).toBe(page.data!.id);
+    const page = await admin.kit.admin.content.create({ slug, title: 'Once' }, contentKey);
+    expect((await admin.kit.admin.content.create({ slug, title: 'Once' }, contentKey)).data?.id).toBe(page.data!.id);
 
     const typeKey = key();
     const typeName = `Once ${slug}`;
