@@ -5,7 +5,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { adjustPointsSchema, type AdjustPointsInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, SdkApiError, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { idempotencyKey, keyed } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
@@ -40,7 +40,12 @@ export class AdminWalletClient {
    * const { data, error } = await kit.admin.wallet.adjust({ user_id: clientId, amount: 500, reason: 'Welcome bonus' });
    * if (error?.code === 'forbidden') console.log('admins only');
    */
-  async adjust(input: AdjustPointsInput, options: MutationOptions = {}): Promise<Result<WalletEntry>> {
+  adjust(input: AdjustPointsInput, options: MutationOptions = {}): Promise<Result<WalletEntry, RpcErrorCodes['admin_adjust_points']>> {
+    return this.#adjust(input, options).then(withCodes<RpcErrorCodes['admin_adjust_points'], WalletEntry>);
+  }
+
+  /** The implementation of `adjust` (its result carries any `SdkError`). */
+  async #adjust(input: AdjustPointsInput, options: MutationOptions = {}): Promise<Result<WalletEntry>> {
     const parsed = parseInput(adjustPointsSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const key = idempotencyKey(options);

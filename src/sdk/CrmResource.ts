@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { crmRangeSchema } from '../../supabase/functions/_shared/schemas/crm.ts';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type TableWriteErrorCodes, withCodes } from './errors.ts';
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
 import type { MutationOptions } from './functions.ts';
@@ -51,6 +51,17 @@ export interface ResourceSpec<N extends CrmTable, Filters, Create, Update> {
 export type ListQuery<Filters, Sort extends string> = Filters & PageQuery & { sort?: Sort; account_id?: string };
 
 type Row<N extends CrmTable> = Tables<N>;
+
+/**
+ * The codes a CRM write can answer besides the common ones: the table's triggers' (assignees from
+ * another account, idempotency keys) and choosing the account (`no_account`, `account_not_chosen`,
+ * `account_not_usable`).
+ */
+export type CrmWriteErrorCode<N extends CrmTable> =
+  | (N extends keyof TableWriteErrorCodes ? Exclude<TableWriteErrorCodes[N], 'idempotent_replay'> : never)
+  | 'no_account'
+  | 'account_not_chosen'
+  | 'account_not_usable';
 
 const invalid = (fieldErrors: Record<string, string[]>) => new SdkValidationError('Some fields are not valid', { fieldErrors, formErrors: [] });
 
@@ -138,7 +149,12 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * // A payment recorded at most once, however often the call is retried with this key:
    * await kit.crm.payments.create({ client_id: clientId, amount: 49900, currency: 'usd' }, { idempotencyKey: `invoice-${invoiceId}` });
    */
-  async create(input: Create & { account_id?: string }, options: MutationOptions = {}): Promise<Result<Row<N>>> {
+  create(input: Create & { account_id?: string }, options: MutationOptions = {}): Promise<Result<Row<N>, CrmWriteErrorCode<N>>> {
+    return this.#create(input, options).then(withCodes<CrmWriteErrorCode<N>, Row<N>>);
+  }
+
+  /** The implementation of `create` (its result carries any `SdkError`). */
+  async #create(input: Create & { account_id?: string }, options: MutationOptions = {}): Promise<Result<Row<N>>> {
     const { account_id, ...fields } = input;
     const parsed = parseInput(this.spec.createSchema, fields);
     if (parsed.error) return { data: null, error: parsed.error };

@@ -5,7 +5,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { feedbackSchema, type FeedbackInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, SdkApiError, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { checkIdempotencyKey, pageOf, replayedId } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
@@ -28,7 +28,12 @@ export class FeedbackClient {
    * @example
    * const { data, error } = await kit.marketplace.feedback.submit({ usage_id: usageId, rating: 5, review: 'Fast and accurate' });
    */
-  async submit(input: FeedbackInput, options: MutationOptions = {}): Promise<Result<Review>> {
+  submit(input: FeedbackInput, options: MutationOptions = {}): Promise<Result<Review, Exclude<RpcErrorCodes['submit_feedback'], 'idempotent_replay'>>> {
+    return this.#submit(input, options).then(withCodes<Exclude<RpcErrorCodes['submit_feedback'], 'idempotent_replay'>, Review>);
+  }
+
+  /** The implementation of `submit` (its result carries any `SdkError`). */
+  async #submit(input: FeedbackInput, options: MutationOptions = {}): Promise<Result<Review>> {
     const parsed = parseInput(feedbackSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const key = checkIdempotencyKey(options);

@@ -6,7 +6,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { payoutRequestSchema, type PayoutRequestInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { idempotencyKey, keyed, pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
@@ -35,7 +35,12 @@ export class PayoutsClient {
    * const { data, error } = await kit.marketplace.payouts.request({ amount: 500 });
    * if (error?.code === 'payout_exceeds_available') console.log(error.message);
    */
-  async request(input: PayoutRequestInput, options: MutationOptions = {}): Promise<Result<Payout>> {
+  request(input: PayoutRequestInput, options: MutationOptions = {}): Promise<Result<Payout, RpcErrorCodes['request_payout']>> {
+    return this.#request(input, options).then(withCodes<RpcErrorCodes['request_payout'], Payout>);
+  }
+
+  /** The implementation of `request` (its result carries any `SdkError`). */
+  async #request(input: PayoutRequestInput, options: MutationOptions = {}): Promise<Result<Payout>> {
     const parsed = parseInput(payoutRequestSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const key = idempotencyKey(options);

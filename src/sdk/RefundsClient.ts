@@ -6,7 +6,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { refundRequestSchema, type RefundRequestInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { idempotencyKey, keyed, pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
@@ -31,7 +31,12 @@ export class RefundsClient {
    * @example
    * const { data, error } = await kit.marketplace.refunds.request({ usage_id: usageId, reason: 'The result was empty' });
    */
-  async request(input: RefundRequestInput, options: MutationOptions = {}): Promise<Result<Refund>> {
+  request(input: RefundRequestInput, options: MutationOptions = {}): Promise<Result<Refund, RpcErrorCodes['request_refund']>> {
+    return this.#request(input, options).then(withCodes<RpcErrorCodes['request_refund'], Refund>);
+  }
+
+  /** The implementation of `request` (its result carries any `SdkError`). */
+  async #request(input: RefundRequestInput, options: MutationOptions = {}): Promise<Result<Refund>> {
     const parsed = parseInput(refundRequestSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const key = idempotencyKey(options);

@@ -6,7 +6,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { idempotencyKeyField, useToolSchema } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
+import { errorFromPostgrest, type PrivateFunctionErrorCodes, type Result, SdkApiError, SdkValidationError, withCodes } from './errors.ts';
 import { functionsError, type MutationOptions } from './functions.ts';
 import { idempotencyKey, pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
@@ -60,7 +60,12 @@ export class UsageClient {
    * else if (error?.code === 'insufficient_points') console.log('top up first');
    * else console.log(`usage ${data?.usage.id}, ${data?.balance} points left`);
    */
-  async use(toolId: string, expectedPricePoints: number, options: MutationOptions = {}): Promise<Result<ToolUse>> {
+  use(toolId: string, expectedPricePoints: number, options: MutationOptions = {}): Promise<Result<ToolUse, PrivateFunctionErrorCodes['use_tool'] | 'idempotency_key_in_use'>> {
+    return this.#use(toolId, expectedPricePoints, options).then(withCodes<PrivateFunctionErrorCodes['use_tool'] | 'idempotency_key_in_use', ToolUse>);
+  }
+
+  /** The implementation of `use` (its result carries any `SdkError`). */
+  async #use(toolId: string, expectedPricePoints: number, options: MutationOptions = {}): Promise<Result<ToolUse>> {
     const invalidId = checkIds({ tool_id: toolId });
     if (invalidId) return { data: null, error: invalidId };
     const body = parseInput(useToolSchema, { tool_id: toolId, expected_price_points: expectedPricePoints });

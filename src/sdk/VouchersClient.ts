@@ -15,7 +15,7 @@ import {
   type RedeemVoucherInput,
 } from '../../supabase/functions/_shared/schemas/payments.ts';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
-import { errorFromPostgrest, SdkApiError, SdkValidationError, type Result } from './errors.ts';
+import { errorFromPostgrest, SdkApiError, SdkValidationError, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
 import { dayBefore, dayRange } from './money.ts';
 import type { MutationOptions } from './functions.ts';
 import { paged, type PageRequest, toPage, type Page, type PageQuery } from './pages.ts';
@@ -149,7 +149,12 @@ export class VouchersClient {
    * if (error?.code === 'voucher_exhausted') console.log('no uses left');
    * else if (data) console.log(`${data.uses_remaining} uses left`);
    */
-  async redeem(input: RedeemVoucherInput, options: MutationOptions = {}): Promise<Result<Redemption>> {
+  redeem(input: RedeemVoucherInput, options: MutationOptions = {}): Promise<Result<Redemption, RpcErrorCodes['redeem_voucher']>> {
+    return this.#redeem(input, options).then(withCodes<RpcErrorCodes['redeem_voucher'], Redemption>);
+  }
+
+  /** The implementation of `redeem` (its result carries any `SdkError`). */
+  async #redeem(input: RedeemVoucherInput, options: MutationOptions = {}): Promise<Result<Redemption>> {
     const parsed = parseInput(redeemVoucherSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const key = options.idempotencyKey ?? crypto.randomUUID();
