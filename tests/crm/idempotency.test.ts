@@ -176,7 +176,7 @@ describe('kit.marketplace.feedback.submit is idempotent', () => {
     const { createUser } = await import('../identity/support.ts');
     const buyer = await createUser('client');
     await topUp(admin, { ...buyer, accessToken: '' }, 10);
-    const used = await buyer.kit.marketplace.usage.use(tool.id, 1);
+    const used = await buyer.kit.marketplace.usage.use(tool.id, { expected_price_points: 1 });
     if (used.error) throw used.error;
     const usageId = used.data.usage.id;
     const { kit: client, keys } = await droppingKit(buyer.email, buyer.password, (url) => url.includes('/rest/v1/rpc/submit_feedback'));

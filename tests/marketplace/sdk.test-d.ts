@@ -31,7 +31,7 @@ export async function marketplaceIsTyped(): Promise<void> {
   await kit.admin.tools.review('t', { decision: 'publish' });
   // @ts-expect-error the status is not editable
   await kit.marketplace.tools.update('t', { status: 'approved' });
-  const used: Result<ToolUse> = await kit.marketplace.usage.use('t', 5, { idempotencyKey: 'order-1' });
+  const used: Result<ToolUse> = await kit.marketplace.usage.use('t', { expected_price_points: 5 }, { idempotencyKey: 'order-1' });
   // @ts-expect-error the price the client expects to pay is required
   await kit.marketplace.usage.use('t', { idempotencyKey: 'order-1' });
   if (used.data) {

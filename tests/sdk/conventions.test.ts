@@ -28,9 +28,6 @@ const OPTIONS = /^options$/;
 const LEGACY_ARGUMENTS: Record<string, string> = {
   'auth.onAuthStateChange': 'mirrors supabase-js (callback)',
   'accounts.update': '(changes, accountId?) — the account defaults to the current one',
-  'accounts.files.signedUrl': 'storage-style (name, expiresIn, options)',
-  'media.signedUrl': 'storage-style (name, expiresIn, options)',
-  'marketplace.usage.use': '(toolId, expectedPricePoints, options)',
   'marketplace.usage.verifyWithApiKey': '(apiKey, usageId) — called by creators\' servers',
   'marketplace.revenue.statsWithApiKey': '(apiKey, range) — called by creators\' servers',
 };

@@ -26,7 +26,7 @@ export async function feedbackSubmit(): Promise<void> {
 }
 
 export async function usageUse(): Promise<void> {
-  const { error } = await kit.marketplace.usage.use('t', 5);
+  const { error } = await kit.marketplace.usage.use('t', { expected_price_points: 5 });
   if (error?.code === 'insufficient_points' || error?.code === 'price_changed' || error?.code === 'tool_not_found') return;
   // @ts-expect-error using a tool never answers voucher_expired
   if (error?.code === 'voucher_expired') return;
