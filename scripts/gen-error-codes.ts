@@ -5,6 +5,11 @@
  * and Supabase Auth's (auth-js). The Edge Functions' codes are the `ErrorCode` union of
  * supabase/functions/_shared/errors.ts, which the SDK imports as a type. `npm run gen:error-codes`;
  * tests/sdk/error-codes.test.ts fails when the file is out of date.
+ *
+ * Per call, from the same migrations: `RpcErrorCodes` maps each public SQL function to the codes it can
+ * raise (its own and those of the private functions it calls, transitively; the last definition of a
+ * function wins), and `TableWriteErrorCodes` maps each public table to the codes its triggers raise.
+ * The SDK's methods declare `Result<T, RpcErrorCodes['submit_feedback'] | …>` from them.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,12 +30,70 @@ function read(dir: string, suffix: string): string[] {
     .map((name) => readFileSync(`${dir}/${name}`, 'utf8'));
 }
 
+const CODE_PATTERNS = [/\b(?:\w*raise\w*|refuse)\(\s*(?:\d+\s*,\s*)?'([a-z][a-z0-9_]*)'/g, /'code'\s*,\s*'([a-z][a-z0-9_]*)'/g];
+
+/** Per SQL function (schema.name): the codes its body raises and the functions it calls. */
+type FunctionFacts = { codes: Set<string>; calls: Set<string>; writes: Set<string> };
+
+function functionBodies(migrations: string[]): Map<string, FunctionFacts> {
+  const functions = new Map<string, FunctionFacts>();
+  const definition = /create\s+(?:or\s+replace\s+)?function\s+(public|private)\.(\w+)\s*\([\s\S]*?\bas\s+(\$\w*\$)([\s\S]*?)\3/gi;
+  for (const text of migrations) {
+    for (const match of text.matchAll(definition)) {
+      const body = match[4]!;
+      const codes = new Set(collect([body], CODE_PATTERNS));
+      const calls = new Set([...body.matchAll(/\b(private|public)\.(\w+)\s*\(/g)].map((m) => `${m[1]}.${m[2]}`));
+      const writes = new Set([...body.matchAll(/\b(?:insert\s+into|update)\s+public\.(\w+)/gi)].map((m) => m[1]!));
+      functions.set(`${match[1]}.${match[2]}`.toLowerCase(), { codes, calls, writes });
+    }
+  }
+  return functions;
+}
+
+/** Every code a function can raise, following its calls (and, with `tables`, the triggers of the tables it writes). */
+function reachableCodes(functions: Map<string, FunctionFacts>, name: string, tables?: Map<string, Set<string>>, seen = new Set<string>()): Set<string> {
+  const codes = new Set<string>();
+  if (seen.has(name)) return codes;
+  seen.add(name);
+  const fn = functions.get(name);
+  if (!fn) return codes;
+  for (const code of fn.codes) codes.add(code);
+  for (const table of tables ? fn.writes : []) for (const code of tables!.get(table) ?? []) codes.add(code);
+  for (const callee of fn.calls) for (const code of reachableCodes(functions, callee, tables, seen)) codes.add(code);
+  return codes;
+}
+
+/** Per public table: the codes of the functions its triggers run. */
+function tableTriggerCodes(migrations: string[], functions: Map<string, FunctionFacts>): Map<string, Set<string>> {
+  const tables = new Map<string, Set<string>>();
+  const trigger = /create\s+trigger\s+\w+\s+(?:before|after)\s+[\s\S]*?\bon\s+public\.(\w+)[\s\S]*?execute\s+(?:function|procedure)\s+(public|private)\.(\w+)/gi;
+  for (const text of migrations) {
+    for (const match of text.matchAll(trigger)) {
+      const codes = tables.get(match[1]!) ?? new Set<string>();
+      for (const code of reachableCodes(functions, `${match[2]}.${match[3]}`.toLowerCase())) codes.add(code);
+      tables.set(match[1]!, codes);
+    }
+  }
+  return tables;
+}
+
+function unionMap(entries: [string, Set<string>][]): string {
+  return entries
+    .filter(([, codes]) => codes.size > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, codes]) => `  ${name}: ${[...codes].sort().map((code) => `'${code}'`).join(' | ')};`)
+    .join('\n');
+}
+
 /** The file's text, from the current sources. */
 export function render(): string {
-  const sql = collect(read(`${root}supabase/migrations`, '.sql'), [
-    /\b(?:\w*raise\w*|refuse)\(\s*(?:\d+\s*,\s*)?'([a-z][a-z0-9_]*)'/g,
-    /'code'\s*,\s*'([a-z][a-z0-9_]*)'/g,
-  ]);
+  const migrations = read(`${root}supabase/migrations`, '.sql');
+  const sql = collect(migrations, CODE_PATTERNS);
+  const functions = functionBodies(migrations);
+  const triggerCodes = tableTriggerCodes(migrations, functions);
+  const rpcs = [...functions.keys()].filter((name) => name.startsWith('public.')).map((name) => [name.slice('public.'.length), reachableCodes(functions, name, triggerCodes)] as [string, Set<string>]);
+  const tables = [...triggerCodes.entries()];
+  const privates = [...functions.keys()].filter((name) => name.startsWith('private.')).map((name) => [name.slice('private.'.length), reachableCodes(functions, name, triggerCodes)] as [string, Set<string>]);
   const sdk = collect(read(`${root}src/sdk`, '.ts'), [/SdkApiError\([^;]*?'([a-z][a-z0-9_]*)', \d{3}/g, /^\s+'?\d{3}'?: '([a-z][a-z0-9_]*)',$/gm]);
   const authTypes = readFileSync(`${root}node_modules/@supabase/auth-js/dist/module/lib/error-codes.d.ts`, 'utf8');
   const auth = collect([/export type ErrorCode =([^;]*);/.exec(authTypes)?.[1] ?? ''], [/'([a-z][a-z0-9_]*)'/g]);
@@ -50,6 +113,21 @@ ${list(sdk)}
 export const AUTH_ERROR_CODES = [
 ${list(auth)}
 ] as const;
+
+/** Per public SQL function (RPC): the codes it can raise, its own and those of the functions it calls. */
+export interface RpcErrorCodes {
+${unionMap(rpcs)}
+}
+
+/** Per private SQL function (called by the Edge Functions): the codes it can raise. */
+export interface PrivateFunctionErrorCodes {
+${unionMap(privates)}
+}
+
+/** Per public table: the codes its triggers can raise on a write. */
+export interface TableWriteErrorCodes {
+${unionMap(tables)}
+}
 `;
 }
 

@@ -53,10 +53,10 @@ export class AccountFilesClient {
    * An expiring URL for a file the caller may read.
    *
    * @example
-   * const { data: url, error } = await kit.accounts.files.signedUrl('invoices/2026-01.pdf', 300);
+   * const { data: url, error } = await kit.accounts.files.signedUrl('invoices/2026-01.pdf', { expires_in: 300 });
    */
-  signedUrl(name: string, expiresIn: number, options: { download?: string | boolean; accountId?: string } = {}): Promise<Result<string>> {
-    return this.#folder(options.accountId).signedUrl(name, expiresIn, options);
+  signedUrl(name: string, input: { expires_in: number; download?: string | boolean }, options: { accountId?: string } = {}): Promise<Result<string>> {
+    return this.#folder(options.accountId).signedUrl(name, input?.expires_in, input?.download === undefined ? {} : { download: input.download });
   }
 
   /**

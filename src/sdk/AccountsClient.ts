@@ -86,7 +86,7 @@ export class AccountsClient {
    *
    * @example
    * const { data, error } = await kit.accounts.mine();
-   * const pending = data?.filter((a) => a.status === 'pending');
+   * const pending = data?.items.filter((a) => a.status === 'pending');
    */
   mine(query: PageQuery = {}): PageRequest<MyAccount> {
     return pagedFromAll(query, () => this.context.list());

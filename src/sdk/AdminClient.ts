@@ -5,6 +5,11 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { AdminAccountsClient } from './AdminAccountsClient.ts';
 import { AdminAuditClient } from './AdminAuditClient.ts';
+import { AdminContentClient } from './AdminContentClient.ts';
+import { AdminFeedbackClient } from './AdminFeedbackClient.ts';
+import { AdminJobsClient } from './AdminJobsClient.ts';
+import { AdminProfilesClient } from './AdminProfilesClient.ts';
+import { AdminSupportClient } from './AdminSupportClient.ts';
 import { AdminPayoutsClient } from './AdminPayoutsClient.ts';
 import { AdminRefundsClient } from './AdminRefundsClient.ts';
 import { AdminToolsClient } from './AdminToolsClient.ts';
@@ -36,6 +41,16 @@ export class AdminClient {
   readonly refunds: AdminRefundsClient;
   /** Any user's balance; adding and deducting points. */
   readonly wallet: AdminWalletClient;
+  /** Ticket status, priority, assignment and closing. */
+  readonly support: AdminSupportClient;
+  /** Writing, publishing and deleting site pages and announcements. */
+  readonly content: AdminContentClient;
+  /** Every background job: list, enqueue, cancel. */
+  readonly jobs: AdminJobsClient;
+  /** Any user's profile. */
+  readonly profiles: AdminProfilesClient;
+  /** Moderation of tool reviews. */
+  readonly feedback: AdminFeedbackClient;
 
   constructor(supabase: SupabaseClient<Database>) {
     this.users = new AdminUsersClient(supabase);
@@ -48,5 +63,10 @@ export class AdminClient {
     this.payouts = new AdminPayoutsClient(supabase);
     this.refunds = new AdminRefundsClient(supabase);
     this.wallet = new AdminWalletClient(supabase);
+    this.support = new AdminSupportClient(supabase);
+    this.content = new AdminContentClient(supabase);
+    this.jobs = new AdminJobsClient(supabase);
+    this.profiles = new AdminProfilesClient(supabase);
+    this.feedback = new AdminFeedbackClient(supabase);
   }
 }

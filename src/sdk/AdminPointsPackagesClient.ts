@@ -8,6 +8,8 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import type { MutationOptions } from './functions.ts';
+import { checkIdempotencyKey, keyed, replayedId } from './postgrest.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds, parseInput } from './validation.ts';
@@ -53,17 +55,28 @@ export class AdminPointsPackagesClient {
 
   /**
    * Creates a points package (`conflict` when the name is taken, case-insensitively).
+   * Idempotent: a retry with the same `idempotencyKey` (generated when absent; automatic after a network
+   * failure) answers the first result; the same key with other fields is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.admin.pointsPackages.create({ name: 'Starter', points: 100, price_amount: 999 });
    */
-  async create(input: PointsPackageCreateInput): Promise<Result<AdminPointsPackage>> {
+  async create(input: PointsPackageCreateInput, options: MutationOptions = {}): Promise<Result<AdminPointsPackage>> {
     const parsed = parseInput(pointsPackageCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase.from('points_packages').insert(parsed.data as TablesInsert<'points_packages'>).select('*').single();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
+    const { data, error, status } = await keyed(this.supabase.from('points_packages').insert(parsed.data as TablesInsert<'points_packages'>).select('*'), key.key, options.signal).single();
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      if (!replayed) return { data: null, error: failure };
+      const original = await this.supabase.from('points_packages').select('*').eq('id', replayed).single();
+      if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
+      return { data: original.data as AdminPointsPackage, error: null };
+    }
     return { data, error: null };
   }
 

@@ -29,7 +29,10 @@ type AdminUserRow = Database['public']['Functions']['admin_list_users']['Returns
  * A user as the admin list shows it: profile basics plus Auth's confirmation, last sign-in and ban.
  * The generated types declare every column a string; these may be null in reality.
  */
-export type AdminUser = Omit<AdminUserRow, 'total_count' | 'username' | 'phone' | 'banned_until' | 'last_sign_in_at' | 'email_confirmed_at'> & {
+export type AdminUser = Omit<AdminUserRow, 'total_count' | 'first_name' | 'last_name' | 'username' | 'phone' | 'banned_until' | 'last_sign_in_at' | 'email_confirmed_at'> & {
+  /** Null for users created without a name (e.g. through the Auth admin API). */
+  first_name: string | null;
+  last_name: string | null;
   username: string | null;
   phone: string | null;
   banned_until: string | null;

@@ -5,9 +5,9 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { adjustPointsSchema, type AdjustPointsInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, SdkApiError, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { idempotencyKey } from './postgrest.ts';
+import { idempotencyKey, keyed } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds, parseInput } from './validation.ts';
 import type { Wallet, WalletEntry } from './WalletClient.ts';
@@ -40,17 +40,23 @@ export class AdminWalletClient {
    * const { data, error } = await kit.admin.wallet.adjust({ user_id: clientId, amount: 500, reason: 'Welcome bonus' });
    * if (error?.code === 'forbidden') console.log('admins only');
    */
-  async adjust(input: AdjustPointsInput, options: MutationOptions = {}): Promise<Result<WalletEntry>> {
+  adjust(input: AdjustPointsInput, options: MutationOptions = {}): Promise<Result<WalletEntry, RpcErrorCodes['admin_adjust_points']>> {
+    return this.#adjust(input, options).then(withCodes<RpcErrorCodes['admin_adjust_points'], WalletEntry>);
+  }
+
+  /** The implementation of `adjust` (its result carries any `SdkError`). */
+  async #adjust(input: AdjustPointsInput, options: MutationOptions = {}): Promise<Result<WalletEntry>> {
     const parsed = parseInput(adjustPointsSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    let request = this.supabase.rpc('admin_adjust_points', {
+    const key = idempotencyKey(options);
+    const request = this.supabase.rpc('admin_adjust_points', {
       user_id: parsed.data.user_id,
       amount: parsed.data.amount,
       reason: parsed.data.reason,
-      idempotency_key: idempotencyKey(options),
+      idempotency_key: key,
     });
-    if (options.signal) request = request.abortSignal(options.signal);
-    const { data, error, status } = await request;
+    // The header makes a network failure retried (retries.ts); the database keys the adjustment itself.
+    const { data, error, status } = await keyed(request, key, options.signal);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('The adjustment returned nothing', 'internal_error', 500) };
     return { data: data as WalletEntry, error: null };

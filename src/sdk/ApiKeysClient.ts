@@ -44,7 +44,7 @@ export class ApiKeysClient {
    *
    * @example
    * const { data, error } = await kit.marketplace.apiKeys.list();
-   * for (const key of data ?? []) console.log(key.prefix, key.revoked_at ? 'revoked' : 'active');
+   * for (const key of data?.items ?? []) console.log(key.prefix, key.revoked_at ? 'revoked' : 'active');
    */
   list(query: PageQuery = {}): PageRequest<ApiKey> {
     return pagedFromAll(query, (q) => this.#listAll(q));

@@ -177,7 +177,7 @@ export class AuthClient {
    * Gets a new access token now, e.g. to pick up a changed platform role without waiting for expiry.
    *
    * @example
-   * await kit.admin.users.setRole(userId, 'tool_creator'); // as an admin, elsewhere
+   * await kit.admin.users.setRole(userId, { role: 'tool_creator' }); // as an admin, elsewhere
    * const { data } = await kit.auth.refreshSession();      // as that user: the token now says tool_creator
    */
   async refreshSession(): Promise<Result<Session>> {

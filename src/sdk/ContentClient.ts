@@ -12,6 +12,8 @@ import {
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import type { MutationOptions } from './functions.ts';
+import { checkIdempotencyKey, keyed, replayedId } from './postgrest.ts';
 
 import { definedFields, checkIds, parseInput } from './validation.ts';
 
@@ -55,49 +57,4 @@ export class ContentClient {
     return { data, error: null };
   }
 
-  /**
-   * Admins: writes a page or an announcement (a draft unless `published`).
-   *
-   * @example
-   * const { data, error } = await kit.content.create({ slug: 'launch', title: 'We are live', body: '…', kind: 'announcement', published: true });
-   */
-  async create(input: ContentCreateInput): Promise<Result<SiteContent>> {
-    const parsed = parseInput(contentCreateSchema, input);
-    if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('site_content').insert(definedFields(parsed.data)).select('*').single();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data, error: null };
-  }
-
-  /**
-   * Admins: edits, publishes (`published: true`) or unpublishes a page.
-   *
-   * @example
-   * const { data, error } = await kit.content.update(pageId, { published: true });
-   */
-  async update(id: string, changes: ContentUpdateInput): Promise<Result<SiteContent>> {
-    const invalidId = checkIds({ id: id });
-    if (invalidId) return { data: null, error: invalidId };
-    const parsed = parseInput(contentUpdateSchema, changes);
-    if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('site_content').update(definedFields(parsed.data)).eq('id', id).select('*').maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('No page you may edit has this id', 'forbidden', 403) };
-    return { data, error: null };
-  }
-
-  /**
-   * Admins: deletes a page.
-   *
-   * @example
-   * const { error } = await kit.content.remove(pageId);
-   */
-  async remove(id: string): Promise<Result<{ id: string }>> {
-    const invalidId = checkIds({ id: id });
-    if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.from('site_content').delete().eq('id', id).select('id').maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('No page you may delete has this id', 'forbidden', 403) };
-    return { data, error: null };
-  }
 }

@@ -13,6 +13,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import {
   crmClientCreateSchema,
   crmClientPackageCreateSchema,
+  crmRangeSchema,
   crmClientPackageUpdateSchema,
   crmClientUpdateSchema,
   crmInstalmentCreateSchema,
@@ -33,6 +34,7 @@ import {
   type CrmPackageUpdateInput,
   type CrmPaymentCreateInput,
   type CrmPaymentUpdateInput,
+  type CrmRange,
   type CrmStripeCustomerCreateInput,
   type CrmStripeCustomerUpdateInput,
 } from '../../supabase/functions/_shared/schemas/crm.ts';
@@ -40,7 +42,9 @@ import type { AccountContext } from './AccountContext.ts';
 import { likePattern } from './AccountMembersClient.ts';
 import { CrmResource, type FilterQuery } from './CrmResource.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkValidationError } from './errors.ts';
+import { errorFromPostgrest, type Result } from './errors.ts';
+import { dayRange } from './money.ts';
+import { parseInput } from './validation.ts';
 
 export type {
   CrmClientCreateInput,
@@ -53,6 +57,7 @@ export type {
   CrmPackageUpdateInput,
   CrmPaymentCreateInput,
   CrmPaymentUpdateInput,
+  CrmRange,
   CrmStripeCustomerCreateInput,
   CrmStripeCustomerUpdateInput,
 };
@@ -107,11 +112,12 @@ export interface CrmPaymentFilters {
   client_id?: string;
   client_package_id?: string;
   status?: OneOrMany<CrmPaymentStatus>;
+  /** ISO 4217 (either case; stored lower case). */
   currency?: string;
-  /** payment_date ≥ from (YYYY-MM-DD). */
-  from_date?: string;
-  /** payment_date ≤ to (YYYY-MM-DD). */
-  to_date?: string;
+  /** Paid on or after (inclusive): a date or a date-time; a payment's date counts as midnight UTC. */
+  from?: string;
+  /** Paid before (exclusive): a date or a date-time. */
+  to?: string;
 }
 export type CrmPaymentSort = '-payment_date' | 'payment_date' | '-amount' | 'amount';
 
@@ -119,10 +125,10 @@ export interface CrmInstalmentFilters {
   client_id?: string;
   client_package_id?: string;
   status?: OneOrMany<CrmInstalmentStatus>;
-  /** schedule_date ≥ from. */
-  from_date?: string;
-  /** schedule_date ≤ to. */
-  to_date?: string;
+  /** Scheduled on or after (inclusive): a date or a date-time; a schedule date counts as midnight UTC. */
+  from?: string;
+  /** Scheduled before (exclusive): a date or a date-time. */
+  to?: string;
 }
 export type CrmInstalmentSort = 'schedule_date' | '-schedule_date' | 'instalment_number';
 
@@ -138,7 +144,10 @@ export type CrmClientStatistics = Database['public']['Functions']['crm_client_st
 /** Payment totals (`crm_payment_statistics`): one row per status and currency, plus per-currency sums. */
 export interface CrmPaymentStatistics {
   rows: Database['public']['Functions']['crm_payment_statistics']['Returns'];
-  /** Payment count and amount per currency over all statuses (amounts never mix currencies). */
+  /**
+   * Payment count and amounts (minor units) per lower-case currency over all statuses (amounts never
+   * mix currencies); format them with `formatMoney(amount, currency)`.
+   */
   by_currency: Record<string, { payments: number; total_amount: number; paid_amount: number }>;
   total_payments: number;
 }
@@ -166,25 +175,24 @@ export class CrmStatistics {
   }
 
   /**
-   * Payments of the current account by status and currency, optionally between two dates (inclusive).
+   * Payments of the current account by status and currency, optionally in a range (`from` inclusive,
+   * `to` exclusive; dates or date-times). Amounts are minor units.
    *
    * @example
-   * const { data, error } = await kit.crm.statistics.payments({ from_date: '2026-01-01' });
-   * console.log(data?.by_currency.USD?.paid_amount);
+   * const { data, error } = await kit.crm.statistics.payments({ from: '2026-01-01', to: '2026-02-01' });
+   * const usd = data?.by_currency.usd;
+   * if (usd) console.log(formatMoney(usd.paid_amount, 'usd', 'en-US')); // "$1,234.50"
    */
-  async payments(options: { account_id?: string; from_date?: string; to_date?: string } = {}): Promise<Result<CrmPaymentStatistics>> {
-    const dateErrors: Record<string, string[]> = {};
-    for (const key of ['from_date', 'to_date'] as const) {
-      const value = options[key];
-      if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) dateErrors[key] = ['Use YYYY-MM-DD'];
-    }
-    if (Object.keys(dateErrors).length > 0) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: dateErrors, formErrors: [] }) };
-    const account = await this.context.resolve(options.account_id);
+  async payments(options: CrmRange & { account_id?: string } = {}): Promise<Result<CrmPaymentStatistics>> {
+    const { account_id, ...range } = options;
+    const parsed = parseInput(crmRangeSchema, range);
+    if (parsed.error) return { data: null, error: parsed.error };
+    const account = await this.context.resolve(account_id);
     if (account.error) return account;
     const { data, error, status } = await this.supabase.rpc('crm_payment_statistics', {
       account_id: account.data,
-      ...(options.from_date ? { from_date: options.from_date } : {}),
-      ...(options.to_date ? { to_date: options.to_date } : {}),
+      ...(parsed.data.from ? { from: parsed.data.from } : {}),
+      ...(parsed.data.to ? { to: parsed.data.to } : {}),
     });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     const rows = data ?? [];
@@ -192,8 +200,8 @@ export class CrmStatistics {
     for (const row of rows) {
       const sums = (byCurrency[row.currency] ??= { payments: 0, total_amount: 0, paid_amount: 0 });
       sums.payments += row.payments;
-      sums.total_amount = Math.round((sums.total_amount + row.total_amount) * 100) / 100;
-      if (row.status === 'paid') sums.paid_amount = Math.round((sums.paid_amount + row.total_amount) * 100) / 100;
+      sums.total_amount += row.total_amount;
+      if (row.status === 'paid') sums.paid_amount += row.total_amount;
     }
     return { data: { rows, by_currency: byCurrency, total_payments: rows.reduce((n, r) => n + r.payments, 0) }, error: null };
   }
@@ -293,9 +301,10 @@ export class CrmClient {
         let q = applyOneOrMany(query, 'status', f.status);
         if (f.client_id) q = q.eq('client_id', f.client_id);
         if (f.client_package_id) q = q.eq('client_package_id', f.client_package_id);
-        if (f.currency) q = q.eq('currency', f.currency);
-        if (f.from_date) q = q.gte('payment_date', f.from_date);
-        if (f.to_date) q = q.lte('payment_date', f.to_date);
+        if (f.currency) q = q.eq('currency', f.currency.toLowerCase());
+        const days = dayRange(f);
+        if (days.from) q = q.gte('payment_date', days.from);
+        if (days.to) q = q.lt('payment_date', days.to);
         return q;
       },
     });
@@ -314,8 +323,9 @@ export class CrmClient {
         let q = applyOneOrMany(query, 'status', f.status);
         if (f.client_id) q = q.eq('client_id', f.client_id);
         if (f.client_package_id) q = q.eq('client_package_id', f.client_package_id);
-        if (f.from_date) q = q.gte('schedule_date', f.from_date);
-        if (f.to_date) q = q.lte('schedule_date', f.to_date);
+        const days = dayRange(f);
+        if (days.from) q = q.gte('schedule_date', days.from);
+        if (days.to) q = q.lt('schedule_date', days.to);
         return q;
       },
     });

@@ -7,11 +7,14 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { z } from 'zod';
+import { crmRangeSchema } from '../../supabase/functions/_shared/schemas/crm.ts';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type TableWriteErrorCodes, withCodes } from './errors.ts';
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
+import type { MutationOptions } from './functions.ts';
+import { checkIdempotencyKey, replayedId } from './postgrest.ts';
 import { checkIds, parseInput } from './validation.ts';
 
 /** The account-scoped CRM tables. */
@@ -24,6 +27,7 @@ export interface FilterQuery {
   ilike(column: string, pattern: string): FilterQuery;
   gte(column: string, value: unknown): FilterQuery;
   lte(column: string, value: unknown): FilterQuery;
+  lt(column: string, value: unknown): FilterQuery;
   or(filters: string): FilterQuery;
 }
 
@@ -47,6 +51,17 @@ export interface ResourceSpec<N extends CrmTable, Filters, Create, Update> {
 export type ListQuery<Filters, Sort extends string> = Filters & PageQuery & { sort?: Sort; account_id?: string };
 
 type Row<N extends CrmTable> = Tables<N>;
+
+/**
+ * The codes a CRM write can answer besides the common ones: the table's triggers' (assignees from
+ * another account, idempotency keys) and choosing the account (`no_account`, `account_not_chosen`,
+ * `account_not_usable`).
+ */
+export type CrmWriteErrorCode<N extends CrmTable> =
+  | (N extends keyof TableWriteErrorCodes ? Exclude<TableWriteErrorCodes[N], 'idempotent_replay'> : never)
+  | 'no_account'
+  | 'account_not_chosen'
+  | 'account_not_usable';
 
 const invalid = (fieldErrors: Record<string, string[]>) => new SdkValidationError('Some fields are not valid', { fieldErrors, formErrors: [] });
 
@@ -81,6 +96,11 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     const sortKey = sort ?? this.spec.defaultSort;
     const order = this.spec.sorts[sortKey];
     if (!order) return { data: null, error: invalid({ sort: [`Use one of ${Object.keys(this.spec.sorts).join(', ')}`] }) };
+    if ('from' in filters || 'to' in filters) {
+      const { from, to } = filters as { from?: string; to?: string };
+      const checked = parseInput(crmRangeSchema, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
+      if (checked.error) return { data: null, error: checked.error };
+    }
     const account = await this.context.resolve(account_id);
     if (account.error) return account;
     let me = '';
@@ -118,23 +138,42 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
 
   /**
    * Creates a row in the current account (or `account_id`). `forbidden` without the permission;
-   * `validation_failed` with field details for bad input.
+   * `validation_failed` with field details for bad input. Idempotent: the request carries an
+   * `Idempotency-Key` (`options.idempotencyKey`, generated when absent) that the database claims with
+   * the row, so a retry after a lost answer — automatic on network failures, or yours with the same
+   * key — answers the row created the first time instead of creating another; the same key with other
+   * fields is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.crm.clients.create({ first_name: 'Ana', last_name: 'Silva', email: 'ana@client.test', coach_id: coachUserId });
+   * // A payment recorded at most once, however often the call is retried with this key:
+   * await kit.crm.payments.create({ client_id: clientId, amount: 49900, currency: 'usd' }, { idempotencyKey: `invoice-${invoiceId}` });
    */
-  async create(input: Create & { account_id?: string }): Promise<Result<Row<N>>> {
+  create(input: Create & { account_id?: string }, options: MutationOptions = {}): Promise<Result<Row<N>, CrmWriteErrorCode<N>>> {
+    return this.#create(input, options).then(withCodes<CrmWriteErrorCode<N>, Row<N>>);
+  }
+
+  /** The implementation of `create` (its result carries any `SdkError`). */
+  async #create(input: Create & { account_id?: string }, options: MutationOptions = {}): Promise<Result<Row<N>>> {
     const { account_id, ...fields } = input;
     const parsed = parseInput(this.spec.createSchema, fields);
     if (parsed.error) return { data: null, error: parsed.error };
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
     const account = await this.context.resolve(account_id);
     if (account.error) return account;
-    const { data, error, status } = await this.client
+    let request = this.client
       .from(this.spec.table)
       .insert({ ...(parsed.data as object), account_id: account.data })
       .select('*')
-      .single();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+      .setHeader('Idempotency-Key', key.key);
+    if (options.signal) request = request.abortSignal(options.signal);
+    const { data, error, status } = await request.single();
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      return replayed ? this.get(replayed) : { data: null, error: failure };
+    }
     return { data: data as Row<N>, error: null };
   }
 

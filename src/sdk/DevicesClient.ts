@@ -21,7 +21,7 @@ export class DevicesClient {
    *
    * @example
    * const { data, error } = await kit.auth.devices.list();
-   * for (const d of data ?? []) console.log(d.user_agent, d.last_seen_at, d.is_new_device ? 'new!' : '');
+   * for (const d of data?.items ?? []) console.log(d.user_agent, d.last_seen_at, d.is_new_device ? 'new!' : '');
    */
   list(query: PageQuery = {}): PageRequest<Device> {
     return pagedFromAll(query, (q) => this.#listAll(q));

@@ -5,8 +5,9 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { feedbackSchema, type FeedbackInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
-import { pageOf } from './postgrest.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, SdkApiError, withCodes } from './errors.ts';
+import type { MutationOptions } from './functions.ts';
+import { checkIdempotencyKey, pageOf, replayedId } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { checkIds, parseInput } from './validation.ts';
 
@@ -20,17 +21,36 @@ export class FeedbackClient {
 
   /**
    * Rates the tool of one of your usages (`usage_not_found` for anyone else's, `feedback_exists` the
-   * second time).
+   * second time). Idempotent: a retry with the same `idempotencyKey` (generated when absent, retried
+   * automatically after a network failure) answers the review of the first attempt, not
+   * `feedback_exists`; the same key with another rating or text is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.marketplace.feedback.submit({ usage_id: usageId, rating: 5, review: 'Fast and accurate' });
    */
-  async submit(input: FeedbackInput): Promise<Result<Review>> {
+  submit(input: FeedbackInput, options: MutationOptions = {}): Promise<Result<Review, Exclude<RpcErrorCodes['submit_feedback'], 'idempotent_replay'>>> {
+    return this.#submit(input, options).then(withCodes<Exclude<RpcErrorCodes['submit_feedback'], 'idempotent_replay'>, Review>);
+  }
+
+  /** The implementation of `submit` (its result carries any `SdkError`). */
+  async #submit(input: FeedbackInput, options: MutationOptions = {}): Promise<Result<Review>> {
     const parsed = parseInput(feedbackSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase
-      .rpc('submit_feedback', { usage_id: parsed.data.usage_id, rating: parsed.data.rating, ...(parsed.data.review ? { review: parsed.data.review } : {}) });
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
+    let request = this.supabase
+      .rpc('submit_feedback', { usage_id: parsed.data.usage_id, rating: parsed.data.rating, ...(parsed.data.review ? { review: parsed.data.review } : {}) })
+      .setHeader('Idempotency-Key', key.key);
+    if (options.signal) request = request.abortSignal(options.signal);
+    const { data, error, status } = await request;
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      if (!replayed) return { data: null, error: failure };
+      const original = await this.supabase.from('feedback').select('id, usage_id, tool_id, rating, review, created_at').eq('id', replayed).single();
+      if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
+      return { data: original.data, error: null };
+    }
     const { client_id: _author, ...review } = data;
     return { data: review, error: null };
   }
@@ -62,18 +82,4 @@ export class FeedbackClient {
     return { data: toPage(data ?? [], count, page, perPage), error: null };
   }
 
-  /**
-   * Admins: deletes a review (moderation); the tool's rating follows.
-   *
-   * @example
-   * const { error } = await kit.marketplace.feedback.remove(reviewId);
-   */
-  async remove(id: string): Promise<Result<{ id: string }>> {
-    const invalidId = checkIds({ id: id });
-    if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.from('feedback').delete().eq('id', id).select('id').maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('No review you may delete has this id', 'not_found', 404) };
-    return { data, error: null };
-  }
 }

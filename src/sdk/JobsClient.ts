@@ -90,23 +90,6 @@ export class JobsClient {
   }
 
   /**
-   * Admins: enqueue a job (`forbidden` for others, `unknown_job_type` for a type workers don't know).
-   *
-   * @example
-   * const { data, error } = await kit.jobs.enqueue({ type: 'statistics.recompute_daily', payload: { day: '2026-11-22' } });
-   */
-  async enqueue(input: JobEnqueueInput): Promise<Result<Job>> {
-    const { data, error, status } = await this.supabase.rpc('enqueue_job', {
-      type: input.type,
-      payload: input.payload ?? {},
-      ...(input.run_after ? { run_after: input.run_after } : {}),
-      ...(input.max_attempts ? { max_attempts: input.max_attempts } : {}),
-    });
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data as unknown as Job, error: null };
-  }
-
-  /**
    * Cancels a queued job (yours, or any for an admin); `invalid_transition` once it runs or ran.
    *
    * @example

@@ -53,13 +53,13 @@ export class MediaClient {
   }
 
   /**
-   * A URL anyone can open for `expiresIn` seconds (≤ 7 days); `download` makes browsers save it.
+   * A URL anyone can open for `expires_in` seconds (≤ 7 days); `download` makes browsers save it.
    *
    * @example
-   * const { data: url, error } = await kit.media.signedUrl('id/passport.pdf', 600);
+   * const { data: url, error } = await kit.media.signedUrl('id/passport.pdf', { expires_in: 600 });
    */
-  signedUrl(name: string, expiresIn: number, options?: { download?: string | boolean }): Promise<Result<string>> {
-    return this.folder.signedUrl(name, expiresIn, options);
+  signedUrl(name: string, input: { expires_in: number; download?: string | boolean }): Promise<Result<string>> {
+    return this.folder.signedUrl(name, input?.expires_in, input?.download === undefined ? {} : { download: input.download });
   }
 
   /**

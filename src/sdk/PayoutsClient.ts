@@ -6,9 +6,9 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { payoutRequestSchema, type PayoutRequestInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { idempotencyKey, pageOf } from './postgrest.ts';
+import { idempotencyKey, keyed, pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
@@ -35,11 +35,16 @@ export class PayoutsClient {
    * const { data, error } = await kit.marketplace.payouts.request({ amount: 500 });
    * if (error?.code === 'payout_exceeds_available') console.log(error.message);
    */
-  async request(input: PayoutRequestInput, options: MutationOptions = {}): Promise<Result<Payout>> {
+  request(input: PayoutRequestInput, options: MutationOptions = {}): Promise<Result<Payout, RpcErrorCodes['request_payout']>> {
+    return this.#request(input, options).then(withCodes<RpcErrorCodes['request_payout'], Payout>);
+  }
+
+  /** The implementation of `request` (its result carries any `SdkError`). */
+  async #request(input: PayoutRequestInput, options: MutationOptions = {}): Promise<Result<Payout>> {
     const parsed = parseInput(payoutRequestSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase
-      .rpc('request_payout', { amount: parsed.data.amount, idempotency_key: idempotencyKey(options) });
+    const key = idempotencyKey(options);
+    const { data, error, status } = await keyed(this.supabase.rpc('request_payout', { amount: parsed.data.amount, idempotency_key: key }), key, options.signal);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }

@@ -1,6 +1,6 @@
 /**
- * `kit.profiles`: the signed-in user's profile (read and edit), and profiles by id (your own; admins
- * any). Straight through PostgREST: row-level security decides which rows, column privileges which
+ * `kit.profiles`: the signed-in user's profile (read and edit; other users' profiles are
+ * `kit.admin.profiles`). Straight through PostgREST: row-level security decides which rows, column privileges which
  * fields (never `role`, `email`, ids or timestamps; the platform role changes only through
  * `kit.admin.users.setRole`).
  */
@@ -40,7 +40,7 @@ export class ProfilesClient {
   async me(): Promise<Result<Profile>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
-    return this.get(me.id);
+    return this.#get(me.id);
   }
 
   /**
@@ -54,44 +54,7 @@ export class ProfilesClient {
   async updateMe(changes: ProfileUpdateInput): Promise<Result<Profile>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
-    return this.update(me.id, changes);
-  }
-
-  /**
-   * A profile by user id: your own, or anyone's for an admin (`not_found` otherwise).
-   *
-   * @example
-   * const { data, error } = await kit.profiles.get('9b2f…');
-   */
-  async get(userId: string): Promise<Result<Profile>> {
-    const invalidId = checkIds({ user_id: userId });
-    if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.from('profiles').select('*').eq('id', userId).maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('No profile you may see has this id', 'not_found', 404) };
-    return { data: data as unknown as Profile, error: null };
-  }
-
-  /**
-   * Changes fields of a profile by user id: your own, or anyone's for an admin. Never the role.
-   *
-   * @example
-   * const { data, error } = await kit.profiles.update(userId, { first_name: 'Ana' });
-   */
-  async update(userId: string, changes: ProfileUpdateInput): Promise<Result<Profile>> {
-    const invalidId = checkIds({ user_id: userId });
-    if (invalidId) return { data: null, error: invalidId };
-    const input = parseInput(profileUpdateSchema, changes);
-    if (input.error) return { data: null, error: input.error };
-    const { data, error, status } = await this.supabase
-      .from('profiles')
-      .update(definedFields(input.data))
-      .eq('id', userId)
-      .select('*')
-      .maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('No profile you may edit has this id', 'not_found', 404) };
-    return { data: data as unknown as Profile, error: null };
+    return this.#update(me.id, changes);
   }
 
   /**
@@ -120,7 +83,34 @@ export class ProfilesClient {
     const stale = (previous.data ?? []).filter((f) => f.id && f.name !== `avatar.${extension}`).map((f) => `${me.id}/${f.name}`);
     if (stale.length) await avatars.remove(stale);
     const url = `${avatars.getPublicUrl(path).data.publicUrl}?v=${encodeURIComponent(uploaded.data.id)}-${Date.now().toString(36)}`;
-    return this.update(me.id, { avatar_url: url });
+    return this.updateMe({ avatar_url: url });
+  }
+
+  /** A profile by id, as row-level security shows it (your own). */
+  async #get(userId: string): Promise<Result<Profile>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
+    const { data, error, status } = await this.supabase.from('profiles').select('*').eq('id', userId).maybeSingle();
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No profile you may see has this id', 'not_found', 404) };
+    return { data: data as unknown as Profile, error: null };
+  }
+
+  /** Changes a profile by id, as row-level security allows (your own). */
+  async #update(userId: string, changes: ProfileUpdateInput): Promise<Result<Profile>> {
+    const invalidId = checkIds({ user_id: userId });
+    if (invalidId) return { data: null, error: invalidId };
+    const input = parseInput(profileUpdateSchema, changes);
+    if (input.error) return { data: null, error: input.error };
+    const { data, error, status } = await this.supabase
+      .from('profiles')
+      .update(definedFields(input.data))
+      .eq('id', userId)
+      .select('*')
+      .maybeSingle();
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No profile you may edit has this id', 'not_found', 404) };
+    return { data: data as unknown as Profile, error: null };
   }
 }
 

@@ -6,9 +6,9 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { refundRequestSchema, type RefundRequestInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { idempotencyKey, pageOf } from './postgrest.ts';
+import { idempotencyKey, keyed, pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { parseInput } from './validation.ts';
 
@@ -31,11 +31,20 @@ export class RefundsClient {
    * @example
    * const { data, error } = await kit.marketplace.refunds.request({ usage_id: usageId, reason: 'The result was empty' });
    */
-  async request(input: RefundRequestInput, options: MutationOptions = {}): Promise<Result<Refund>> {
+  request(input: RefundRequestInput, options: MutationOptions = {}): Promise<Result<Refund, RpcErrorCodes['request_refund']>> {
+    return this.#request(input, options).then(withCodes<RpcErrorCodes['request_refund'], Refund>);
+  }
+
+  /** The implementation of `request` (its result carries any `SdkError`). */
+  async #request(input: RefundRequestInput, options: MutationOptions = {}): Promise<Result<Refund>> {
     const parsed = parseInput(refundRequestSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase
-      .rpc('request_refund', { usage_id: parsed.data.usage_id, reason: parsed.data.reason, idempotency_key: idempotencyKey(options) });
+    const key = idempotencyKey(options);
+    const { data, error, status } = await keyed(
+      this.supabase.rpc('request_refund', { usage_id: parsed.data.usage_id, reason: parsed.data.reason, idempotency_key: key }),
+      key,
+      options.signal,
+    );
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }

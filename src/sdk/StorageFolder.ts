@@ -140,7 +140,7 @@ export class StorageFolder {
 
   async signedUrl(name: string, expiresIn: number, options: { download?: string | boolean } = {}): Promise<Result<string>> {
     if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 7 * 24 * 3600) {
-      return { data: null, error: new SdkValidationError('expiresIn is a whole number of seconds between 1 and 604800', { expiresIn }) };
+      return { data: null, error: new SdkValidationError('expires_in is a whole number of seconds between 1 and 604800', { fieldErrors: { expires_in: ['Use 1 to 604800 seconds'] }, formErrors: [] }) };
     }
     const path = await this.pathOf(name);
     if (path.error) return path;

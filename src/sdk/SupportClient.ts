@@ -6,7 +6,8 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { ticketOpenSchema, type TicketOpenInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
-import { pageOf } from './postgrest.ts';
+import type { MutationOptions } from './functions.ts';
+import { checkIdempotencyKey, keyed, pageOf, replayedId } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { checkIds, parseInput } from './validation.ts';
 
@@ -42,19 +43,30 @@ export class SupportClient {
 
   /**
    * Opens a ticket with its first message.
+   * Idempotent: a retry with the same `idempotencyKey` (generated when absent; automatic after a network
+   * failure) answers the first result; the same key with other fields is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.support.open({ subject: 'Refund not received', body: 'I was told…', priority: 'high' });
    */
-  async open(input: TicketOpenInput): Promise<Result<SupportTicket>> {
+  async open(input: TicketOpenInput, options: MutationOptions = {}): Promise<Result<SupportTicket>> {
     const parsed = parseInput(ticketOpenSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.rpc('open_support_ticket', {
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
+    const { data, error, status } = await keyed(this.supabase.rpc('open_support_ticket', {
       subject: parsed.data.subject,
       body: parsed.data.body,
       ...(parsed.data.priority ? { priority: parsed.data.priority } : {}),
-    });
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    }), key.key, options.signal);
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      if (!replayed) return { data: null, error: failure };
+      const original = await this.supabase.from('support_tickets').select('*').eq('id', replayed).single();
+      if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
+      return { data: original.data as SupportTicket, error: null };
+    }
     return { data, error: null };
   }
 
@@ -100,33 +112,29 @@ export class SupportClient {
 
   /**
    * Replies on a ticket: its user (unless closed) or an admin.
+   * Idempotent: a retry with the same `idempotencyKey` (generated when absent; automatic after a network
+   * failure) answers the first result; the same key with other fields is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.support.reply(ticketId, { body: 'Here is the screenshot.' });
    */
-  async reply(ticketId: string, input: { body: string }): Promise<Result<SupportMessage>> {
+  async reply(ticketId: string, input: { body: string }, options: MutationOptions = {}): Promise<Result<SupportMessage>> {
     const invalidId = checkIds({ ticket_id: ticketId });
     if (invalidId) return { data: null, error: invalidId };
     const text = typeof input?.body === 'string' ? input.body.trim() : '';
     if (text.length < 1 || text.length > 10000) return { data: null, error: new SdkValidationError('Write a message of 1 to 10,000 characters') };
-    const { data, error, status } = await this.supabase.from('support_messages').insert({ ticket_id: ticketId, body: text }).select('*').single();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
+    const { data, error, status } = await keyed(this.supabase.from('support_messages').insert({ ticket_id: ticketId, body: text }).select('*'), key.key, options.signal).single();
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      if (!replayed) return { data: null, error: failure };
+      const original = await this.supabase.from('support_messages').select('*').eq('id', replayed).single();
+      if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
+      return { data: original.data as SupportMessage, error: null };
+    }
     return { data, error: null };
   }
 
-  /**
-   * Admins: change a ticket's status or priority, or assign it to an admin (`invalid_assignee` for
-   * anyone else).
-   *
-   * @example
-   * const { data, error } = await kit.support.update(ticketId, { status: 'resolved', assigned_to: adminId });
-   */
-  async update(ticketId: string, changes: TicketUpdate): Promise<Result<SupportTicket>> {
-    const invalidId = checkIds({ ticket_id: ticketId });
-    if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.from('support_tickets').update(changes).eq('id', ticketId).select('*').maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('No ticket you may change has this id', 'forbidden', 403) };
-    return { data, error: null };
-  }
 }

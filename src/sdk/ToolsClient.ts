@@ -14,7 +14,8 @@ import {
 } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
-import { pageOf } from './postgrest.ts';
+import type { MutationOptions } from './functions.ts';
+import { checkIdempotencyKey, keyed, pageOf, replayedId } from './postgrest.ts';
 import { pagedFromAll, type PageRequest, paged, type Page, type PageQuery, toPage } from './pages.ts';
 import { definedFields, checkIds, parseInput } from './validation.ts';
 
@@ -133,15 +134,26 @@ export class ToolsClient {
 
   /**
    * Tool creators: creates a draft tool of their own (submit it to publish it).
+   * Idempotent: a retry with the same `idempotencyKey` (generated when absent; automatic after a network
+   * failure) answers the first result; the same key with other fields is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.marketplace.tools.create({ name: 'Summariser', category: 'text', price_points: 5, creator_share_percent: 70 });
    */
-  async create(input: ToolCreateInput): Promise<Result<Tool>> {
+  async create(input: ToolCreateInput, options: MutationOptions = {}): Promise<Result<Tool>> {
     const parsed = parseInput(toolCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('tools').insert(definedFields(parsed.data)).select(TOOL_COLUMNS).single();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
+    const { data, error, status } = await keyed(this.supabase.from('tools').insert(definedFields(parsed.data)).select(TOOL_COLUMNS), key.key, options.signal).single();
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      if (!replayed) return { data: null, error: failure };
+      const original = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('id', replayed).single();
+      if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
+      return { data: original.data as Tool, error: null };
+    }
     return { data: data as Tool, error: null };
   }
 

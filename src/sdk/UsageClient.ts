@@ -6,7 +6,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { idempotencyKeyField, useToolSchema } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
+import { errorFromPostgrest, type PrivateFunctionErrorCodes, type Result, SdkApiError, SdkValidationError, withCodes } from './errors.ts';
 import { functionsError, type MutationOptions } from './functions.ts';
 import { idempotencyKey, pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
@@ -55,15 +55,20 @@ export class UsageClient {
    *
    * @example
    * const { data: tool } = await kit.marketplace.tools.get(toolId);
-   * const { data, error } = await kit.marketplace.usage.use(toolId, tool!.price_points, { idempotencyKey: orderId });
+   * const { data, error } = await kit.marketplace.usage.use(toolId, { expected_price_points: tool!.price_points }, { idempotencyKey: orderId });
    * if (error?.code === 'price_changed') console.log('the price changed: ask again');
    * else if (error?.code === 'insufficient_points') console.log('top up first');
    * else console.log(`usage ${data?.usage.id}, ${data?.balance} points left`);
    */
-  async use(toolId: string, expectedPricePoints: number, options: MutationOptions = {}): Promise<Result<ToolUse>> {
+  use(toolId: string, input: { expected_price_points: number }, options: MutationOptions = {}): Promise<Result<ToolUse, PrivateFunctionErrorCodes['use_tool'] | 'idempotency_key_in_use'>> {
+    return this.#use(toolId, input, options).then(withCodes<PrivateFunctionErrorCodes['use_tool'] | 'idempotency_key_in_use', ToolUse>);
+  }
+
+  /** The implementation of `use` (its result carries any `SdkError`). */
+  async #use(toolId: string, input: { expected_price_points: number }, options: MutationOptions = {}): Promise<Result<ToolUse>> {
     const invalidId = checkIds({ tool_id: toolId });
     if (invalidId) return { data: null, error: invalidId };
-    const body = parseInput(useToolSchema, { tool_id: toolId, expected_price_points: expectedPricePoints });
+    const body = parseInput(useToolSchema, { tool_id: toolId, expected_price_points: (input as { expected_price_points?: unknown } | undefined)?.expected_price_points });
     if (body.error) return { data: null, error: body.error };
     if (body.data.expected_price_points === undefined) {
       return { data: null, error: new SdkValidationError('Say what price you expect to pay (the tool\'s price_points)') };

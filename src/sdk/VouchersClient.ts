@@ -7,18 +7,19 @@
  * `voucher_not_found`, `voucher_expired`, `voucher_exhausted`, `voucher_inactive`, `wrong_service_type`.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { crmRangeSchema, type CrmRange } from '../../supabase/functions/_shared/schemas/crm.ts';
 import {
-  dateRangeSchema,
   redeemVoucherSchema,
   voucherCodeSchema,
   type DateRangeInput,
   type RedeemVoucherInput,
 } from '../../supabase/functions/_shared/schemas/payments.ts';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
-import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
+import { errorFromPostgrest, SdkApiError, SdkValidationError, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
+import { dayBefore, dayRange } from './money.ts';
 import type { MutationOptions } from './functions.ts';
 import { paged, type PageRequest, toPage, type Page, type PageQuery } from './pages.ts';
-import { pageOf } from './postgrest.ts';
+import { checkIdempotencyKey, keyed, pageOf, replayedId } from './postgrest.ts';
 import { currentUserId, requireAdmin } from './session.ts';
 import { checkIds, parseInput } from './validation.ts';
 
@@ -58,6 +59,7 @@ export interface VoucherStats {
 }
 /** The admin dashboard (seed 003 `/api/analytics/dashboard/`) over a range of UTC days. */
 export interface VoucherDashboard {
+  /** The UTC days covered: `from` inclusive, `to` exclusive (YYYY-MM-DD). */
   range: { from: string; to: string };
   totals: Functions['analytics_totals']['Returns'];
   revenue_by_day: Functions['analytics_revenue_by_day']['Returns'];
@@ -147,15 +149,22 @@ export class VouchersClient {
    * if (error?.code === 'voucher_exhausted') console.log('no uses left');
    * else if (data) console.log(`${data.uses_remaining} uses left`);
    */
-  async redeem(input: RedeemVoucherInput, options: MutationOptions = {}): Promise<Result<Redemption>> {
+  redeem(input: RedeemVoucherInput, options: MutationOptions = {}): Promise<Result<Redemption, RpcErrorCodes['redeem_voucher']>> {
+    return this.#redeem(input, options).then(withCodes<RpcErrorCodes['redeem_voucher'], Redemption>);
+  }
+
+  /** The implementation of `redeem` (its result carries any `SdkError`). */
+  async #redeem(input: RedeemVoucherInput, options: MutationOptions = {}): Promise<Result<Redemption>> {
     const parsed = parseInput(redeemVoucherSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.rpc('redeem_voucher', {
+    const key = options.idempotencyKey ?? crypto.randomUUID();
+    const request = this.supabase.rpc('redeem_voucher', {
       code: parsed.data.code,
       service_type: parsed.data.service_type,
       details: (parsed.data.details ?? {}) as NonNullable<Database['public']['Functions']['redeem_voucher']['Args']['details']>,
-      idempotency_key: options.idempotencyKey ?? crypto.randomUUID(),
+      idempotency_key: key,
     });
+    const { data, error, status } = await keyed(request, key, options.signal);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     const row = data?.[0];
     if (!row) return { data: null, error: new SdkApiError('The redemption returned nothing', 'internal_error', 500) };
@@ -249,15 +258,26 @@ export class VouchersAdminClient {
 
   /**
    * Creates a voucher type (price in minor units).
+   * Idempotent: a retry with the same `idempotencyKey` (generated when absent; automatic after a network
+   * failure) answers the first result; the same key with other fields is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.admin.vouchers.createType({ name: 'Transcript', service_type: 'transcript', price_amount: 2000, max_uses: 1 });
    */
-  async createType(input: VoucherTypeInput): Promise<Result<VoucherType>> {
+  async createType(input: VoucherTypeInput, options: MutationOptions = {}): Promise<Result<VoucherType>> {
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase.from('voucher_types').insert(input).select('*').single();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    const { data, error, status } = await keyed(this.supabase.from('voucher_types').insert(input).select('*'), key.key, options.signal).single();
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      if (!replayed) return { data: null, error: failure };
+      const original = await this.supabase.from('voucher_types').select('*').eq('id', replayed).single();
+      if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
+      return { data: original.data as VoucherType, error: null };
+    }
     return { data, error: null };
   }
 
@@ -306,16 +326,27 @@ export class VouchersAdminClient {
 
   /**
    * Gives a user a voucher of an active type, without payment.
+   * Idempotent: a retry with the same `idempotencyKey` (generated when absent; automatic after a network
+   * failure) answers the first result; the same key with other fields is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.admin.vouchers.grant(userId, voucherTypeId);
    * if (data) console.log('their code:', data.code);
    */
-  async grant(userId: string, voucherTypeId: string): Promise<Result<Tables<'vouchers'>>> {
+  async grant(userId: string, voucherTypeId: string, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.rpc('grant_voucher', { user_id: userId, voucher_type_id: voucherTypeId });
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
+    const { data, error, status } = await keyed(this.supabase.rpc('grant_voucher', { user_id: userId, voucher_type_id: voucherTypeId }), key.key, options.signal);
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      if (!replayed) return { data: null, error: failure };
+      const original = await this.supabase.from('vouchers').select('*').eq('id', replayed).single();
+      if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
+      return { data: original.data as Tables<'vouchers'>, error: null };
+    }
     return { data, error: null };
   }
 
@@ -336,18 +367,31 @@ export class VouchersAdminClient {
   }
 
   /**
-   * The analytics dashboard over a range of UTC days (inclusive): totals per currency, revenue by day
-   * and the top voucher types (`top`, default 10).
+   * The analytics dashboard over a range — the kit's one range shape: `from` inclusive, `to`
+   * exclusive, each a date or a date-time; the figures are per UTC day, so a day counts when its
+   * start (midnight UTC) is in the range. By default the last 30 days up to and including today.
+   * Totals per currency, revenue by day and the top voucher types (`top`, default 10).
    *
    * @example
-   * const { data, error } = await kit.admin.vouchers.dashboard({ from: '2026-11-01', to: '2026-11-30' });
-   * data?.revenue_by_day.forEach((d) => console.log(d.day, d.net_revenue / 100, d.currency));
+   * const { data, error } = await kit.admin.vouchers.dashboard({ from: '2026-11-01', to: '2026-12-01' }); // November
+   * data?.revenue_by_day.forEach((d) => console.log(d.day, formatMoney(d.net_revenue, d.currency)));
    */
-  async dashboard(query: DateRangeInput & { top?: number }): Promise<Result<VoucherDashboard>> {
+  async dashboard(query: CrmRange & { top?: number } = {}): Promise<Result<VoucherDashboard>> {
     const { top = 10, ...dates } = query;
-    const parsed = parseInput(dateRangeSchema, dates);
+    const parsed = parseInput(crmRangeSchema, dates);
     if (parsed.error) return { data: null, error: parsed.error };
-    const args = { from_date: parsed.data.from, to_date: parsed.data.to };
+    const tomorrow = new Date();
+    tomorrow.setUTCHours(24, 0, 0, 0);
+    const bounds = dayRange({ from: parsed.data.from, to: parsed.data.to ?? tomorrow.toISOString().slice(0, 10) });
+    const to = bounds.to!;
+    const monthBefore = new Date(`${to}T00:00:00Z`);
+    monthBefore.setUTCDate(monthBefore.getUTCDate() - 30);
+    const from = bounds.from ?? monthBefore.toISOString().slice(0, 10);
+    if (from >= to) {
+      return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: { to: ['The range holds no whole UTC day'] }, formErrors: [] }) };
+    }
+    // The analytics functions take inclusive days.
+    const args = { from_date: from, to_date: dayBefore(to) };
     const [totals, byDay, byType] = await Promise.all([
       this.supabase.rpc('analytics_totals', args),
       this.supabase.rpc('analytics_revenue_by_day', args),
@@ -358,7 +402,7 @@ export class VouchersAdminClient {
     }
     return {
       data: {
-        range: { from: parsed.data.from, to: parsed.data.to },
+        range: { from, to },
         totals: totals.data ?? [],
         revenue_by_day: byDay.data ?? [],
         top_voucher_types: byType.data ?? [],

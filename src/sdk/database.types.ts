@@ -1976,7 +1976,7 @@ export type Database = {
         }[];
       };
       crm_payment_statistics: {
-        Args: { account_id: string; from_date?: string; to_date?: string };
+        Args: { account_id: string; from?: string; to?: string };
         Returns: {
           currency: string;
           payments: number;

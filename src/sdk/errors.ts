@@ -6,6 +6,7 @@
 
 import type { ErrorCode as FunctionErrorCode } from '../../supabase/functions/_shared/errors.ts';
 import type { AUTH_ERROR_CODES, SDK_ERROR_CODES, SQL_ERROR_CODES } from './error-codes.ts';
+export type { PrivateFunctionErrorCodes, RpcErrorCodes, TableWriteErrorCodes } from './error-codes.ts';
 
 /**
  * Every error code the SDK can answer: one catalogue from the sources that raise them — the Edge
@@ -99,8 +100,77 @@ export function errorFromResponse(status: number, body: unknown): SdkApiError {
   return new SdkApiError(error?.message ?? `Request failed with status ${status}`, code, status, error?.details);
 }
 
-/** The `{ data, error }` result every SDK method returns. */
-export type Result<T> = { data: T; error: null } | { data: null; error: SdkError };
+/** Field-level validation details: the same shape from the functions (400) and the SDK. */
+export interface FieldErrors {
+  fieldErrors: Record<string, string[]>;
+  formErrors: string[];
+}
+
+/** What Postgres said, when a database rule refused a write (`details.postgres`). */
+export interface PostgresFacts {
+  postgres: { code: string | undefined; details: string | null; hint: string | null };
+}
+
+/** The `details` of the codes that carry known ones; every other code's `details` is `unknown`. */
+export interface ErrorDetailsByCode {
+  /** Field errors when the SDK or a function checked the input; Postgres's facts when a constraint did. */
+  validation_failed: FieldErrors | PostgresFacts | undefined;
+  /** The row the first request with this Idempotency-Key created. */
+  idempotent_replay: { id: string };
+  /** Who the caller is not allowed to assign, or the field at fault. */
+  invalid_assignee: { field: string; hint?: string } | undefined;
+  /** The accounts to choose from. */
+  account_not_chosen: { accounts: { account_id: string; name: string }[] };
+}
+
+/** The `details` type of one code. */
+export type ErrorDetails<C extends SdkErrorCode> = C extends keyof ErrorDetailsByCode ? ErrorDetailsByCode[C] : unknown;
+
+/**
+ * An `SdkError` narrowed to the codes `C`: a union with one member per code, so checking `error.code`
+ * narrows `error.details` too.
+ */
+export type SdkErrorOf<C extends SdkErrorCode> = C extends SdkErrorCode ? SdkError & { readonly code: C; readonly details: ErrorDetails<C> } : never;
+
+/**
+ * Codes any call may answer whatever it does: no answer (`network_error`, `relay_error`,
+ * `invalid_response`), signed out or without the right (`unauthorized`, `forbidden`), refused input
+ * (`validation_failed`), limits and outages (`rate_limited`, `service_unavailable`, `internal_error`)
+ * and the generic answers a status maps to (`not_found`, `conflict`, `rule_broken`).
+ */
+export type CommonErrorCode =
+  | 'network_error'
+  | 'relay_error'
+  | 'invalid_response'
+  | 'internal_error'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'validation_failed'
+  | 'rate_limited'
+  | 'service_unavailable'
+  | 'not_found'
+  | 'conflict'
+  | 'rule_broken';
+
+/**
+ * The `{ data, error }` result every SDK method returns. `C` names the codes a method can answer
+ * besides the common ones (`CommonErrorCode`), from the generated catalogue (`RpcErrorCodes`,
+ * `TableWriteErrorCodes` in src/sdk/error-codes.ts); without it, `error` is any `SdkError`.
+ */
+export type Result<T, C extends SdkErrorCode = SdkErrorCode> =
+  | { data: T; error: null }
+  | { data: null; error: SdkErrorCode extends C ? SdkError : SdkErrorOf<C | CommonErrorCode> };
+
+/** The error of a `Result`. */
+export type ResultError<R> = R extends { error: infer E } ? Exclude<E, null> : never;
+
+/**
+ * Declares the codes a result can carry (types only: the value is unchanged). Methods wrap their
+ * implementation's result with it so callers get the narrow union.
+ */
+export function withCodes<C extends SdkErrorCode, T>(result: Result<T>): Result<T, C> {
+  return result as Result<T, C>;
+}
 
 /** The shape of an Auth (supabase-js `AuthError`) failure, as far as the SDK reads it. */
 interface AuthErrorLike {

@@ -29,6 +29,7 @@ export * from './errors.ts';
 export type { Database, Json } from './database.types.ts';
 export type { Health, Metrics, MetricSample } from './SystemClient.ts';
 export { parsePrometheus } from './SystemClient.ts';
+export { currencyExponent, formatMoney } from './money.ts';
 export type { Job, JobEnqueueInput, JobListQuery, JobStatus, JobType } from './JobsClient.ts';
 export type { AuditEntry, AuditQuery } from './AdminAuditClient.ts';
 export { JobsClient } from './JobsClient.ts';
@@ -54,6 +55,11 @@ export { AdminToolsClient } from './AdminToolsClient.ts';
 export { AdminPayoutsClient } from './AdminPayoutsClient.ts';
 export { AdminRefundsClient } from './AdminRefundsClient.ts';
 export { AdminWalletClient } from './AdminWalletClient.ts';
+export { AdminContentClient } from './AdminContentClient.ts';
+export { AdminFeedbackClient } from './AdminFeedbackClient.ts';
+export { AdminJobsClient } from './AdminJobsClient.ts';
+export { AdminProfilesClient } from './AdminProfilesClient.ts';
+export { AdminSupportClient } from './AdminSupportClient.ts';
 export type { MutationOptions } from './functions.ts';
 export type { ValidationDetails } from './validation.ts';
 export { AdminClient } from './AdminClient.ts';
@@ -137,6 +143,7 @@ export type {
   CrmPaymentStatistics,
   CrmPaymentStatus,
   CrmPaymentUpdateInput,
+  CrmRange,
   CrmStripeCustomer,
   CrmStripeCustomerCreateInput,
   CrmStripeCustomerFilters,

@@ -58,9 +58,9 @@ insert into public.account_members (account_id, user_id, role, permissions, full
   ('a0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000005', 'owner', '{}', 'Frida Founder', 'founder@pending.example.test', null, 'Founder');
 
 insert into public.crm_packages (id, account_id, name, description, price, currency) values
-  ('c0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', 'Starter', 'Four weeks of group coaching', 490.00, 'USD'),
-  ('c0000000-0000-4000-8000-000000000002', 'a0000000-0000-4000-8000-000000000001', 'Premium', 'Three months of 1:1 coaching', 2400.00, 'USD'),
-  ('c0000000-0000-4000-8000-000000000003', 'a0000000-0000-4000-8000-000000000001', 'VIP', 'Twelve months, unlimited access', 9000.00, 'USD');
+  ('c0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', 'Starter', 'Four weeks of group coaching', 49000, 'usd'),
+  ('c0000000-0000-4000-8000-000000000002', 'a0000000-0000-4000-8000-000000000001', 'Premium', 'Three months of 1:1 coaching', 240000, 'usd'),
+  ('c0000000-0000-4000-8000-000000000003', 'a0000000-0000-4000-8000-000000000001', 'VIP', 'Twelve months, unlimited access', 900000, 'usd');
 
 -- 200 clients, deterministic: names, statuses, countries and assignees follow the row number.
 insert into public.crm_clients (id, account_id, first_name, last_name, email, phone, country, currency, status, coach_id, closer_id, setter_id, created_by, created_at)
@@ -72,7 +72,7 @@ select
   'client' || n || '@customers.example.test',
   '+1415555' || lpad((2000 + n)::text, 4, '0'),
   (array['US','US','GB','DE','FR','ES','CA','AU'])[1 + n % 8],
-  case when n % 8 in (3, 4, 5) then 'EUR' when n % 8 = 2 then 'GBP' else 'USD' end,
+  case when n % 8 in (3, 4, 5) then 'eur' when n % 8 = 2 then 'gbp' else 'usd' end,
   (array['active','active','active','onboarding','paused','inactive','cancelled','active']::public.crm_client_status[])[1 + (n * 3) % 8],
   -- Casey coaches one client in four; the rest are coached by Sam or the admin.
   case when n % 4 = 0 then 'b0000000-0000-4000-8000-000000000003'::uuid
@@ -90,8 +90,8 @@ select
   ('f0000000-0000-4000-8000-' || lpad(c.n::text, 12, '0'))::uuid,
   c.account_id, c.id,
   ('c0000000-0000-4000-8000-00000000000' || (1 + c.n % 3))::uuid,
-  case when c.n % 5 = 0 then (array[450, 2200, 8500])[1 + c.n % 3] end,
-  case when c.n % 4 = 1 then (array[120, 800, 750])[1 + c.n % 3] end,
+  case when c.n % 5 = 0 then (array[45000, 220000, 850000])[1 + c.n % 3] end,
+  case when c.n % 4 = 1 then (array[12000, 80000, 75000])[1 + c.n % 3] end,
   c.currency,
   (array['PIF','Monthly','Quarterly','Yearly']::public.crm_payment_schedule[])[1 + c.n % 4],
   (c.created_at + interval '2 days')::date,
@@ -103,7 +103,7 @@ where c.status <> 'onboarding';
 insert into public.crm_payments (account_id, client_id, client_package_id, amount, currency, status, payment_date, description)
 select
   cp.account_id, cp.client_id, cp.id,
-  coalesce(cp.monthly_amount, cp.custom_price, p.price / 3)::numeric(12, 2),
+  coalesce(cp.monthly_amount, cp.custom_price, p.price / 3),
   cp.currency,
   (array['paid','paid','paid','paid','failed','paid','refunded','paid','disputed','paid']::public.crm_payment_status[])[1 + (abs(hashtext(cp.id::text)) + k) % 10],
   cp.start_date + (k - 1) * 30,
@@ -117,7 +117,7 @@ where cp.account_id = 'a0000000-0000-4000-8000-000000000001' and k <= 1 + abs(ha
 insert into public.crm_instalments (account_id, client_id, client_package_id, instalment_number, amount, currency, schedule_date, status)
 select
   cp.account_id, cp.client_id, cp.id, k,
-  coalesce(cp.monthly_amount, 100)::numeric(12, 2), cp.currency,
+  coalesce(cp.monthly_amount, 10000), cp.currency,
   cp.start_date + (k - 1) * 30,
   case when cp.start_date + (k - 1) * 30 < current_date then 'paid' else 'open' end::public.crm_instalment_status
 from public.crm_client_packages cp

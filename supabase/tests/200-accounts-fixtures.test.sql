@@ -90,30 +90,30 @@ begin
     (tests.crm_id('account_p'), tests.crm_id('pending_owner'), 'owner', '{}', 'Pending Owner', 'pending-owner@crm-fixture.test');
 
   insert into public.crm_clients (id, account_id, first_name, last_name, email, country, currency, status, coach_id, setter_id) values
-    (tests.crm_id('client_a1'), tests.crm_id('account_a'), 'Ann', 'Assigned', 'ann@client.test', 'US', 'USD', 'active',
+    (tests.crm_id('client_a1'), tests.crm_id('account_a'), 'Ann', 'Assigned', 'ann@client.test', 'US', 'usd', 'active',
       tests.crm_id('member_without'), tests.crm_id('payments_viewer')),
-    (tests.crm_id('client_a2'), tests.crm_id('account_a'), 'Bob', 'Unassigned', 'bob@client.test', 'DE', 'EUR', 'onboarding', null, null),
-    (tests.crm_id('client_b1'), tests.crm_id('account_b'), 'Cid', 'Elsewhere', 'cid@client.test', 'FR', 'EUR', 'active', tests.crm_id('other'), null);
+    (tests.crm_id('client_a2'), tests.crm_id('account_a'), 'Bob', 'Unassigned', 'bob@client.test', 'DE', 'eur', 'onboarding', null, null),
+    (tests.crm_id('client_b1'), tests.crm_id('account_b'), 'Cid', 'Elsewhere', 'cid@client.test', 'FR', 'eur', 'active', tests.crm_id('other'), null);
 
   insert into public.crm_packages (id, account_id, name, price, currency) values
-    (tests.crm_id('package_a'), tests.crm_id('account_a'), 'Premium', 999.00, 'USD'),
-    (tests.crm_id('package_a_spare'), tests.crm_id('account_a'), 'Spare', null, 'USD'),
-    (tests.crm_id('package_b'), tests.crm_id('account_b'), 'Basic', 99.00, 'EUR');
+    (tests.crm_id('package_a'), tests.crm_id('account_a'), 'Premium', 99900, 'usd'),
+    (tests.crm_id('package_a_spare'), tests.crm_id('account_a'), 'Spare', null, 'usd'),
+    (tests.crm_id('package_b'), tests.crm_id('account_b'), 'Basic', 9900, 'eur');
 
   insert into public.crm_client_packages (id, account_id, client_id, package_id, custom_price, monthly_amount, currency, payment_schedule) values
-    (tests.crm_id('client_package_a1'), tests.crm_id('account_a'), tests.crm_id('client_a1'), tests.crm_id('package_a'), 900.00, 75.00, 'USD', 'Monthly'),
-    (tests.crm_id('client_package_a2'), tests.crm_id('account_a'), tests.crm_id('client_a2'), tests.crm_id('package_a'), null, null, 'USD', 'PIF'),
-    (tests.crm_id('client_package_b1'), tests.crm_id('account_b'), tests.crm_id('client_b1'), tests.crm_id('package_b'), null, null, 'EUR', 'PIF');
+    (tests.crm_id('client_package_a1'), tests.crm_id('account_a'), tests.crm_id('client_a1'), tests.crm_id('package_a'), 90000, 7500, 'usd', 'Monthly'),
+    (tests.crm_id('client_package_a2'), tests.crm_id('account_a'), tests.crm_id('client_a2'), tests.crm_id('package_a'), null, null, 'usd', 'PIF'),
+    (tests.crm_id('client_package_b1'), tests.crm_id('account_b'), tests.crm_id('client_b1'), tests.crm_id('package_b'), null, null, 'eur', 'PIF');
 
   insert into public.crm_payments (id, account_id, client_id, client_package_id, amount, currency, status) values
-    (tests.crm_id('payment_a1'), tests.crm_id('account_a'), tests.crm_id('client_a1'), tests.crm_id('client_package_a1'), 75.00, 'USD', 'paid'),
-    (tests.crm_id('payment_a2'), tests.crm_id('account_a'), tests.crm_id('client_a2'), tests.crm_id('client_package_a2'), 999.00, 'USD', 'failed'),
-    (tests.crm_id('payment_b1'), tests.crm_id('account_b'), tests.crm_id('client_b1'), tests.crm_id('client_package_b1'), 99.00, 'EUR', 'paid');
+    (tests.crm_id('payment_a1'), tests.crm_id('account_a'), tests.crm_id('client_a1'), tests.crm_id('client_package_a1'), 7500, 'usd', 'paid'),
+    (tests.crm_id('payment_a2'), tests.crm_id('account_a'), tests.crm_id('client_a2'), tests.crm_id('client_package_a2'), 99900, 'usd', 'failed'),
+    (tests.crm_id('payment_b1'), tests.crm_id('account_b'), tests.crm_id('client_b1'), tests.crm_id('client_package_b1'), 9900, 'eur', 'paid');
 
   insert into public.crm_instalments (id, account_id, client_id, client_package_id, instalment_number, amount, currency, schedule_date, status) values
-    (tests.crm_id('instalment_a1'), tests.crm_id('account_a'), tests.crm_id('client_a1'), tests.crm_id('client_package_a1'), 1, 75.00, 'USD', current_date, 'paid'),
-    (tests.crm_id('instalment_a2'), tests.crm_id('account_a'), tests.crm_id('client_a2'), null, 1, 100.00, 'USD', current_date + 30, 'open'),
-    (tests.crm_id('instalment_b1'), tests.crm_id('account_b'), tests.crm_id('client_b1'), null, 1, 99.00, 'EUR', current_date, 'open');
+    (tests.crm_id('instalment_a1'), tests.crm_id('account_a'), tests.crm_id('client_a1'), tests.crm_id('client_package_a1'), 1, 7500, 'usd', current_date, 'paid'),
+    (tests.crm_id('instalment_a2'), tests.crm_id('account_a'), tests.crm_id('client_a2'), null, 1, 10000, 'usd', current_date + 30, 'open'),
+    (tests.crm_id('instalment_b1'), tests.crm_id('account_b'), tests.crm_id('client_b1'), null, 1, 9900, 'eur', current_date, 'open');
 
   insert into public.crm_stripe_customers (id, account_id, client_id, stripe_customer_id) values
     (tests.crm_id('stripe_a1'), tests.crm_id('account_a'), tests.crm_id('client_a1'), 'cus_fixtureA1'),

@@ -1,7 +1,7 @@
 -- CRM statistics (counted under the caller's RLS, scoped to one account) and the database's answer
 -- to bad input: invalid statuses, negative amounts, a coach from another account, malformed fields.
 begin;
-select plan(26);
+select plan(30);
 select tests.crm_fixture();
 
 -- Client counts by status
@@ -20,14 +20,18 @@ select is(tests.try_as('anon', $q$select * from public.crm_client_statistics(:ac
 -- Payment totals by status and currency
 select tests.authenticate_as(tests.crm_id('owner'));
 select results_eq(format('select status::text, currency, payments, total_amount from public.crm_payment_statistics(%L)', tests.crm_id('account_a')),
-  $$values ('paid', 'USD', 1::bigint, 75.00::numeric), ('failed', 'USD', 1::bigint, 999.00::numeric)$$,
-  'the owner should get payment counts and totals by status and currency');
-select results_eq(format('select count(*)::int from public.crm_payment_statistics(%L, from_date => current_date + 1)', tests.crm_id('account_a')),
-  $$values (0)$$, 'a date range should limit the payments counted');
+  $$values ('paid', 'usd', 1::bigint, 7500::bigint), ('failed', 'usd', 1::bigint, 99900::bigint)$$,
+  'the owner should get payment counts and totals (minor units) by status and lower-case currency');
+select results_eq(format('select count(*)::int from public.crm_payment_statistics(%L, "from" => (current_date + 1)::timestamptz)', tests.crm_id('account_a')),
+  $$values (0)$$, 'a range starting after the payments should count none');
+select results_eq(format('select count(*)::int from public.crm_payment_statistics(%L, "to" => current_date::timestamptz)', tests.crm_id('account_a')),
+  $$values (0)$$, 'the range''s end is exclusive: payments dated that day are not counted');
+select results_eq(format('select sum(payments)::int from public.crm_payment_statistics(%L, "from" => current_date::timestamptz, "to" => (current_date + 1)::timestamptz)', tests.crm_id('account_a')),
+  $$values (2)$$, 'the range''s start is inclusive: payments dated that day are counted');
 select tests.clear_authentication();
 select tests.authenticate_as(tests.crm_id('payments_viewer'));
 select results_eq(format('select status::text, total_amount from public.crm_payment_statistics(%L)', tests.crm_id('account_a')),
-  $$values ('paid', 75.00::numeric)$$, 'a payments viewer with "my clients" should total only their clients'' payments');
+  $$values ('paid', 7500::bigint)$$, 'a payments viewer with "my clients" should total only their clients'' payments');
 select tests.clear_authentication();
 select tests.authenticate_as(tests.crm_id('member_without'));
 select is((select count(*)::int from public.crm_payment_statistics(tests.crm_id('account_a'))), 0, 'a member without view_payments should total nothing');
@@ -52,7 +56,10 @@ select is(tests.try_as('owner', $q$update public.crm_clients set notes = 'kept' 
 select is(tests.try_as('owner', $q$insert into public.crm_clients (account_id, first_name, email) values (:account_a, 'X', 'not-an-email')$q$),
   'error:23514', 'a malformed client e-mail should be refused');
 select is(tests.try_as('owner', $q$insert into public.crm_clients (account_id, first_name, country, currency) values (:account_a, 'X', 'usa', 'usd')$q$),
-  'error:23514', 'a malformed country or currency should be refused');
+  'error:23514', 'a malformed country should be refused');
+select is(tests.try_as('owner', $q$insert into public.crm_clients (account_id, first_name, currency) values (:account_a, 'X', 'us')$q$),
+  'error:23514', 'a malformed currency should be refused');
+select col_type_is('public', 'crm_payments', 'amount', 'bigint', 'payment amounts should be whole minor units');
 select is(tests.try_as('owner', $q$insert into public.crm_clients (account_id, first_name) values (:account_a, '  ')$q$),
   'error:23514', 'a blank first name should be refused');
 select is(tests.try_as('owner', $q$insert into public.crm_payments (account_id, client_id, amount, currency) values (:account_a, :client_a1, -5, 'USD')$q$),

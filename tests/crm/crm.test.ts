@@ -4,7 +4,7 @@
  * answered with 400/422 and field details, nothing written — through the SDK and raw PostgREST.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CrmClientRecord } from '../../src/sdk/index.ts';
+import { formatMoney, type CrmClientRecord } from '../../src/sdk/index.ts';
 import { createBusiness, sql, type TestBusiness } from './support.ts';
 
 let business: TestBusiness;
@@ -35,14 +35,14 @@ beforeAll(async () => {
     if (error) throw error;
     clients.push(data);
   }
-  const pkg = await owner.crm.packages.create({ name: 'Premium', price: 1200, currency: 'USD' });
+  const pkg = await owner.crm.packages.create({ name: 'Premium', price: 120000, currency: 'USD' });
   if (pkg.error) throw pkg.error;
   for (const [i, client] of clients.slice(0, 10).entries()) {
-    const cp = await owner.crm.clientPackages.create({ client_id: client.id, package_id: pkg.data.id, custom_price: 1000, monthly_amount: 100, payment_schedule: 'Monthly', currency: client.currency });
+    const cp = await owner.crm.clientPackages.create({ client_id: client.id, package_id: pkg.data.id, custom_price: 100000, monthly_amount: 10000, payment_schedule: 'Monthly', currency: client.currency });
     if (cp.error) throw cp.error;
-    const paid = await owner.crm.payments.create({ client_id: client.id, client_package_id: cp.data.id, amount: 100.5, currency: client.currency, status: i % 4 === 3 ? 'failed' : 'paid', payment_date: '2026-01-15' });
+    const paid = await owner.crm.payments.create({ client_id: client.id, client_package_id: cp.data.id, amount: 10050, currency: client.currency, status: i % 4 === 3 ? 'failed' : 'paid', payment_date: '2026-01-15' });
     if (paid.error) throw paid.error;
-    const instalment = await owner.crm.instalments.create({ client_id: client.id, client_package_id: cp.data.id, instalment_number: 1, amount: 100, currency: client.currency, schedule_date: '2026-02-01', status: i % 2 ? 'open' : 'paid' });
+    const instalment = await owner.crm.instalments.create({ client_id: client.id, client_package_id: cp.data.id, instalment_number: 1, amount: 10000, currency: client.currency, schedule_date: '2026-02-01', status: i % 2 ? 'open' : 'paid' });
     if (instalment.error) throw instalment.error;
   }
 }, 120_000);
@@ -111,7 +111,7 @@ describe('payments and instalments', () => {
     const failed = await kit.crm.payments.list({ status: 'failed' });
     expect(failed.data!.total).toBe(2);
     const eur = await kit.crm.payments.list({ currency: 'EUR' });
-    expect(eur.data!.items.every((p) => p.currency === 'EUR')).toBe(true);
+    expect(eur.data!.items.every((p) => p.currency === 'eur')).toBe(true);
     expect(eur.data!.total).toBe(4);
     const open = await kit.crm.instalments.list({ status: 'open' });
     expect(open.data!.total).toBe(5);
@@ -153,15 +153,50 @@ describe('statistics', () => {
     expect(stats.error).toBeNull();
     const [rows] = await sql<{ rows: { status: string; currency: string; payments: number; total_amount: number }[] }>(
       `select coalesce(jsonb_agg(jsonb_build_object('status', status, 'currency', currency, 'payments', n, 'total_amount', total) order by currency, status), '[]') as rows
-       from (select status, currency, count(*)::int as n, sum(amount)::float8 as total from public.crm_payments where account_id = $1 group by 1, 2) t`,
+       from (select status, currency, count(*)::int as n, sum(amount)::bigint as total from public.crm_payments where account_id = $1 group by 1, 2) t`,
       [business.accountId],
     );
     expect(stats.data!.rows.map((r) => ({ ...r }))).toEqual(rows!.rows);
     expect(stats.data!.total_payments).toBe(10);
-    expect(stats.data!.by_currency.USD).toEqual({ payments: 6, total_amount: 603, paid_amount: 502.5 });
-    expect(stats.data!.by_currency.EUR).toEqual({ payments: 4, total_amount: 402, paid_amount: 301.5 });
-    const later = await business.owner.kit.crm.statistics.payments({ from_date: '2026-02-01' });
+    // Minor units, lower-case ISO codes (amounts were sent as 10050 cents each).
+    expect(stats.data!.by_currency.usd).toEqual({ payments: 6, total_amount: 60300, paid_amount: 50250 });
+    expect(stats.data!.by_currency.eur).toEqual({ payments: 4, total_amount: 40200, paid_amount: 30150 });
+    const later = await business.owner.kit.crm.statistics.payments({ from: '2026-02-01' });
     expect(later.data!.total_payments).toBe(0);
+  });
+
+  it('one range shape: from inclusive, to exclusive, dates or date-times, checked locally', async () => {
+    const kit = business.owner.kit;
+    // Every payment is dated 2026-01-15 (midnight UTC).
+    expect((await kit.crm.statistics.payments({ from: '2026-01-15', to: '2026-01-16' })).data!.total_payments).toBe(10);
+    expect((await kit.crm.statistics.payments({ to: '2026-01-15' })).data!.total_payments).toBe(0);
+    expect((await kit.crm.statistics.payments({ from: '2026-01-15T00:00:01Z' })).data!.total_payments).toBe(0);
+    expect((await kit.crm.statistics.payments({ from: '2026-01-14T23:00:00-01:00', to: '2026-01-15T00:00:01Z' })).data!.total_payments).toBe(10);
+    expect((await kit.crm.payments.list({ from: '2026-01-15', to: '2026-01-16' })).data!.total).toBe(10);
+    expect((await kit.crm.payments.list({ to: '2026-01-15' })).data!.total).toBe(0);
+    expect((await kit.crm.payments.list({ from: '2026-01-14T12:00:00Z' })).data!.total).toBe(10);
+    expect((await kit.crm.instalments.list({ from: '2026-02-01', to: '2026-02-02' })).data!.total).toBe(10);
+    expect((await kit.crm.instalments.list({ to: '2026-02-01' })).data!.total).toBe(0);
+    const bad = await kit.crm.statistics.payments({ from: 'yesterday' });
+    expect(bad.error?.code).toBe('validation_failed');
+    const backwards = await kit.crm.payments.list({ from: '2026-02-01', to: '2026-01-01' });
+    expect(backwards.error).toMatchObject({ code: 'validation_failed', details: { fieldErrors: { to: ['from must be before to'] } } });
+  });
+});
+
+describe('money in minor units', () => {
+  it('amounts are whole minor units in the database and the answers; formatMoney renders them', async () => {
+    const { data } = await business.owner.kit.crm.payments.list({ per_page: 1 });
+    expect(data!.items[0]).toMatchObject({ amount: 10050 });
+    expect(['usd', 'eur']).toContain(data!.items[0]!.currency);
+    const [row] = await sql<{ type: string }>(`select pg_typeof(amount)::text as type from public.crm_payments limit 1`);
+    expect(row!.type).toBe('bigint');
+    expect(formatMoney(10050, 'usd', 'en-US')).toBe('$100.50');
+    expect(formatMoney(10050, 'EUR', 'de-DE')).toBe('100,50\u00a0€');
+    expect(formatMoney(500, 'jpy', 'en-US')).toBe('¥500');
+    expect(formatMoney(1234, 'kwd', 'en-US')).toBe('KWD\u00a01.234');
+    expect(formatMoney(-5, 'usd', 'en-US')).toBe('-$0.05');
+    expect(formatMoney(9007199254740991, 'usd', 'en-US')).toBe('$90,071,992,547,409.91');
   });
 });
 
@@ -177,8 +212,8 @@ describe('bad input', () => {
     expect(email.error?.details).toMatchObject({ fieldErrors: { email: ['Enter a valid e-mail address'] } });
     const negative = await kit.crm.payments.create({ client_id: clients[0]!.id, amount: -5, currency: 'USD' });
     expect(negative.error?.details).toMatchObject({ fieldErrors: { amount: ['Must be more than 0'] } });
-    const cents = await kit.crm.payments.create({ client_id: clients[0]!.id, amount: 1.005, currency: 'USD' });
-    expect(cents.error?.details).toMatchObject({ fieldErrors: { amount: ['At most 2 decimals'] } });
+    const major = await kit.crm.payments.create({ client_id: clients[0]!.id, amount: 100.5, currency: 'USD' });
+    expect(major.error?.details).toMatchObject({ fieldErrors: { amount: ['Use a whole number of minor units (cents): 1999 is 19.99'] } });
     expect(await countClients()).toBe(before);
   });
 
@@ -194,6 +229,9 @@ describe('bad input', () => {
     const negative = await raw.from('crm_payments').insert({ account_id: business.accountId, client_id: clients[0]!.id, amount: -5, currency: 'USD' });
     expect(negative.status).toBe(400);
     expect(negative.error?.message).toContain('crm_payments_amount_check');
+    const fractional = await raw.from('crm_payments').insert({ account_id: business.accountId, client_id: clients[0]!.id, amount: 100.5, currency: 'usd' });
+    expect(fractional.status).toBe(400);
+    expect(fractional.error?.code).toBe('22P02');
     expect(await countClients()).toBe(before);
   });
 

@@ -118,9 +118,11 @@ describe('the platform role', () => {
 
 describe('other people’s profiles', () => {
   it('are invisible and unchangeable to a client', async () => {
-    expect((await client.kit.profiles.get(other.id)).error).toMatchObject({ code: 'not_found', status: 404 });
-    const { error } = await client.kit.profiles.update(other.id, { first_name: 'Hacked' });
-    expect(error?.code).toBe('not_found');
+    expect((await client.kit.admin.profiles.get(other.id)).error).toMatchObject({ code: 'forbidden', status: 403 });
+    expect((await client.kit.admin.profiles.update(other.id, { first_name: 'Hacked' })).error?.code).toBe('forbidden');
+    // The database is the guard: the same change sent straight to the REST API touches no row.
+    const { data: changed } = await client.kit.supabase.from('profiles').update({ first_name: 'Hacked' }).eq('id', other.id).select('id');
+    expect(changed).toEqual([]);
     const rows = await sql<{ first_name: string }>('select first_name from public.profiles where id = $1', [other.id]);
     expect(rows[0]!.first_name).not.toBe('Hacked');
     const { data } = await client.kit.supabase.from('profiles').select('id');
@@ -128,8 +130,8 @@ describe('other people’s profiles', () => {
   });
 
   it('are readable and editable by an admin, except the role', async () => {
-    expect((await admin.kit.profiles.get(other.id)).data?.email).toBe(other.email);
-    const { data, error } = await admin.kit.profiles.update(other.id, { last_name: 'Edited-by-admin' });
+    expect((await admin.kit.admin.profiles.get(other.id)).data?.email).toBe(other.email);
+    const { data, error } = await admin.kit.admin.profiles.update(other.id, { last_name: 'Edited-by-admin' });
     expect(error).toBeNull();
     expect(data!.last_name).toBe('Edited-by-admin');
     const direct = await admin.kit.supabase.from('profiles').update({ role: 'admin' }).eq('id', other.id);

@@ -29,8 +29,8 @@ describe('API keys', () => {
       approvedTool(otherCreator, admin, { price_points: 2 }),
     ]);
     await topUp(admin, client, 20);
-    ownUsage = (await client.kit.marketplace.usage.use(tool.id, 3)).data!.usage.id;
-    otherUsage = (await client.kit.marketplace.usage.use(otherTool.id, 2)).data!.usage.id;
+    ownUsage = (await client.kit.marketplace.usage.use(tool.id, { expected_price_points: 3 })).data!.usage.id;
+    otherUsage = (await client.kit.marketplace.usage.use(otherTool.id, { expected_price_points: 2 })).data!.usage.id;
   });
 
   it('a creator gets the secret once and lists the key by its prefix only', async () => {

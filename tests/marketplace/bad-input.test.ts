@@ -22,7 +22,7 @@ describe('bad input and broken rules', () => {
 
   it('using a tool without enough points answers 422 insufficient_points and writes nothing', async () => {
     await topUp(admin, client, 9);
-    const refused = await client.kit.marketplace.usage.use(toolId, 10);
+    const refused = await client.kit.marketplace.usage.use(toolId, { expected_price_points: 10 });
     expect(refused.error?.code).toBe('insufficient_points');
     expect(refused.error?.status).toBe(422);
     expect(await walletState(client.id)).toEqual({ balance: 9, ledgerSum: 9, entries: 1 });
@@ -38,9 +38,9 @@ describe('bad input and broken rules', () => {
     });
     expect(noKey.status).toBe(400);
     expect((await noKey.json()).error.code).toBe('invalid_idempotency_key');
-    expect((await client.kit.marketplace.usage.use(randomUUID(), 1)).error?.code).toBe('tool_not_found');
+    expect((await client.kit.marketplace.usage.use(randomUUID(), { expected_price_points: 1 })).error?.code).toBe('tool_not_found');
     const draft = await creator.kit.marketplace.tools.create({ name: 'Unreviewed', category: 'testing', price_points: 1 });
-    expect((await client.kit.marketplace.usage.use(draft.data!.id, 1)).error?.code).toBe('tool_not_found');
+    expect((await client.kit.marketplace.usage.use(draft.data!.id, { expected_price_points: 1 })).error?.code).toBe('tool_not_found');
   });
 
   it('zero and negative prices are refused by the SDK, and by the database when sent anyway', async () => {
@@ -70,7 +70,7 @@ describe('bad input and broken rules', () => {
 
   it('ratings outside 1–5 and feedback without a usage are refused', async () => {
     await topUp(admin, otherClient, 30);
-    const used = await otherClient.kit.marketplace.usage.use(toolId, 10);
+    const used = await otherClient.kit.marketplace.usage.use(toolId, { expected_price_points: 10 });
     const usageId = used.data!.usage.id;
     expect((await otherClient.kit.marketplace.feedback.submit({ usage_id: usageId, rating: 6 })).error?.code).toBe('validation_failed');
     const raw = await otherClient.kit.supabase.rpc('submit_feedback', { usage_id: usageId, rating: 0 });
@@ -104,7 +104,7 @@ describe('bad input and broken rules', () => {
   it('concurrent spends of one wallet never overdraw it: 30 uses of a 10-point tool with 100 points → 10 succeed', async () => {
     const spender = await createUser('client');
     await topUp(admin, spender, 100);
-    const results = await Promise.all(Array.from({ length: 30 }, () => spender.kit.marketplace.usage.use(toolId, 10)));
+    const results = await Promise.all(Array.from({ length: 30 }, () => spender.kit.marketplace.usage.use(toolId, { expected_price_points: 10 })));
     expect(results.filter((r) => r.data && !r.data.replayed).length).toBe(10);
     expect(results.filter((r) => r.error).every((r) => r.error?.code === 'insufficient_points')).toBe(true);
     expect(await walletState(spender.id)).toMatchObject({ balance: 0, ledgerSum: 0 });

@@ -31,7 +31,7 @@ export async function marketplaceIsTyped(): Promise<void> {
   await kit.admin.tools.review('t', { decision: 'publish' });
   // @ts-expect-error the status is not editable
   await kit.marketplace.tools.update('t', { status: 'approved' });
-  const used: Result<ToolUse> = await kit.marketplace.usage.use('t', 5, { idempotencyKey: 'order-1' });
+  const used: Result<ToolUse> = await kit.marketplace.usage.use('t', { expected_price_points: 5 }, { idempotencyKey: 'order-1' });
   // @ts-expect-error the price the client expects to pay is required
   await kit.marketplace.usage.use('t', { idempotencyKey: 'order-1' });
   if (used.data) {
@@ -51,7 +51,7 @@ export async function supportAndContentAreTyped(): Promise<void> {
   // @ts-expect-error 'asap' is not a priority
   await kit.support.open({ subject: 'Help', body: 'Please', priority: 'asap' });
   // @ts-expect-error 'archived' is not a ticket status
-  await kit.support.update('t', { status: 'archived' });
+  await kit.admin.support.update('t', { status: 'archived' });
   // @ts-expect-error 'post' is not a content kind
   await kit.content.list({ kind: 'post' });
 }

@@ -62,12 +62,12 @@ describe('the marketplace story', () => {
 
   it('the client uses the tool: the price is debited and a usage recorded with the creator\'s share', async () => {
     const key = randomUUID();
-    const used = await client.kit.marketplace.usage.use(toolId, 12, { idempotencyKey: key });
+    const used = await client.kit.marketplace.usage.use(toolId, { expected_price_points: 12 }, { idempotencyKey: key });
     expect(used.error).toBeNull();
     expect(used.data).toMatchObject({ balance: 38, replayed: false, usage: { tool_id: toolId, client_id: client.id, points_charged: 12, creator_share: 9 } });
     usageId = used.data!.usage.id;
 
-    const retried = await client.kit.marketplace.usage.use(toolId, 12, { idempotencyKey: key });
+    const retried = await client.kit.marketplace.usage.use(toolId, { expected_price_points: 12 }, { idempotencyKey: key });
     expect(retried.data).toMatchObject({ replayed: true, balance: 38, usage: { id: usageId } }); // the balance, not null
     expect(await walletState(client.id)).toEqual({ balance: 38, ledgerSum: 38, entries: 2 });
 
@@ -106,7 +106,7 @@ describe('the marketplace story', () => {
 
   it('after more uses the creator reads their revenue and asks for a payout, which an admin pays', async () => {
     for (let i = 0; i < 3; i += 1) {
-      const used = await client.kit.marketplace.usage.use(toolId, 12);
+      const used = await client.kit.marketplace.usage.use(toolId, { expected_price_points: 12 });
       expect(used.error).toBeNull();
     }
     const stats = await creator.kit.marketplace.revenue.stats();

@@ -27,13 +27,13 @@ describe('support tickets', () => {
 
     const answer = await admin.kit.support.reply(ticketId, { body: 'They are back in your wallet.' });
     expect(answer.data?.from_staff).toBe(true);
-    const assigned = await admin.kit.support.update(ticketId, { assigned_to: admin.id });
+    const assigned = await admin.kit.admin.support.assign(ticketId, { assigned_to: admin.id });
     expect(assigned.data).toMatchObject({ assigned_to: admin.id, status: 'pending' });
-    expect((await admin.kit.support.update(ticketId, { assigned_to: client.id })).error?.code).toBe('invalid_assignee');
+    expect((await admin.kit.admin.support.assign(ticketId, { assigned_to: client.id })).error?.code).toBe('invalid_assignee');
 
     const reply = await client.kit.support.reply(ticketId, { body: 'Thanks!' });
     expect(reply.data?.from_staff).toBe(false);
-    const resolved = await admin.kit.support.update(ticketId, { status: 'resolved' });
+    const resolved = await admin.kit.admin.support.update(ticketId, { status: 'resolved' });
     expect(resolved.data?.status).toBe('resolved');
 
     const thread = await client.kit.support.get(ticketId);
@@ -42,8 +42,11 @@ describe('support tickets', () => {
 
   it('a user cannot change a ticket\'s status', async () => {
     const opened = await client.kit.support.open({ subject: 'Another question', body: 'Hello' });
-    const refused = await client.kit.support.update(opened.data!.id, { status: 'closed' });
+    const refused = await client.kit.admin.support.close(opened.data!.id);
     expect(refused.error?.code).toBe('forbidden');
+    // The database is the guard: the same change sent straight to the REST API touches no row.
+    const { data: changed } = await client.kit.supabase.from('support_tickets').update({ status: 'closed' }).eq('id', opened.data!.id).select('id');
+    expect(changed ?? []).toEqual([]);
   });
 });
 
@@ -57,12 +60,12 @@ describe('site content', () => {
 
   it('admins publish pages that everyone reads; drafts stay hidden', async () => {
     const slug = `news-${randomUUID().slice(0, 8)}`;
-    const draft = await admin.kit.content.create({ slug, title: 'Coming soon', body: '**Soon**', kind: 'announcement' });
+    const draft = await admin.kit.admin.content.create({ slug, title: 'Coming soon', body: '**Soon**', kind: 'announcement' });
     expect(draft.error).toBeNull();
     expect(draft.data?.published_at).toBeNull();
     expect((await kit().content.get(slug)).error?.code).toBe('not_found');
 
-    const published = await admin.kit.content.update(draft.data!.id, { published: true });
+    const published = await admin.kit.admin.content.update(draft.data!.id, { published: true });
     expect(published.data?.published_at).not.toBeNull();
     expect((await kit().content.get(slug)).data?.title).toBe('Coming soon');
     const announcements = await kit().content.list({ kind: 'announcement' });
@@ -70,9 +73,9 @@ describe('site content', () => {
   });
 
   it('non-admins cannot write content', async () => {
-    const refused = await client.kit.content.create({ slug: `x-${randomUUID().slice(0, 8)}`, title: 'Mine' });
+    const refused = await client.kit.admin.content.create({ slug: `x-${randomUUID().slice(0, 8)}`, title: 'Mine' });
     expect(refused.error?.code).toBe('forbidden');
-    const badSlug = await admin.kit.content.create({ slug: 'Not A Slug', title: 'Bad' });
+    const badSlug = await admin.kit.admin.content.create({ slug: 'Not A Slug', title: 'Bad' });
     expect(badSlug.error?.code).toBe('validation_failed');
   });
 });

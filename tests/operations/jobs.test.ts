@@ -168,11 +168,11 @@ describe('kit.jobs', () => {
   });
 
   it('lets admins enqueue a database job that the worker runs, and refuses others', async () => {
-    const refused = await owner.kit.jobs.enqueue({ type: 'statistics.recompute_daily' });
+    const refused = await owner.kit.admin.jobs.enqueue({ type: 'statistics.recompute_daily' });
     expect(refused.error?.code).toBe('forbidden');
-    const unknown = await admin.kit.jobs.enqueue({ type: 'no.such_type' as 'vouchers.expire' });
+    const unknown = await admin.kit.admin.jobs.enqueue({ type: 'no.such_type' as 'vouchers.expire' });
     expect(unknown.error?.code).toBe('unknown_job_type');
-    const { data, error } = await admin.kit.jobs.enqueue({ type: 'statistics.recompute_daily', payload: { day: '2001-05-06' } });
+    const { data, error } = await admin.kit.admin.jobs.enqueue({ type: 'statistics.recompute_daily', payload: { day: '2001-05-06' } });
     expect(error).toBeNull();
     expect(data).toMatchObject({ status: 'queued', owner_id: admin.id });
     await eventually(async () => {

@@ -14,7 +14,7 @@ export async function jobsAreTyped(): Promise<void> {
   // @ts-expect-error the lease token is never exposed
   void job.data.lease_token;
   // @ts-expect-error only known job types can be enqueued
-  await kit.jobs.enqueue({ type: 'send.spam' });
+  await kit.admin.jobs.enqueue({ type: 'send.spam' });
   // @ts-expect-error list filters by a job status
   await kit.jobs.list({ status: 'sleeping' });
 }

@@ -28,9 +28,6 @@ const OPTIONS = /^options$/;
 const LEGACY_ARGUMENTS: Record<string, string> = {
   'auth.onAuthStateChange': 'mirrors supabase-js (callback)',
   'accounts.update': '(changes, accountId?) — the account defaults to the current one',
-  'accounts.files.signedUrl': 'storage-style (name, expiresIn, options)',
-  'media.signedUrl': 'storage-style (name, expiresIn, options)',
-  'marketplace.usage.use': '(toolId, expectedPricePoints, options)',
   'marketplace.usage.verifyWithApiKey': '(apiKey, usageId) — called by creators\' servers',
   'marketplace.revenue.statsWithApiKey': '(apiKey, range) — called by creators\' servers',
 };
@@ -82,6 +79,18 @@ const ADMIN_SAMPLES: Record<string, () => unknown[]> = {
   'admin.pointsPackages.update': () => [randomUUID(), { price_amount: 200 }],
   'admin.pointsPackages.deactivate': () => [randomUUID()],
   'admin.pointsPackages.remove': () => [randomUUID()],
+  'admin.support.update': () => [randomUUID(), { status: 'resolved' }],
+  'admin.support.assign': () => [randomUUID(), { assigned_to: randomUUID() }],
+  'admin.support.close': () => [randomUUID()],
+  'admin.content.create': () => [{ slug: `s-${randomUUID().slice(0, 8)}`, title: 'T' }],
+  'admin.content.update': () => [randomUUID(), { published: true }],
+  'admin.content.remove': () => [randomUUID()],
+  'admin.jobs.list': () => [{}],
+  'admin.jobs.enqueue': () => [{ type: 'diagnostics.echo' }],
+  'admin.jobs.cancel': () => [randomUUID()],
+  'admin.profiles.get': () => [randomUUID()],
+  'admin.profiles.update': () => [randomUUID(), { first_name: 'A' }],
+  'admin.feedback.remove': () => [randomUUID()],
 };
 
 function conforms(params: string[]): boolean {

@@ -31,7 +31,7 @@ describe('network retries', () => {
     const kit = createClient(stack.url, stack.publishableKey, { auth: { persistSession: false, autoRefreshToken: false }, global: { fetch: dropping } });
     expect((await kit.auth.signIn({ email: buyer.email, password: buyer.password })).error).toBeNull();
 
-    const { data, error } = await kit.marketplace.usage.use(tool.id, 7);
+    const { data, error } = await kit.marketplace.usage.use(tool.id, { expected_price_points: 7 });
     expect(error).toBeNull();
     expect(keys).toHaveLength(2);
     expect(keys[0]).toBe(keys[1]);

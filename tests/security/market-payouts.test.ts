@@ -36,7 +36,7 @@ describe('payouts only from settled earnings', () => {
     const creator = await createUser('tool_creator');
     const tool = await approvedTool(creator, admin, { price_points: 100, creator_share_percent: 100 });
     await topUp(admin, creator, 300);
-    const selfUse = await creator.kit.marketplace.usage.use(tool.id, 100);
+    const selfUse = await creator.kit.marketplace.usage.use(tool.id, { expected_price_points: 100 });
     expect(selfUse.error?.code).toBe('own_tool');
     expect(selfUse.error?.status).toBe(403);
     const [row] = await sql<{ n: string }>('select count(*) as n from public.usages where client_id = $1', [creator.id]);
@@ -63,7 +63,7 @@ describe('payouts only from settled earnings', () => {
   it('a creator is paid at most what it earned, even with more points in its wallet', async () => {
     const creator = await createUser('tool_creator');
     const tool = await approvedTool(creator, admin, { price_points: 10, creator_share_percent: 50 });
-    expect((await client.kit.marketplace.usage.use(tool.id, 10)).error).toBeNull();
+    expect((await client.kit.marketplace.usage.use(tool.id, { expected_price_points: 10 })).error).toBeNull();
     await topUp(admin, creator, 50);
     expect((await creator.kit.marketplace.payouts.request({ amount: 6 })).error?.code).toBe('payout_exceeds_available');
     const stats = await creator.kit.marketplace.revenue.stats();
@@ -78,9 +78,9 @@ describe('payouts only from settled earnings', () => {
     const otherCreator = await createUser('tool_creator');
     const own = await approvedTool(creator, admin, { price_points: 20, creator_share_percent: 50 });
     const other = await approvedTool(otherCreator, admin, { price_points: 10, creator_share_percent: 0 });
-    expect((await client.kit.marketplace.usage.use(own.id, 20)).error).toBeNull(); // creator earns 10
+    expect((await client.kit.marketplace.usage.use(own.id, { expected_price_points: 20 })).error).toBeNull(); // creator earns 10
     expect((await creator.kit.wallet.balance()).data?.balance).toBe(10); // settled
-    expect((await creator.kit.marketplace.usage.use(other.id, 10)).error).toBeNull(); // spends them
+    expect((await creator.kit.marketplace.usage.use(other.id, { expected_price_points: 10 })).error).toBeNull(); // spends them
     await topUp(admin, creator, 10);
     const refused = await creator.kit.marketplace.payouts.request({ amount: 10 });
     expect(refused.error?.code).toBe('payout_exceeds_available');
@@ -102,7 +102,7 @@ describe('payouts only from settled earnings', () => {
     );
     await sql('insert into public.points_debts (user_id, payment_id, points) values ($1, $2, 6)', [creator.id, payment!.id]);
 
-    expect((await client.kit.marketplace.usage.use(tool.id, 10)).error).toBeNull(); // creator earns 8
+    expect((await client.kit.marketplace.usage.use(tool.id, { expected_price_points: 10 })).error).toBeNull(); // creator earns 8
     expect((await creator.kit.marketplace.revenue.stats()).data?.totals.points_available).toBe(2);
     expect((await creator.kit.marketplace.payouts.request({ amount: 8 })).error?.code).toBe('payout_exceeds_available');
     expect((await creator.kit.marketplace.payouts.request({ amount: 2 })).error).toBeNull();

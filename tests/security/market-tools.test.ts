@@ -87,7 +87,7 @@ describe('creators cannot rewrite approved tools; clients pay the price they exp
 
     const before = await walletState(client.id);
     const usages = await usagesOf(client.id);
-    const refused = await client.kit.marketplace.usage.use(toolId, 10);
+    const refused = await client.kit.marketplace.usage.use(toolId, { expected_price_points: 10 });
     expect(refused.error?.code).toBe('price_changed');
     expect(refused.error?.status).toBe(409);
     expect(refused.error?.details).toMatchObject({ price_points: 12 });
@@ -97,7 +97,7 @@ describe('creators cannot rewrite approved tools; clients pay the price they exp
     expect(await walletState(client.id)).toEqual(before);
     expect(await usagesOf(client.id)).toBe(usages);
 
-    const accepted = await client.kit.marketplace.usage.use(toolId, 12);
+    const accepted = await client.kit.marketplace.usage.use(toolId, { expected_price_points: 12 });
     expect(accepted.error).toBeNull();
     expect(accepted.data?.usage.points_charged).toBe(12);
   });

@@ -49,7 +49,7 @@ describe('kit.media', () => {
     expect((await media.upload('docs/note.txt', new Blob(['again']))).error).toMatchObject({ code: 'conflict' });
     const listed = await media.list({ prefix: 'docs' });
     expect(listed.data).toEqual([expect.objectContaining({ name: 'note.txt', size: 12, contentType: 'text/plain' })]);
-    const url = await media.signedUrl('docs/note.txt', 60);
+    const url = await media.signedUrl('docs/note.txt', { expires_in: 60 });
     expect(await (await fetch(url.data!)).text()).toBe('private note');
     expect(await (await media.download('docs/note.txt')).data!.text()).toBe('private note');
     expect((await media.remove(['docs/note.txt', 'docs/missing.txt'])).data).toEqual(['docs/note.txt']);
@@ -58,7 +58,7 @@ describe('kit.media', () => {
 
   it('refuses traversal names and bad expiries before any request; signed out is unauthorized', async () => {
     expect((await user.kit.media.upload('../x.txt', 'x')).error).toMatchObject({ code: 'validation_failed' });
-    expect((await user.kit.media.signedUrl('a.txt', 0)).error).toMatchObject({ code: 'validation_failed' });
+    expect((await user.kit.media.signedUrl('a.txt', { expires_in: 0 })).error).toMatchObject({ code: 'validation_failed' });
     const anonymous = (await createUser('st-sdk-out')).kit;
     await anonymous.auth.signOut();
     expect((await anonymous.media.list()).error).toMatchObject({ code: 'unauthorized' });

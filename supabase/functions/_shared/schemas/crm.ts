@@ -14,18 +14,24 @@ export const crmInstalmentStatuses = ['open', 'paid', 'failed', 'closed'] as con
 export const crmStripeCustomerStatuses = ['active', 'inactive'] as const;
 
 const idField = z.uuid({ error: 'Must be an id (UUID)' });
-const currencyField = z.string().regex(/^[A-Z]{3}$/, 'Use an ISO 4217 code such as USD');
+/** ISO 4217, stored in lower case ('usd', as vouchers and payments); either case is accepted. */
+const currencyField = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'Use an ISO 4217 code such as usd')
+  .transform((code) => code.toLowerCase());
 const countryField = z.string().regex(/^[A-Z]{2}$/, 'Use an ISO 3166-1 alpha-2 code such as DE');
 const dateField = z.iso.date({ error: 'Use YYYY-MM-DD' });
 const enumOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `Use one of ${values.join(', ')}` });
 
-/** Money: at most 2 decimals and 10 integer digits (`numeric(12,2)`). */
+/**
+ * Money: a whole number of the currency's minor units (cents for usd: 1999 is $19.99), as everywhere
+ * in the kit; at most 2^53 - 1 so JSON numbers stay exact.
+ */
 const money = (min: 'positive' | 'non_negative') =>
   z
-    .number({ error: 'Must be a number' })
+    .int({ error: 'Use a whole number of minor units (cents): 1999 is 19.99' })
     .refine((v) => (min === 'positive' ? v > 0 : v >= 0), min === 'positive' ? 'Must be more than 0' : 'Must not be negative')
-    .refine((v) => v < 1e10, 'At most 9999999999.99')
-    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'At most 2 decimals');
+    .refine((v) => v <= Number.MAX_SAFE_INTEGER, 'Too large');
 
 /** Something to change: at least one field. */
 const someChange = (value: object) => Object.keys(value).length > 0;
@@ -114,3 +120,13 @@ export const crmStripeCustomerCreateSchema = z.strictObject({
 export type CrmStripeCustomerCreateInput = z.input<typeof crmStripeCustomerCreateSchema>;
 export const crmStripeCustomerUpdateSchema = z.strictObject({ status: enumOf(crmStripeCustomerStatuses) });
 export type CrmStripeCustomerUpdateInput = z.input<typeof crmStripeCustomerUpdateSchema>;
+
+/**
+ * The kit's one date range: `from` inclusive, `to` exclusive, each a date (midnight UTC) or an ISO 8601
+ * date-time with an offset. November 2026 is `{ from: '2026-11-01', to: '2026-12-01' }`.
+ */
+const instantField = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'Use a date (2026-01-31) or an ISO 8601 date-time' });
+export const crmRangeSchema = z
+  .object({ from: instantField.optional(), to: instantField.optional() })
+  .refine((r) => r.from === undefined || r.to === undefined || Date.parse(r.from) < Date.parse(r.to), { message: 'from must be before to', path: ['to'] });
+export type CrmRange = z.input<typeof crmRangeSchema>;

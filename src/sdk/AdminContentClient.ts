@@ -1,0 +1,83 @@
+/**
+ * `kit.admin.content`: writing site pages and announcements — create, edit, publish, delete. Everyone
+ * reads published content through `kit.content`. Row-level security lets only admins write.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import {
+  contentCreateSchema,
+  contentUpdateSchema,
+  type ContentCreateInput,
+  type ContentUpdateInput,
+} from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import type { SiteContent } from './ContentClient.ts';
+import type { Database } from './database.types.ts';
+import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import type { MutationOptions } from './functions.ts';
+import { checkIdempotencyKey, keyed, replayedId } from './postgrest.ts';
+import { requireAdmin } from './session.ts';
+import { checkIds, definedFields, parseInput } from './validation.ts';
+
+export class AdminContentClient {
+  constructor(private readonly supabase: SupabaseClient<Database>) {}
+
+  /**
+   * Admins: writes a page or an announcement (a draft unless `published`).
+   * Idempotent: a retry with the same `idempotencyKey` (generated when absent; automatic after a network
+   * failure) answers the first result; the same key with other fields is `idempotency_key_reused`.
+   *
+   * @example
+   * const { data, error } = await kit.admin.content.create({ slug: 'launch', title: 'We are live', body: '…', kind: 'announcement', published: true });
+   */
+  async create(input: ContentCreateInput, options: MutationOptions = {}): Promise<Result<SiteContent>> {
+    const parsed = parseInput(contentCreateSchema, input);
+    if (parsed.error) return { data: null, error: parsed.error };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
+    const { data, error, status } = await keyed(this.supabase.from('site_content').insert(definedFields(parsed.data)).select('*'), key.key, options.signal).single();
+    if (error) {
+      const failure = errorFromPostgrest(error, status);
+      const replayed = replayedId(failure);
+      if (!replayed) return { data: null, error: failure };
+      const original = await this.supabase.from('site_content').select('*').eq('id', replayed).single();
+      if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
+      return { data: original.data as SiteContent, error: null };
+    }
+    return { data, error: null };
+  }
+  /**
+   * Admins: edits, publishes (`published: true`) or unpublishes a page.
+   *
+   * @example
+   * const { data, error } = await kit.admin.content.update(pageId, { published: true });
+   */
+  async update(id: string, changes: ContentUpdateInput): Promise<Result<SiteContent>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
+    const parsed = parseInput(contentUpdateSchema, changes);
+    if (parsed.error) return { data: null, error: parsed.error };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
+    const { data, error, status } = await this.supabase.from('site_content').update(definedFields(parsed.data)).eq('id', id).select('*').maybeSingle();
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No page you may edit has this id', 'forbidden', 403) };
+    return { data, error: null };
+  }
+  /**
+   * Admins: deletes a page.
+   *
+   * @example
+   * const { error } = await kit.admin.content.remove(pageId);
+   */
+  async remove(id: string): Promise<Result<{ id: string }>> {
+    const invalidId = checkIds({ id: id });
+    if (invalidId) return { data: null, error: invalidId };
+    const admin = await requireAdmin(this.supabase);
+    if (admin.error) return { data: null, error: admin.error };
+    const { data, error, status } = await this.supabase.from('site_content').delete().eq('id', id).select('id').maybeSingle();
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    if (!data) return { data: null, error: new SdkApiError('No page you may delete has this id', 'forbidden', 403) };
+    return { data, error: null };
+  }
+}
