@@ -309,6 +309,7 @@ stable
 security definer
 set search_path = ''
 as $$
+#variable_conflict use_column
 declare
   settings private.billing_settings;
   sub public.billing_subscriptions;
@@ -536,6 +537,7 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
+#variable_conflict use_column
 declare
   pr public.billing_prices;
   product public.billing_products;
@@ -610,6 +612,7 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
+#variable_conflict use_column
 declare
   sub public.billing_subscriptions;
   pr public.billing_prices;
@@ -660,6 +663,7 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
+#variable_conflict use_column
 declare
   meta jsonb := coalesce(p_sub -> 'metadata', '{}');
   item jsonb := p_sub -> 'items' -> 'data' -> 0;
@@ -734,11 +738,12 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
+#variable_conflict use_column
 declare
   details jsonb := coalesce(p_invoice -> 'parent' -> 'subscription_details', '{}');
   meta jsonb := coalesce(details -> 'metadata', p_invoice -> 'subscription_details' -> 'metadata', '{}');
   sub_id text := coalesce(details ->> 'subscription', p_invoice ->> 'subscription');
-  invoice_id text := p_invoice ->> 'id';
+  v_invoice text := p_invoice ->> 'id';
   v_user uuid := private.billing_uuid(meta ->> 'user_id');
   line jsonb;
   v_price text;
@@ -754,7 +759,7 @@ begin
     return query select 'duplicate', sub_id, (select s.status::text from public.billing_subscriptions s where s.id = sub_id), 0;
     return;
   end if;
-  if coalesce(invoice_id, '') !~ '^in_[A-Za-z0-9_]+$' or coalesce(sub_id, '') !~ '^sub_[A-Za-z0-9_]+$' then
+  if coalesce(v_invoice, '') !~ '^in_[A-Za-z0-9_]+$' or coalesce(sub_id, '') !~ '^sub_[A-Za-z0-9_]+$' then
     v_outcome := 'not_ours';
     perform private.finish_stripe_event(p_event_id, v_outcome);
     return query select v_outcome, sub_id, null::text, 0;
@@ -775,12 +780,12 @@ begin
        and coalesce(private.billing_int(p_invoice ->> 'amount_paid'), 0) > 0
        and exists (select 1 from auth.users u where u.id = v_user) then
       insert into public.billing_allowance_credits (invoice_id, user_id, subscription_id, price_id, points, period_start, period_end, ledger_entry_id)
-      values (invoice_id, v_user, sub_id, v_price, product.monthly_points, v_period_start, v_period_end, 0)
+      values (v_invoice, v_user, sub_id, v_price, product.monthly_points, v_period_start, v_period_end, 0)
       on conflict (invoice_id) do nothing
       returning * into credit;
       if credit.invoice_id is not null then
         entry := private.post_wallet_entry(v_user, product.monthly_points, 'subscription_allowance', 'subscription_invoice', credit.id,
-                                           null, format('Monthly allowance: %s', product.name), invoice_id);
+                                           null, format('Monthly allowance: %s', product.name), v_invoice);
         update public.billing_allowance_credits c set ledger_entry_id = entry.id where c.invoice_id = credit.invoice_id;
         v_points := product.monthly_points;
       end if;
