@@ -196,7 +196,7 @@ declare
   meta jsonb := coalesce(p_product -> 'metadata', '{}');
   kind public.billing_plan_kind := case when meta ->> 'plan_kind' in ('user', 'business') then (meta ->> 'plan_kind')::public.billing_plan_kind end;
   version bigint := coalesce((p_product ->> 'updated')::bigint, (p_product ->> 'created')::bigint, 0);
-  deleted boolean := p_event_type = 'product.deleted' or (p_product ->> 'deleted') = 'true';
+  deleted boolean := p_event_type = 'product.deleted' or coalesce(p_product ->> 'deleted', '') = 'true';
   outcome text;
 begin
   if not private.record_stripe_event(p_event_id, p_event_type, null) then
@@ -212,12 +212,12 @@ begin
       left(p_product ->> 'description', 2000),
       coalesce((p_product ->> 'active')::boolean, true) and not deleted,
       kind,
-      case when kind = 'user' then coalesce(least(private.billing_int(meta ->> 'monthly_points'), 10000000), 0) else 0 end,
-      case when kind = 'business' then nullif(least(private.billing_int(meta ->> 'seat_limit'), 100000), 0) end,
+      case when kind = 'user' then least(coalesce(private.billing_int(meta ->> 'monthly_points'), 0), 10000000) else 0 end,
+      case when kind = 'business' then nullif(least(coalesce(private.billing_int(meta ->> 'seat_limit'), 0), 100000), 0) end,
       case when kind = 'business' then coalesce(
         (select array_agg(distinct f order by f) from unnest(string_to_array(meta ->> 'features', ',')) as t(raw), lateral btrim(raw) as f
           where f ~ '^[a-z][a-z0-9_]{0,39}$'), '{}') else '{}' end,
-      coalesce(least(private.billing_int(meta ->> 'trial_days'), 730), 0),
+      least(coalesce(private.billing_int(meta ->> 'trial_days'), 0), 730),
       version + case when deleted then 1 else 0 end)
     on conflict (id) do update set
       name = excluded.name, description = excluded.description, active = excluded.active, plan_kind = excluded.plan_kind,
@@ -244,7 +244,7 @@ set search_path = ''
 as $$
 declare
   product_id text := coalesce(p_price -> 'product' ->> 'id', p_price ->> 'product');
-  deleted boolean := p_event_type = 'price.deleted' or (p_price ->> 'deleted') = 'true';
+  deleted boolean := p_event_type = 'price.deleted' or coalesce(p_price ->> 'deleted', '') = 'true';
   version bigint := coalesce(p_event_created, (p_price ->> 'created')::bigint, 0) * 2 + case when deleted then 1 else 0 end;
   outcome text;
 begin
@@ -268,7 +268,7 @@ begin
       p_price ->> 'currency',
       coalesce(private.billing_int(p_price ->> 'unit_amount'), 0),
       case when p_price -> 'recurring' ->> 'interval' in ('day', 'week', 'month', 'year') then p_price -> 'recurring' ->> 'interval' end,
-      least(private.billing_int(p_price -> 'recurring' ->> 'interval_count'), 365),
+      nullif(least(coalesce(private.billing_int(p_price -> 'recurring' ->> 'interval_count'), 0), 365), 0),
       left(p_price ->> 'nickname', 250),
       version)
     on conflict (id) do update set
