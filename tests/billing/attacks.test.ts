@@ -12,8 +12,10 @@ import {
 } from './support.ts';
 
 const fakeUrl = process.env.STRIPE_FAKE_URL ?? 'http://127.0.0.1:55344';
-async function stripeRequests(): Promise<number> {
-  return ((await (await fetch(`${fakeUrl}/_fake/requests`)).json()) as unknown[]).length;
+/** The requests the backend sent to Stripe on behalf of these users or accounts (their ids are in every idempotency key and metadata). */
+async function stripeRequests(...ids: string[]): Promise<number> {
+  const all = (await (await fetch(`${fakeUrl}/_fake/requests`)).json()) as { idempotencyKey?: string; params: unknown }[];
+  return all.filter((r) => ids.some((id) => (r.idempotencyKey ?? '').includes(id) || JSON.stringify(r.params).includes(id))).length;
 }
 async function subscriptionsOf(filter: { user?: string; account?: string }): Promise<number> {
   const [row] = await sql<{ n: number }>(
@@ -34,10 +36,10 @@ describe('starting or managing a plan with bad input', () => {
 
   /** Runs a refused call and checks that Stripe was not called and nothing was written. */
   async function refused(run: () => Promise<{ error: { code: string; status?: number } | null }>, code: string, status: number) {
-    const before = await stripeRequests();
+    const before = await stripeRequests(user.id, business.accountId);
     const { error } = await run();
     expect(error).toMatchObject({ code, status });
-    expect(await stripeRequests()).toBe(before);
+    expect(await stripeRequests(user.id, business.accountId)).toBe(before);
     expect(await subscriptionsOf({ user: user.id, account: business.accountId })).toBe(0);
   }
 
@@ -59,13 +61,13 @@ describe('starting or managing a plan with bad input', () => {
 
   it('an amount or currency in the body is refused: prices come from the catalogue', async () => {
     const bearer = await accessToken(user.kit);
-    const before = await stripeRequests();
+    const before = await stripeRequests(user.id);
     const response = await callFunction('billing/subscribe', { bearer, body: { price_id: plans.starter, amount: 1 } });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('validation_failed');
     const malformed = await callFunction('billing/subscribe', { bearer, body: { price_id: "price_x'; drop table" } });
     expect(malformed.status).toBe(400);
-    expect(await stripeRequests()).toBe(before);
+    expect(await stripeRequests(user.id)).toBe(before);
   });
 
   it('signed out is 401; managing a plan one does not have is 404 subscription_not_found', async () => {
