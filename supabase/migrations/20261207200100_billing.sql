@@ -99,8 +99,8 @@ create table public.billing_subscriptions (
   updated_at timestamptz not null default now(),
   constraint billing_subscriptions_one_subscriber check (num_nonnulls(user_id, account_id) = 1)
 );
-create index billing_subscriptions_user_id_idx on public.billing_subscriptions (user_id) where user_id is not null;
-create index billing_subscriptions_account_id_idx on public.billing_subscriptions (account_id) where account_id is not null;
+create index billing_subscriptions_user_id_idx on public.billing_subscriptions (user_id);
+create index billing_subscriptions_account_id_idx on public.billing_subscriptions (account_id);
 comment on table public.billing_subscriptions is
   'Stripe subscriptions of users (user plans) and accounts (business plans), as Stripe last reported them; never moved back to an older state. Read by the user, the account''s owner and admins, platform admins.';
 comment on column public.billing_subscriptions.past_due_since is 'When the subscription became past_due: access lasts grace_days from then.';
