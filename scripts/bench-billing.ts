@@ -11,11 +11,19 @@
  * every user got exactly 3 allowance credits (first invoice, renewal, recovered renewal) and 1,500
  * points, with one ledger entry per credit.
  *
+ * Then `wrk` (2 threads, 16 connections, 10 s each) replays signed bodies from a Lua script, so the
+ * load generator is not Node: the ignored-event baseline, and the same subscription events again (all
+ * duplicates by then: the dedupe path). Reports its requests/s, p50/p99 and wrk's own CPU share.
+ *
  * Targets a running stack with the fake Stripe (`STACK_FAKE_STRIPE=1 npm run dev`, or STACK_PROFILE=test
  * for the test stack). Data it creates is left in place and marked (`bench-billing-…` e-mails).
  * Options: `--events N` (1000), `--concurrency N` (16).
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import Stripe from 'stripe';
 import { loadStackConfig } from '../src/stack/config.ts';
@@ -154,6 +162,24 @@ async function main(): Promise<void> {
 
   check(applied.results.every((r) => r.result.status === 200), `every delivery answered 200 (${applied.results.filter((r) => r.result.status !== 200).length} did not)`);
   check(applied.results.filter((r) => r.result.outcome === 'duplicate').length === duplicates, `${duplicates} duplicates acknowledged as duplicate`);
+  await exactlyOnce(userIds);
+  const stale = applied.results.filter((r) => r.result.outcome === 'stale').length;
+  console.log(`  ${stale} late events found a newer state and changed nothing (stale)`);
+  if (!args.includes('--no-wrk')) {
+    console.log(`\nwrk: 2 threads, 16 connections, ${WRK_SECONDS} s per run`);
+    const sign = (payload: string) => ({ payload, signature: stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret }) });
+    const base = wrk('baseline: signed events of an ignored type', Array.from({ length: 200 }, () => sign(ignoredEvent())));
+    const dup = wrk('subscription events again (dedupe path)', deliveries.map((e) => sign(JSON.stringify(e))));
+    if (base && dup) console.log(`  ratio to the baseline: ${(dup.perSecond / base.perSecond).toFixed(2)} (throughput), ${(dup.p99 / base.p99).toFixed(2)} (p99)`);
+    await exactlyOnce(userIds);
+  }
+  await pool.end();
+}
+
+const WRK_SECONDS = option('wrk-seconds', 10);
+
+/** Every subscription ended canceled; every user has exactly 3 allowance credits, 3 ledger entries and 1,500 points. */
+async function exactlyOnce(userIds: string[]): Promise<void> {
   const states = await sql<{ user_id: string; status: string | null; credits: number; entries: number; balance: number }>(
     `select u.id as user_id,
             (select s.status::text from public.billing_subscriptions s where s.user_id = u.id) as status,
@@ -166,9 +192,42 @@ async function main(): Promise<void> {
   check(states.every((s) => s.status === 'canceled'), `every subscription ended canceled (${states.filter((s) => s.status !== 'canceled').length} did not)`);
   check(states.every((s) => s.credits === 3 && s.entries === 3 && s.balance === 1500),
     `exactly once: every user has 3 allowance credits, 3 ledger entries and 1,500 points (${states.filter((s) => !(s.credits === 3 && s.entries === 3 && s.balance === 1500)).length} do not)`);
-  const stale = applied.results.filter((r) => r.result.outcome === 'stale').length;
-  console.log(`  ${stale} late events found a newer state and changed nothing (stale)`);
-  await pool.end();
+}
+
+/** Replays signed bodies with wrk; answers its figures (or null when wrk is missing or failed). */
+function wrk(label: string, bodies: { payload: string; signature: string }[]): { perSecond: number; p50: number; p99: number } | null {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-billing-'));
+  const script = path.join(dir, 'post.lua');
+  const long = (text: string) => `[==[${text}]==]`;
+  writeFileSync(script, `
+local bodies = {
+${bodies.map((b) => `  { ${long(b.payload)}, ${long(b.signature)} },`).join('\n')}
+}
+local i = 0
+request = function()
+  i = i % #bodies + 1
+  local b = bodies[i]
+  return wrk.format("POST", nil, { ["Content-Type"] = "application/json", ["Stripe-Signature"] = b[2] }, b[1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("WRK %d %f %f %f %d\\n", summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), summary.errors.status))
+end
+`);
+  const result = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S %e', 'wrk', '-t2', '-c16', `-d${WRK_SECONDS}s`, '-s', script, `${apiUrl}/functions/v1/stripe-webhook`], { encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  const figures = result.stdout?.match(/WRK (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/);
+  const cpu = result.stderr?.match(/CPU ([\d.]+) ([\d.]+) ([\d.]+)/);
+  if (!figures || !cpu) {
+    console.log(`  ${label}: wrk did not run (${result.error?.message ?? result.stderr?.trim()})`);
+    return null;
+  }
+  const [requests, durationUs, p50Us, p99Us, non2xx] = figures.slice(1).map(Number) as [number, number, number, number, number];
+  const [user, system, elapsed] = cpu.slice(1).map(Number) as [number, number, number];
+  const perSecond = requests / (durationUs / 1e6);
+  const share = ((user + system) / elapsed) * 100;
+  console.log(`  ${label.padEnd(56)} ${perSecond.toFixed(0).padStart(6)}/s   p50 ${(p50Us / 1000).toFixed(1).padStart(7)} ms   p99 ${(p99Us / 1000).toFixed(1).padStart(7)} ms   non-2xx ${non2xx}   wrk CPU ${share.toFixed(0)} % of one core (${(share / os.cpus().length).toFixed(0)} % of the machine)`);
+  if (non2xx > 0) process.exitCode = 1;
+  return { perSecond, p50: p50Us / 1000, p99: p99Us / 1000 };
 }
 
 await main();
