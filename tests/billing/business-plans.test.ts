@@ -7,7 +7,23 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/stack.ts';
-import { advance, createBusiness, deliverAll, eventsOf, failNext, pay, plans, sql, subscriptionRow, type TestBusiness } from './support.ts';
+import { advance, createBusiness, createUser, deliverAll, eventsOf, failNext, pay, plans, sql, subscriptionRow, type TestBusiness } from './support.ts';
+
+describe('the last seat', () => {
+  it('goes to exactly one of several concurrent additions', async () => {
+    const crowded = await createBusiness({ a: { role: 'member' }, b: { role: 'member' }, c: { role: 'member' } });
+    const { data } = await crowded.owner.kit.billing.subscribe({ price_id: plans.team, account_id: crowded.accountId });
+    await pay(data!.subscription_id);
+    await deliverAll(await eventsOf(data!.subscription_id));
+    const candidates = await Promise.all(Array.from({ length: 6 }, () => createUser('client')));
+    const attempts = await Promise.allSettled(candidates.map((user, i) =>
+      sql(`insert into public.account_members (account_id, user_id, role, full_name) values ($1, $2, 'member', $3)`, [crowded.accountId, user.id, `Seat ${i}`])));
+    expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+    expect(attempts.filter((a) => a.status === 'rejected').every((a) => /seat_limit_reached/.test(String((a as PromiseRejectedResult).reason)))).toBe(true);
+    const [{ n }] = (await sql<{ n: number }>(`select count(*)::int as n from public.account_members where account_id = $1 and is_active`, [crowded.accountId])) as [{ n: number }];
+    expect(n).toBe(5);
+  });
+});
 
 describe('a business plan', () => {
   let business: TestBusiness;
