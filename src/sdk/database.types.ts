@@ -201,6 +201,215 @@ export type Database = {
         };
         Relationships: [];
       };
+      billing_allowance_credits: {
+        Row: {
+          created_at: string;
+          id: string;
+          invoice_id: string;
+          ledger_entry_id: number;
+          period_end: string | null;
+          period_start: string | null;
+          points: number;
+          price_id: string;
+          subscription_id: string;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          id?: string;
+          invoice_id: string;
+          ledger_entry_id: number;
+          period_end?: string | null;
+          period_start?: string | null;
+          points: number;
+          price_id: string;
+          subscription_id: string;
+          user_id: string;
+        };
+        Update: {
+          created_at?: string;
+          id?: string;
+          invoice_id?: string;
+          ledger_entry_id?: number;
+          period_end?: string | null;
+          period_start?: string | null;
+          points?: number;
+          price_id?: string;
+          subscription_id?: string;
+          user_id?: string;
+        };
+        Relationships: [];
+      };
+      billing_prices: {
+        Row: {
+          active: boolean;
+          currency: string;
+          id: string;
+          nickname: string | null;
+          product_id: string;
+          recurring_interval: string | null;
+          recurring_interval_count: number | null;
+          stripe_version: number;
+          synced_at: string;
+          unit_amount: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          active: boolean;
+          currency: string;
+          id: string;
+          nickname?: string | null;
+          product_id: string;
+          recurring_interval?: string | null;
+          recurring_interval_count?: number | null;
+          stripe_version: number;
+          synced_at?: string;
+          unit_amount: number;
+        };
+        Update: {
+          active?: boolean;
+          currency?: string;
+          id?: string;
+          nickname?: string | null;
+          product_id?: string;
+          recurring_interval?: string | null;
+          recurring_interval_count?: number | null;
+          stripe_version?: number;
+          synced_at?: string;
+          unit_amount?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'billing_prices_product_id_fkey';
+            columns: ['product_id'];
+            isOneToOne: false;
+            referencedRelation: 'billing_products';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      billing_products: {
+        Row: {
+          active: boolean;
+          description: string | null;
+          features: string[];
+          id: string;
+          monthly_points: number;
+          name: string;
+          plan_kind: Database['public']['Enums']['billing_plan_kind'] | null;
+          seat_limit: number | null;
+          stripe_updated: number;
+          synced_at: string;
+          trial_days: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          active: boolean;
+          description?: string | null;
+          features?: string[];
+          id: string;
+          monthly_points?: number;
+          name: string;
+          plan_kind?: Database['public']['Enums']['billing_plan_kind'] | null;
+          seat_limit?: number | null;
+          stripe_updated: number;
+          synced_at?: string;
+          trial_days?: number;
+        };
+        Update: {
+          active?: boolean;
+          description?: string | null;
+          features?: string[];
+          id?: string;
+          monthly_points?: number;
+          name?: string;
+          plan_kind?: Database['public']['Enums']['billing_plan_kind'] | null;
+          seat_limit?: number | null;
+          stripe_updated?: number;
+          synced_at?: string;
+          trial_days?: number;
+        };
+        Relationships: [];
+      };
+      billing_subscriptions: {
+        Row: {
+          account_id: string | null;
+          cancel_at_period_end: boolean;
+          canceled_at: string | null;
+          created_at: string;
+          current_period_end: string | null;
+          current_period_start: string | null;
+          ended_at: string | null;
+          id: string;
+          last_event_id: string | null;
+          order_created: number;
+          order_ended: boolean;
+          order_period: number;
+          order_rank: number;
+          past_due_since: string | null;
+          price_id: string;
+          status: Database['public']['Enums']['billing_subscription_status'];
+          stripe_customer_id: string;
+          trial_end: string | null;
+          updated_at: string;
+          user_id: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          account_id?: string | null;
+          cancel_at_period_end?: boolean;
+          canceled_at?: string | null;
+          created_at?: string;
+          current_period_end?: string | null;
+          current_period_start?: string | null;
+          ended_at?: string | null;
+          id: string;
+          last_event_id?: string | null;
+          order_created: number;
+          order_ended: boolean;
+          order_period: number;
+          order_rank: number;
+          past_due_since?: string | null;
+          price_id: string;
+          status: Database['public']['Enums']['billing_subscription_status'];
+          stripe_customer_id: string;
+          trial_end?: string | null;
+          updated_at?: string;
+          user_id?: string | null;
+        };
+        Update: {
+          account_id?: string | null;
+          cancel_at_period_end?: boolean;
+          canceled_at?: string | null;
+          created_at?: string;
+          current_period_end?: string | null;
+          current_period_start?: string | null;
+          ended_at?: string | null;
+          id?: string;
+          last_event_id?: string | null;
+          order_created?: number;
+          order_ended?: boolean;
+          order_period?: number;
+          order_rank?: number;
+          past_due_since?: string | null;
+          price_id?: string;
+          status?: Database['public']['Enums']['billing_subscription_status'];
+          stripe_customer_id?: string;
+          trial_end?: string | null;
+          updated_at?: string;
+          user_id?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'billing_subscriptions_account_id_fkey';
+            columns: ['account_id'];
+            isOneToOne: false;
+            referencedRelation: 'accounts';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       crm_assignment_history: {
         Row: {
           account_id: string;
@@ -1952,6 +2161,19 @@ export type Database = {
           vouchers_sold: number;
         }[];
       };
+      billing_entitlements: {
+        Args: { account_id: string };
+        Returns: {
+          features: string[];
+          grace_until: string;
+          has_access: boolean;
+          metered: boolean;
+          plan_name: string;
+          seat_limit: number;
+          seats_used: number;
+          status: Database['public']['Enums']['billing_subscription_status'];
+        }[];
+      };
       cancel_job: { Args: { job_id: string }; Returns: Json };
       create_api_key: {
         Args: { expires_at?: string; name: string };
@@ -2400,6 +2622,16 @@ export type Database = {
         | 'manage_members';
       account_role: 'owner' | 'admin' | 'member';
       account_status: 'pending' | 'active' | 'rejected' | 'suspended';
+      billing_plan_kind: 'user' | 'business';
+      billing_subscription_status:
+        | 'incomplete'
+        | 'incomplete_expired'
+        | 'trialing'
+        | 'active'
+        | 'past_due'
+        | 'unpaid'
+        | 'paused'
+        | 'canceled';
       content_kind: 'page' | 'announcement';
       crm_client_package_status: 'active' | 'inactive';
       crm_client_status: 'active' | 'inactive' | 'onboarding' | 'paused' | 'cancelled';
@@ -2424,7 +2656,8 @@ export type Database = {
         | 'admin_adjustment'
         | 'voucher'
         | 'earning'
-        | 'payout';
+        | 'payout'
+        | 'subscription_allowance';
     };
     CompositeTypes: {
       [_ in never]: never;
@@ -2550,6 +2783,17 @@ export const Constants = {
       ],
       account_role: ['owner', 'admin', 'member'],
       account_status: ['pending', 'active', 'rejected', 'suspended'],
+      billing_plan_kind: ['user', 'business'],
+      billing_subscription_status: [
+        'incomplete',
+        'incomplete_expired',
+        'trialing',
+        'active',
+        'past_due',
+        'unpaid',
+        'paused',
+        'canceled',
+      ],
       content_kind: ['page', 'announcement'],
       crm_client_package_status: ['active', 'inactive'],
       crm_client_status: ['active', 'inactive', 'onboarding', 'paused', 'cancelled'],
@@ -2575,6 +2819,7 @@ export const Constants = {
         'voucher',
         'earning',
         'payout',
+        'subscription_allowance',
       ],
     },
   },

@@ -3,12 +3,14 @@
 export const SQL_ERROR_CODES = [
   'already_member',
   'already_refunded',
+  'already_subscribed',
   'api_key_expired',
   'api_key_not_found',
   'api_key_revoked',
   'application_pending',
   'batch_name_taken',
   'creator_balance_insufficient',
+  'feature_not_in_plan',
   'feedback_exists',
   'file_not_found',
   'forbidden',
@@ -44,9 +46,12 @@ export const SQL_ERROR_CODES = [
   'owner_role_not_grantable',
   'payout_exceeds_available',
   'payout_not_found',
+  'plan_kind_mismatch',
   'points_package_inactive',
   'points_package_not_found',
   'price_changed',
+  'price_inactive',
+  'price_not_found',
   'purchased_at',
   'rate_limited',
   'reason_required',
@@ -55,7 +60,10 @@ export const SQL_ERROR_CODES = [
   'refund_not_found',
   'review_too_long',
   'revision_not_found',
+  'same_plan',
+  'seat_limit_reached',
   'slug_taken',
+  'subscription_not_found',
   'task_not_found',
   'task_quota_exceeded',
   'too_many_api_keys',
@@ -197,8 +205,11 @@ export interface RpcErrorCodes {
   analytics_revenue_by_day: 'forbidden' | 'validation_failed';
   analytics_revenue_by_voucher_type: 'forbidden' | 'validation_failed';
   analytics_totals: 'forbidden' | 'validation_failed';
+  billing_entitlements: 'not_found';
   cancel_job: 'invalid_transition' | 'job_not_found';
   create_api_key: 'forbidden' | 'invalid_expiry' | 'invalid_name' | 'too_many_api_keys';
+  crm_client_statistics: 'feature_not_in_plan';
+  crm_payment_statistics: 'feature_not_in_plan';
   daily_statistics: 'forbidden' | 'invalid_range';
   deactivate_voucher: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   decide_payout: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long' | 'user_not_found';
@@ -229,18 +240,21 @@ export interface RpcErrorCodes {
 
 /** Per private SQL function (called by the Edge Functions): the codes it can raise. */
 export interface PrivateFunctionErrorCodes {
-  add_member: 'already_member' | 'forbidden' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable';
+  add_member: 'already_member' | 'forbidden' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'seat_limit_reached';
   admin_adjust_points: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   admin_enqueue_job: 'forbidden' | 'invalid_max_attempts' | 'invalid_payload' | 'unknown_job_type';
   analytics_revenue_by_day: 'forbidden' | 'validation_failed';
   analytics_revenue_by_voucher_type: 'forbidden' | 'validation_failed';
   analytics_start: 'forbidden' | 'validation_failed';
   analytics_totals: 'forbidden' | 'validation_failed';
-  anonymise_deleted_member: 'forbidden' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable';
+  anonymise_deleted_member: 'forbidden' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'seat_limit_reached';
   apply_database_job: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'invalid_range' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   assert_can_add_members: 'forbidden' | 'owner_role_not_grantable';
   assert_can_manage_member: 'forbidden' | 'member_not_found' | 'own_access_unchangeable' | 'owner_protected' | 'unauthorized';
   assert_can_set_member_password: 'forbidden' | 'member_not_found' | 'member_not_managed' | 'own_access_unchangeable' | 'owner_protected' | 'unauthorized';
+  billing_apply_invoice: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
+  billing_prepare: 'already_subscribed' | 'forbidden' | 'plan_kind_mismatch' | 'price_inactive' | 'price_not_found';
+  billing_subscription_for: 'forbidden' | 'plan_kind_mismatch' | 'price_inactive' | 'price_not_found' | 'same_plan' | 'subscription_not_found';
   cancel_job: 'invalid_transition' | 'job_not_found';
   check_crm_assignees: 'invalid_assignee';
   check_new_payout: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
@@ -253,15 +267,17 @@ export interface PrivateFunctionErrorCodes {
   complete_payment: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   count_tool_rating: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
   create_api_key: 'forbidden' | 'invalid_expiry' | 'invalid_name' | 'too_many_api_keys';
-  create_business_for_owner: 'already_member' | 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'slug_taken' | 'tool_not_found' | 'validation_failed';
-  create_member_batch: 'batch_name_taken' | 'forbidden' | 'owner_role_not_grantable';
+  create_business_for_owner: 'already_member' | 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'seat_limit_reached' | 'slug_taken' | 'tool_not_found' | 'validation_failed';
+  create_member_batch: 'batch_name_taken' | 'feature_not_in_plan' | 'forbidden' | 'owner_role_not_grantable';
   create_payment: 'idempotency_key_in_use' | 'idempotency_key_reused' | 'points_package_inactive' | 'points_package_not_found' | 'validation_failed' | 'voucher_type_inactive' | 'voucher_type_not_found';
   creator_for_api_key: 'api_key_expired' | 'api_key_revoked' | 'invalid_api_key';
   daily_statistics: 'forbidden' | 'invalid_range';
   deactivate_voucher: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   decide_payout: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long' | 'user_not_found';
   decide_refund: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
+  enforce_seat_limit: 'seat_limit_reached';
   expire_vouchers: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
+  finish_member_batch: 'feature_not_in_plan';
   get_job: 'job_not_found';
   get_task: 'task_not_found';
   get_wallet: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
@@ -278,7 +294,7 @@ export interface PrivateFunctionErrorCodes {
   guard_usage_change: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
   guard_voucher_change: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   hold_live_tool_changes: 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
-  insert_business: 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'slug_taken' | 'tool_not_found' | 'validation_failed';
+  insert_business: 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'seat_limit_reached' | 'slug_taken' | 'tool_not_found' | 'validation_failed';
   issue_voucher: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   list_jobs: 'invalid_page' | 'invalid_status';
   list_tasks: 'validation_failed';
@@ -295,12 +311,14 @@ export interface PrivateFunctionErrorCodes {
   refuse_wallet_delete: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   refuse_wallet_ledger_change: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   refuse_wallet_owner_change: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
-  register_business: 'application_pending' | 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'slug_taken' | 'tool_not_found' | 'unauthorized' | 'validation_failed';
+  register_business: 'application_pending' | 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'seat_limit_reached' | 'slug_taken' | 'tool_not_found' | 'unauthorized' | 'validation_failed';
   remove_account_member: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_assignee' | 'invalid_idempotency_key' | 'member_not_found' | 'own_access_unchangeable' | 'owner_protected' | 'unauthorized' | 'validation_failed';
   request_data_export: 'forbidden' | 'unauthorized';
   request_payout: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
   request_refund: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'unauthorized' | 'usage_not_found';
-  retire_deleted_user: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
+  require_account_feature: 'feature_not_in_plan';
+  require_batches_feature: 'feature_not_in_plan';
+  retire_deleted_user: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'seat_limit_reached' | 'tool_not_found' | 'validation_failed';
   revenue_stats: 'invalid_range';
   revenue_stats_for_caller: 'forbidden' | 'invalid_range' | 'unauthorized';
   revenue_stats_with_api_key: 'api_key_expired' | 'api_key_revoked' | 'invalid_api_key' | 'invalid_range';
@@ -326,7 +344,7 @@ export interface PrivateFunctionErrorCodes {
 
 /** Per public table: the codes its triggers can raise on a write. */
 export interface TableWriteErrorCodes {
-  account_members: 'forbidden' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable';
+  account_members: 'forbidden' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'seat_limit_reached';
   accounts: 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
   crm_client_packages: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
   crm_clients: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_assignee' | 'invalid_idempotency_key';
@@ -335,6 +353,7 @@ export interface TableWriteErrorCodes {
   crm_payments: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
   crm_stripe_customers: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
   feedback: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
+  member_batches: 'feature_not_in_plan';
   payouts: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long';
   points_debts: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   points_packages: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';

@@ -15,6 +15,7 @@ import type { Database } from './database.types.ts';
 import { MarketplaceClient } from './MarketplaceClient.ts';
 import { MediaClient } from './MediaClient.ts';
 import { PaymentsClient } from './PaymentsClient.ts';
+import { BillingClient } from './BillingClient.ts';
 import { ProfilesClient } from './ProfilesClient.ts';
 import { StaffClient } from './StaffClient.ts';
 import { TasksClient } from './TasksClient.ts';
@@ -100,6 +101,8 @@ export type {
   RefundPaymentInput,
 } from './PaymentsClient.ts';
 export { PaymentsAdminClient, PaymentsClient } from './PaymentsClient.ts';
+export { BillingClient } from './BillingClient.ts';
+export type * from './BillingClient.ts';
 export { VouchersAdminClient, VouchersClient } from './VouchersClient.ts';
 export type {
   Account,
@@ -216,6 +219,8 @@ export interface KitClient {
   vouchers: VouchersClient;
   /** Stripe payments for vouchers and points top-ups; history; admins: every payment, refunds. */
   payments: PaymentsClient;
+  /** Subscriptions (Stripe Billing): plans, subscribe, change, cancel, resume, portal, your or an account's subscription, entitlements. */
+  billing: BillingClient;
   /** Business accounts: who am I here, the current account, registration and review, members, batches. */
   accounts: AccountsClient;
   /** The current account's CRM: clients, packages, client packages, payments, instalments, Stripe links, statistics. */
@@ -289,6 +294,7 @@ export function createClient(url: string, key: string, options?: KitClientOption
     system: new SystemClient(supabase),
     vouchers: new VouchersClient(supabase),
     payments: new PaymentsClient(supabase),
+    billing: new BillingClient(supabase),
     accounts: new AccountsClient(supabase, accountContext),
     crm: new CrmClient(supabase, accountContext),
     wallet: new WalletClient(supabase),

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { BillingError, FakeBilling } from './billing.ts';
 
 type StripeObject = Record<string, unknown> & { id: string; object: string };
 
@@ -65,15 +66,31 @@ export class FakeStripe {
   /** Every API request received, for tests that assert what the backend sent. */
   readonly requests: { method: string; path: string; params: Record<string, unknown>; idempotencyKey?: string }[] = [];
 
-  constructor(private readonly options: FakeStripeOptions = {}) {}
+  /** Stripe Billing: products, prices, subscriptions, invoices, Checkout and the Billing Portal (billing.ts). */
+  readonly billing: FakeBilling;
+  private lastCreated = 0;
+  private address = 'http://127.0.0.1';
 
-  private event(type: string, object: StripeObject): StripeObject {
+  constructor(private readonly options: FakeStripeOptions = {}) {
+    this.billing = new FakeBilling({
+      customers: this.customers,
+      emit: (type, object, _related, previous) => this.event(type, object, previous),
+      baseUrl: () => this.address,
+    });
+  }
+
+  /**
+   * Events are stamped with strictly increasing `created` seconds (at least the clock), so the order
+   * in which the fake emitted them is also their time order, as it is (to the second) at Stripe.
+   */
+  private event(type: string, object: StripeObject, previous?: Record<string, unknown>): StripeObject {
+    this.lastCreated = Math.max(now(), this.lastCreated + 1);
     const event: StripeObject = {
       id: id('evt'),
       object: 'event',
       api_version: '2025-11-17.clover',
-      created: now(),
-      data: { object: structuredClone(object) },
+      created: this.lastCreated,
+      data: { object: structuredClone(object), ...(previous && Object.keys(previous).length > 0 ? { previous_attributes: structuredClone(previous) } : {}) },
       livemode: false,
       pending_webhooks: 1,
       request: { id: null, idempotency_key: null },
@@ -89,7 +106,7 @@ export class FakeStripe {
     return intent;
   }
 
-  private api(method: string, path: string, params: Record<string, unknown>): { status: number; body: unknown } {
+  private api(method: string, path: string, params: Record<string, any>): { status: number; body: unknown } {
     let match: RegExpMatchArray | null;
     if (method === 'POST' && path === '/v1/customers') {
       const customer: StripeObject = {
@@ -159,6 +176,8 @@ export class FakeStripe {
       if (!event) throw new StripeError(404, 'invalid_request_error', `No such event: '${match[1]}'`, 'resource_missing', 'id');
       return { status: 200, body: event };
     }
+    const billed = this.billing.api(method, path, params);
+    if (billed) return billed;
     throw new StripeError(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}).`);
   }
 
@@ -283,6 +302,10 @@ export class FakeStripe {
         return send(200, this.closeDispute(match[1]!, match[2] as 'won' | 'lost'));
       }
       if (req.method === 'GET' && url.pathname === '/_fake/requests') return send(200, this.requests);
+      if (url.pathname.startsWith('/_fake/billing/')) {
+        const answer = this.billing.control(req.method ?? 'GET', url.pathname, url.searchParams);
+        if (answer !== null) return send(200, answer);
+      }
 
       const auth = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
       const keyOk = auth && (this.options.secretKey ? auth === this.options.secretKey : auth.startsWith('sk_test_'));
@@ -308,7 +331,7 @@ export class FakeStripe {
       const result = this.api(req.method ?? 'GET', url.pathname, params);
       return send(result.status, result.body);
     } catch (error) {
-      if (error instanceof StripeError) {
+      if (error instanceof StripeError || error instanceof BillingError) {
         return send(error.status, { error: { type: error.type, message: error.message, ...(error.code ? { code: error.code } : {}), ...(error.param ? { param: error.param } : {}) } });
       }
       return send(500, { error: { type: 'api_error', message: 'An unknown error occurred' } });
@@ -319,7 +342,10 @@ export class FakeStripe {
     const server = http.createServer((req, res) => void this.handle(req, res));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => resolve(server));
+      server.listen(port, host, () => {
+        this.address = `http://${host}:${port}`;
+        resolve(server);
+      });
     });
   }
 }

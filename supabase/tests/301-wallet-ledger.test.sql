@@ -10,8 +10,8 @@ select has_table('public', 'wallets', 'wallets should exist');
 select has_table('public', 'wallet_ledger', 'wallet_ledger should exist');
 select col_type_is('public', 'wallets', 'balance', 'integer', 'balances should be whole points');
 select col_type_is('public', 'wallet_ledger', 'amount', 'integer', 'ledger amounts should be whole points');
-select enum_has_labels('public', 'wallet_entry_kind', array['purchase', 'spend', 'refund', 'admin_adjustment', 'voucher', 'earning', 'payout'],
-  'entry kinds should be purchase, spend, refund, admin_adjustment, voucher, earning and payout');
+select enum_has_labels('public', 'wallet_entry_kind', array['purchase', 'spend', 'refund', 'admin_adjustment', 'voucher', 'earning', 'payout', 'subscription_allowance'],
+  'entry kinds should be purchase, spend, refund, admin_adjustment, voucher, earning, payout and subscription_allowance');
 select ok(not has_function_privilege('authenticated', 'private.post_wallet_entry(uuid, integer, public.wallet_entry_kind, text, uuid, uuid, text, text)', 'execute'),
   'signed-in users should not call the balance-changing primitive');
 select ok(not has_function_privilege('service_role', 'private.post_wallet_entry(uuid, integer, public.wallet_entry_kind, text, uuid, uuid, text, text)', 'execute'),

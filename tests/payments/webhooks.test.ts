@@ -94,11 +94,11 @@ describe('the Stripe webhook', () => {
   });
 
   it('acknowledges an event type it does not handle with 2xx and writes nothing', async () => {
-    const event = { id: `evt_unknown${Date.now()}`, object: 'event', type: 'customer.subscription.created', created: Math.floor(Date.now() / 1000), data: { object: { id: 'sub_123', object: 'subscription' } } };
+    const event = { id: `evt_unknown${Date.now()}`, object: 'event', type: 'customer.updated', created: Math.floor(Date.now() / 1000), data: { object: { id: 'cus_123', object: 'customer' } } };
     const answer = await deliver(event);
     expect(answer).toMatchObject({ status: 200, body: { received: true, handled: false } });
     expect(await eventsRecorded(event.id)).toBe(0);
-    const [typed] = await sql<{ n: number }>("select count(*)::int as n from private.stripe_events where type = 'customer.subscription.created'");
+    const [typed] = await sql<{ n: number }>("select count(*)::int as n from private.stripe_events where type = 'customer.updated'");
     expect(typed!.n).toBe(0);
   });
 

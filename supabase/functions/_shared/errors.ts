@@ -34,6 +34,15 @@ export type ErrorCode =
   | 'payment_not_refundable'
   | 'payment_provider_error'
   | 'payments_not_configured'
+  // subscriptions (billing)
+  | 'price_not_found'
+  | 'price_inactive'
+  | 'plan_kind_mismatch'
+  | 'already_subscribed'
+  | 'subscription_not_found'
+  | 'same_plan'
+  | 'seat_limit_reached'
+  | 'feature_not_in_plan'
   // business accounts and CRM
   | 'already_exists'
   | 'already_member'
@@ -91,6 +100,14 @@ const STATUS: Record<ErrorCode, number> = {
   payment_not_refundable: 422,
   payment_provider_error: 502,
   payments_not_configured: 503,
+  price_not_found: 404,
+  price_inactive: 422,
+  plan_kind_mismatch: 422,
+  already_subscribed: 409,
+  subscription_not_found: 404,
+  same_plan: 409,
+  seat_limit_reached: 422,
+  feature_not_in_plan: 403,
   already_exists: 409,
   already_member: 409,
   application_pending: 409,

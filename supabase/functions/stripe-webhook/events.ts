@@ -5,6 +5,7 @@
  */
 import type postgres from 'postgres';
 import type { Stripe } from '../_shared/stripe.ts';
+import { applyBillingEvent, BILLING_EVENT_TYPES, isBillingEvent } from './billing.ts';
 
 /** The event types the payments module acts on. */
 export const HANDLED_EVENT_TYPES = [
@@ -13,6 +14,7 @@ export const HANDLED_EVENT_TYPES = [
   'charge.refunded',
   'charge.dispute.created',
   'charge.dispute.closed',
+  ...BILLING_EVENT_TYPES,
 ] as const;
 
 export interface Applied {
@@ -41,6 +43,7 @@ type Row = { outcome: string; payment_id: string | null; status: string | null }
 
 /** Applies one verified event in one transaction (one SQL function call). */
 export async function applyStripeEvent(sql: postgres.Sql, event: Stripe.Event): Promise<Applied> {
+  if (isBillingEvent(event.type)) return await applyBillingEvent(sql, event);
   let rows: Row[];
   switch (event.type) {
     case 'payment_intent.succeeded': {
