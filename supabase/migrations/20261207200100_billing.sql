@@ -504,14 +504,12 @@ returns table (
   payments bigint,
   total_amount bigint
 )
-language plpgsql
+language sql
 stable
 security invoker
 set search_path = ''
 as $$
-begin
-  perform private.require_account_feature(crm_payment_statistics.account_id, 'crm_statistics');
-  return query
+  select private.require_account_feature(crm_payment_statistics.account_id, 'crm_statistics');
   select p.status, p.currency, count(*), sum(p.amount)::bigint
   from public.crm_payments p
   where p.account_id = crm_payment_statistics.account_id
@@ -519,7 +517,6 @@ begin
     and (crm_payment_statistics."to" is null or (p.payment_date::timestamp at time zone 'UTC') < crm_payment_statistics."to")
   group by p.status, p.currency
   order by p.currency, p.status;
-end;
 $$;
 comment on function public.crm_payment_statistics(uuid, timestamptz, timestamptz) is
   'Payment count and total amount (minor units) by status and currency in one account, optionally in a range: '
