@@ -15,6 +15,8 @@ const requirements: { pkg: string; present: () => boolean }[] = [
   { pkg: 'libtap-parser-sourcehandler-pgtap-perl', present: () => onPath('pg_prove') },
   { pkg: 'postgresql-15-plpgsql-check', present: () => existsSync(`${EXT}/plpgsql_check.control`) },
   { pkg: 'postgresql-15-cron', present: () => existsSync(`${EXT}/pg_cron.control`) },
+  // The browser the web journeys (tests/web) drive; Playwright's own downloads are not used.
+  { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
 ];
 
 function onPath(command: string): boolean {

@@ -1,0 +1,55 @@
+/**
+ * One SDK list as paged React state: `usePage((q) => kit.x.list(q), deps)` answers the current
+ * `Page<T>`, the page number to change and a reload. Lists always go through the SDK's `Page<T>`.
+ */
+import type { Page, PageQuery, SdkError } from '@kit/sdk';
+import { useCallback, useEffect, useState } from 'react';
+
+type Fetch<T> = (query: PageQuery) => PromiseLike<{ data: Page<T> | null; error: SdkError | null }>;
+
+export function usePage<T>(fetchPage: Fetch<T>, deps: unknown[], perPage = 50) {
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<Page<T> | null>(null);
+  const [error, setError] = useState<SdkError | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [version, setVersion] = useState(0);
+  useEffect(() => setPage(1), deps); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    void Promise.resolve(fetchPage({ page, per_page: perPage })).then((result) => {
+      if (!live) return;
+      setData(result.data);
+      setError(result.error);
+      setLoading(false);
+    });
+    return () => {
+      live = false;
+    };
+  }, [page, perPage, version, ...deps]); // eslint-disable-line react-hooks/exhaustive-deps
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  return { data, error, loading, page, setPage, reload };
+}
+
+/** One SDK read (not a list) as React state. */
+export function useResult<T>(read: () => PromiseLike<{ data: T | null; error: SdkError | null }>, deps: unknown[]) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<SdkError | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    void Promise.resolve(read()).then((result) => {
+      if (!live) return;
+      setData(result.data);
+      setError(result.error);
+      setLoading(false);
+    });
+    return () => {
+      live = false;
+    };
+  }, [version, ...deps]); // eslint-disable-line react-hooks/exhaustive-deps
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  return { data, error, loading, reload };
+}

@@ -1,0 +1,4 @@
+import { PageTitle } from '../../components/ui.tsx';
+export default function AdminPage() {
+  return <PageTitle>Admin</PageTitle>;
+}

@@ -1,0 +1,4 @@
+import { PageTitle } from '../../components/ui.tsx';
+export default function ApiKeysPage() {
+  return <PageTitle>ApiKeys</PageTitle>;
+}

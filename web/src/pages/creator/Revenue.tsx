@@ -1,0 +1,4 @@
+import { PageTitle } from '../../components/ui.tsx';
+export default function RevenuePage() {
+  return <PageTitle>Revenue</PageTitle>;
+}

@@ -1,0 +1,4 @@
+import { PageTitle } from '../../components/ui.tsx';
+export default function ToolsPage() {
+  return <PageTitle>Tools</PageTitle>;
+}
