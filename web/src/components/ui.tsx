@@ -59,7 +59,7 @@ export function PagedTable<T>({
       <Group justify="space-between" mt="sm">
         <Text size="sm" c="dimmed">{page.total} in all</Text>
         {page.page_count > 1 && (
-          <Pagination total={page.page_count} value={page.page} onChange={onPage} size="sm" getControlProps={(n) => ({ 'aria-label': `Page ${n}` } as never)} />
+          <Pagination total={page.page_count} value={page.page} onChange={onPage} size="sm" getItemProps={(n) => ({ 'aria-label': `Page ${n}` })} getControlProps={(control) => ({ 'aria-label': `${control} page` })} />
         )}
       </Group>
     </>
@@ -75,6 +75,16 @@ export function Notice({ title, children }: { title?: string; children: ReactNod
   return (
     <div role="status">
       <Alert color="teal" title={title} role="presentation">{children}</Alert>
+    </div>
+  );
+}
+
+/** A chart as one image with a text alternative; the drawing itself is hidden from assistive tech. */
+export function ChartFigure({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div role="img" aria-label={label}>
+      {/* inert: the chart library's focusable layer must not take focus while hidden. */}
+      <div aria-hidden="true" {...{ inert: '' }}>{children}</div>
     </div>
   );
 }

@@ -3,7 +3,9 @@
  * `Page<T>`, the page number to change and a reload. Lists always go through the SDK's `Page<T>`.
  */
 import type { Page, PageQuery, SdkError } from '@kit/sdk';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+const sameDeps = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
 type Fetch<T> = (query: PageQuery) => PromiseLike<{ data: Page<T> | null; error: SdkError | null }>;
 
@@ -13,7 +15,12 @@ export function usePage<T>(fetchPage: Fetch<T>, deps: unknown[], perPage = 50) {
   const [error, setError] = useState<SdkError | null>(null);
   const [loading, setLoading] = useState(true);
   const [version, setVersion] = useState(0);
-  useEffect(() => setPage(1), deps); // eslint-disable-line react-hooks/exhaustive-deps
+  // New filters start at page 1, before anything is fetched (a page past the end would be refused).
+  const lastDeps = useRef(deps);
+  if (!sameDeps(lastDeps.current, deps)) {
+    lastDeps.current = deps;
+    if (page !== 1) setPage(1);
+  }
   useEffect(() => {
     let live = true;
     setLoading(true);

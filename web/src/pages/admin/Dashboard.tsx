@@ -4,7 +4,7 @@ import '@mantine/charts/styles.css';
 import { Badge, Card, Group, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { operations } from '../../api/admin.ts';
-import { ErrorLine, money } from '../../components/ui.tsx';
+import { ChartFigure, ErrorLine, money } from '../../components/ui.tsx';
 import { useKit } from '../../lib/kit.tsx';
 import { useResult } from '../../lib/usePage.ts';
 
@@ -44,15 +44,15 @@ export default function DashboardSection() {
         <>
           <Card withBorder>
             <Text component="h2" fw={700} mb="xs">Revenue per day (minor units)</Text>
-            <div role="img" aria-label="Area chart of revenue per day">
+            <ChartFigure label="Area chart of revenue per day">
               <AreaChart h={220} data={dashboard.data.revenue_by_day} dataKey="day" series={[{ name: 'revenue', label: 'Revenue', color: 'indigo.8' }, { name: 'refunded', label: 'Refunded', color: 'red.8' }]} />
-            </div>
+            </ChartFigure>
           </Card>
           <Card withBorder>
             <Text component="h2" fw={700} mb="xs">Top voucher types</Text>
-            <div role="img" aria-label="Bar chart of revenue by voucher type">
+            <ChartFigure label="Bar chart of revenue by voucher type">
               <BarChart h={200} data={dashboard.data.top_voucher_types as unknown as Record<string, unknown>[]} dataKey="name" series={[{ name: 'revenue', label: 'Revenue', color: 'teal.8' }]} />
-            </div>
+            </ChartFigure>
           </Card>
         </>
       )}

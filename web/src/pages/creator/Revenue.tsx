@@ -6,7 +6,7 @@ import { useForm } from '@mantine/form';
 import type { Payout } from '@kit/sdk';
 import { useCallback, useState } from 'react';
 import { revenue } from '../../api/creator.ts';
-import { ErrorLine, Notice, PagedTable, PageTitle, dateTime } from '../../components/ui.tsx';
+import { ChartFigure, ErrorLine, Notice, PagedTable, PageTitle, dateTime } from '../../components/ui.tsx';
 import { showFieldErrors } from '../../lib/form.ts';
 import { useKit } from '../../lib/kit.tsx';
 import { useAction } from '../../lib/useAction.ts';
@@ -52,9 +52,9 @@ export default function RevenuePage() {
           </SimpleGrid>
           <Card withBorder>
             <Text component="h2" fw={700} mb="xs">Points earned per day, {s.from} to {s.to}</Text>
-            <div role="img" aria-label={`Bar chart of points earned per day: ${s.in_range.points_earned} points in ${s.in_range.usages} uses`}>
+            <ChartFigure label={`Bar chart of points earned per day: ${s.in_range.points_earned} points in ${s.in_range.usages} uses`}>
               <BarChart h={220} data={s.per_day} dataKey="day" series={[{ name: 'points_earned', label: 'Points earned', color: 'indigo.8' }]} />
-            </div>
+            </ChartFigure>
           </Card>
           <Table aria-label="Per tool">
             <Table.Thead><Table.Tr><Table.Th scope="col">Tool</Table.Th><Table.Th scope="col">Uses</Table.Th><Table.Th scope="col">Points earned</Table.Th></Table.Tr></Table.Thead>
