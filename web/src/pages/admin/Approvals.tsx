@@ -3,7 +3,8 @@ import { Group, Stack, Text } from '@mantine/core';
 import type { Account } from '@kit/sdk';
 import { approvals } from '../../api/admin.ts';
 import { ActionButton } from '../../components/ActionButton.tsx';
-import { ErrorLine, PagedTable, dateTime } from '../../components/ui.tsx';
+import { ErrorLine, dateTime } from '../../components/ui.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { useKit } from '../../lib/kit.tsx';
 import { usePage } from '../../lib/usePage.ts';
 

@@ -4,7 +4,8 @@ import { useDebouncedValue } from '@mantine/hooks';
 import type { AuditEntry, Job, JobStatus } from '@kit/sdk';
 import { useState } from 'react';
 import { operations } from '../../api/admin.ts';
-import { ErrorLine, PagedTable, dateTime } from '../../components/ui.tsx';
+import { ErrorLine, dateTime } from '../../components/ui.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { useKit } from '../../lib/kit.tsx';
 import { usePage } from '../../lib/usePage.ts';
 

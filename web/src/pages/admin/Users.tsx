@@ -5,7 +5,8 @@ import type { AdminUser, PlatformRole, SdkError } from '@kit/sdk';
 import { useState } from 'react';
 import { users } from '../../api/admin.ts';
 import { ActionButton } from '../../components/ActionButton.tsx';
-import { ErrorLine, PagedTable, dateTime } from '../../components/ui.tsx';
+import { ErrorLine, dateTime } from '../../components/ui.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { useKit } from '../../lib/kit.tsx';
 import { usePage } from '../../lib/usePage.ts';
 

@@ -2,7 +2,8 @@ import { Badge, Button, Card, Group, Stack, Text } from '@mantine/core';
 import type { WalletEntry } from '@kit/sdk';
 import { Link } from 'react-router-dom';
 import { wallet } from '../../api/client.ts';
-import { ErrorLine, PagedTable, PageTitle, dateTime } from '../../components/ui.tsx';
+import { ErrorLine, PageTitle, dateTime } from '../../components/ui.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { useKit } from '../../lib/kit.tsx';
 import { usePage, useResult } from '../../lib/usePage.ts';
 

@@ -2,7 +2,8 @@ import { Badge, Button, Stack, Text } from '@mantine/core';
 import type { Device, SdkError } from '@kit/sdk';
 import { useState } from 'react';
 import { devices } from '../../api/client.ts';
-import { ErrorLine, PagedTable, PageTitle, dateTime } from '../../components/ui.tsx';
+import { ErrorLine, PageTitle, dateTime } from '../../components/ui.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { useKit } from '../../lib/kit.tsx';
 import { usePage } from '../../lib/usePage.ts';
 

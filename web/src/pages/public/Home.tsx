@@ -1,12 +1,11 @@
 import { Anchor, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useForm } from '@mantine/form';
 import type { SiteContent } from '@kit/sdk';
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { joinWaitlist } from '../../api/auth.ts';
 import { content } from '../../api/client.ts';
 import { ErrorLine, PageTitle, dateTime } from '../../components/ui.tsx';
-import { showFieldErrors } from '../../lib/form.ts';
+import { fieldErrors } from '../../lib/errors.ts';
 import { useKit } from '../../lib/kit.tsx';
 import { useAction } from '../../lib/useAction.ts';
 import { usePage } from '../../lib/usePage.ts';
@@ -14,15 +13,16 @@ import { usePage } from '../../lib/usePage.ts';
 export default function HomePage() {
   const kit = useKit();
   const published = usePage<SiteContent>((q) => content.list(kit, q), [kit], 10);
-  const form = useForm({ initialValues: { email: '' } });
+  // A plain field, not @mantine/form: the first page stays small.
+  const [email, setEmail] = useState('');
   const run = useCallback((key: string, email: string) => joinWaitlist(kit, email, key), [kit]);
   const join = useAction(run);
   const [joined, setJoined] = useState(false);
-  const submit = form.onSubmit(async ({ email }) => {
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
     const result = await join.execute(email);
-    showFieldErrors(form, result?.error);
     if (result?.data) setJoined(true);
-  });
+  };
   return (
     <Stack>
       <PageTitle>Welcome</PageTitle>
@@ -36,9 +36,9 @@ export default function HomePage() {
         {joined ? (
           <Text role="status">You are on the list. We will write to you.</Text>
         ) : (
-          <form onSubmit={submit} noValidate>
+          <form onSubmit={(e) => void submit(e)} noValidate>
             <Group align="flex-end">
-              <TextInput label="E-mail" type="email" autoComplete="email" required {...form.getInputProps('email')} style={{ flex: 1 }} />
+              <TextInput label="E-mail" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fieldErrors(join.error).email} style={{ flex: 1 }} />
               <Button type="submit" loading={join.pending} disabled={join.pending}>Join</Button>
             </Group>
             <ErrorLine error={join.error} />
