@@ -19,11 +19,27 @@ export async function startWebDevServer(stack: WebStack): Promise<{ url: string;
   process.env.KIT_PUBLISHABLE_KEY = stack.publishableKey;
   if (stack.fakeStripeUrl) process.env.KIT_FAKE_STRIPE_URL = stack.fakeStripeUrl;
   const port = Number(process.env.STACK_WEB_PORT ?? stack.apiPort + 79);
-  const server = await createServer({
-    configFile: fileURLToPath(new URL('./vite.config.ts', import.meta.url)),
-    logLevel: 'warn',
-    server: { port, strictPort: true, host: '127.0.0.1' },
-  });
+  const server = await withoutViteExitHandlers(() =>
+    createServer({
+      configFile: fileURLToPath(new URL('./vite.config.ts', import.meta.url)),
+      logLevel: 'warn',
+      server: { port, strictPort: true, host: '127.0.0.1' },
+    }),
+  );
   await server.listen();
   return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
+/**
+ * Runs `create` (a Vite dev or preview server) without the handlers Vite adds to exit the process on
+ * SIGTERM or when stdin ends: the process that embeds it (the stack's CLI, the test runner) decides
+ * when to stop, and stops the server itself first.
+ */
+export async function withoutViteExitHandlers<T>(create: () => Promise<T>): Promise<T> {
+  const sigterm = new Set(process.listeners('SIGTERM'));
+  const stdinEnd = new Set(process.stdin.listeners('end'));
+  const created = await create();
+  for (const listener of process.listeners('SIGTERM')) if (!sigterm.has(listener)) process.off('SIGTERM', listener);
+  for (const listener of process.stdin.listeners('end')) if (!stdinEnd.has(listener)) process.stdin.off('end', listener as () => void);
+  return created;
 }

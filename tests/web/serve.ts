@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
+import { withoutViteExitHandlers } from '../../web/dev.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const webConfig = path.join(root, 'web', 'vite.config.ts');
@@ -28,12 +29,14 @@ export async function serveWeb(outDir: string, stack: StackForWeb, port = 0): Pr
   process.env.KIT_PUBLISHABLE_KEY = stack.publishableKey;
   if (stack.fakeStripeUrl) process.env.KIT_FAKE_STRIPE_URL = stack.fakeStripeUrl;
   else delete process.env.KIT_FAKE_STRIPE_URL;
-  const server: PreviewServer = await preview({
-    configFile: webConfig,
-    logLevel: 'warn',
-    build: { outDir },
-    preview: { port, strictPort: port !== 0, host: '127.0.0.1' },
-  });
+  const server: PreviewServer = await withoutViteExitHandlers(() =>
+    preview({
+      configFile: webConfig,
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { port, strictPort: port !== 0, host: '127.0.0.1' },
+    }),
+  );
   const address = server.httpServer.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {

@@ -31,7 +31,7 @@ export default function ToolsPage() {
         ))}
       </SimpleGrid>
       {list.data && list.data.items.length === 0 && <Text c="dimmed">No tools match.</Text>}
-      {list.data && list.data.page_count > 1 && <Pagination total={list.data.page_count} value={list.page} onChange={list.setPage} />}
+      {list.data && list.data.page_count > 1 && <Pagination total={list.data.page_count} value={list.page} onChange={list.setPage} getItemProps={(n) => ({ 'aria-label': `Page ${n}` })} getControlProps={(control) => ({ 'aria-label': `${control} page` })} />}
     </Stack>
   );
 }
