@@ -72,6 +72,7 @@ test('client: wallet, points, a tool, rating, refund, vouchers, devices, profile
   await page.getByRole('button', { name: /Ask for a refund/ }).click();
   await expect(page.getByRole('status')).toHaveText('Refund requested: an admin will decide.');
   await expect(page.getByRole('table', { name: 'My refund requests' }).getByText('requested').first()).toBeVisible();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
   await checkA11y(page, testInfo, 'usages');
 
   // Vouchers: mine, redeem (idempotent), buy, history.

@@ -30,6 +30,8 @@ export async function snap(page: Page, testInfo: TestInfo, name: string): Promis
 
 /** axe-core on the page as it is now: no serious or critical violation. */
 export async function checkA11y(page: Page, testInfo: TestInfo, label: string): Promise<void> {
+  // Check the page at rest: a dialog fading out is half transparent, and axe would judge its colours.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   await testInfo.attach(`axe-${label}.json`, { body: JSON.stringify(bad, null, 2), contentType: 'application/json' });
