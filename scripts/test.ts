@@ -4,7 +4,8 @@
  * SUPABASE_URL (+ keys, SUPABASE_DB_URL) it targets that stack instead. Suites: pgTAP through
  * pg_prove, vitest, deno test, the database checks (advisors, lint, generated types current, each
  * function's import map, config.toml keys the CLI knows), the docs check (scripts/check-docs.ts) and
- * `npm run lint`.
+ * the browser journeys (tests/web, Playwright driving Debian's Chromium against the built web app)
+ * and `npm run lint`.
  * Ends with one line `N passed, N failed` and a non-zero exit on any failure.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -132,6 +133,20 @@ async function databaseChecks(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
   return { name: 'database checks', passed, failed };
 }
 
+/**
+ * The browser journeys (tests/web): Playwright's runner with its JSON report; the web app is built and
+ * served for this stack by tests/web/global-setup.ts. Counts passed and failed journeys.
+ */
+async function browserJourneys(env: NodeJS.ProcessEnv, filters: string[] = []): Promise<SuiteResult> {
+  const report = path.join(projectRoot, 'test-results', 'web', 'report.json');
+  rmSync(report, { force: true });
+  const { code } = await run(bin('playwright'), ['test', '-c', path.join(projectRoot, 'playwright.config.ts'), ...filters], env);
+  if (!existsSync(report)) return { name: 'browser', passed: 0, failed: 1 };
+  const { stats } = JSON.parse(readFileSync(report, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } };
+  const failed = stats.unexpected + stats.flaky || (code !== 0 ? 1 : 0);
+  return { name: 'browser', passed: stats.expected, failed };
+}
+
 /** The docs check (scripts/check-docs.ts): links resolve, named paths exist, SDK namespaces documented. */
 function docsChecks(): SuiteResult {
   let passed = 0;
@@ -209,7 +224,11 @@ async function main(): Promise<number> {
   const filters = process.argv.slice(2);
   try {
     if (filters.length > 0) {
-      results.push(await vitest(env, config.dataDir, 'vitest.config.ts', 'vitest', filters));
+      // `npm test -- tests/web[/x.spec.ts]` runs only those browser journeys.
+      const web = filters.filter((f) => f.replace(/^\.\//, '').startsWith('tests/web'));
+      const other = filters.filter((f) => !web.includes(f));
+      if (other.length > 0) results.push(await vitest(env, config.dataDir, 'vitest.config.ts', 'vitest', other));
+      if (web.length > 0) results.push(await browserJourneys(env, web.map((f) => f.replace(/^\.?\/?tests\/web\/?/, '')).filter(Boolean)));
       return summarise(results);
     }
     results.push(await pgTap(env));
@@ -217,6 +236,7 @@ async function main(): Promise<number> {
     results.push(await denoTests(env));
     results.push(await databaseChecks(env));
     results.push(docsChecks());
+    results.push(await browserJourneys(env));
     results.push(await lintChecks(env));
     results.push(await vitest(env, config.dataDir, 'vitest.disruptive.config.ts', 'vitest disruptive'));
   } finally {

@@ -1,5 +1,5 @@
 /**
- * `npm run dev [-- --reset]`: starts the local stack in the foreground, prints where everything is,
+ * `npm run dev [-- --reset]`: starts the local stack and the web app's dev server in the foreground, prints where everything is,
  * reloads the Edge Functions when a file under supabase/functions changes, and stops every service on
  * Ctrl-C or SIGTERM.
  */
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadStackConfig, supabaseDir } from './config.ts';
 import type { Supervisor } from './supervisor.ts';
 import { demoUsers, startStack, statusBlock } from './stack.ts';
+import { startWebDevServer } from '../../web/dev.ts';
 
 /**
  * Reloads the functions server a moment after the last change under supabase/functions (as
@@ -54,6 +55,16 @@ try {
   const users = await demoUsers(config).catch(() => []);
   console.log(`\nLocal Supabase stack is running (${((Date.now() - started) / 1000).toFixed(1)} s).\n`);
   console.log(statusBlock(config, users));
+  const web = await startWebDevServer({
+    apiUrl: config.apiUrl,
+    publishableKey: config.keys.publishableKey,
+    apiPort: config.ports.api,
+    fakeStripeUrl: config.fakeStripe.enabled ? config.fakeStripe.url : undefined,
+  }).catch((error: Error) => {
+    console.log(`  Web app           not started: ${error.message}`);
+    return null;
+  });
+  if (web) console.log(`  Web app           ${web.url}  (web/, Vite; STACK_WEB=0 skips it)`);
   watchFunctions(stack.supervisor);
   console.log('\nEdge Functions reload when supabase/functions changes. Press Ctrl-C to stop.');
   let stopping = false;
@@ -61,6 +72,7 @@ try {
     if (stopping) return;
     stopping = true;
     console.log(`\n[stack] ${signal}: stopping all services`);
+    await web?.close();
     await stack.stop();
     process.exit(0);
   };

@@ -20,7 +20,7 @@ const requirements: { pkg: string; present: () => boolean }[] = [
   // The API gateway's front (src/stack/nginx.ts) and the benchmarks' HTTP load generator.
   { pkg: 'nginx-light', present: () => existsSync(NGINX) },
   { pkg: 'wrk', present: () => onPath('wrk') },
-  // Browser tests (the SDK's package test runs its browser bundle in headless Chromium).
+  // The browser the web journeys (tests/web) and the SDK's package test drive; Playwright's own downloads are not used.
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
 ];
 

@@ -1,0 +1,47 @@
+/**
+ * What every journey shares: a page that fails the test on any console error or uncaught exception,
+ * `snap` (a full-page screenshot in the test's output folder), `checkA11y` (axe-core: no serious or
+ * critical violation) and signing in through the UI.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, test as base, type Page, type TestInfo } from '@playwright/test';
+
+export const PASSWORD = 'demo-password-1';
+
+export const test = base.extend<{ consoleErrors: string[] }>({
+  baseURL: async ({}, use) => use(process.env.WEB_URL),
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+    await use(errors);
+    expect(errors, 'console errors').toEqual([]);
+  },
+});
+export { expect };
+
+let shot = 0;
+export async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  shot += 1;
+  await page.screenshot({ path: testInfo.outputPath(`${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+/** axe-core on the page as it is now: no serious or critical violation. */
+export async function checkA11y(page: Page, testInfo: TestInfo, label: string): Promise<void> {
+  // Check the page at rest: a dialog fading out is half transparent, and axe would judge its colours.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  await testInfo.attach(`axe-${label}.json`, { body: JSON.stringify(bad, null, 2), contentType: 'application/json' });
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('; ')})`), `axe on ${label}`).toEqual([]);
+}
+
+export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Wallet' })).toBeVisible();
+}

@@ -1,0 +1,69 @@
+/**
+ * The platform admin's SDK calls (`kit.admin.*`, plus the few admin sides still on other namespaces).
+ * Money decisions take the intent's idempotency key.
+ */
+import type { AccountStatus, JobStatus, PayoutStatus, KitClient, PageQuery, PlatformRole, PointsPackageCreateInput, VoucherTypeInput } from '@kit/sdk';
+import { errorFromPostgrest } from '@kit/sdk';
+
+export const approvals = {
+  accounts: (kit: KitClient, q: PageQuery & { status?: AccountStatus }) => kit.admin.accounts.list(q),
+  approveAccount: (kit: KitClient, id: string, key: string) => kit.admin.accounts.approve(id, {}, { idempotencyKey: key }),
+  rejectAccount: (kit: KitClient, id: string, reason: string, key: string) => kit.admin.accounts.reject(id, { reason }, { idempotencyKey: key }),
+  /** Tools waiting for review: read with supabase-js under RLS (admins see every tool; the SDK lists approved ones only). */
+  async pendingTools(kit: KitClient, q: PageQuery) {
+    const page = q.page ?? 1;
+    const perPage = q.per_page ?? 50;
+    const { data, error, status, count } = await kit.supabase
+      .from('tools')
+      .select('id, name, category, price_points, creator_id, submitted_at, status', { count: 'exact' })
+      .eq('status', 'pending_review')
+      .order('submitted_at')
+      .range((page - 1) * perPage, page * perPage - 1);
+    if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    const total = count ?? 0;
+    return { data: { items: data, total, page, per_page: perPage, page_count: Math.ceil(total / perPage) }, error: null };
+  },
+  reviewTool: (kit: KitClient, id: string, decision: 'approve' | 'reject', key: string) =>
+    kit.admin.tools.review(id, { decision, ...(decision === 'reject' ? { note: 'Rejected in the admin console' } : {}) }, { idempotencyKey: key }),
+};
+
+export const payouts = {
+  list: (kit: KitClient, q: PageQuery & { status?: PayoutStatus }) => kit.marketplace.payouts.list(q),
+  approve: (kit: KitClient, id: string, key: string) => kit.admin.payouts.approve(id, {}, { idempotencyKey: key }),
+  reject: (kit: KitClient, id: string, reason: string, key: string) => kit.admin.payouts.reject(id, { reason }, { idempotencyKey: key }),
+  markPaid: (kit: KitClient, id: string, key: string) => kit.admin.payouts.markPaid(id, {}, { idempotencyKey: key }),
+};
+
+export const refunds = {
+  list: (kit: KitClient, q: PageQuery) => kit.marketplace.refunds.list({ ...q, status: 'requested' }),
+  approve: (kit: KitClient, id: string, key: string) => kit.admin.refunds.approve(id, {}, { idempotencyKey: key }),
+  reject: (kit: KitClient, id: string, note: string, key: string) => kit.admin.refunds.reject(id, { note }, { idempotencyKey: key }),
+};
+
+export const points = {
+  adjust: (kit: KitClient, userId: string, amount: number, reason: string, key: string) => kit.admin.wallet.adjust({ user_id: userId, amount, reason }, { idempotencyKey: key }),
+  balanceOf: (kit: KitClient, userId: string) => kit.admin.wallet.balanceOf(userId),
+};
+
+export const catalog = {
+  voucherTypes: (kit: KitClient, q: PageQuery) => kit.admin.vouchers.types(q),
+  createVoucherType: (kit: KitClient, input: VoucherTypeInput) => kit.admin.vouchers.createType(input),
+  pointsPackages: (kit: KitClient, q: PageQuery) => kit.admin.pointsPackages.list(q),
+  createPointsPackage: (kit: KitClient, input: PointsPackageCreateInput) => kit.admin.pointsPackages.create(input),
+  deactivatePointsPackage: (kit: KitClient, id: string) => kit.admin.pointsPackages.deactivate(id),
+};
+
+export const users = {
+  list: (kit: KitClient, q: PageQuery & { search?: string; role?: PlatformRole }) => kit.admin.users.list(q),
+  setRole: (kit: KitClient, id: string, role: PlatformRole, key: string) => kit.admin.users.setRole(id, { role }, { idempotencyKey: key }),
+  ban: (kit: KitClient, id: string, key: string) => kit.admin.users.ban(id, { idempotencyKey: key }),
+  unban: (kit: KitClient, id: string, key: string) => kit.admin.users.unban(id, { idempotencyKey: key }),
+  remove: (kit: KitClient, id: string, key: string) => kit.userData.deleteUser(id, { idempotencyKey: key }),
+};
+
+export const operations = {
+  audit: (kit: KitClient, q: PageQuery & { action?: string }) => kit.admin.audit.list(q),
+  jobs: (kit: KitClient, q: PageQuery & { type?: string; status?: JobStatus }) => kit.jobs.list(q),
+  health: (kit: KitClient) => kit.system.health(),
+  dashboard: (kit: KitClient, from: string, to: string) => kit.admin.vouchers.dashboard({ from, to }),
+};

@@ -1,0 +1,52 @@
+/**
+ * The business's SDK calls: which account, the CRM (clients, packages, client packages, payments,
+ * instalments, statistics), members and batches. CRM amounts cross this layer in the currency's major
+ * unit as the UI shows them; `toCrmAmount`/`fromCrmAmount` are the one place that knows the SDK's unit.
+ */
+import type {
+  AccountPermission,
+  CrmClientCreateInput,
+  CrmClientStatus,
+  CrmClientPackageCreateInput,
+  CrmPackageCreateInput,
+  KitClient,
+  NewMemberInput,
+  PageQuery,
+} from '@kit/sdk';
+
+/** The SDK takes CRM amounts as decimals of the major unit today. */
+export const toCrmAmount = (major: number): number => major;
+export const fromCrmAmount = (amount: number): number => amount;
+
+export const accounts = {
+  mine: (kit: KitClient) => kit.accounts.mine(),
+  use: (kit: KitClient, id: string) => kit.accounts.use(id),
+};
+
+export const crm = {
+  clients: (kit: KitClient, q: PageQuery & { search?: string; status?: CrmClientStatus }) => kit.crm.clients.list({ ...q, sort: '-created_at' }),
+  createClient: (kit: KitClient, input: CrmClientCreateInput) => kit.crm.clients.create(input),
+  packages: (kit: KitClient, q: PageQuery) => kit.crm.packages.list(q),
+  createPackage: (kit: KitClient, input: Omit<CrmPackageCreateInput, 'price'> & { price: number }) => kit.crm.packages.create({ ...input, price: toCrmAmount(input.price) }),
+  clientPackages: (kit: KitClient, q: PageQuery) => kit.crm.clientPackages.list(q),
+  createClientPackage: (kit: KitClient, input: CrmClientPackageCreateInput) => kit.crm.clientPackages.create(input),
+  payments: (kit: KitClient, q: PageQuery) => kit.crm.payments.list({ ...q, sort: '-payment_date' }),
+  createPayment: (kit: KitClient, clientId: string, amount: number, currency: string) => kit.crm.payments.create({ client_id: clientId, amount: toCrmAmount(amount), currency }),
+  instalments: (kit: KitClient, q: PageQuery) => kit.crm.instalments.list({ ...q, sort: 'schedule_date' }),
+  clientStats: (kit: KitClient) => kit.crm.statistics.clients(),
+  paymentStats: (kit: KitClient) => kit.crm.statistics.payments(),
+};
+
+export const members = {
+  list: (kit: KitClient, q: PageQuery) => kit.accounts.members.list(q),
+  add: (kit: KitClient, input: NewMemberInput & { role: 'admin' | 'member'; permissions: AccountPermission[] }, key: string) =>
+    kit.accounts.members.add({ ...input, redirect_to: `${window.location.origin}/auth/confirm` }, { idempotencyKey: key }),
+  setPermissions: (kit: KitClient, userId: string, permissions: AccountPermission[]) => kit.accounts.members.setAccess(userId, { permissions }),
+  deactivate: (kit: KitClient, userId: string) => kit.accounts.members.deactivate(userId),
+  reactivate: (kit: KitClient, userId: string) => kit.accounts.members.reactivate(userId),
+};
+
+export const batches = {
+  list: (kit: KitClient, q: PageQuery) => kit.accounts.batches.list(q),
+  create: (kit: KitClient, name: string, rows: NewMemberInput[], key: string) => kit.accounts.batches.create({ name, members: rows }, { idempotencyKey: key }),
+};
