@@ -21,6 +21,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
+    locale: 'en-US',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] },
     actionTimeout: 15_000,
     navigationTimeout: 30_000,

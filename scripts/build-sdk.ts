@@ -9,7 +9,7 @@
  * - Declarations: rollup-plugin-dts rolls every declaration, the shared schemas' types included,
  *   into one `dist/sdk/index.d.ts` that imports only those two packages.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
@@ -84,6 +84,27 @@ export async function buildSdk(log: (line: string) => void = console.log): Promi
   await types.close();
 
   log(`[build:sdk] dist/sdk/index.js and dist/sdk/index.d.ts in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** The newest modification time of the files the SDK is built from. */
+function newestSource(): number {
+  let newest = 0;
+  for (const dir of [path.join(root, 'src', 'sdk'), sharedDir]) {
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * Builds the SDK when `dist/sdk` is missing or older than its sources: the web app imports the built
+ * package, so `npm run dev` and the browser journeys call this before they start Vite.
+ */
+export async function ensureSdkBuilt(log: (line: string) => void = console.log): Promise<void> {
+  const built = path.join(sdkOutDir, 'index.d.ts');
+  if (existsSync(built) && statSync(built).mtimeMs >= newestSource()) return;
+  await buildSdk(log);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
+import { ensureSdkBuilt } from '../scripts/build-sdk.ts';
 
 export interface WebStack {
   apiUrl: string;
@@ -15,6 +16,8 @@ export interface WebStack {
 
 export async function startWebDevServer(stack: WebStack): Promise<{ url: string; close: () => Promise<void> } | null> {
   if (process.env.STACK_WEB === '0') return null;
+  // The app imports the built SDK (dist/sdk): build it when it is missing or older than src/sdk.
+  await ensureSdkBuilt();
   process.env.KIT_API_URL = stack.apiUrl;
   process.env.KIT_PUBLISHABLE_KEY = stack.publishableKey;
   if (stack.fakeStripeUrl) process.env.KIT_FAKE_STRIPE_URL = stack.fakeStripeUrl;

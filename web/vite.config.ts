@@ -1,5 +1,5 @@
 /**
- * The web app's build. `@kit/sdk` is the one alias to the SDK. The dev and preview servers answer
+ * The web app's build. `@kit/sdk` is the one alias to the SDK: the built package in `dist/sdk` (`npm run build:sdk`). The dev and preview servers answer
  * `/config.json` (the stack's URL and publishable key, given at runtime by `KIT_*` variables, so one
  * build runs against any stack) and, when the stack runs the local fake Stripe, relay
  * `/__fake-stripe/*` to it for the local checkout (a real deployment uses Stripe.js instead).
@@ -54,7 +54,7 @@ function stackConfig(): Plugin {
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react(), stackConfig()],
-  resolve: { alias: { '@kit/sdk': fileURLToPath(new URL('../src/sdk/index.ts', import.meta.url)) } },
+  resolve: { alias: { '@kit/sdk': fileURLToPath(new URL('../dist/sdk/index.js', import.meta.url)) } },
   server: { host: '127.0.0.1', strictPort: true },
   preview: { host: '127.0.0.1', strictPort: true },
   build: {

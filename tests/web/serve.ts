@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
+import { ensureSdkBuilt } from '../../scripts/build-sdk.ts';
 import { withoutViteExitHandlers } from '../../web/dev.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -20,6 +21,7 @@ export interface StackForWeb {
 /** Builds into `outDir` unless `reuse` and it is there already. */
 export async function buildWeb(outDir: string, reuse = false): Promise<void> {
   if (reuse && existsSync(path.join(outDir, 'index.html'))) return;
+  await ensureSdkBuilt();
   await build({ configFile: webConfig, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
 }
 

@@ -1,8 +1,10 @@
 /**
  * The business's SDK calls: which account, the CRM (clients, packages, client packages, payments,
  * instalments, statistics), members and batches. CRM amounts cross this layer in the currency's major
- * unit as the UI shows them; `toCrmAmount`/`fromCrmAmount` are the one place that knows the SDK's unit.
+ * unit as the UI's forms take them; `toCrmAmount`/`fromCrmAmount` are the one place that converts to
+ * and from the SDK's integer minor units.
  */
+import { currencyExponent } from '@kit/sdk';
 import type {
   AccountPermission,
   CrmClientCreateInput,
@@ -14,9 +16,9 @@ import type {
   PageQuery,
 } from '@kit/sdk';
 
-/** The SDK takes CRM amounts as decimals of the major unit today. */
-export const toCrmAmount = (major: number): number => major;
-export const fromCrmAmount = (amount: number): number => amount;
+/** The SDK takes CRM amounts in integer minor units of their currency (cents for usd, yen for jpy). */
+export const toCrmAmount = (major: number, currency = 'usd'): number => Math.round(major * 10 ** currencyExponent(currency));
+export const fromCrmAmount = (minor: number, currency = 'usd'): number => minor / 10 ** currencyExponent(currency);
 
 export const accounts = {
   mine: (kit: KitClient) => kit.accounts.mine(),
@@ -27,11 +29,11 @@ export const crm = {
   clients: (kit: KitClient, q: PageQuery & { search?: string; status?: CrmClientStatus }) => kit.crm.clients.list({ ...q, sort: '-created_at' }),
   createClient: (kit: KitClient, input: CrmClientCreateInput) => kit.crm.clients.create(input),
   packages: (kit: KitClient, q: PageQuery) => kit.crm.packages.list(q),
-  createPackage: (kit: KitClient, input: Omit<CrmPackageCreateInput, 'price'> & { price: number }) => kit.crm.packages.create({ ...input, price: toCrmAmount(input.price) }),
+  createPackage: (kit: KitClient, input: Omit<CrmPackageCreateInput, 'price'> & { price: number }) => kit.crm.packages.create({ ...input, price: toCrmAmount(input.price, input.currency) }),
   clientPackages: (kit: KitClient, q: PageQuery) => kit.crm.clientPackages.list(q),
   createClientPackage: (kit: KitClient, input: CrmClientPackageCreateInput) => kit.crm.clientPackages.create(input),
   payments: (kit: KitClient, q: PageQuery) => kit.crm.payments.list({ ...q, sort: '-payment_date' }),
-  createPayment: (kit: KitClient, clientId: string, amount: number, currency: string) => kit.crm.payments.create({ client_id: clientId, amount: toCrmAmount(amount), currency }),
+  createPayment: (kit: KitClient, clientId: string, amount: number, currency: string) => kit.crm.payments.create({ client_id: clientId, amount: toCrmAmount(amount, currency), currency }),
   instalments: (kit: KitClient, q: PageQuery) => kit.crm.instalments.list({ ...q, sort: 'schedule_date' }),
   clientStats: (kit: KitClient) => kit.crm.statistics.clients(),
   paymentStats: (kit: KitClient) => kit.crm.statistics.payments(),

@@ -26,7 +26,7 @@ export async function fakeCheckout(clientSecret: string): Promise<boolean> {
 export const tools = {
   list: (kit: KitClient, q: PageQuery & { search?: string }) => kit.marketplace.tools.list(q),
   get: (kit: KitClient, id: string) => kit.marketplace.tools.get(id),
-  use: (kit: KitClient, id: string, price: number, idempotencyKey: string) => kit.marketplace.usage.use(id, price, { idempotencyKey }),
+  use: (kit: KitClient, id: string, price: number, idempotencyKey: string) => kit.marketplace.usage.use(id, { expected_price_points: price }, { idempotencyKey }),
   reviews: (kit: KitClient, id: string, q: PageQuery) => kit.marketplace.feedback.forTool(id, q),
 };
 

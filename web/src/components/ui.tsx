@@ -1,6 +1,6 @@
 /** Small shared pieces: an error line with its code, the page title, a notice, formats (the paged table: PagedTable.tsx). */
 import { Alert, Text, Title } from '@mantine/core';
-import type { SdkError } from '@kit/sdk';
+import { formatMoney, type SdkError } from '@kit/sdk';
 import { useEffect, type ReactNode } from 'react';
 import { describeError } from '../lib/errors.ts';
 
@@ -21,8 +21,8 @@ export function PageTitle({ children }: { children: string }) {
 }
 
 export const dateTime = (value: string | null | undefined) => (value ? new Date(value).toLocaleString() : '—');
-export const money = (minor: number, currency = 'usd') =>
-  new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() }).format(minor / 100);
+/** An amount in integer minor units, formatted with its currency's own exponent (the SDK's helper). */
+export const money = (minor: number, currency = 'usd') => formatMoney(minor, currency);
 
 /** A success message, announced politely to screen readers. */
 export function Notice({ title, children }: { title?: string; children: ReactNode }) {

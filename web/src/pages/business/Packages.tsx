@@ -3,7 +3,8 @@ import { Badge, Button, Card, Group, NumberInput, Select, Stack, Text, TextInput
 import { useForm } from '@mantine/form';
 import type { CrmClientPackage, CrmPackage, SdkError } from '@kit/sdk';
 import { useState } from 'react';
-import { crm, fromCrmAmount } from '../../api/business.ts';
+import { formatMoney } from '@kit/sdk';
+import { crm } from '../../api/business.ts';
 import { ErrorLine, Notice } from '../../components/ui.tsx';
 import { PagedTable } from '../../components/PagedTable.tsx';
 import { showFieldErrors } from '../../lib/form.ts';
@@ -15,7 +16,7 @@ export default function PackagesSection() {
   const packages = usePage<CrmPackage>((q) => crm.packages(kit, q), [kit], 50);
   const clientPackages = usePage<CrmClientPackage>((q) => crm.clientPackages(kit, q), [kit], 50);
   const clients = useResult(() => crm.clients(kit, { per_page: 100 }), [kit]);
-  const form = useForm<{ name: string; price: number | string; currency: string }>({ initialValues: { name: '', price: '', currency: 'USD' } });
+  const form = useForm<{ name: string; price: number | string; currency: string }>({ initialValues: { name: '', price: '', currency: 'usd' } });
   const assign = useForm<{ client_id: string | null; package_id: string | null }>({ initialValues: { client_id: null, package_id: null } });
   const [error, setError] = useState<SdkError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -63,7 +64,7 @@ export default function PackagesSection() {
         rowKey={(p) => p.id}
         columns={[
           { label: 'Name', render: (p) => p.name },
-          { label: 'Price', render: (p) => (p.price === null ? '' : `${fromCrmAmount(p.price).toFixed(2)} ${p.currency.toUpperCase()}`) },
+          { label: 'Price', render: (p) => (p.price === null ? '' : formatMoney(p.price, p.currency)) },
           { label: 'Status', render: (p) => <Badge variant="light">{p.is_active ? 'active' : 'inactive'}</Badge> },
         ]}
       />

@@ -3,14 +3,15 @@ import { Badge, Button, Card, Group, NumberInput, Select, Stack, Text, TextInput
 import { useForm } from '@mantine/form';
 import type { CrmInstalment, CrmPayment, SdkError } from '@kit/sdk';
 import { useState } from 'react';
-import { crm, fromCrmAmount } from '../../api/business.ts';
+import { formatMoney } from '@kit/sdk';
+import { crm } from '../../api/business.ts';
 import { ErrorLine, Notice } from '../../components/ui.tsx';
 import { PagedTable } from '../../components/PagedTable.tsx';
 import { showFieldErrors } from '../../lib/form.ts';
 import { useKit } from '../../lib/kit.tsx';
 import { usePage, useResult } from '../../lib/usePage.ts';
 
-const amount = (value: number, currency: string) => `${fromCrmAmount(value).toFixed(2)} ${currency.toUpperCase()}`;
+const amount = (value: number, currency: string) => formatMoney(value, currency);
 
 export default function PaymentsSection() {
   const kit = useKit();
@@ -18,7 +19,7 @@ export default function PaymentsSection() {
   const instalments = usePage<CrmInstalment>((q) => crm.instalments(kit, q), [kit], 50);
   const clients = useResult(() => crm.clients(kit, { per_page: 100 }), [kit]);
   const clientNames = new Map((clients.data?.items ?? []).map((c) => [c.id, `${c.first_name} ${c.last_name}`]));
-  const form = useForm<{ client_id: string | null; amount: number | string; currency: string }>({ initialValues: { client_id: null, amount: '', currency: 'USD' } });
+  const form = useForm<{ client_id: string | null; amount: number | string; currency: string }>({ initialValues: { client_id: null, amount: '', currency: 'usd' } });
   const [error, setError] = useState<SdkError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const submit = form.onSubmit(async (v) => {

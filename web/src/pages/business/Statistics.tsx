@@ -15,7 +15,7 @@ export default function StatisticsSection() {
   const payments = useResult(() => crm.paymentStats(kit), [kit]);
   const c = clients.data;
   const donut = c ? (['active', 'onboarding', 'paused', 'inactive', 'cancelled'] as const).map((k) => ({ name: k, value: c[k], color: COLORS[k]! })) : [];
-  const bars = (payments.data?.rows ?? []).map((r) => ({ label: `${r.status} ${r.currency.toUpperCase()}`, total: fromCrmAmount(r.total_amount), payments: r.payments }));
+  const bars = (payments.data?.rows ?? []).map((r) => ({ label: `${r.status} ${r.currency.toUpperCase()}`, total: fromCrmAmount(r.total_amount, r.currency), payments: r.payments }));
   return (
     <Stack>
       <ErrorLine error={clients.error ?? payments.error} />
