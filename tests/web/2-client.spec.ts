@@ -93,6 +93,15 @@ test('client: wallet, points, a tool, rating, refund, vouchers, devices, profile
   await checkA11y(page, testInfo, 'voucher-history');
   await snap(page, testInfo, 'vouchers');
 
+  // Plans: the user plans on sale with their monthly points, and no plan of mine yet.
+  await page.goto('/plans');
+  const plans = page.getByRole('table', { name: 'User plans' });
+  await expect(plans.getByRole('row', { name: /Starter/ })).toBeVisible();
+  await expect(plans.getByRole('row', { name: /Plus/ })).toBeVisible();
+  await expect(page.getByText('You have no plan')).toBeVisible();
+  await checkA11y(page, testInfo, 'plans');
+  await snap(page, testInfo, 'plans');
+
   // Devices: sign in from another browser, then sign that one out from here.
   const other = await browser.newContext({ baseURL: process.env.WEB_URL, userAgent: 'JourneyPhone/1.0 (second device)' });
   const otherPage = await other.newPage();

@@ -26,6 +26,7 @@ const Vouchers = page(() => import('./pages/client/Vouchers.tsx'));
 const Devices = page(() => import('./pages/client/Devices.tsx'));
 const Profile = page(() => import('./pages/client/Profile.tsx'));
 const Support = page(() => import('./pages/client/Support.tsx'));
+const Plans = page(() => import('./pages/client/Plans.tsx'));
 const CreatorTools = page(() => import('./pages/creator/Tools.tsx'));
 const CreatorKeys = page(() => import('./pages/creator/ApiKeys.tsx'));
 const CreatorRevenue = page(() => import('./pages/creator/Revenue.tsx'));
@@ -61,6 +62,7 @@ export function App() {
           <Route path="/devices" element={<Guard><Devices /></Guard>} />
           <Route path="/profile" element={<Guard><Profile /></Guard>} />
           <Route path="/support" element={<Guard><Support /></Guard>} />
+          <Route path="/plans" element={<Guard><Plans /></Guard>} />
           <Route path="/creator/tools" element={<Guard roles={['tool_creator', 'admin']}><CreatorTools /></Guard>} />
           <Route path="/creator/keys" element={<Guard roles={['tool_creator', 'admin']}><CreatorKeys /></Guard>} />
           <Route path="/creator/revenue" element={<Guard roles={['tool_creator', 'admin']}><CreatorRevenue /></Guard>} />

@@ -19,6 +19,7 @@ function navFor(role: string | null, signedIn: boolean): { title: string; items:
       { to: '/wallet', label: 'Wallet' },
       { to: '/usages', label: 'My tool uses' },
       { to: '/vouchers', label: 'Vouchers' },
+      { to: '/plans', label: 'Plans' },
       { to: '/support', label: 'Support' },
       { to: '/devices', label: 'Devices' },
       { to: '/profile', label: 'Profile' },
