@@ -5,6 +5,7 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
@@ -72,6 +73,15 @@ export default defineConfig(
     rules: {
       // Type tests assign a call's result to an annotated variable and mark it used with `void x`.
       '@typescript-eslint/no-meaningless-void-operator': 'off',
+    },
+  },
+  {
+    // The web app (React): the rules of hooks, and effects that name every value they read.
+    files: ['web/**/*.tsx', 'web/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

@@ -30,7 +30,7 @@ function stackConfig(): Plugin {
       return;
     }
     const fake = process.env.KIT_FAKE_STRIPE_URL;
-    const match = url.match(/^\/__fake-stripe\/payment_intents\/([A-Za-z0-9_]+)\/succeed$/);
+    const match = /^\/__fake-stripe\/payment_intents\/([A-Za-z0-9_]+)\/succeed$/.exec(url);
     if (fake && match && req.method === 'POST') {
       try {
         const answer = await fetch(`${fake}/_fake/payment_intents/${match[1]}/succeed`, { method: 'POST' });

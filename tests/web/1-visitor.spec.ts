@@ -7,8 +7,7 @@
 import { tokenHashOf, waitForMail } from '../helpers/mailbox.ts';
 import { checkA11y, expect, signIn, snap, test } from './fixtures.ts';
 
-test('visitor: content, tools, waitlist, sign-up with e-mail confirmation, magic link, password reset', async ({ page, consoleErrors }, testInfo) => {
-  void consoleErrors;
+test('visitor: content, tools, waitlist, sign-up with e-mail confirmation, magic link, password reset', async ({ page }, testInfo) => {
   await page.goto('/');
   await expect(page.getByRole('link', { name: 'About the marketplace' })).toBeVisible();
   await checkA11y(page, testInfo, 'home');

@@ -16,8 +16,7 @@ async function balanceOf(page: import('@playwright/test').Page): Promise<number>
 
 test.use({ viewport: { width: 390, height: 844 } });
 
-test('client: wallet, points, a tool, rating, refund, vouchers, devices, profile, support', async ({ page, browser, consoleErrors }, testInfo) => {
-  void consoleErrors;
+test('client: wallet, points, a tool, rating, refund, vouchers, devices, profile, support', async ({ page, browser }, testInfo) => {
   await signIn(page, EMAIL);
   await expect(page.getByTestId('balance')).toHaveText(/\d+ points/);
   await expect(page.getByRole('table', { name: 'Wallet history' })).toBeVisible();

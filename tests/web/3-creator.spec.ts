@@ -5,8 +5,7 @@
  */
 import { checkA11y, expect, signIn, snap, test } from './fixtures.ts';
 
-test('tool creator: tools, API keys, revenue, payouts', async ({ page, consoleErrors }, testInfo) => {
-  void consoleErrors;
+test('tool creator: tools, API keys, revenue, payouts', async ({ page }, testInfo) => {
   await signIn(page, 'creator@example.test');
   const name = `Journey tool ${Date.now().toString(36)}`;
 

@@ -6,8 +6,7 @@
  */
 import { checkA11y, expect, signIn, snap, test } from './fixtures.ts';
 
-test('business owner, admin and member: CRM, members, batches', async ({ page, consoleErrors }, testInfo) => {
-  void consoleErrors;
+test('business owner, admin and member: CRM, members, batches', async ({ page }, testInfo) => {
   await signIn(page, 'owner@acme.example.test');
   await page.goto('/business/clients');
   const clients = page.getByRole('table', { name: 'Clients' });

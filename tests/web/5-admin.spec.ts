@@ -7,8 +7,7 @@
  */
 import { checkA11y, expect, signIn, snap, test } from './fixtures.ts';
 
-test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, users, audit, jobs', async ({ page, consoleErrors }, testInfo) => {
-  void consoleErrors;
+test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, users, audit, jobs', async ({ page }, testInfo) => {
   await signIn(page, 'admin@example.test');
   await page.getByRole('link', { name: 'Admin console' }).click();
   await expect(page.getByRole('img', { name: 'Area chart of revenue per day' })).toBeVisible();

@@ -9,8 +9,11 @@ import { expect, test as base, type Page, type TestInfo } from '@playwright/test
 export const PASSWORD = 'demo-password-1';
 
 export const test = base.extend<{ consoleErrors: string[] }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's needs from this pattern; it needs none.
   baseURL: async ({}, use) => use(process.env.WEB_URL),
-  consoleErrors: async ({ page }, use) => {
+  // Automatic: every journey fails on a console error or an uncaught exception in the page.
+  consoleErrors: [
+    async ({ page }, use) => {
     const errors: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
@@ -18,7 +21,9 @@ export const test = base.extend<{ consoleErrors: string[] }>({
     page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
     await use(errors);
     expect(errors, 'console errors').toEqual([]);
-  },
+    },
+    { auto: true },
+  ],
 });
 export { expect };
 

@@ -27,9 +27,10 @@ export function ActionButton({
         aria-label={ariaLabel ?? label}
         loading={action.pending}
         disabled={action.pending}
-        onClick={async () => {
-          const result = await action.execute();
-          if (result?.data !== undefined && !result.error) onDone?.();
+        onClick={() => {
+          void action.execute().then((result) => {
+            if (result?.data !== undefined && !result.error) onDone?.();
+          });
         }}
       >
         {label}

@@ -34,7 +34,7 @@ const WORDS: Record<string, string> = {
 };
 
 export function describeError(error: Pick<SdkError, 'code' | 'message'>): string {
-  return WORDS[error.code] ?? error.message ?? 'Something went wrong.';
+  return WORDS[error.code] ?? (error.message || 'Something went wrong.');
 }
 
 /** Field errors of a `validation_failed` answer, one message per field. */

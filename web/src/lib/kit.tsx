@@ -17,7 +17,7 @@ interface Auth {
 const KitContext = createContext<{ kit: KitClient; config: AppConfig; auth: Auth } | null>(null);
 
 function roleOf(session: Session | null): PlatformRole | null {
-  return ((session?.user.app_metadata as { role?: PlatformRole } | undefined)?.role ?? null) as PlatformRole | null;
+  return (session?.user.app_metadata as { role?: PlatformRole } | undefined)?.role ?? null;
 }
 
 export function KitProvider({ config, children }: { config: AppConfig; children: ReactNode }) {

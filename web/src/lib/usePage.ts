@@ -33,7 +33,7 @@ export function usePage<T>(fetchPage: Fetch<T>, deps: unknown[], perPage = 50) {
     return () => {
       live = false;
     };
-  }, [page, perPage, version, ...deps]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [page, perPage, version, ...deps]); // eslint-disable-line react-hooks/exhaustive-deps -- the caller's deps stand for fetchPage
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   return { data, error, loading, page, setPage, reload };
 }
@@ -56,7 +56,7 @@ export function useResult<T>(read: () => PromiseLike<{ data: T | null; error: Sd
     return () => {
       live = false;
     };
-  }, [version, ...deps]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [version, ...deps]); // eslint-disable-line react-hooks/exhaustive-deps -- the caller's deps stand for the loader
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   return { data, error, loading, reload };
 }

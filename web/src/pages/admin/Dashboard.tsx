@@ -51,7 +51,7 @@ export default function DashboardSection() {
           <Card withBorder>
             <Text component="h2" fw={700} mb="xs">Top voucher types</Text>
             <ChartFigure label="Bar chart of revenue by voucher type">
-              <BarChart h={200} data={dashboard.data.top_voucher_types as unknown as Record<string, unknown>[]} dataKey="name" series={[{ name: 'revenue', label: 'Revenue', color: 'teal.8' }]} />
+              <BarChart h={200} data={dashboard.data.top_voucher_types} dataKey="name" series={[{ name: 'revenue', label: 'Revenue', color: 'teal.8' }]} />
             </ChartFigure>
           </Card>
         </>

@@ -60,7 +60,7 @@ export default function OperationsSection() {
         rowKey={(j) => j.id}
         empty="No failed Stripe event."
         columns={[
-          { label: 'Event', render: (j) => <Code>{String((j.payload as { event_id?: string }).event_id ?? j.id)}</Code> },
+          { label: 'Event', render: (j) => <Code>{(j.payload as { event_id?: string }).event_id ?? j.id}</Code> },
           { label: 'Status', render: (j) => <Badge variant="light">{j.status}</Badge> },
           { label: 'Attempts', render: (j) => `${j.attempts} / ${j.max_attempts}` },
           { label: 'Last error', render: (j) => j.last_error ?? '' },

@@ -41,7 +41,7 @@ export default function MembersSection() {
     showFieldErrors(batchForm, result?.error);
     if (result?.data) {
       const c = result.data.counts;
-      setNotice(`Batch ${v.name}: ${c.created ?? 0} created, ${c.already_exists ?? 0} already members, ${c.invalid ?? 0} invalid, ${c.failed ?? 0} failed.`);
+      setNotice(`Batch ${v.name}: ${c.created} created, ${c.already_exists} already members, ${c.invalid} invalid, ${c.failed} failed.`);
       batchForm.reset();
       batchList.reload();
       list.reload();

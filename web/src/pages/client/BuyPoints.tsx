@@ -40,10 +40,11 @@ export default function BuyPointsPage() {
             <Button
               loading={buy.pending}
               disabled={buy.pending}
-              onClick={async () => {
+              onClick={() => {
                 setDone(null);
-                const result = await buy.execute(pkg);
-                if (result?.data) setDone(`${pkg.points} points — payment ${result.data.payment.status}.`);
+                void buy.execute(pkg).then((result) => {
+                  if (result?.data) setDone(`${pkg.points} points — payment ${result.data.payment.status}.`);
+                });
               }}
             >
               Pay {money(pkg.price_amount, pkg.currency)}

@@ -20,7 +20,7 @@ export default function ProfilePage() {
     if (!me.data) return;
     form.setValues({ first_name: me.data.first_name ?? '', last_name: me.data.last_name ?? '', username: me.data.username ?? '', phone: me.data.phone ?? '' });
     setAvatarUrl(me.data.avatar_url);
-  }, [me.data]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [me.data]); // eslint-disable-line react-hooks/exhaustive-deps -- fill the form when the profile arrives, not when the form object changes
   const submit = form.onSubmit(async (values) => {
     setPending(true);
     const result = await profile.update(kit, {

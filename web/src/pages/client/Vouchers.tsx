@@ -77,12 +77,13 @@ export default function VouchersPage() {
                   mt="sm"
                   loading={buy.pending}
                   disabled={buy.pending}
-                  onClick={async () => {
-                    const result = await buy.execute(type);
-                    if (result?.data) {
-                      setNotice(`${type.name}: payment ${result.data.payment.status}.`);
-                      mine.reload();
-                    }
+                  onClick={() => {
+                    void buy.execute(type).then((result) => {
+                      if (result?.data) {
+                        setNotice(`${type.name}: payment ${result.data.payment.status}.`);
+                        mine.reload();
+                      }
+                    });
                   }}
                 >
                   Buy for {money(type.price_amount, type.currency)}

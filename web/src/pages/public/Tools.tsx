@@ -26,11 +26,11 @@ export default function ToolsPage() {
               <Badge variant="light">{tool.price_points} points</Badge>
             </Group>
             <Text size="sm" c="dimmed" lineClamp={2}>{tool.description}</Text>
-            <Text size="xs" mt="xs">{tool.category} · {tool.rating_average ? `★ ${Number(tool.rating_average).toFixed(1)} (${tool.rating_count})` : 'no ratings yet'}</Text>
+            <Text size="xs" mt="xs">{tool.category} · {tool.rating_average ? `★ ${tool.rating_average.toFixed(1)} (${tool.rating_count})` : 'no ratings yet'}</Text>
           </Card>
         ))}
       </SimpleGrid>
-      {list.data && list.data.items.length === 0 && <Text c="dimmed">No tools match.</Text>}
+      {list.data?.items.length === 0 && <Text c="dimmed">No tools match.</Text>}
       {list.data && list.data.page_count > 1 && <Pagination total={list.data.page_count} value={list.page} onChange={list.setPage} getItemProps={(n) => ({ 'aria-label': `Page ${n}` })} getControlProps={(control) => ({ 'aria-label': `${control} page` })} />}
     </Stack>
   );
