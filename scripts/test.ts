@@ -84,7 +84,7 @@ async function denoTests(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
     { ...denoEnv(), ...env, NO_COLOR: '1' },
     functionsDir,
   );
-  const summary = output.match(/(\d+) passed.*?(\d+) failed/);
+  const summary = /(\d+) passed.*?(\d+) failed/.exec(output);
   const passed = Number(summary?.[1] ?? 0);
   const failed = Number(summary?.[2] ?? 0) || (code !== 0 ? 1 : 0);
   return { name: 'deno test', passed, failed };
@@ -125,7 +125,7 @@ async function databaseChecks(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
     // Any command that loads the config warns about unknown keys; `status` changes nothing (and only
     // reports that no Docker stack runs here).
     const result = spawnSync(bin('supabase'), ['status', '--workdir', projectRoot], { env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
-    const warning = `${result.stdout}${result.stderr}`.split('\n').find((line) => /does not recognize and ignores/.test(line));
+    const warning = `${result.stdout}${result.stderr}`.split('\n').find((line) => line.includes('does not recognize and ignores'));
     if (warning) console.log(`  ${warning}`);
     return warning === undefined && result.error === undefined;
   });

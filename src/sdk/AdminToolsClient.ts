@@ -49,6 +49,6 @@ export class AdminToolsClient {
     if (options.signal) request = request.abortSignal(options.signal);
     const { data, error, status } = await request;
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data as ToolRevision, error: null };
+    return { data: data, error: null };
   }
 }

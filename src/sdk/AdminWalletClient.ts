@@ -59,6 +59,6 @@ export class AdminWalletClient {
     const { data, error, status } = await keyed(request, key, options.signal);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('The adjustment returned nothing', 'internal_error', 500) };
-    return { data: data as WalletEntry, error: null };
+    return { data: data, error: null };
   }
 }

@@ -74,7 +74,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     private readonly context: AccountContext,
     private readonly spec: ResourceSpec<N, Filters, Create, Update>,
   ) {
-    this.client = supabase as unknown as SupabaseClient;
+    this.client = supabase;
   }
 
   /**
@@ -90,7 +90,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
   }
 
   async #listPage(query: ListQuery<Filters, Sort>): Promise<Result<Page<Row<N>>>> {
-    const { page, per_page, sort, account_id, ...filters } = query as ListQuery<Filters, Sort>;
+    const { page, per_page, sort, account_id, ...filters } = query;
     const range = pageRange({ ...(page !== undefined ? { page } : {}), ...(per_page !== undefined ? { per_page } : {}) });
     if ('error' in range) return { data: null, error: invalid(range.error) };
     const sortKey = sort ?? this.spec.defaultSort;
@@ -110,7 +110,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
       me = user.id;
     }
     let request = this.client.from(this.spec.table).select('*', { count: 'exact' }).eq('account_id', account.data);
-    request = this.spec.filter(request as unknown as FilterQuery, filters as Filters, me) as unknown as typeof request;
+    request = this.spec.filter(request, filters as Filters, me) as unknown as typeof request;
     for (const [column, ascending] of order) request = request.order(column, { ascending });
     const { data, error, status, count } = await request.order('id').range(range.from, range.to);
     if (error) {
@@ -133,7 +133,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     const { data, error, status } = await this.client.from(this.spec.table).select('*').eq('id', id).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may see has this id`, 'not_found', 404) };
-    return { data: data as Row<N>, error: null };
+    return { data: data, error: null };
   }
 
   /**
@@ -174,7 +174,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
       const replayed = replayedId(failure);
       return replayed ? this.get(replayed) : { data: null, error: failure };
     }
-    return { data: data as Row<N>, error: null };
+    return { data: data, error: null };
   }
 
   /**
@@ -191,7 +191,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     const { data, error, status } = await this.client.from(this.spec.table).update(parsed.data as object).eq('id', id).select('*').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may change has this id`, 'not_found', 404) };
-    return { data: data as Row<N>, error: null };
+    return { data: data, error: null };
   }
 
   /**

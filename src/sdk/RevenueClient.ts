@@ -78,6 +78,6 @@ export class RevenueClient {
       headers: { 'x-api-key': apiKey },
     });
     if (error) return { data: null, error: await functionsError(error) };
-    return { data: data as RevenueStats, error: null };
+    return { data: data!, error: null };
   }
 }

@@ -121,8 +121,8 @@ export class StorageFolder {
       data: data.map((entry) => ({
         name: entry.name,
         id: entry.id ?? null,
-        size: (entry.metadata?.size as number | undefined) ?? null,
-        contentType: (entry.metadata?.mimetype as string | undefined) ?? null,
+        size: (entry.metadata?.size) ?? null,
+        contentType: (entry.metadata?.mimetype) ?? null,
         updatedAt: entry.updated_at ?? null,
         createdAt: entry.created_at ?? null,
       })),

@@ -65,7 +65,7 @@ export class SupportClient {
       if (!replayed) return { data: null, error: failure };
       const original = await this.supabase.from('support_tickets').select('*').eq('id', replayed).single();
       if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
-      return { data: original.data as SupportTicket, error: null };
+      return { data: original.data, error: null };
     }
     return { data, error: null };
   }
@@ -132,7 +132,7 @@ export class SupportClient {
       if (!replayed) return { data: null, error: failure };
       const original = await this.supabase.from('support_messages').select('*').eq('id', replayed).single();
       if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
-      return { data: original.data as SupportMessage, error: null };
+      return { data: original.data, error: null };
     }
     return { data, error: null };
   }

@@ -41,12 +41,12 @@ export function parsePrometheus(text: string): Omit<Metrics, 'text'> {
   for (const [index, line] of text.split('\n').entries()) {
     if (line.trim() === '') continue;
     if (line.startsWith('#')) {
-      const type = line.match(/^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/);
+      const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
       if (type) types[type[1]!] = type[2]!;
       else if (!/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* /.test(line) && /^# (TYPE|HELP)/.test(line)) throw new Error(`line ${index + 1}: malformed ${line}`);
       continue;
     }
-    const match = line.match(SAMPLE);
+    const match = SAMPLE.exec(line);
     if (!match) throw new Error(`line ${index + 1}: not a sample: ${line}`);
     const labels: Record<string, string> = {};
     const body = match[2] ?? '';
@@ -77,7 +77,7 @@ export class SystemClient {
    */
   async health(): Promise<Result<Health>> {
     const { data, error } = await this.supabase.functions.invoke<Health>('health', { method: 'GET' });
-    if (!error) return { data: data as Health, error: null };
+    if (!error) return { data: data!, error: null };
     return { data: null, error: await functionsError(error) };
   }
 

@@ -114,7 +114,7 @@ export class ToolsClient {
     if (!me) return { data: null, error: new SdkApiError('Sign in first: there is no session', 'unauthorized', 401) };
     const { data, error, status } = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('creator_id', me).order('created_at', { ascending: false });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: (data ?? []) as Tool[], error: null };
+    return { data: (data ?? []), error: null };
   }
 
   /**
@@ -129,7 +129,7 @@ export class ToolsClient {
     const { data, error, status } = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('id', id).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: notFound() };
-    return { data: data as Tool, error: null };
+    return { data: data, error: null };
   }
 
   /**
@@ -152,9 +152,9 @@ export class ToolsClient {
       if (!replayed) return { data: null, error: failure };
       const original = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('id', replayed).single();
       if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
-      return { data: original.data as Tool, error: null };
+      return { data: original.data, error: null };
     }
-    return { data: data as Tool, error: null };
+    return { data: data, error: null };
   }
 
   /**
@@ -175,7 +175,7 @@ export class ToolsClient {
     const { data, error, status } = await this.supabase.from('tools').update(definedFields(parsed.data)).eq('id', id).select(TOOL_COLUMNS).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No tool you may edit has this id', 'tool_not_found', 404) };
-    return { data: data as Tool, error: null };
+    return { data: data, error: null };
   }
 
   /**

@@ -140,6 +140,6 @@ export class UsageClient {
       headers: { 'x-api-key': apiKey },
     });
     if (error) return { data: null, error: await functionsError(error) };
-    return { data: data as VerifiedUsage, error: null };
+    return { data: data!, error: null };
   }
 }

@@ -276,7 +276,7 @@ export class VouchersAdminClient {
       if (!replayed) return { data: null, error: failure };
       const original = await this.supabase.from('voucher_types').select('*').eq('id', replayed).single();
       if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
-      return { data: original.data as VoucherType, error: null };
+      return { data: original.data, error: null };
     }
     return { data, error: null };
   }
@@ -345,7 +345,7 @@ export class VouchersAdminClient {
       if (!replayed) return { data: null, error: failure };
       const original = await this.supabase.from('vouchers').select('*').eq('id', replayed).single();
       if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
-      return { data: original.data as Tables<'vouchers'>, error: null };
+      return { data: original.data, error: null };
     }
     return { data, error: null };
   }

@@ -50,7 +50,7 @@ export class WalletClient {
   async balance(): Promise<Result<Wallet>> {
     const { data, error, status } = await this.supabase.rpc('get_wallet').single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data as Wallet, error: null };
+    return { data: data, error: null };
   }
 
   /**

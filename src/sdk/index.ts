@@ -283,7 +283,7 @@ export function createClient(url: string, key: string, options?: KitClientOption
   const realtime = { ...supabaseOptions.realtime, transport: (supabaseOptions.realtime?.transport ?? DeferredWebSocket) as never };
   const fetchImpl = retryingFetch(supabaseOptions.global?.fetch ?? ((...args) => fetch(...args)), maxNetworkRetries);
   const global = { ...supabaseOptions.global, fetch: fetchImpl };
-  const supabase = createSupabaseClient<Database>(url, key, { ...supabaseOptions, realtime, global } as SupabaseClientOptions<'public'>);
+  const supabase = createSupabaseClient<Database>(url, key, { ...supabaseOptions, realtime, global });
   // One current-account choice shared by `accounts` and `crm`.
   const accountContext = new AccountContext(supabase);
   return {

@@ -77,7 +77,7 @@ export class FakeBilling {
     if (seed) {
       const created = now();
       for (const { product, price } of SEEDED_CATALOGUE) {
-        this.products.set(product.id, { object: 'product', active: true, created, updated: created, livemode: false, type: 'service', ...structuredClone(product) } as StripeObject);
+        this.products.set(product.id, { object: 'product', active: true, created, updated: created, livemode: false, type: 'service', ...structuredClone(product) });
         this.prices.set(price.id, this.newPrice(price.id, product.id, price.unit_amount, 'usd', 'month', 1, price.nickname, created));
       }
     }
@@ -152,7 +152,7 @@ export class FakeBilling {
       id: invoiceId, object: 'invoice', amount_due: amount, amount_paid: 0, amount_remaining: amount, attempt_count: 0, attempted: false,
       billing_reason: reason, collection_method: 'charge_automatically', created: now(), currency: price.currency, customer: sub.customer,
       livemode: false, metadata: {}, period_start: period.start, period_end: period.end, status: 'open',
-      lines: list(lines as unknown as StripeObject[], `/v1/invoices/${invoiceId}/lines`),
+      lines: list(lines, `/v1/invoices/${invoiceId}/lines`),
       parent: { type: 'subscription_details', quote_details: null, subscription_details: { subscription: sub.id, metadata: structuredClone(sub.metadata) } },
       confirmation_secret: amount > 0 ? { type: 'payment_intent', client_secret: `pi_${randomBytes(8).toString('hex')}_secret_${randomBytes(8).toString('hex')}` } : null,
       status_transitions: { finalized_at: now(), paid_at: null },
@@ -317,7 +317,7 @@ export class FakeBilling {
 
   private publicSession(session: StripeObject): StripeObject {
     const { _line, _subscription_data, ...rest } = session;
-    return rest as StripeObject;
+    return rest;
   }
 
   /** The billing part of the API; null when the path is not a billing one. */
@@ -336,7 +336,7 @@ export class FakeBilling {
       const data = [...this.products.values()].filter((p) => params.active === undefined || String(p.active) === String(params.active));
       return { status: 200, body: list(data, '/v1/products') };
     }
-    if ((match = path.match(/^\/v1\/products\/([^/]+)$/))) {
+    if ((match = /^\/v1\/products\/([^/]+)$/.exec(path))) {
       const product = this.get(this.products, 'product', match[1]!);
       if (method === 'GET') return { status: 200, body: product };
       if (method === 'POST') {
@@ -368,7 +368,7 @@ export class FakeBilling {
       const data = [...this.prices.values()].filter((p) => (params.active === undefined || String(p.active) === String(params.active)) && (!params.product || p.product === params.product));
       return { status: 200, body: list(data, '/v1/prices') };
     }
-    if ((match = path.match(/^\/v1\/prices\/([^/]+)$/))) {
+    if ((match = /^\/v1\/prices\/([^/]+)$/.exec(path))) {
       const price = this.get(this.prices, 'price', match[1]!);
       if (method === 'GET') return { status: 200, body: price };
       if (method === 'POST') {
@@ -384,7 +384,7 @@ export class FakeBilling {
       const sub = this.createSubscription(params);
       return { status: 200, body: this.expandSubscription(sub, params.expand) };
     }
-    if ((match = path.match(/^\/v1\/subscriptions\/([^/]+)$/))) {
+    if ((match = /^\/v1\/subscriptions\/([^/]+)$/.exec(path))) {
       const sub = this.get(this.subscriptions, 'subscription', match[1]!);
       if (method === 'GET') return { status: 200, body: this.expandSubscription(sub, params.expand ?? (params['expand[]'] ? [params['expand[]']] : undefined)) };
       if (method === 'POST') return { status: 200, body: this.expandSubscription(this.updateSubscription(sub, params), params.expand) };
@@ -395,10 +395,10 @@ export class FakeBilling {
       return { status: 200, body: list(data, '/v1/subscriptions') };
     }
     // Invoices
-    if (method === 'GET' && (match = path.match(/^\/v1\/invoices\/([^/]+)$/))) {
+    if (method === 'GET' && (match = /^\/v1\/invoices\/([^/]+)$/.exec(path))) {
       return { status: 200, body: this.get(this.invoices, 'invoice', match[1]!) };
     }
-    if (method === 'POST' && (match = path.match(/^\/v1\/invoices\/([^/]+)\/pay$/))) {
+    if (method === 'POST' && (match = /^\/v1\/invoices\/([^/]+)\/pay$/.exec(path))) {
       const invoice = this.get(this.invoices, 'invoice', match[1]!);
       const subId = (invoice.parent as { subscription_details: { subscription: string } }).subscription_details.subscription;
       this.pay(subId);
@@ -423,7 +423,7 @@ export class FakeBilling {
       this.checkoutSessions.set(sessionId, session);
       return { status: 200, body: this.publicSession(session) };
     }
-    if (method === 'GET' && (match = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/))) {
+    if (method === 'GET' && (match = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path))) {
       return { status: 200, body: this.publicSession(this.get(this.checkoutSessions, 'checkout session', match[1]!)) };
     }
     // Billing Portal
@@ -446,8 +446,8 @@ export class FakeBilling {
       return { object: 'list', data: events.slice(at + 1), has_more: false };
     }
     if (method !== 'POST') return null;
-    if ((match = path.match(/^\/_fake\/billing\/checkout\/([^/]+)\/complete$/))) return { object: 'list', data: this.completeCheckout(match[1]!) };
-    if ((match = path.match(/^\/_fake\/billing\/subscriptions\/([^/]+)\/(pay|advance|fail_next)$/))) {
+    if ((match = /^\/_fake\/billing\/checkout\/([^/]+)\/complete$/.exec(path))) return { object: 'list', data: this.completeCheckout(match[1]!) };
+    if ((match = /^\/_fake\/billing\/subscriptions\/([^/]+)\/(pay|advance|fail_next)$/.exec(path))) {
       if (match[2] === 'fail_next') return this.failNextPayment(match[1]!);
       return { object: 'list', data: match[2] === 'pay' ? this.pay(match[1]!) : this.advance(match[1]!) };
     }

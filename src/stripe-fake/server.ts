@@ -121,7 +121,7 @@ export class FakeStripe {
       this.customers.set(customer.id, customer);
       return { status: 200, body: customer };
     }
-    if (method === 'GET' && (match = path.match(/^\/v1\/customers\/([^/]+)$/))) {
+    if (method === 'GET' && (match = /^\/v1\/customers\/([^/]+)$/.exec(path))) {
       const customer = this.customers.get(match[1]!);
       if (!customer) throw new StripeError(404, 'invalid_request_error', `No such customer: '${match[1]}'`, 'resource_missing', 'id');
       return { status: 200, body: customer };
@@ -156,7 +156,7 @@ export class FakeStripe {
       this.paymentIntents.set(intentId, intent);
       return { status: 200, body: intent };
     }
-    if (method === 'GET' && (match = path.match(/^\/v1\/payment_intents\/([^/]+)$/))) {
+    if (method === 'GET' && (match = /^\/v1\/payment_intents\/([^/]+)$/.exec(path))) {
       return { status: 200, body: this.intent(match[1]!) };
     }
     if (method === 'POST' && path === '/v1/refunds') {
@@ -166,12 +166,12 @@ export class FakeStripe {
       }
       return { status: 200, body: this.refund(intent).refund };
     }
-    if (method === 'GET' && (match = path.match(/^\/v1\/disputes\/([^/]+)$/))) {
+    if (method === 'GET' && (match = /^\/v1\/disputes\/([^/]+)$/.exec(path))) {
       const dispute = this.disputes.get(match[1]!);
       if (!dispute) throw new StripeError(404, 'invalid_request_error', `No such dispute: '${match[1]}'`, 'resource_missing', 'id');
       return { status: 200, body: dispute };
     }
-    if (method === 'GET' && (match = path.match(/^\/v1\/events\/([^/]+)$/))) {
+    if (method === 'GET' && (match = /^\/v1\/events\/([^/]+)$/.exec(path))) {
       const event = this.events.get(match[1]!);
       if (!event) throw new StripeError(404, 'invalid_request_error', `No such event: '${match[1]}'`, 'resource_missing', 'id');
       return { status: 200, body: event };
@@ -288,23 +288,23 @@ export class FakeStripe {
       res.end(JSON.stringify(body));
     };
     try {
-      if (url.pathname === '/health') return send(200, { ok: true });
+      if (url.pathname === '/health') { send(200, { ok: true }); return; }
       let match: RegExpMatchArray | null;
-      if (req.method === 'POST' && (match = url.pathname.match(/^\/_fake\/payment_intents\/([^/]+)\/(succeed|fail|refund)$/))) {
+      if (req.method === 'POST' && (match = /^\/_fake\/payment_intents\/([^/]+)\/(succeed|fail|refund)$/.exec(url.pathname))) {
         const action = match[2]!;
         const event = action === 'succeed' ? this.succeed(match[1]!) : action === 'fail' ? this.fail(match[1]!) : this.refundIntent(match[1]!);
-        return send(200, event);
+        send(200, event); return;
       }
-      if (req.method === 'POST' && (match = url.pathname.match(/^\/_fake\/payment_intents\/([^/]+)\/dispute$/))) {
-        return send(200, this.disputeIntent(match[1]!, url.searchParams.get('reason') ?? undefined));
+      if (req.method === 'POST' && (match = /^\/_fake\/payment_intents\/([^/]+)\/dispute$/.exec(url.pathname))) {
+        send(200, this.disputeIntent(match[1]!, url.searchParams.get('reason') ?? undefined)); return;
       }
-      if (req.method === 'POST' && (match = url.pathname.match(/^\/_fake\/disputes\/([^/]+)\/(won|lost)$/))) {
-        return send(200, this.closeDispute(match[1]!, match[2] as 'won' | 'lost'));
+      if (req.method === 'POST' && (match = /^\/_fake\/disputes\/([^/]+)\/(won|lost)$/.exec(url.pathname))) {
+        send(200, this.closeDispute(match[1]!, match[2] as 'won' | 'lost')); return;
       }
-      if (req.method === 'GET' && url.pathname === '/_fake/requests') return send(200, this.requests);
+      if (req.method === 'GET' && url.pathname === '/_fake/requests') { send(200, this.requests); return; }
       if (url.pathname.startsWith('/_fake/billing/')) {
         const answer = this.billing.control(req.method ?? 'GET', url.pathname, url.searchParams);
-        if (answer !== null) return send(200, answer);
+        if (answer !== null) { send(200, answer); return; }
       }
 
       const auth = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
@@ -322,19 +322,19 @@ export class FakeStripe {
             throw new StripeError(400, 'idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with.`);
           }
           res.setHeader('Idempotent-Replayed', 'true');
-          return send(seen.status, seen.body);
+          send(seen.status, seen.body); return;
         }
         const result = this.api(req.method, url.pathname, params);
         this.idempotency.set(idempotencyKey, { params: raw, ...result });
-        return send(result.status, result.body);
+        send(result.status, result.body); return;
       }
       const result = this.api(req.method ?? 'GET', url.pathname, params);
-      return send(result.status, result.body);
+      send(result.status, result.body); return;
     } catch (error) {
       if (error instanceof StripeError || error instanceof BillingError) {
-        return send(error.status, { error: { type: error.type, message: error.message, ...(error.code ? { code: error.code } : {}), ...(error.param ? { param: error.param } : {}) } });
+        send(error.status, { error: { type: error.type, message: error.message, ...(error.code ? { code: error.code } : {}), ...(error.param ? { param: error.param } : {}) } }); return;
       }
-      return send(500, { error: { type: 'api_error', message: 'An unknown error occurred' } });
+      send(500, { error: { type: 'api_error', message: 'An unknown error occurred' } }); return;
     }
   }
 
