@@ -59,7 +59,7 @@ interface Timed<T> {
 }
 
 async function run<T>(tasks: (() => Promise<T>)[], limit: number): Promise<{ results: Timed<T>[]; wallMs: number }> {
-  const results: Timed<T>[] = new Array(tasks.length);
+  const results = new Array<Timed<T>>(tasks.length);
   let next = 0;
   const started = performance.now();
   await Promise.all(

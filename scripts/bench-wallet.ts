@@ -214,7 +214,7 @@ async function settle(db: pg.Client, creator: string): Promise<Measurement> {
 /** Pauses the pg_cron settlement job where there is one; the returned function resumes it. */
 async function pauseSettlementJob(db: pg.Client): Promise<() => Promise<void>> {
   const { rows } = await db.query<{ present: boolean }>("select to_regclass('cron.job') is not null as present");
-  if (!rows[0]!.present) return async () => undefined;
+  if (!rows[0]!.present) return () => Promise.resolve();
   const { rows: jobs } = await db.query<{ jobname: string; schedule: string; command: string }>(
     "select jobname, schedule, command from cron.job where jobname = 'settle-creator-earnings' and active");
   for (const job of jobs) await db.query('select cron.unschedule($1)', [job.jobname]);
@@ -231,7 +231,10 @@ async function correctnessSql(target: Target, db: pg.Client, clientId: string, t
     Array.from({ length: 500 }, () =>
       pool.query('select private.use_tool($1, $2, $3, 1)', [clientId, toolId, randomUUID()]).then(
         () => 'ok',
-        (error: { code?: string; message?: string }) => (error.code === 'PGRST' ? (JSON.parse(error.message ?? '{}') as { code: string }).code : `sqlstate ${error.code}`),
+        (error: unknown) => {
+          if (!(error instanceof pg.DatabaseError)) return `error ${String(error)}`;
+          return error.code === 'PGRST' ? (JSON.parse(error.message) as { code: string }).code : `sqlstate ${error.code ?? 'none'}`;
+        },
       ),
     ),
   );
@@ -447,7 +450,7 @@ async function main(): Promise<void> {
   if (correctnessFailures.length > 0) process.exitCode = 1;
 }
 
-main().catch((error: Error) => {
-  console.error(`[bench-wallet] ${error.message}`);
+main().catch((error: unknown) => {
+  console.error(`[bench-wallet] ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -87,8 +87,8 @@ export async function buildSdk(log: (line: string) => void = console.log): Promi
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  buildSdk().catch((error: Error) => {
-    console.error(error.message);
+  buildSdk().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   });
 }
