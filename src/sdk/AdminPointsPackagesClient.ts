@@ -50,7 +50,7 @@ export class AdminPointsPackagesClient {
     if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.from('points_packages').select('*').order('price_amount').order('id');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data ?? [], error: null };
+    return { data, error: null };
   }
 
   /**

@@ -76,7 +76,8 @@ export class SystemClient {
    * if (data?.status === 'ok') console.log(`backend ${data.version} is healthy`);
    */
   async health(): Promise<Result<Health>> {
-    const { data, error } = await this.supabase.functions.invoke<Health>('health', { method: 'GET' });
+    // supabase-js types a failure's error as any.
+    const { data, error }: { data: Health | null; error: unknown } = await this.supabase.functions.invoke<Health>('health', { method: 'GET' });
     if (!error) return { data: data!, error: null };
     return { data: null, error: await functionsError(error) };
   }
@@ -90,7 +91,8 @@ export class SystemClient {
    * const depth = data?.samples.find((s) => s.name === 'kit_job_queue_depth')?.value;
    */
   async metrics(): Promise<Result<Metrics>> {
-    const { data, error } = await this.supabase.functions.invoke<string>('metrics', { method: 'GET' });
+    // supabase-js types a failure's error as any.
+    const { data, error }: { data: string | null; error: unknown } = await this.supabase.functions.invoke<string>('metrics', { method: 'GET' });
     if (error) return { data: null, error: await functionsError(error) };
     const text = typeof data === 'string' ? data : String(data);
     return { data: { text, ...parsePrometheus(text) }, error: null };

@@ -262,6 +262,7 @@ export type KitClientOptions = Omit<SupabaseClientOptions<'public'>, 'realtime'>
  * Realtime's default transport, resolved when a channel first connects rather than when the client is
  * built: no WebSocket is needed (Node 20 has none) unless realtime is used.
  */
+// eslint-disable-next-line @typescript-eslint/no-extraneous-class -- realtime builds its transport with `new`; the constructor returns the native socket
 class DeferredWebSocket {
   constructor(url: string, protocols?: string | string[]) {
     const Native = (globalThis as { WebSocket?: WebSocketClass }).WebSocket;

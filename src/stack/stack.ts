@@ -290,7 +290,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
   };
 
   try {
-    const fresh = options.reset || !database.clusterExists(config);
+    const fresh = options.reset === true || !database.clusterExists(config);
     const fingerprint = fresh ? database.clusterFingerprint(config) : '';
     const fromTemplate = fresh && database.restoreTemplate(config, fingerprint);
     if (fresh && !fromTemplate) {
