@@ -33,8 +33,10 @@ export class AdminPayoutsClient {
   reject(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<Payout>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
-    if (!input?.reason?.trim()) return Promise.resolve({ data: null, error: invalidField('reason', 'A reason is required to reject') });
-    return this.#decide(id, 'reject', input.reason, options);
+    // JavaScript callers may leave the reason out.
+    const reason = input?.reason as string | undefined;
+    if (!reason?.trim()) return Promise.resolve({ data: null, error: invalidField('reason', 'A reason is required to reject') });
+    return this.#decide(id, 'reject', reason, options);
   }
 
   /**

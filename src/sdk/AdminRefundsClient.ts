@@ -35,8 +35,10 @@ export class AdminRefundsClient {
   reject(id: string, input: { note: string } | undefined, options: MutationOptions = {}): Promise<Result<Refund>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
-    if (!input?.note?.trim()) return Promise.resolve({ data: null, error: invalidField('note', 'A note is required to reject') });
-    return this.#decide(id, 'reject', input.note, options);
+    // JavaScript callers may leave the note out.
+    const note = input?.note as string | undefined;
+    if (!note?.trim()) return Promise.resolve({ data: null, error: invalidField('note', 'A note is required to reject') });
+    return this.#decide(id, 'reject', note, options);
   }
 
   async #decide(id: string, decision: 'approve' | 'reject', note: string | undefined, options: MutationOptions): Promise<Result<Refund>> {

@@ -55,7 +55,8 @@ export interface PaymentFilters extends PageQuery {
 async function invokePath<T>(supabase: SupabaseClient<Database>, path: string, body: unknown, options?: MutationOptions): Promise<Result<T>> {
   if (options) return invokeMutation<T>(supabase, path, body, options);
   // supabase-js types a failure's error as any.
-    const { data, error }: { data: T | null; error: unknown } = await supabase.functions.invoke<T>(path, { method: 'POST', body: body as Record<string, unknown> });
+    const response: { data: T | null; error: unknown } = await supabase.functions.invoke<T>(path, { method: 'POST', body: body as Record<string, unknown> });
+    const { data, error } = response;
   if (error) return { data: null, error: await functionsError(error) };
   return { data: data as T, error: null };
 }
@@ -277,6 +278,7 @@ export class PaymentsAdminClient {
     const { data, error, status } = await this.supabase.rpc('settle_points_debts', { user_id: userId });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     // A SQL function's scalar result may be null, which the generated type does not say.
-    return { data: (data as number | null) ?? 0, error: null };
+    const settled = data as number | null;
+    return { data: settled ?? 0, error: null };
   }
 }

@@ -74,10 +74,11 @@ export class RevenueClient {
     if (parsed.error) return { data: null, error: parsed.error };
     const search = new URLSearchParams(Object.entries(parsed.data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     // supabase-js types a failure's error as any.
-    const { data, error }: { data: RevenueStats | null; error: unknown } = await this.supabase.functions.invoke<RevenueStats>(`creator-api/stats${search.size ? `?${search}` : ''}`, {
+    const response: { data: RevenueStats | null; error: unknown } = await this.supabase.functions.invoke<RevenueStats>(`creator-api/stats${search.size ? `?${search}` : ''}`, {
       method: 'GET',
       headers: { 'x-api-key': apiKey },
     });
+    const { data, error } = response;
     if (error) return { data: null, error: await functionsError(error) };
     return { data: data!, error: null };
   }

@@ -77,7 +77,8 @@ export class SystemClient {
    */
   async health(): Promise<Result<Health>> {
     // supabase-js types a failure's error as any.
-    const { data, error }: { data: Health | null; error: unknown } = await this.supabase.functions.invoke<Health>('health', { method: 'GET' });
+    const response: { data: Health | null; error: unknown } = await this.supabase.functions.invoke<Health>('health', { method: 'GET' });
+    const { data, error } = response;
     if (!error) return { data: data!, error: null };
     return { data: null, error: await functionsError(error) };
   }
@@ -92,7 +93,8 @@ export class SystemClient {
    */
   async metrics(): Promise<Result<Metrics>> {
     // supabase-js types a failure's error as any.
-    const { data, error }: { data: string | null; error: unknown } = await this.supabase.functions.invoke<string>('metrics', { method: 'GET' });
+    const response: { data: string | null; error: unknown } = await this.supabase.functions.invoke<string>('metrics', { method: 'GET' });
+    const { data, error } = response;
     if (error) return { data: null, error: await functionsError(error) };
     const text = typeof data === 'string' ? data : String(data);
     return { data: { text, ...parsePrometheus(text) }, error: null };

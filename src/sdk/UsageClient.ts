@@ -76,11 +76,12 @@ export class UsageClient {
     const key = idempotencyKey(options);
     if (!idempotencyKeyField.safeParse(key).success) return { data: null, error: new SdkValidationError('The idempotency key is not valid: use 1 to 200 printable ASCII characters') };
     // supabase-js types a failure's error as any.
-    const { data, error }: { data: ToolUse | null; error: unknown } = await this.supabase.functions.invoke<ToolUse>('use-tool', {
+    const response: { data: ToolUse | null; error: unknown } = await this.supabase.functions.invoke<ToolUse>('use-tool', {
       method: 'POST',
       body: body.data,
       headers: { 'Idempotency-Key': key },
     });
+    const { data, error } = response;
     if (error) return { data: null, error: await functionsError(error) };
     const used = data as Omit<ToolUse, 'balance'> & { balance: number | null };
     if (used.balance !== null) return { data: { ...used, balance: used.balance }, error: null };
@@ -137,10 +138,11 @@ export class UsageClient {
    */
   async verifyWithApiKey(apiKey: string, usageId: string): Promise<Result<VerifiedUsage>> {
     // supabase-js types a failure's error as any.
-    const { data, error }: { data: VerifiedUsage | null; error: unknown } = await this.supabase.functions.invoke<VerifiedUsage>(`creator-api/usages/${encodeURIComponent(usageId)}`, {
+    const response: { data: VerifiedUsage | null; error: unknown } = await this.supabase.functions.invoke<VerifiedUsage>(`creator-api/usages/${encodeURIComponent(usageId)}`, {
       method: 'GET',
       headers: { 'x-api-key': apiKey },
     });
+    const { data, error } = response;
     if (error) return { data: null, error: await functionsError(error) };
     return { data: data!, error: null };
   }

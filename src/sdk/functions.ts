@@ -42,12 +42,13 @@ export async function invokeMutation<T>(
   options: MutationOptions = {},
 ): Promise<Result<T>> {
   // supabase-js types a failure's error as any.
-    const { data, error }: { data: T | null; error: unknown } = await supabase.functions.invoke<T>(name, {
+    const response: { data: T | null; error: unknown } = await supabase.functions.invoke<T>(name, {
     method: 'POST',
     body: body as Record<string, unknown>,
     headers: { 'Idempotency-Key': options.idempotencyKey ?? crypto.randomUUID() },
     ...(options.signal ? { signal: options.signal } : {}),
   });
+    const { data, error } = response;
   if (error) return { data: null, error: await functionsError(error) };
   return { data: data as T, error: null };
 }

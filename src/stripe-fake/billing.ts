@@ -16,6 +16,9 @@
  */
 import { randomBytes } from 'node:crypto';
 
+/** A request parameter as an error message shows it (parameters are strings, lists or nested forms). */
+const shown = (value: unknown): string => (typeof value === 'string' ? value : ((JSON.stringify(value) as string | undefined) ?? 'undefined'));
+
 export type StripeObject = Record<string, unknown> & { id: string; object: string };
 
 export class BillingError extends Error {
@@ -104,22 +107,22 @@ export class FakeBilling {
     return event;
   }
 
-  private get<T extends Map<string, StripeObject>>(map: T, what: string, key: string): StripeObject {
+  private get(map: Map<string, StripeObject>, what: string, key: string): StripeObject {
     const found = map.get(key);
     if (!found) throw new BillingError(404, 'invalid_request_error', `No such ${what}: '${key}'`, 'resource_missing', 'id');
     return found;
   }
 
   private price(priceId: unknown, param: string): StripeObject {
-    const price = this.prices.get(String(priceId ?? ''));
-    if (!price) throw new BillingError(400, 'invalid_request_error', `No such price: '${String(priceId)}'`, 'resource_missing', param);
+    const price = this.prices.get(typeof priceId === 'string' ? priceId : '');
+    if (!price) throw new BillingError(400, 'invalid_request_error', `No such price: '${shown(priceId)}'`, 'resource_missing', param);
     if (!price.recurring) throw new BillingError(400, 'invalid_request_error', 'The price must be recurring for a subscription', 'parameter_invalid', param);
     return price;
   }
 
   private customer(customerId: unknown): StripeObject {
-    const customer = this.host.customers.get(String(customerId ?? ''));
-    if (!customer) throw new BillingError(400, 'invalid_request_error', `No such customer: '${String(customerId)}'`, 'resource_missing', 'customer');
+    const customer = this.host.customers.get(typeof customerId === 'string' ? customerId : '');
+    if (!customer) throw new BillingError(400, 'invalid_request_error', `No such customer: '${shown(customerId)}'`, 'resource_missing', 'customer');
     return customer;
   }
 
@@ -199,7 +202,7 @@ export class FakeBilling {
   private expandSubscription(sub: StripeObject, expand: unknown): StripeObject {
     const wanted = Array.isArray(expand) ? expand.map(String) : [];
     if (!wanted.some((e) => e.startsWith('latest_invoice'))) return sub;
-    return { ...sub, latest_invoice: sub.latest_invoice ? this.invoices.get(String(sub.latest_invoice)) ?? null : null };
+    return { ...sub, latest_invoice: typeof sub.latest_invoice === 'string' ? this.invoices.get(sub.latest_invoice) ?? null : null };
   }
 
   private updateSubscription(sub: StripeObject, params: Record<string, any>): StripeObject {
@@ -215,7 +218,7 @@ export class FakeBilling {
     let proration: StripeObject | null = null;
     if (itemParams?.price) {
       const item = this.item(sub);
-      if (itemParams.id && itemParams.id !== item.id) throw new BillingError(400, 'invalid_request_error', `No such subscription item: '${String(itemParams.id)}'`, 'resource_missing', 'items[0][id]');
+      if (itemParams.id && itemParams.id !== item.id) throw new BillingError(400, 'invalid_request_error', `No such subscription item: '${shown(itemParams.id)}'`, 'resource_missing', 'items[0][id]');
       const newPrice = this.price(itemParams.price, 'items[0][price]');
       const oldPrice = item.price as StripeObject;
       if (newPrice.currency !== oldPrice.currency) throw new BillingError(400, 'invalid_request_error', 'Currencies must match', 'currency_mismatch', 'items[0][price]');
@@ -247,7 +250,7 @@ export class FakeBilling {
   pay(subId: string): StripeObject[] {
     const sub = this.get(this.subscriptions, 'subscription', subId);
     const invoice = this.invoices.get(String(sub.latest_invoice));
-    if (!invoice || invoice.status !== 'open') throw new BillingError(400, 'invalid_request_error', 'This subscription has no open invoice.', 'invoice_not_open');
+    if (invoice?.status !== 'open') throw new BillingError(400, 'invalid_request_error', 'This subscription has no open invoice.', 'invoice_not_open');
     const before = (this.eventsBy.get(subId) ?? []).length;
     this.markPaid(sub, invoice);
     if (sub.status === 'incomplete' || sub.status === 'past_due' || sub.status === 'unpaid') {
@@ -269,7 +272,7 @@ export class FakeBilling {
   advance(subId: string): StripeObject[] {
     const sub = this.get(this.subscriptions, 'subscription', subId);
     if (sub.status === 'canceled' || sub.status === 'incomplete') {
-      throw new BillingError(400, 'invalid_request_error', `A ${String(sub.status)} subscription does not renew.`, 'subscription_not_renewable');
+      throw new BillingError(400, 'invalid_request_error', `A ${sub.status} subscription does not renew.`, 'subscription_not_renewable');
     }
     const before = (this.eventsBy.get(subId) ?? []).length;
     if (sub.cancel_at_period_end) {

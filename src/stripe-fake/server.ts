@@ -243,7 +243,7 @@ export class FakeStripe {
    */
   disputeIntent(intentId: string, reason = 'fraudulent'): StripeObject {
     const intent = this.intent(intentId);
-    const charge = intent.latest_charge ? this.charges.get(String(intent.latest_charge)) : undefined;
+    const charge = typeof intent.latest_charge === 'string' ? this.charges.get(intent.latest_charge) : undefined;
     if (!charge) throw new StripeError(400, 'invalid_request_error', 'This PaymentIntent has no charge to dispute.', 'charge_not_found');
     const dispute: StripeObject = {
       id: id('dp'),
