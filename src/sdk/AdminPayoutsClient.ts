@@ -34,7 +34,7 @@ export class AdminPayoutsClient {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     // JavaScript callers may leave the reason out.
-    const reason = input?.reason as string | undefined;
+    const reason = input?.reason;
     if (!reason?.trim()) return Promise.resolve({ data: null, error: invalidField('reason', 'A reason is required to reject') });
     return this.#decide(id, 'reject', reason, options);
   }

@@ -36,7 +36,7 @@ export class AdminRefundsClient {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     // JavaScript callers may leave the note out.
-    const note = input?.note as string | undefined;
+    const note = input?.note;
     if (!note?.trim()) return Promise.resolve({ data: null, error: invalidField('note', 'A note is required to reject') });
     return this.#decide(id, 'reject', note, options);
   }

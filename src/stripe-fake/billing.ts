@@ -17,7 +17,16 @@
 import { randomBytes } from 'node:crypto';
 
 /** A request parameter as an error message shows it (parameters are strings, lists or nested forms). */
-const shown = (value: unknown): string => (typeof value === 'string' ? value : ((JSON.stringify(value) as string | undefined) ?? 'undefined'));
+const shown = (value: unknown): string => (typeof value === 'string' ? value : value === undefined ? 'undefined' : JSON.stringify(value));
+
+/** A nested form parameter (`recurring[interval]=month`) as a record; anything else as an empty one. */
+const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+export const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+/** The first entry of a list parameter: `items[0][price]=…` parses to `{ '0': { price } }`, an internal call passes an array. */
+const firstEntry = (list: unknown): Record<string, unknown> | undefined => {
+  const first = record(list)['0'];
+  return first && typeof first === 'object' ? (first as Record<string, unknown>) : undefined;
+};
 
 export type StripeObject = Record<string, unknown> & { id: string; object: string };
 
@@ -129,13 +138,13 @@ export class FakeBilling {
   // ---------------------------------------------------------------------------------------------
   // Subscriptions and invoices
   // ---------------------------------------------------------------------------------------------
-  private item(sub: StripeObject): Record<string, any> {
-    return ((sub.items as { data: Record<string, any>[] }).data)[0]!;
+  private item(sub: StripeObject): StripeObject {
+    return (sub.items as { data: StripeObject[] }).data[0]!;
   }
 
   private periodOf(sub: StripeObject): { start: number; end: number } {
     const item = this.item(sub);
-    return { start: item.current_period_start, end: item.current_period_end };
+    return { start: item.current_period_start as number, end: item.current_period_end as number };
   }
 
   private invoice(sub: StripeObject, reason: string, amount: number, period: { start: number; end: number }, proration?: { credit: number; charge: number; oldPrice: StripeObject }): StripeObject {
@@ -172,9 +181,9 @@ export class FakeBilling {
   }
 
   /** Creates a subscription. `paid`: Checkout collected the first payment; otherwise it waits incomplete for `pay`. */
-  createSubscription(params: Record<string, any>, paid = false): StripeObject {
+  createSubscription(params: Record<string, unknown>, paid = false): StripeObject {
     const customer = this.customer(params.customer);
-    const itemParams = (params.items?.['0'] ?? params.items?.[0]) as Record<string, unknown> | undefined;
+    const itemParams = firstEntry(params.items);
     const price = this.price(itemParams?.price, 'items[0][price]');
     const trialDays = params.trial_period_days !== undefined ? Number(params.trial_period_days) : 0;
     if (!Number.isInteger(trialDays) || trialDays < 0 || trialDays > 730) {
@@ -205,16 +214,16 @@ export class FakeBilling {
     return { ...sub, latest_invoice: typeof sub.latest_invoice === 'string' ? this.invoices.get(sub.latest_invoice) ?? null : null };
   }
 
-  private updateSubscription(sub: StripeObject, params: Record<string, any>): StripeObject {
+  private updateSubscription(sub: StripeObject, params: Record<string, unknown>): StripeObject {
     if (sub.status === 'canceled') throw new BillingError(400, 'invalid_request_error', 'A canceled subscription can only update its cancellation_details and metadata.', 'resource_missing');
     const previous: Record<string, unknown> = {};
     if (params.cancel_at_period_end !== undefined) {
       previous.cancel_at_period_end = sub.cancel_at_period_end;
-      const cancel = String(params.cancel_at_period_end) === 'true';
+      const cancel = params.cancel_at_period_end === 'true';
       Object.assign(sub, { cancel_at_period_end: cancel, cancel_at: cancel ? this.periodOf(sub).end : null, canceled_at: cancel ? now() : null });
     }
     if (params.metadata) sub.metadata = { ...(sub.metadata as object), ...params.metadata };
-    const itemParams = (params.items?.['0'] ?? params.items?.[0]) as Record<string, unknown> | undefined;
+    const itemParams = firstEntry(params.items);
     let proration: StripeObject | null = null;
     if (itemParams?.price) {
       const item = this.item(sub);
@@ -225,7 +234,7 @@ export class FakeBilling {
       previous.items = structuredClone(sub.items);
       item.price = newPrice;
       const { start, end } = this.periodOf(sub);
-      const behaviour = String(params.proration_behavior ?? 'create_prorations');
+      const behaviour = text(params.proration_behavior) ?? 'create_prorations';
       if (behaviour !== 'none' && sub.status !== 'trialing') {
         const share = Math.min(1, Math.max(0, (end - Math.max(now(), start)) / Math.max(1, end - start)));
         const credit = Math.round(Number(oldPrice.unit_amount) * share);
@@ -311,7 +320,7 @@ export class FakeBilling {
       this.host.customers.set(customerId, { id: customerId, object: 'customer', created: now(), email: session.customer_email ?? null, name: null, metadata: {}, livemode: false });
     }
     const internal = session._line as { price: string };
-    const subData = (session._subscription_data ?? {}) as Record<string, any>;
+    const subData = (session._subscription_data ?? {}) as Record<string, unknown>;
     const sub = this.createSubscription({ customer: customerId, items: [{ price: internal.price }], metadata: subData.metadata ?? {}, ...(subData.trial_period_days ? { trial_period_days: subData.trial_period_days } : {}) }, true);
     Object.assign(session, { status: 'complete', payment_status: sub.status === 'trialing' ? 'no_payment_required' : 'paid', customer: customerId, subscription: sub.id, invoice: sub.latest_invoice });
     this.emit('checkout.session.completed', this.publicSession(session), sub.id);
@@ -324,19 +333,19 @@ export class FakeBilling {
   }
 
   /** The billing part of the API; null when the path is not a billing one. */
-  api(method: string, path: string, params: Record<string, any>): { status: number; body: unknown } | null {
+  api(method: string, path: string, params: Record<string, unknown>): { status: number; body: unknown } | null {
     let match: RegExpMatchArray | null;
     // Products
     if (method === 'POST' && path === '/v1/products') {
       if (!params.name) throw new BillingError(400, 'invalid_request_error', 'Missing required param: name.', 'parameter_missing', 'name');
-      const product: StripeObject = { id: params.id ?? id('prod'), object: 'product', active: params.active !== 'false', created: now(), updated: now(), description: params.description ?? null, livemode: false, metadata: params.metadata ?? {}, name: params.name, type: 'service' };
+      const product: StripeObject = { id: text(params.id) ?? id('prod'), object: 'product', active: params.active !== 'false', created: now(), updated: now(), description: params.description ?? null, livemode: false, metadata: params.metadata ?? {}, name: params.name, type: 'service' };
       if (this.products.has(product.id)) throw new BillingError(400, 'invalid_request_error', 'Product already exists.', 'resource_already_exists', 'id');
       this.products.set(product.id, product);
       this.emit('product.created', product, null);
       return { status: 200, body: product };
     }
     if (method === 'GET' && path === '/v1/products') {
-      const data = [...this.products.values()].filter((p) => params.active === undefined || String(p.active) === String(params.active));
+      const data = [...this.products.values()].filter((p) => params.active === undefined || String(p.active) === text(params.active));
       return { status: 200, body: list(data, '/v1/products') };
     }
     if ((match = /^\/v1\/products\/([^/]+)$/.exec(path))) {
@@ -347,7 +356,7 @@ export class FakeBilling {
         for (const key of ['name', 'description', 'active', 'metadata'] as const) {
           if (params[key] === undefined) continue;
           previous[key] = product[key];
-          product[key] = key === 'active' ? String(params.active) === 'true' : key === 'metadata' ? { ...(product.metadata as object), ...params.metadata } : params[key];
+          product[key] = key === 'active' ? params.active === 'true' : key === 'metadata' ? { ...(product.metadata as object), ...(params.metadata as object) } : params[key];
         }
         product.updated = Math.max(now(), Number(product.updated) + 1);
         this.emit('product.updated', product, null, previous);
@@ -356,19 +365,19 @@ export class FakeBilling {
     }
     // Prices
     if (method === 'POST' && path === '/v1/prices') {
-      const product = this.get(this.products, 'product', String(params.product ?? ''));
+      const product = this.get(this.products, 'product', text(params.product) ?? '');
       const amount = Number(params.unit_amount);
       if (!Number.isInteger(amount) || amount < 0) throw new BillingError(400, 'invalid_request_error', 'Invalid non-negative integer', 'parameter_invalid_integer', 'unit_amount');
       if (typeof params.currency !== 'string' || !/^[a-z]{3}$/.test(params.currency)) throw new BillingError(400, 'invalid_request_error', 'Invalid currency', 'parameter_invalid_empty', 'currency');
-      const recurring = params.recurring ?? {};
-      const price = this.newPrice(params.id ?? id('price'), product.id, amount, params.currency, recurring.interval ?? 'month', Number(recurring.interval_count ?? 1), params.nickname ?? null);
+      const recurring = record(params.recurring);
+      const price = this.newPrice(text(params.id) ?? id('price'), product.id, amount, params.currency, text(recurring.interval) ?? 'month', Number(recurring.interval_count ?? 1), text(params.nickname) ?? null);
       if (!params.recurring) Object.assign(price, { recurring: null, type: 'one_time' });
       this.prices.set(price.id, price);
       this.emit('price.created', price, null);
       return { status: 200, body: price };
     }
     if (method === 'GET' && path === '/v1/prices') {
-      const data = [...this.prices.values()].filter((p) => (params.active === undefined || String(p.active) === String(params.active)) && (!params.product || p.product === params.product));
+      const data = [...this.prices.values()].filter((p) => (params.active === undefined || String(p.active) === text(params.active)) && (!params.product || p.product === params.product));
       return { status: 200, body: list(data, '/v1/prices') };
     }
     if ((match = /^\/v1\/prices\/([^/]+)$/.exec(path))) {
@@ -376,7 +385,7 @@ export class FakeBilling {
       if (method === 'GET') return { status: 200, body: price };
       if (method === 'POST') {
         const previous: Record<string, unknown> = {};
-        if (params.active !== undefined) { previous.active = price.active; price.active = String(params.active) === 'true'; }
+        if (params.active !== undefined) { previous.active = price.active; price.active = params.active === 'true'; }
         if (params.nickname !== undefined) { previous.nickname = price.nickname; price.nickname = params.nickname; }
         this.emit('price.updated', price, null, previous);
         return { status: 200, body: price };
@@ -410,7 +419,7 @@ export class FakeBilling {
     // Checkout Sessions (subscription mode)
     if (method === 'POST' && path === '/v1/checkout/sessions') {
       if (params.mode !== 'subscription') throw new BillingError(400, 'invalid_request_error', 'This fake supports mode=subscription only.', 'parameter_invalid', 'mode');
-      const line = (params.line_items?.['0'] ?? params.line_items?.[0]) as Record<string, unknown> | undefined;
+      const line = firstEntry(params.line_items);
       this.price(line?.price, 'line_items[0][price]');
       if (params.customer) this.customer(params.customer);
       if (!params.success_url) throw new BillingError(400, 'invalid_request_error', 'Missing required param: success_url.', 'parameter_missing', 'success_url');

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { BillingError, FakeBilling } from './billing.ts';
+import { BillingError, FakeBilling, text } from './billing.ts';
 
 type StripeObject = Record<string, unknown> & { id: string; object: string };
 
@@ -106,7 +106,7 @@ export class FakeStripe {
     return intent;
   }
 
-  private api(method: string, path: string, params: Record<string, any>): { status: number; body: unknown } {
+  private api(method: string, path: string, params: Record<string, unknown>): { status: number; body: unknown } {
     let match: RegExpMatchArray | null;
     if (method === 'POST' && path === '/v1/customers') {
       const customer: StripeObject = {
@@ -134,8 +134,9 @@ export class FakeStripe {
       if (typeof params.currency !== 'string' || !/^[a-z]{3}$/.test(params.currency)) {
         throw new StripeError(400, 'invalid_request_error', 'Invalid currency', 'parameter_invalid_empty', 'currency');
       }
-      if (params.customer && !this.customers.has(String(params.customer))) {
-        throw new StripeError(400, 'invalid_request_error', `No such customer: '${params.customer}'`, 'resource_missing', 'customer');
+      const customerId = text(params.customer);
+      if (customerId && !this.customers.has(customerId)) {
+        throw new StripeError(400, 'invalid_request_error', `No such customer: '${customerId}'`, 'resource_missing', 'customer');
       }
       const intentId = id('pi');
       const intent: StripeObject = {
@@ -160,7 +161,7 @@ export class FakeStripe {
       return { status: 200, body: this.intent(match[1]!) };
     }
     if (method === 'POST' && path === '/v1/refunds') {
-      const intent = this.intent(String(params.payment_intent ?? ''));
+      const intent = this.intent(text(params.payment_intent) ?? '');
       if (intent.status !== 'succeeded') {
         throw new StripeError(400, 'invalid_request_error', 'This PaymentIntent does not have a successful charge to refund.', 'charge_not_refundable');
       }
