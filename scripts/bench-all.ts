@@ -45,8 +45,8 @@ for (const name of ORDER) {
   if (!existsSync(path.join(projectRoot, 'scripts', `bench-${name}.ts`))) continue;
   console.log(`\n=== bench ${name}`);
   const started = performance.now();
-  const { result, busyCores } = await withMachineLoad(async () =>
-    spawnSync(tsx, [path.join(projectRoot, 'scripts', `bench-${name}.ts`)], { stdio: 'inherit', env: { ...env, ...special[name] } }),
+  const { result, busyCores } = await withMachineLoad(() =>
+    Promise.resolve(spawnSync(tsx, [path.join(projectRoot, 'scripts', `bench-${name}.ts`)], { stdio: 'inherit', env: { ...env, ...special[name] } })),
   );
   ran.push({ name, status: result.status ?? 1, seconds: (performance.now() - started) / 1000, busyCores });
 }
@@ -76,7 +76,7 @@ for (const { name } of ran) {
     );
   }
 }
-lines.push('', '| bench | exit | minutes | machine busy (cores of ' + os.cpus().length + ') |', '| --- | ---: | ---: | ---: |');
+lines.push('', `| bench | exit | minutes | machine busy (cores of ${os.cpus().length}) |`, '| --- | ---: | ---: | ---: |');
 for (const r of ran) lines.push(`| ${r.name} | ${r.status} | ${(r.seconds / 60).toFixed(1)} | ${r.busyCores.toFixed(2)} |`);
 const skipped = ORDER.filter((n) => !ran.some((r) => r.name === n));
 if (skipped.length > 0) lines.push('', `Not re-measured in this run: ${skipped.join(', ')} (see docs/benchmarks.md for their last figures).`);

@@ -16,6 +16,7 @@ import { randomInt } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import bcrypt from 'bcryptjs';
+import { z } from 'zod';
 import { BcryptPool } from '../src/auth/passwords/bcrypt-pool.ts';
 import { loadStackConfig } from '../src/stack/config.ts';
 
@@ -150,7 +151,7 @@ async function run(label: string, total: number, concurrency: number, op: (worke
 
 const randomIp = () => `198.18.${randomInt(256)}.${randomInt(1, 255)}`;
 
-async function call(base: string, path: string, body: unknown, key = anonKey): Promise<any> {
+async function call(base: string, path: string, body: unknown, key = anonKey): Promise<unknown> {
   const ip = randomIp();
   const response = await fetch(`${base}${path}`, {
     method: 'POST',
@@ -167,10 +168,13 @@ async function call(base: string, path: string, body: unknown, key = anonKey): P
     },
     body: JSON.stringify(body),
   });
-  const json = await response.json().catch(() => undefined);
+  const json: unknown = await response.json().catch(() => undefined);
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(json)}`);
   return json;
 }
+
+/** The part of an auth session the benchmark reads. */
+const session = z.object({ refresh_token: z.string() });
 
 async function reachable(url: string): Promise<boolean> {
   try {
@@ -207,7 +211,7 @@ async function main(): Promise<void> {
   const emails = Array.from({ length: CONCURRENCY * 2 }, (_, i) => `bench-${stamp}-${i}@example.test`);
   const ids: string[] = [];
   for (const email of emails) {
-    const user = await call(gatewayAuth, '/admin/users', { email, password_hash: hash, email_confirm: true }, serviceKey);
+    const user = z.object({ id: z.string() }).parse(await call(gatewayAuth, '/admin/users', { email, password_hash: hash, email_confirm: true }, serviceKey));
     ids.push(user.id);
   }
 
@@ -247,10 +251,9 @@ async function main(): Promise<void> {
         call(gatewayAuth, '/token?grant_type=password', { email: emails[w], password: PASSWORD }),
       ),
     );
-    const tokens = sessions.map((s) => s.refresh_token as string);
+    const tokens = sessions.map((s) => session.parse(s).refresh_token);
     const refresh = (base: string) => async (worker: number) => {
-      const session = await call(base, '/token?grant_type=refresh_token', { refresh_token: tokens[worker] });
-      tokens[worker] = session.refresh_token;
+      tokens[worker] = session.parse(await call(base, '/token?grant_type=refresh_token', { refresh_token: tokens[worker] })).refresh_token;
     };
     if (direct) results.push(row(await run('token refresh, auth server direct', REFRESHES, CONCURRENCY, refresh(directAuth))));
     results.push(row(await run('token refresh, through the gateway', REFRESHES, CONCURRENCY, refresh(gatewayAuth))));
@@ -287,8 +290,8 @@ async function main(): Promise<void> {
 
 main().then(
   () => process.exit(0),
-  (error: Error) => {
-    console.error(`bench-auth: ${error.message}`);
+  (error: unknown) => {
+    console.error(`bench-auth: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   },
 );

@@ -59,7 +59,7 @@ interface Timed<T> {
 }
 
 async function run<T>(tasks: (() => Promise<T>)[], limit: number): Promise<{ results: Timed<T>[]; wallMs: number }> {
-  const results: Timed<T>[] = new Array(tasks.length);
+  const results = new Array<Timed<T>>(tasks.length);
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -213,10 +213,15 @@ done = function(summary, latency, requests)
   io.write(string.format("WRK %d %f %f %f %d\\n", summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), summary.errors.status))
 end
 `);
-  const result = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S %e', 'wrk', '-t2', '-c16', `-d${WRK_SECONDS}s`, '-s', script, `${apiUrl}/functions/v1/stripe-webhook`], { encoding: 'utf8' });
+  // When the program cannot start, spawnSync leaves stdout and stderr null (its types say string).
+  const result: { stdout: string | null; stderr: string | null; error?: Error } = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'CPU %U %S %e', 'wrk', '-t2', '-c16', `-d${WRK_SECONDS}s`, '-s', script, `${apiUrl}/functions/v1/stripe-webhook`],
+    { encoding: 'utf8' },
+  );
   rmSync(dir, { recursive: true, force: true });
-  const figures = result.stdout?.match(/WRK (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/);
-  const cpu = result.stderr?.match(/CPU ([\d.]+) ([\d.]+) ([\d.]+)/);
+  const figures = result.stdout === null ? null : /WRK (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(result.stdout);
+  const cpu = result.stderr === null ? null : /CPU ([\d.]+) ([\d.]+) ([\d.]+)/.exec(result.stderr);
   if (!figures || !cpu) {
     console.log(`  ${label}: wrk did not run (${result.error?.message ?? result.stderr?.trim()})`);
     return null;

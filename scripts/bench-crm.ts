@@ -254,7 +254,7 @@ try {
   console.log(`explain analyze of the worst (${worst.actor}, page ${worst.page}), as the member through RLS:`);
   console.log(await explain(worst.actor, worst.page));
 } finally {
-  if (external && !KEEP) await cleanUp().catch((error: Error) => log(`clean-up failed: ${error.message}`));
+  if (external && !KEEP) await cleanUp().catch((error: unknown) => log(`clean-up failed: ${error instanceof Error ? error.message : String(error)}`));
   await db.end();
   if (stack) {
     await stack.stop();

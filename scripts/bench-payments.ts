@@ -60,7 +60,7 @@ interface Timed<T> {
 
 /** Runs `tasks` with at most `limit` in flight; returns results with their latencies and the wall time. */
 async function run<T>(tasks: (() => Promise<T>)[], limit: number): Promise<{ results: Timed<T>[]; wallMs: number }> {
-  const results: Timed<T>[] = new Array(tasks.length);
+  const results = new Array<Timed<T>>(tasks.length);
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -322,7 +322,7 @@ async function main(): Promise<void> {
   await pool.end();
 }
 
-main().catch(async (error: Error) => {
+main().catch(async (error: unknown) => {
   console.error(error);
   await pool.end().catch(() => undefined);
   process.exit(1);

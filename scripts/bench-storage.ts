@@ -18,6 +18,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import { loadStackConfig } from '../src/stack/config.ts';
 import { signHs256 } from '../src/stack/keys.ts';
 
@@ -50,7 +51,7 @@ async function timed<T>(work: () => Promise<T>): Promise<number> {
   return performance.now() - start;
 }
 
-async function admin(pathname: string, init: RequestInit = {}): Promise<any> {
+async function admin(pathname: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<unknown> {
   const response = await fetch(`${apiUrl}/auth/v1${pathname}`, {
     ...init,
     headers: { apikey: serviceKey, authorization: `Bearer ${serviceKey}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
@@ -61,7 +62,9 @@ async function admin(pathname: string, init: RequestInit = {}): Promise<any> {
 
 /** A user created through the admin API, with an access token minted like the auth server's. */
 async function benchUser(): Promise<{ id: string; token: string }> {
-  const user = await admin('/admin/users', { method: 'POST', body: JSON.stringify({ email: `bench-storage-${randomUUID()}@example.test`, email_confirm: true }) });
+  const user = z
+    .object({ id: z.string(), email: z.string() })
+    .parse(await admin('/admin/users', { method: 'POST', body: JSON.stringify({ email: `bench-storage-${randomUUID()}@example.test`, email_confirm: true }) }));
   const now = Math.floor(Date.now() / 1000);
   const token = signHs256({ sub: user.id, role: 'authenticated', aud: 'authenticated', iat: now, exp: now + 3600, email: user.email }, jwtSecret);
   return { id: user.id, token };

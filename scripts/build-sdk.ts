@@ -59,7 +59,7 @@ export async function buildSdk(log: (line: string) => void = console.log): Promi
     // An import rollup cannot resolve (a new package, a node: module) fails the build; an import cycle
     // between SDK modules is legal ES and only reported.
     onwarn(warning) {
-      if (warning.code === 'CIRCULAR_DEPENDENCY') return log(`[build:sdk] ${warning.message}`);
+      if (warning.code === 'CIRCULAR_DEPENDENCY') { log(`[build:sdk] ${warning.message}`); return; }
       throw new Error(`build:sdk (js): ${warning.message}`);
     },
   });
@@ -108,8 +108,8 @@ export async function ensureSdkBuilt(log: (line: string) => void = console.log):
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  buildSdk().catch((error: Error) => {
-    console.error(error.message);
+  buildSdk().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   });
 }

@@ -33,7 +33,7 @@ function read(dir: string, suffix: string): string[] {
 const CODE_PATTERNS = [/\b(?:\w*raise\w*|refuse)\(\s*(?:\d+\s*,\s*)?'([a-z][a-z0-9_]*)'/g, /'code'\s*,\s*'([a-z][a-z0-9_]*)'/g];
 
 /** Per SQL function (schema.name): the codes its body raises and the functions it calls. */
-type FunctionFacts = { codes: Set<string>; calls: Set<string>; writes: Set<string> };
+interface FunctionFacts { codes: Set<string>; calls: Set<string>; writes: Set<string> }
 
 function functionBodies(migrations: string[]): Map<string, FunctionFacts> {
   const functions = new Map<string, FunctionFacts>();

@@ -85,7 +85,7 @@ async function denoTests(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
     { ...denoEnv(), ...env, NO_COLOR: '1' },
     functionsDir,
   );
-  const summary = output.match(/(\d+) passed.*?(\d+) failed/);
+  const summary = /(\d+) passed.*?(\d+) failed/.exec(output);
   const passed = Number(summary?.[1] ?? 0);
   const failed = Number(summary?.[2] ?? 0) || (code !== 0 ? 1 : 0);
   return { name: 'deno test', passed, failed };
@@ -96,11 +96,14 @@ async function databaseChecks(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
   const db = env.SUPABASE_DB_URL!;
   let passed = 0;
   let failed = 0;
-  const check = async (label: string, ok: () => Promise<boolean>) => {
-    const result = await ok().catch((error: Error) => {
-      console.log(error.message);
-      return false;
-    });
+  // A check may be synchronous; run through a promise, its throw is a failed check like a rejection.
+  const check = async (label: string, ok: () => boolean | Promise<boolean>) => {
+    const result = await Promise.resolve()
+      .then(ok)
+      .catch((error: unknown) => {
+        console.log(error instanceof Error ? error.message : String(error));
+        return false;
+      });
     console.log(`${result ? 'ok' : 'not ok'} - ${label}`);
     if (result) passed += 1;
     else failed += 1;
@@ -112,21 +115,21 @@ async function databaseChecks(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
   await check('src/sdk/database.types.ts matches the database (npm run gen:types)', () => typesAreCurrent(db));
   await check("openapi.json matches the functions' zod schemas (npm run gen:openapi)", async () =>
     (await run(bin('tsx'), [path.join(projectRoot, 'scripts', 'gen-openapi.ts'), '--check'], env)).code === 0);
-  await check('every function has its own deno.json, named as import_map by its [functions.<name>] block (npm run gen:function-config)', async () => {
+  await check('every function has its own deno.json, named as import_map by its [functions.<name>] block (npm run gen:function-config)', () => {
     const problems = functionConfigProblems();
     for (const problem of problems) console.log(`  ${problem}`);
     return problems.length === 0;
   });
-  await check("every function's imports resolve from its own deno.json alone, as supabase functions deploy bundles it", async () => {
+  await check("every function's imports resolve from its own deno.json alone, as supabase functions deploy bundles it", () => {
     const problems = checkFunctionImports(DENO, denoEnv());
     for (const problem of problems) console.log(`  ${problem}`);
     return problems.length === 0;
   });
-  await check('supabase/config.toml has no keys the Supabase CLI ignores', async () => {
+  await check('supabase/config.toml has no keys the Supabase CLI ignores', () => {
     // Any command that loads the config warns about unknown keys; `status` changes nothing (and only
     // reports that no Docker stack runs here).
     const result = spawnSync(bin('supabase'), ['status', '--workdir', projectRoot], { env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
-    const warning = `${result.stdout}${result.stderr}`.split('\n').find((line) => /does not recognize and ignores/.test(line));
+    const warning = `${result.stdout}${result.stderr}`.split('\n').find((line) => line.includes('does not recognize and ignores'));
     if (warning) console.log(`  ${warning}`);
     return warning === undefined && result.error === undefined;
   });
@@ -256,8 +259,8 @@ function summarise(results: SuiteResult[]): number {
 
 main().then(
   (code) => process.exit(code),
-  (error: Error) => {
-    console.error(`[test] ${error.message}`);
+  (error: unknown) => {
+    console.error(`[test] ${error instanceof Error ? error.message : String(error)}`);
     console.log('0 passed, 1 failed');
     process.exit(1);
   },

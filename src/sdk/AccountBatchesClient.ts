@@ -99,7 +99,7 @@ export class AccountBatchesClient {
       .order('id')
       .range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: toPage(data ?? [], count, range.page, range.perPage), error: null };
+    return { data: toPage(data, count, range.page, range.perPage), error: null };
   }
 
   /**
@@ -128,6 +128,6 @@ export class AccountBatchesClient {
       .order('user_id')
       .range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: toPage(data ?? [], count, range.page, range.perPage), error: null };
+    return { data: toPage(data, count, range.page, range.perPage), error: null };
   }
 }

@@ -30,7 +30,7 @@ export class AccountContext {
   async list(): Promise<Result<MyAccount[]>> {
     const { data, error, status } = await this.supabase.rpc('my_accounts');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data ?? [], error: null };
+    return { data, error: null };
   }
 
   /** Chooses `accountId` for the calls that follow; it must be one of the caller's usable accounts. */

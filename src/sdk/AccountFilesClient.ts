@@ -55,7 +55,7 @@ export class AccountFilesClient {
    * @example
    * const { data: url, error } = await kit.accounts.files.signedUrl('invoices/2026-01.pdf', { expires_in: 300 });
    */
-  signedUrl(name: string, input: { expires_in: number; download?: string | boolean }, options: { accountId?: string } = {}): Promise<Result<string>> {
+  signedUrl(name: string, input: { expires_in: number; download?: string | boolean } | undefined, options: { accountId?: string } = {}): Promise<Result<string>> {
     return this.#folder(options.accountId).signedUrl(name, input?.expires_in, input?.download === undefined ? {} : { download: input.download });
   }
 

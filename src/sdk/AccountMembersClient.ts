@@ -99,7 +99,7 @@ export class AccountMembersClient {
     }
     const { data, error, status, count } = await request.order('full_name').order('user_id').range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: toPage(data ?? [], count, range.page, range.perPage), error: null };
+    return { data: toPage(data, count, range.page, range.perPage), error: null };
   }
 
   /**

@@ -6,7 +6,6 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import {
-  accountReviewSchema,
   businessCreationSchema,
   businessRegistrationSchema,
   type AccountReviewInput,

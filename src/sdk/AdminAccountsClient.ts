@@ -50,7 +50,7 @@ export class AdminAccountsClient {
       .order('id')
       .range(range.from, range.to);
     if (answer.error) return { data: null, error: errorFromPostgrest(answer.error, answer.status) };
-    return { data: toPage(answer.data ?? [], answer.count, range.page, range.perPage), error: null };
+    return { data: toPage(answer.data, answer.count, range.page, range.perPage), error: null };
   }
 
   /**
@@ -71,7 +71,7 @@ export class AdminAccountsClient {
    * @example
    * const { data, error } = await kit.admin.accounts.reject(accountId, { reason: 'We could not verify the company' });
    */
-  reject(id: string, input: { reason: string }, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+  reject(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#review({ account_id: id, decision: 'reject', reason: input?.reason }, options);
@@ -83,7 +83,7 @@ export class AdminAccountsClient {
    * @example
    * const { data, error } = await kit.admin.accounts.suspend(accountId, { reason: 'Unpaid invoices' });
    */
-  suspend(id: string, input: { reason: string }, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+  suspend(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#review({ account_id: id, decision: 'suspend', reason: input?.reason }, options);

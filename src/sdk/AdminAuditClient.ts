@@ -51,6 +51,6 @@ export class AdminAuditClient {
     if (query.to) request = request.lt('occurred_at', query.to);
     const { data, error, status, count } = await request.order('id', { ascending: false }).range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: toPage(data ?? [], count, page, perPage), error: null };
+    return { data: toPage(data, count, page, perPage), error: null };
   }
 }

@@ -42,7 +42,7 @@ export class AdminContentClient {
       if (!replayed) return { data: null, error: failure };
       const original = await this.supabase.from('site_content').select('*').eq('id', replayed).single();
       if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
-      return { data: original.data as SiteContent, error: null };
+      return { data: original.data, error: null };
     }
     return { data, error: null };
   }

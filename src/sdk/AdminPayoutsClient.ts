@@ -21,7 +21,7 @@ export class AdminPayoutsClient {
   approve(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Payout>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
-    return this.#decide(id, 'approve', input?.reason, options);
+    return this.#decide(id, 'approve', input.reason, options);
   }
 
   /**
@@ -30,11 +30,13 @@ export class AdminPayoutsClient {
    * @example
    * const { data, error } = await kit.admin.payouts.reject(payoutId, { reason: 'Bank details missing' });
    */
-  reject(id: string, input: { reason: string }, options: MutationOptions = {}): Promise<Result<Payout>> {
+  reject(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<Payout>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
-    if (!input?.reason?.trim()) return Promise.resolve({ data: null, error: invalidField('reason', 'A reason is required to reject') });
-    return this.#decide(id, 'reject', input.reason, options);
+    // JavaScript callers may leave the reason out.
+    const reason = input?.reason;
+    if (!reason?.trim()) return Promise.resolve({ data: null, error: invalidField('reason', 'A reason is required to reject') });
+    return this.#decide(id, 'reject', reason, options);
   }
 
   /**
@@ -46,7 +48,7 @@ export class AdminPayoutsClient {
   markPaid(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Payout>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
-    return this.#decide(id, 'mark_paid', input?.reason, options);
+    return this.#decide(id, 'mark_paid', input.reason, options);
   }
 
   async #decide(id: string, decision: PayoutDecision, reason: string | undefined, options: MutationOptions): Promise<Result<Payout>> {

@@ -50,7 +50,7 @@ export class AdminPointsPackagesClient {
     if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.from('points_packages').select('*').order('price_amount').order('id');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data ?? [], error: null };
+    return { data, error: null };
   }
 
   /**
@@ -75,7 +75,7 @@ export class AdminPointsPackagesClient {
       if (!replayed) return { data: null, error: failure };
       const original = await this.supabase.from('points_packages').select('*').eq('id', replayed).single();
       if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
-      return { data: original.data as AdminPointsPackage, error: null };
+      return { data: original.data, error: null };
     }
     return { data, error: null };
   }

@@ -23,7 +23,7 @@ export class AdminRefundsClient {
   approve(id: string, input: { note?: string } = {}, options: MutationOptions = {}): Promise<Result<Refund>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
-    return this.#decide(id, 'approve', input?.note, options);
+    return this.#decide(id, 'approve', input.note, options);
   }
 
   /**
@@ -32,11 +32,13 @@ export class AdminRefundsClient {
    * @example
    * const { data, error } = await kit.admin.refunds.reject(refundId, { note: 'The tool worked as described' });
    */
-  reject(id: string, input: { note: string }, options: MutationOptions = {}): Promise<Result<Refund>> {
+  reject(id: string, input: { note: string } | undefined, options: MutationOptions = {}): Promise<Result<Refund>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
-    if (!input?.note?.trim()) return Promise.resolve({ data: null, error: invalidField('note', 'A note is required to reject') });
-    return this.#decide(id, 'reject', input.note, options);
+    // JavaScript callers may leave the note out.
+    const note = input?.note;
+    if (!note?.trim()) return Promise.resolve({ data: null, error: invalidField('note', 'A note is required to reject') });
+    return this.#decide(id, 'reject', note, options);
   }
 
   async #decide(id: string, decision: 'approve' | 'reject', note: string | undefined, options: MutationOptions): Promise<Result<Refund>> {

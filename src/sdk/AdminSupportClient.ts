@@ -36,7 +36,7 @@ export class AdminSupportClient {
    * @example
    * const { data, error } = await kit.admin.support.assign(ticketId, { assigned_to: adminId });
    */
-  async assign(ticketId: string, input: { assigned_to: string | null }): Promise<Result<SupportTicket>> {
+  async assign(ticketId: string, input: { assigned_to: string | null } | undefined): Promise<Result<SupportTicket>> {
     if (input?.assigned_to) {
       const invalidAssignee = checkIds({ assigned_to: input.assigned_to });
       if (invalidAssignee) return { data: null, error: invalidAssignee };

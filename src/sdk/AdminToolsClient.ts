@@ -23,10 +23,11 @@ export class AdminToolsClient {
    * const { data, error } = await kit.admin.tools.review(toolId, { decision: 'approve' });
    * await kit.admin.tools.review(otherId, { decision: 'suspend', note: 'Reported as broken' });
    */
-  async review(id: string, input: { decision: ToolDecision; note?: string }, options: MutationOptions = {}): Promise<Result<Tool>> {
+  async review(id: string, input: { decision: ToolDecision; note?: string } | undefined, options: MutationOptions = {}): Promise<Result<Tool>> {
     const bad = checkIds({ id }) ?? checkEnum('decision', input?.decision, TOOL_DECISIONS);
     if (bad) return { data: null, error: bad };
-    let request = this.supabase.rpc('review_tool', { tool_id: id, decision: input.decision, ...(input.note ? { note: input.note } : {}) });
+    // checkEnum answered a missing input above.
+    let request = this.supabase.rpc('review_tool', { tool_id: id, decision: input!.decision, ...(input!.note ? { note: input!.note } : {}) });
     if (options.signal) request = request.abortSignal(options.signal);
     const { data, error, status } = await request;
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
@@ -42,13 +43,13 @@ export class AdminToolsClient {
    * const { data, error } = await kit.admin.tools.reviewRevision(revisionId, { decision: 'approve' });
    * await kit.admin.tools.reviewRevision(otherId, { decision: 'reject', note: 'A 100 % share needs a contract' });
    */
-  async reviewRevision(id: string, input: { decision: ToolRevisionDecision; note?: string }, options: MutationOptions = {}): Promise<Result<ToolRevision>> {
+  async reviewRevision(id: string, input: { decision: ToolRevisionDecision; note?: string } | undefined, options: MutationOptions = {}): Promise<Result<ToolRevision>> {
     const bad = checkIds({ id }) ?? checkEnum('decision', input?.decision, REVISION_DECISIONS);
     if (bad) return { data: null, error: bad };
-    let request = this.supabase.rpc('review_tool_revision', { revision_id: id, decision: input.decision, ...(input.note ? { note: input.note } : {}) });
+    let request = this.supabase.rpc('review_tool_revision', { revision_id: id, decision: input!.decision, ...(input!.note ? { note: input!.note } : {}) });
     if (options.signal) request = request.abortSignal(options.signal);
     const { data, error, status } = await request;
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data as ToolRevision, error: null };
+    return { data: data, error: null };
   }
 }

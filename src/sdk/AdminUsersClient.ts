@@ -71,7 +71,7 @@ export class AdminUsersClient {
       page_offset: (page - 1) * perPage,
     });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    const rows = data ?? [];
+    const rows = data;
     const users: AdminUser[] = rows.map(({ total_count: _total, ...user }) => user);
     return { data: toPage(users, rows[0]?.total_count ?? 0, page, perPage), error: null };
   }
@@ -97,10 +97,10 @@ export class AdminUsersClient {
    * @example
    * const { data, error } = await kit.admin.users.setRole(userId, { role: 'tool_creator' });
    */
-  async setRole(userId: string, input: { role: PlatformRole }, options: MutationOptions = {}): Promise<Result<Profile>> {
+  async setRole(userId: string, input: { role: PlatformRole } | undefined, options: MutationOptions = {}): Promise<Result<Profile>> {
     const bad = checkIds({ user_id: userId }) ?? checkEnum('role', input?.role, platformRoles);
     if (bad) return { data: null, error: bad };
-    let request = this.supabase.rpc('set_user_role', { user_id: userId, role: input.role });
+    let request = this.supabase.rpc('set_user_role', { user_id: userId, role: input!.role });
     if (options.signal) request = request.abortSignal(options.signal);
     const { data, error, status } = await request;
     if (error) return { data: null, error: errorFromPostgrest(error, status) };

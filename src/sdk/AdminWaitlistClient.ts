@@ -55,7 +55,7 @@ export class AdminWaitlistClient {
     if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.rpc('admin_export_waitlist_csv');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data as string, error: null };
+    return { data: data, error: null };
   }
 
   /**

@@ -58,7 +58,9 @@ export class AdminWalletClient {
     // The header makes a network failure retried (retries.ts); the database keys the adjustment itself.
     const { data, error, status } = await keyed(request, key, options.signal);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('The adjustment returned nothing', 'internal_error', 500) };
-    return { data: data as WalletEntry, error: null };
+    // A SQL function's row result may be null, which the generated type does not say.
+    const entry = data as WalletEntry | null;
+    if (!entry) return { data: null, error: new SdkApiError('The adjustment returned nothing', 'internal_error', 500) };
+    return { data: entry, error: null };
   }
 }

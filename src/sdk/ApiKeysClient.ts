@@ -47,15 +47,15 @@ export class ApiKeysClient {
    * for (const key of data?.items ?? []) console.log(key.prefix, key.revoked_at ? 'revoked' : 'active');
    */
   list(query: PageQuery = {}): PageRequest<ApiKey> {
-    return pagedFromAll(query, (q) => this.#listAll(q));
+    return pagedFromAll(query, () => this.#listAll());
   }
 
-  async #listAll(_query: PageQuery): Promise<Result<ApiKey[]>> {
+  async #listAll(): Promise<Result<ApiKey[]>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const { data, error, status } = await this.supabase.from('api_keys').select('*').order('created_at', { ascending: false });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data ?? [], error: null };
+    return { data, error: null };
   }
 
   /**
@@ -69,7 +69,9 @@ export class ApiKeysClient {
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('revoke_api_key', { api_key_id: id });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('You have no such API key', 'api_key_not_found', 404) };
-    return { data, error: null };
+    // A SQL function's row result may be null, which the generated type does not say.
+    const revoked = data as ApiKey | null;
+    if (!revoked) return { data: null, error: new SdkApiError('You have no such API key', 'api_key_not_found', 404) };
+    return { data: revoked, error: null };
   }
 }

@@ -144,8 +144,11 @@ export class AuthClient {
    */
   async signIn(credentials: { email: string; password: string }): Promise<Result<SignedIn>> {
     const { data, error } = await this.supabase.auth.signInWithPassword(credentials);
-    if (error || !data.session) return { data: null, error: errorFromAuth(error ?? { message: 'Sign-in answered no session', status: 500 }) };
-    return { data: { user: data.user, session: data.session }, error: null };
+    if (error) return { data: null, error: errorFromAuth(error) };
+    // supabase-js types a successful sign-in's session as present; the check keeps a server that answers none from passing as signed in.
+    const session = data.session as Session | null;
+    if (!session) return { data: null, error: errorFromAuth({ message: 'Sign-in answered no session', status: 500 }) };
+    return { data: { user: data.user, session }, error: null };
   }
 
   /**

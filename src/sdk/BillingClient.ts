@@ -232,7 +232,7 @@ export class BillingClient {
     if (invalid) return { data: null, error: invalid };
     const { data, error, status } = await this.supabase.rpc('billing_entitlements', { account_id: accountId }).single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data as BillingEntitlements, error: null };
+    return { data: data, error: null };
   }
 
   /**

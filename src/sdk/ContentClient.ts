@@ -3,19 +3,13 @@
  * and delete. A plain table behind row-level security.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import {
-  contentCreateSchema,
-  contentUpdateSchema,
-  type ContentCreateInput,
-  type ContentUpdateInput,
+import type {
+  ContentCreateInput,
+  ContentUpdateInput,
 } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
-import type { MutationOptions } from './functions.ts';
-import { checkIdempotencyKey, keyed, replayedId } from './postgrest.ts';
-
-import { definedFields, checkIds, parseInput } from './validation.ts';
 
 export type { ContentCreateInput, ContentUpdateInput };
 
@@ -41,7 +35,7 @@ export class ContentClient {
     if (query.published_only ?? true) request = request.eq('published', true);
     const { data, error, status } = await request.order('published_at', { ascending: false, nullsFirst: true }).order('created_at', { ascending: false });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data ?? [], error: null };
+    return { data, error: null };
   }
 
   /**

@@ -77,7 +77,7 @@ export type CrmInstalmentStatus = Enums<'crm_instalment_status'>;
 /** One value or several (an `in` filter). */
 type OneOrMany<T> = T | T[];
 
-const applyOneOrMany = (query: FilterQuery, column: string, value: OneOrMany<unknown> | undefined): FilterQuery =>
+const applyOneOrMany = (query: FilterQuery, column: string, value: unknown): FilterQuery =>
   value === undefined ? query : Array.isArray(value) ? query.in(column, value) : query.eq(column, value);
 
 /** Client list filters (seed 002's `/clients/` query parameters). */
@@ -195,7 +195,7 @@ export class CrmStatistics {
       ...(parsed.data.to ? { to: parsed.data.to } : {}),
     });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    const rows = data ?? [];
+    const rows = data;
     const byCurrency: CrmPaymentStatistics['by_currency'] = {};
     for (const row of rows) {
       const sums = (byCurrency[row.currency] ??= { payments: 0, total_amount: 0, paid_amount: 0 });

@@ -74,7 +74,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     private readonly context: AccountContext,
     private readonly spec: ResourceSpec<N, Filters, Create, Update>,
   ) {
-    this.client = supabase as unknown as SupabaseClient;
+    this.client = supabase;
   }
 
   /**
@@ -90,7 +90,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
   }
 
   async #listPage(query: ListQuery<Filters, Sort>): Promise<Result<Page<Row<N>>>> {
-    const { page, per_page, sort, account_id, ...filters } = query as ListQuery<Filters, Sort>;
+    const { page, per_page, sort, account_id, ...filters } = query;
     const range = pageRange({ ...(page !== undefined ? { page } : {}), ...(per_page !== undefined ? { per_page } : {}) });
     if ('error' in range) return { data: null, error: invalid(range.error) };
     const sortKey = sort ?? this.spec.defaultSort;
@@ -110,15 +110,16 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
       me = user.id;
     }
     let request = this.client.from(this.spec.table).select('*', { count: 'exact' }).eq('account_id', account.data);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- without it tsc compares the builder's type to FilterQuery structurally and gives up (TS2589)
     request = this.spec.filter(request as unknown as FilterQuery, filters as Filters, me) as unknown as typeof request;
     for (const [column, ascending] of order) request = request.order(column, { ascending });
     const { data, error, status, count } = await request.order('id').range(range.from, range.to);
     if (error) {
       // Past the last page PostgREST answers 416: an empty page is the useful answer.
-      if (status === 416) return { data: toPage([], count ?? null, range.page, range.perPage), error: null };
+      if (status === 416) return { data: toPage([], count, range.page, range.perPage), error: null };
       return { data: null, error: errorFromPostgrest(error, status) };
     }
-    return { data: toPage((data ?? []) as Row<N>[], count, range.page, range.perPage), error: null };
+    return { data: toPage(data as Row<N>[], count, range.page, range.perPage), error: null };
   }
 
   /**
@@ -133,7 +134,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     const { data, error, status } = await this.client.from(this.spec.table).select('*').eq('id', id).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may see has this id`, 'not_found', 404) };
-    return { data: data as Row<N>, error: null };
+    return { data: data, error: null };
   }
 
   /**
@@ -174,7 +175,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
       const replayed = replayedId(failure);
       return replayed ? this.get(replayed) : { data: null, error: failure };
     }
-    return { data: data as Row<N>, error: null };
+    return { data: data, error: null };
   }
 
   /**
@@ -191,7 +192,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     const { data, error, status } = await this.client.from(this.spec.table).update(parsed.data as object).eq('id', id).select('*').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may change has this id`, 'not_found', 404) };
-    return { data: data as Row<N>, error: null };
+    return { data: data, error: null };
   }
 
   /**
@@ -207,7 +208,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.client.from(this.spec.table).delete().eq('id', id).select('id');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data || data.length === 0) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may delete has this id`, 'not_found', 404) };
+    if (data.length === 0) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may delete has this id`, 'not_found', 404) };
     return { data: { id }, error: null };
   }
 }

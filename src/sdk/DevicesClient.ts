@@ -24,10 +24,10 @@ export class DevicesClient {
    * for (const d of data?.items ?? []) console.log(d.user_agent, d.last_seen_at, d.is_new_device ? 'new!' : '');
    */
   list(query: PageQuery = {}): PageRequest<Device> {
-    return pagedFromAll(query, (q) => this.#listAll(q));
+    return pagedFromAll(query, () => this.#listAll());
   }
 
-  async #listAll(_query: PageQuery): Promise<Result<Device[]>> {
+  async #listAll(): Promise<Result<Device[]>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const { data, error, status } = await this.supabase

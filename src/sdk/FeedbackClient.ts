@@ -5,7 +5,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { feedbackSchema, type FeedbackInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, type RpcErrorCodes, SdkApiError, withCodes } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { checkIdempotencyKey, pageOf, replayedId } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
@@ -79,7 +79,7 @@ export class FeedbackClient {
       .order('id')
       .range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: toPage(data ?? [], count, page, perPage), error: null };
+    return { data: toPage(data, count, page, perPage), error: null };
   }
 
 }

@@ -58,7 +58,7 @@ export class MediaClient {
    * @example
    * const { data: url, error } = await kit.media.signedUrl('id/passport.pdf', { expires_in: 600 });
    */
-  signedUrl(name: string, input: { expires_in: number; download?: string | boolean }): Promise<Result<string>> {
+  signedUrl(name: string, input: { expires_in: number; download?: string | boolean } | undefined): Promise<Result<string>> {
     return this.folder.signedUrl(name, input?.expires_in, input?.download === undefined ? {} : { download: input.download });
   }
 

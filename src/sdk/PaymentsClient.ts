@@ -54,7 +54,9 @@ export interface PaymentFilters extends PageQuery {
 
 async function invokePath<T>(supabase: SupabaseClient<Database>, path: string, body: unknown, options?: MutationOptions): Promise<Result<T>> {
   if (options) return invokeMutation<T>(supabase, path, body, options);
-  const { data, error } = await supabase.functions.invoke<T>(path, { method: 'POST', body: body as Record<string, unknown> });
+  // supabase-js types a failure's error as any.
+    const response: { data: T | null; error: unknown } = await supabase.functions.invoke<T>(path, { method: 'POST', body: body as Record<string, unknown> });
+    const { data, error } = response;
   if (error) return { data: null, error: await functionsError(error) };
   return { data: data as T, error: null };
 }
@@ -69,10 +71,10 @@ export class PaymentsClient {
    * const { data, error } = await kit.payments.pointsPackages();
    */
   pointsPackages(query: PageQuery = {}): PageRequest<PointsPackage> {
-    return pagedFromAll(query, (q) => this.#pointsPackagesAll(q));
+    return pagedFromAll(query, () => this.#pointsPackagesAll());
   }
 
-  async #pointsPackagesAll(_query: PageQuery): Promise<Result<PointsPackage[]>> {
+  async #pointsPackagesAll(): Promise<Result<PointsPackage[]>> {
     const { data, error, status } = await this.supabase.from('points_packages').select('*').eq('is_active', true).order('points');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
@@ -174,10 +176,10 @@ export class PaymentsClient {
    * const { data, error } = await kit.payments.debts();
    */
   debts(query: PageQuery = {}): PageRequest<PointsDebt> {
-    return pagedFromAll(query, (q) => this.#debtsAll(q));
+    return pagedFromAll(query, () => this.#debtsAll());
   }
 
-  async #debtsAll(_query: PageQuery): Promise<Result<PointsDebt[]>> {
+  async #debtsAll(): Promise<Result<PointsDebt[]>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const { data, error, status } = await this.supabase
@@ -275,6 +277,8 @@ export class PaymentsAdminClient {
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('settle_points_debts', { user_id: userId });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data ?? 0, error: null };
+    // A SQL function's scalar result may be null, which the generated type does not say.
+    const settled = data as number | null;
+    return { data: settled ?? 0, error: null };
   }
 }

@@ -73,11 +73,13 @@ export class RevenueClient {
     const parsed = parseInput(dateRangeSchema, query);
     if (parsed.error) return { data: null, error: parsed.error };
     const search = new URLSearchParams(Object.entries(parsed.data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-    const { data, error } = await this.supabase.functions.invoke<RevenueStats>(`creator-api/stats${search.size ? `?${search}` : ''}`, {
+    // supabase-js types a failure's error as any.
+    const response: { data: RevenueStats | null; error: unknown } = await this.supabase.functions.invoke<RevenueStats>(`creator-api/stats${search.size ? `?${search}` : ''}`, {
       method: 'GET',
       headers: { 'x-api-key': apiKey },
     });
+    const { data, error } = response;
     if (error) return { data: null, error: await functionsError(error) };
-    return { data: data as RevenueStats, error: null };
+    return { data: data!, error: null };
   }
 }

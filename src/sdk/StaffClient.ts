@@ -114,6 +114,6 @@ export class StaffClient {
     if (query.member_id) request = request.eq('member_id', query.member_id);
     const { data, error, status } = await request.order('ended_at', { ascending: false }).order('id', { ascending: false });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data ?? [], error: null };
+    return { data, error: null };
   }
 }

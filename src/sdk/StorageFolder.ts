@@ -66,7 +66,7 @@ interface StorageErrorLike {
 export function errorFromStorage(error: StorageErrorLike): SdkError {
   const semantic = String(error.statusCode ?? error.status ?? '');
   if (!semantic || error.name === 'StorageUnknownError') return new SdkNetworkError(error.message);
-  const status = Number(semantic) || error.status || 500;
+  const status = Number(semantic) || Number(error.status) || 500;
   return new SdkApiError(error.message, CODE_BY_SEMANTIC_STATUS[semantic] ?? (status >= 500 ? 'internal_error' : 'validation_failed'), status);
 }
 
@@ -121,8 +121,8 @@ export class StorageFolder {
       data: data.map((entry) => ({
         name: entry.name,
         id: entry.id ?? null,
-        size: (entry.metadata?.size as number | undefined) ?? null,
-        contentType: (entry.metadata?.mimetype as string | undefined) ?? null,
+        size: (entry.metadata?.size) ?? null,
+        contentType: (entry.metadata?.mimetype) ?? null,
         updatedAt: entry.updated_at ?? null,
         createdAt: entry.created_at ?? null,
       })),
@@ -138,8 +138,8 @@ export class StorageFolder {
     return { data, error: null };
   }
 
-  async signedUrl(name: string, expiresIn: number, options: { download?: string | boolean } = {}): Promise<Result<string>> {
-    if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 7 * 24 * 3600) {
+  async signedUrl(name: string, expiresIn: number | undefined, options: { download?: string | boolean } = {}): Promise<Result<string>> {
+    if (expiresIn === undefined || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 7 * 24 * 3600) {
       return { data: null, error: new SdkValidationError('expires_in is a whole number of seconds between 1 and 604800', { fieldErrors: { expires_in: ['Use 1 to 604800 seconds'] }, formErrors: [] }) };
     }
     const path = await this.pathOf(name);

@@ -65,7 +65,7 @@ export class SupportClient {
       if (!replayed) return { data: null, error: failure };
       const original = await this.supabase.from('support_tickets').select('*').eq('id', replayed).single();
       if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
-      return { data: original.data as SupportTicket, error: null };
+      return { data: original.data, error: null };
     }
     return { data, error: null };
   }
@@ -89,7 +89,7 @@ export class SupportClient {
     if (query.assigned_to) request = request.eq('assigned_to', query.assigned_to);
     const { data, error, status, count } = await request.order('last_message_at', { ascending: false }).order('id').range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: toPage(data ?? [], count, page, perPage), error: null };
+    return { data: toPage(data, count, page, perPage), error: null };
   }
 
   /**
@@ -107,7 +107,7 @@ export class SupportClient {
     if (!ticket.data) return { data: null, error: new SdkApiError('No ticket you may see has this id', 'not_found', 404) };
     const messages = await this.supabase.from('support_messages').select('*').eq('ticket_id', id).order('created_at').order('id');
     if (messages.error) return { data: null, error: errorFromPostgrest(messages.error, messages.status) };
-    return { data: { ticket: ticket.data, messages: messages.data ?? [] }, error: null };
+    return { data: { ticket: ticket.data, messages: messages.data }, error: null };
   }
 
   /**
@@ -118,7 +118,7 @@ export class SupportClient {
    * @example
    * const { data, error } = await kit.support.reply(ticketId, { body: 'Here is the screenshot.' });
    */
-  async reply(ticketId: string, input: { body: string }, options: MutationOptions = {}): Promise<Result<SupportMessage>> {
+  async reply(ticketId: string, input: { body: string } | undefined, options: MutationOptions = {}): Promise<Result<SupportMessage>> {
     const invalidId = checkIds({ ticket_id: ticketId });
     if (invalidId) return { data: null, error: invalidId };
     const text = typeof input?.body === 'string' ? input.body.trim() : '';
@@ -132,7 +132,7 @@ export class SupportClient {
       if (!replayed) return { data: null, error: failure };
       const original = await this.supabase.from('support_messages').select('*').eq('id', replayed).single();
       if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
-      return { data: original.data as SupportMessage, error: null };
+      return { data: original.data, error: null };
     }
     return { data, error: null };
   }

@@ -41,12 +41,12 @@ export function parsePrometheus(text: string): Omit<Metrics, 'text'> {
   for (const [index, line] of text.split('\n').entries()) {
     if (line.trim() === '') continue;
     if (line.startsWith('#')) {
-      const type = line.match(/^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/);
+      const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
       if (type) types[type[1]!] = type[2]!;
       else if (!/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* /.test(line) && /^# (TYPE|HELP)/.test(line)) throw new Error(`line ${index + 1}: malformed ${line}`);
       continue;
     }
-    const match = line.match(SAMPLE);
+    const match = SAMPLE.exec(line);
     if (!match) throw new Error(`line ${index + 1}: not a sample: ${line}`);
     const labels: Record<string, string> = {};
     const body = match[2] ?? '';
@@ -76,8 +76,10 @@ export class SystemClient {
    * if (data?.status === 'ok') console.log(`backend ${data.version} is healthy`);
    */
   async health(): Promise<Result<Health>> {
-    const { data, error } = await this.supabase.functions.invoke<Health>('health', { method: 'GET' });
-    if (!error) return { data: data as Health, error: null };
+    // supabase-js types a failure's error as any.
+    const response: { data: Health | null; error: unknown } = await this.supabase.functions.invoke<Health>('health', { method: 'GET' });
+    const { data, error } = response;
+    if (!error) return { data: data!, error: null };
     return { data: null, error: await functionsError(error) };
   }
 
@@ -90,7 +92,9 @@ export class SystemClient {
    * const depth = data?.samples.find((s) => s.name === 'kit_job_queue_depth')?.value;
    */
   async metrics(): Promise<Result<Metrics>> {
-    const { data, error } = await this.supabase.functions.invoke<string>('metrics', { method: 'GET' });
+    // supabase-js types a failure's error as any.
+    const response: { data: string | null; error: unknown } = await this.supabase.functions.invoke<string>('metrics', { method: 'GET' });
+    const { data, error } = response;
     if (error) return { data: null, error: await functionsError(error) };
     const text = typeof data === 'string' ? data : String(data);
     return { data: { text, ...parsePrometheus(text) }, error: null };

@@ -95,7 +95,7 @@ export class ToolsClient {
     }
     const { data, error, status, count } = await request.order('id').range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: toPage((data ?? []) as Tool[], count, page, perPage), error: null };
+    return { data: toPage(data as Tool[], count, page, perPage), error: null };
   }
 
   /**
@@ -105,16 +105,16 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.mine();
    */
   mine(query: PageQuery = {}): PageRequest<Tool> {
-    return pagedFromAll(query, (q) => this.#mineAll(q));
+    return pagedFromAll(query, () => this.#mineAll());
   }
 
-  async #mineAll(_query: PageQuery): Promise<Result<Tool[]>> {
+  async #mineAll(): Promise<Result<Tool[]>> {
     const { data: session } = await this.supabase.auth.getSession();
     const me = session.session?.user.id;
     if (!me) return { data: null, error: new SdkApiError('Sign in first: there is no session', 'unauthorized', 401) };
     const { data, error, status } = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('creator_id', me).order('created_at', { ascending: false });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: (data ?? []) as Tool[], error: null };
+    return { data, error: null };
   }
 
   /**
@@ -129,7 +129,7 @@ export class ToolsClient {
     const { data, error, status } = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('id', id).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: notFound() };
-    return { data: data as Tool, error: null };
+    return { data: data, error: null };
   }
 
   /**
@@ -152,9 +152,9 @@ export class ToolsClient {
       if (!replayed) return { data: null, error: failure };
       const original = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('id', replayed).single();
       if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
-      return { data: original.data as Tool, error: null };
+      return { data: original.data, error: null };
     }
-    return { data: data as Tool, error: null };
+    return { data: data, error: null };
   }
 
   /**
@@ -175,7 +175,7 @@ export class ToolsClient {
     const { data, error, status } = await this.supabase.from('tools').update(definedFields(parsed.data)).eq('id', id).select(TOOL_COLUMNS).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No tool you may edit has this id', 'tool_not_found', 404) };
-    return { data: data as Tool, error: null };
+    return { data: data, error: null };
   }
 
   /**
@@ -213,7 +213,7 @@ export class ToolsClient {
     if (query.status) request = request.eq('status', query.status);
     const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id').range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: toPage(data ?? [], count, page, perPage), error: null };
+    return { data: toPage(data, count, page, perPage), error: null };
   }
 
   /**

@@ -75,11 +75,13 @@ export class UsageClient {
     }
     const key = idempotencyKey(options);
     if (!idempotencyKeyField.safeParse(key).success) return { data: null, error: new SdkValidationError('The idempotency key is not valid: use 1 to 200 printable ASCII characters') };
-    const { data, error } = await this.supabase.functions.invoke<ToolUse>('use-tool', {
+    // supabase-js types a failure's error as any.
+    const response: { data: ToolUse | null; error: unknown } = await this.supabase.functions.invoke<ToolUse>('use-tool', {
       method: 'POST',
       body: body.data,
       headers: { 'Idempotency-Key': key },
     });
+    const { data, error } = response;
     if (error) return { data: null, error: await functionsError(error) };
     const used = data as Omit<ToolUse, 'balance'> & { balance: number | null };
     if (used.balance !== null) return { data: { ...used, balance: used.balance }, error: null };
@@ -108,7 +110,7 @@ export class UsageClient {
     if (query.status) request = request.eq('status', query.status);
     const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id').range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: toPage(data ?? [], count, page, perPage), error: null };
+    return { data: toPage(data, count, page, perPage), error: null };
   }
 
   /**
@@ -135,11 +137,13 @@ export class UsageClient {
    * if (data?.status === 'completed') deliver(data.client_id);
    */
   async verifyWithApiKey(apiKey: string, usageId: string): Promise<Result<VerifiedUsage>> {
-    const { data, error } = await this.supabase.functions.invoke<VerifiedUsage>(`creator-api/usages/${encodeURIComponent(usageId)}`, {
+    // supabase-js types a failure's error as any.
+    const response: { data: VerifiedUsage | null; error: unknown } = await this.supabase.functions.invoke<VerifiedUsage>(`creator-api/usages/${encodeURIComponent(usageId)}`, {
       method: 'GET',
       headers: { 'x-api-key': apiKey },
     });
+    const { data, error } = response;
     if (error) return { data: null, error: await functionsError(error) };
-    return { data: data as VerifiedUsage, error: null };
+    return { data: data!, error: null };
   }
 }

@@ -133,7 +133,7 @@ export class VouchersClient {
     if (input.error) return { data: null, error: input.error };
     const { data, error, status } = await this.supabase.rpc('voucher_by_code', { code: input.data });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    const row = data?.[0];
+    const row = data[0];
     if (!row) return { data: null, error: new SdkApiError('No voucher with this code', 'voucher_not_found', 404) };
     return { data: row, error: null };
   }
@@ -166,7 +166,7 @@ export class VouchersClient {
     });
     const { data, error, status } = await keyed(request, key, options.signal);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    const row = data?.[0];
+    const row = data[0];
     if (!row) return { data: null, error: new SdkApiError('The redemption returned nothing', 'internal_error', 500) };
     return { data: row, error: null };
   }
@@ -209,7 +209,7 @@ export class VouchersClient {
   async stats(): Promise<Result<VoucherStats>> {
     const { data, error, status } = await this.supabase.rpc('my_voucher_stats');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    const rows = data ?? [];
+    const rows = data;
     const first = rows[0];
     return {
       data: {
@@ -276,7 +276,7 @@ export class VouchersAdminClient {
       if (!replayed) return { data: null, error: failure };
       const original = await this.supabase.from('voucher_types').select('*').eq('id', replayed).single();
       if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
-      return { data: original.data as VoucherType, error: null };
+      return { data: original.data, error: null };
     }
     return { data, error: null };
   }
@@ -345,7 +345,7 @@ export class VouchersAdminClient {
       if (!replayed) return { data: null, error: failure };
       const original = await this.supabase.from('vouchers').select('*').eq('id', replayed).single();
       if (original.error) return { data: null, error: errorFromPostgrest(original.error, original.status) };
-      return { data: original.data as Tables<'vouchers'>, error: null };
+      return { data: original.data, error: null };
     }
     return { data, error: null };
   }
@@ -359,7 +359,7 @@ export class VouchersAdminClient {
   async deactivate(voucherId: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>>> {
     const bad = checkIds({ voucher_id: voucherId });
     if (bad) return { data: null, error: bad };
-    let request = this.supabase.rpc('deactivate_voucher', { voucher_id: voucherId, ...(input?.reason ? { reason: input.reason } : {}) });
+    let request = this.supabase.rpc('deactivate_voucher', { voucher_id: voucherId, ...(input.reason ? { reason: input.reason } : {}) });
     if (options.signal) request = request.abortSignal(options.signal);
     const { data, error, status } = await request;
     if (error) return { data: null, error: errorFromPostgrest(error, status) };

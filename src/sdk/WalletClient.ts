@@ -4,13 +4,11 @@
  * database (one SQL function per change, an append-only ledger); nothing here writes a balance.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { adjustPointsSchema, type AdjustPointsInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import type { AdjustPointsInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
-import type { MutationOptions } from './functions.ts';
-import { idempotencyKey, pageOf } from './postgrest.ts';
+import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import { pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
-import { parseInput } from './validation.ts';
 
 export type { AdjustPointsInput };
 
@@ -50,7 +48,7 @@ export class WalletClient {
   async balance(): Promise<Result<Wallet>> {
     const { data, error, status } = await this.supabase.rpc('get_wallet').single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: data as Wallet, error: null };
+    return { data: data, error: null };
   }
 
   /**
@@ -81,7 +79,7 @@ export class WalletClient {
     if (query.to) request = request.lt('created_at', query.to);
     const { data, error, status, count } = await request.order('id', { ascending: false }).range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: toPage(data ?? [], count, page, perPage), error: null };
+    return { data: toPage(data, count, page, perPage), error: null };
   }
 
 }

@@ -23,12 +23,12 @@ export interface MutationOptions {
 export async function functionsError(error: unknown): Promise<SdkApiError | SdkNetworkError | SdkRelayError> {
   if (error instanceof FunctionsHttpError) {
     const response = error.context as Response;
-    const body = await response.json().catch(() => null);
+    const body: unknown = await response.json().catch(() => null);
     return errorFromResponse(response.status, body);
   }
   if (error instanceof FunctionsRelayError) {
     const response = error.context as Response;
-    return new SdkRelayError(error.message, response?.status ?? 502);
+    return new SdkRelayError(error.message, response.status);
   }
   if (error instanceof FunctionsFetchError) return new SdkNetworkError(error.message, String(error.context));
   return new SdkNetworkError(error instanceof Error ? error.message : String(error));
@@ -41,12 +41,14 @@ export async function invokeMutation<T>(
   body: unknown,
   options: MutationOptions = {},
 ): Promise<Result<T>> {
-  const { data, error } = await supabase.functions.invoke<T>(name, {
+  // supabase-js types a failure's error as any.
+    const response: { data: T | null; error: unknown } = await supabase.functions.invoke<T>(name, {
     method: 'POST',
     body: body as Record<string, unknown>,
     headers: { 'Idempotency-Key': options.idempotencyKey ?? crypto.randomUUID() },
     ...(options.signal ? { signal: options.signal } : {}),
   });
+    const { data, error } = response;
   if (error) return { data: null, error: await functionsError(error) };
   return { data: data as T, error: null };
 }

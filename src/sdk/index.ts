@@ -262,6 +262,7 @@ export type KitClientOptions = Omit<SupabaseClientOptions<'public'>, 'realtime'>
  * Realtime's default transport, resolved when a channel first connects rather than when the client is
  * built: no WebSocket is needed (Node 20 has none) unless realtime is used.
  */
+// eslint-disable-next-line @typescript-eslint/no-extraneous-class -- realtime builds its transport with `new`; the constructor returns the native socket
 class DeferredWebSocket {
   constructor(url: string, protocols?: string | string[]) {
     const Native = (globalThis as { WebSocket?: WebSocketClass }).WebSocket;
@@ -283,7 +284,7 @@ export function createClient(url: string, key: string, options?: KitClientOption
   const realtime = { ...supabaseOptions.realtime, transport: (supabaseOptions.realtime?.transport ?? DeferredWebSocket) as never };
   const fetchImpl = retryingFetch(supabaseOptions.global?.fetch ?? ((...args) => fetch(...args)), maxNetworkRetries);
   const global = { ...supabaseOptions.global, fetch: fetchImpl };
-  const supabase = createSupabaseClient<Database>(url, key, { ...supabaseOptions, realtime, global } as SupabaseClientOptions<'public'>);
+  const supabase = createSupabaseClient<Database>(url, key, { ...supabaseOptions, realtime, global });
   // One current-account choice shared by `accounts` and `crm`.
   const accountContext = new AccountContext(supabase);
   return {

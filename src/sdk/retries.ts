@@ -31,7 +31,7 @@ export function retryingFetch(base: typeof fetch, maxNetworkRetries: number, bac
       try {
         return await base(input, init);
       } catch (error) {
-        const aborted = init?.signal?.aborted || (error instanceof Error && error.name === 'AbortError');
+        const aborted = init?.signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
         if (aborted || attempt >= retries) throw error;
         await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** attempt));
       }

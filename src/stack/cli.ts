@@ -35,7 +35,7 @@ function watchFunctions(supervisor: Supervisor): void {
     watched.add(dir);
     watch(dir, (_event, name) => {
       if (!name) return;
-      const full = path.join(dir, name.toString());
+      const full = path.join(dir, name);
       if (existsSync(full) && statSync(full).isDirectory()) watchFolder(full);
       changedFile(path.relative(root, full));
     }).unref();

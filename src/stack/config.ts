@@ -111,13 +111,13 @@ const table = (value: unknown): Table => (value && typeof value === 'object' ? (
 const str = (t: Table, key: string, fallback: string): string => {
   const value = t[key];
   if (typeof value !== 'string') return fallback;
-  const variable = value.match(/^env\(([A-Za-z_][A-Za-z0-9_]*)\)$/)?.[1];
+  const variable = (/^env\(([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(value))?.[1];
   return variable ? (process.env[variable] ?? fallback) : value;
 };
 const num = (t: Table, key: string, fallback: number): number =>
-  typeof t[key] === 'number' ? (t[key] as number) : fallback;
+  typeof t[key] === 'number' ? (t[key]) : fallback;
 const bool = (t: Table, key: string, fallback: boolean): boolean =>
-  typeof t[key] === 'boolean' ? (t[key] as boolean) : fallback;
+  typeof t[key] === 'boolean' ? (t[key]) : fallback;
 const strings = (t: Table, key: string, fallback: string[]): string[] =>
   Array.isArray(t[key]) ? (t[key] as unknown[]).map(String) : fallback;
 

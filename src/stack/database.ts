@@ -210,7 +210,7 @@ export function applyMigrationsAndSeed(
 export function migrationError(output: string): string {
   const lines = output.split('\n').map((l) => l.trim()).filter((l) => l && !/tls|certificate|WARN/i.test(l));
   const file = [...output.matchAll(/Applying migration (\S+\.sql)/g)].pop()?.[1];
-  const at = lines.findIndex((l) => /^ERROR/.test(l));
+  const at = lines.findIndex((l) => l.startsWith("ERROR"));
   const error = at >= 0 ? lines.slice(at, at + 3).join(' | ') : lines.slice(-3).join(' ');
   return `migration ${file ? `supabase/migrations/${file}` : '(unknown file)'} failed: ${error}`;
 }

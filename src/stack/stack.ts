@@ -76,7 +76,7 @@ function functionSecrets(): Record<string, string> {
   if (!existsSync(file)) return {};
   const entries: Record<string, string> = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const match = line.match(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/);
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
     if (match) entries[match[1]!] = match[2]!.replace(/^(['"])(.*)\1$/, '$2');
   }
   return entries;
@@ -290,7 +290,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
   };
 
   try {
-    const fresh = options.reset || !database.clusterExists(config);
+    const fresh = options.reset === true || !database.clusterExists(config);
     const fingerprint = fresh ? database.clusterFingerprint(config) : '';
     const fromTemplate = fresh && database.restoreTemplate(config, fingerprint);
     if (fresh && !fromTemplate) {

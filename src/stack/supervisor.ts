@@ -63,7 +63,7 @@ export class Supervisor {
 
   /** Kills process groups a previous run left behind (it was killed with SIGKILL, say). */
   reapOrphans(): void {
-    let pids: Record<string, number> = {};
+    let pids: Record<string, number>;
     try {
       pids = JSON.parse(readFileSync(this.pidFile, 'utf8')) as Record<string, number>;
     } catch {
@@ -101,8 +101,8 @@ export class Supervisor {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.pipe(log, { end: false });
-    child.stderr?.pipe(log, { end: false });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
     child.on('exit', (code, signal) => this.onExit(spec.name, child, code, signal));
     child.on('error', (error) => log.write(`[supervisor] could not start ${spec.command}: ${error.message}\n`));
     return child;
@@ -125,7 +125,7 @@ export class Supervisor {
 
   private onExit(name: string, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     const entry = this.running.get(name);
-    if (this.stopping || !entry || entry.child !== child || entry.reloading) return;
+    if (this.stopping || entry?.child !== child || entry.reloading) return;
     // What the service left running (tsx's node child, say) would hold its port: the group goes too.
     try {
       if (child.pid) process.kill(-child.pid, 'SIGKILL');
@@ -146,7 +146,7 @@ export class Supervisor {
           this.say(`[stack] ${name} is back`);
           entry.restarts = 0;
         },
-        (error: Error) => this.say(`[stack] ${name} failed to restart: ${error.message.split('\n')[0]}`),
+        (error: unknown) => this.say(`[stack] ${name} failed to restart: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`),
       );
     }, delay).unref();
   }
@@ -162,6 +162,7 @@ export class Supervisor {
     try {
       entry.log.write(`[supervisor] ${new Date().toISOString()} reloading: ${why}\n`);
       await stopGroup(entry.child, 2000);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stopAll() may set it while stopGroup() waits
       if (this.stopping) return;
       entry.child = this.spawn(entry.spec, entry.log);
       this.savePids();

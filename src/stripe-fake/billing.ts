@@ -16,6 +16,18 @@
  */
 import { randomBytes } from 'node:crypto';
 
+/** A request parameter as an error message shows it (parameters are strings, lists or nested forms). */
+const shown = (value: unknown): string => (typeof value === 'string' ? value : value === undefined ? 'undefined' : JSON.stringify(value));
+
+/** A nested form parameter (`recurring[interval]=month`) as a record; anything else as an empty one. */
+const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+export const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+/** The first entry of a list parameter: `items[0][price]=…` parses to `{ '0': { price } }`, an internal call passes an array. */
+const firstEntry = (list: unknown): Record<string, unknown> | undefined => {
+  const first = record(list)['0'];
+  return first && typeof first === 'object' ? (first as Record<string, unknown>) : undefined;
+};
+
 export type StripeObject = Record<string, unknown> & { id: string; object: string };
 
 export class BillingError extends Error {
@@ -77,7 +89,7 @@ export class FakeBilling {
     if (seed) {
       const created = now();
       for (const { product, price } of SEEDED_CATALOGUE) {
-        this.products.set(product.id, { object: 'product', active: true, created, updated: created, livemode: false, type: 'service', ...structuredClone(product) } as StripeObject);
+        this.products.set(product.id, { object: 'product', active: true, created, updated: created, livemode: false, type: 'service', ...structuredClone(product) });
         this.prices.set(price.id, this.newPrice(price.id, product.id, price.unit_amount, 'usd', 'month', 1, price.nickname, created));
       }
     }
@@ -104,35 +116,35 @@ export class FakeBilling {
     return event;
   }
 
-  private get<T extends Map<string, StripeObject>>(map: T, what: string, key: string): StripeObject {
+  private get(map: Map<string, StripeObject>, what: string, key: string): StripeObject {
     const found = map.get(key);
     if (!found) throw new BillingError(404, 'invalid_request_error', `No such ${what}: '${key}'`, 'resource_missing', 'id');
     return found;
   }
 
   private price(priceId: unknown, param: string): StripeObject {
-    const price = this.prices.get(String(priceId ?? ''));
-    if (!price) throw new BillingError(400, 'invalid_request_error', `No such price: '${String(priceId)}'`, 'resource_missing', param);
+    const price = this.prices.get(typeof priceId === 'string' ? priceId : '');
+    if (!price) throw new BillingError(400, 'invalid_request_error', `No such price: '${shown(priceId)}'`, 'resource_missing', param);
     if (!price.recurring) throw new BillingError(400, 'invalid_request_error', 'The price must be recurring for a subscription', 'parameter_invalid', param);
     return price;
   }
 
   private customer(customerId: unknown): StripeObject {
-    const customer = this.host.customers.get(String(customerId ?? ''));
-    if (!customer) throw new BillingError(400, 'invalid_request_error', `No such customer: '${String(customerId)}'`, 'resource_missing', 'customer');
+    const customer = this.host.customers.get(typeof customerId === 'string' ? customerId : '');
+    if (!customer) throw new BillingError(400, 'invalid_request_error', `No such customer: '${shown(customerId)}'`, 'resource_missing', 'customer');
     return customer;
   }
 
   // ---------------------------------------------------------------------------------------------
   // Subscriptions and invoices
   // ---------------------------------------------------------------------------------------------
-  private item(sub: StripeObject): Record<string, any> {
-    return ((sub.items as { data: Record<string, any>[] }).data)[0]!;
+  private item(sub: StripeObject): StripeObject {
+    return (sub.items as { data: StripeObject[] }).data[0]!;
   }
 
   private periodOf(sub: StripeObject): { start: number; end: number } {
     const item = this.item(sub);
-    return { start: item.current_period_start, end: item.current_period_end };
+    return { start: item.current_period_start as number, end: item.current_period_end as number };
   }
 
   private invoice(sub: StripeObject, reason: string, amount: number, period: { start: number; end: number }, proration?: { credit: number; charge: number; oldPrice: StripeObject }): StripeObject {
@@ -152,7 +164,7 @@ export class FakeBilling {
       id: invoiceId, object: 'invoice', amount_due: amount, amount_paid: 0, amount_remaining: amount, attempt_count: 0, attempted: false,
       billing_reason: reason, collection_method: 'charge_automatically', created: now(), currency: price.currency, customer: sub.customer,
       livemode: false, metadata: {}, period_start: period.start, period_end: period.end, status: 'open',
-      lines: list(lines as unknown as StripeObject[], `/v1/invoices/${invoiceId}/lines`),
+      lines: list(lines, `/v1/invoices/${invoiceId}/lines`),
       parent: { type: 'subscription_details', quote_details: null, subscription_details: { subscription: sub.id, metadata: structuredClone(sub.metadata) } },
       confirmation_secret: amount > 0 ? { type: 'payment_intent', client_secret: `pi_${randomBytes(8).toString('hex')}_secret_${randomBytes(8).toString('hex')}` } : null,
       status_transitions: { finalized_at: now(), paid_at: null },
@@ -169,9 +181,9 @@ export class FakeBilling {
   }
 
   /** Creates a subscription. `paid`: Checkout collected the first payment; otherwise it waits incomplete for `pay`. */
-  createSubscription(params: Record<string, any>, paid = false): StripeObject {
+  createSubscription(params: Record<string, unknown>, paid = false): StripeObject {
     const customer = this.customer(params.customer);
-    const itemParams = (params.items?.['0'] ?? params.items?.[0]) as Record<string, unknown> | undefined;
+    const itemParams = firstEntry(params.items);
     const price = this.price(itemParams?.price, 'items[0][price]');
     const trialDays = params.trial_period_days !== undefined ? Number(params.trial_period_days) : 0;
     if (!Number.isInteger(trialDays) || trialDays < 0 || trialDays > 730) {
@@ -199,30 +211,30 @@ export class FakeBilling {
   private expandSubscription(sub: StripeObject, expand: unknown): StripeObject {
     const wanted = Array.isArray(expand) ? expand.map(String) : [];
     if (!wanted.some((e) => e.startsWith('latest_invoice'))) return sub;
-    return { ...sub, latest_invoice: sub.latest_invoice ? this.invoices.get(String(sub.latest_invoice)) ?? null : null };
+    return { ...sub, latest_invoice: typeof sub.latest_invoice === 'string' ? this.invoices.get(sub.latest_invoice) ?? null : null };
   }
 
-  private updateSubscription(sub: StripeObject, params: Record<string, any>): StripeObject {
+  private updateSubscription(sub: StripeObject, params: Record<string, unknown>): StripeObject {
     if (sub.status === 'canceled') throw new BillingError(400, 'invalid_request_error', 'A canceled subscription can only update its cancellation_details and metadata.', 'resource_missing');
     const previous: Record<string, unknown> = {};
     if (params.cancel_at_period_end !== undefined) {
       previous.cancel_at_period_end = sub.cancel_at_period_end;
-      const cancel = String(params.cancel_at_period_end) === 'true';
+      const cancel = params.cancel_at_period_end === 'true';
       Object.assign(sub, { cancel_at_period_end: cancel, cancel_at: cancel ? this.periodOf(sub).end : null, canceled_at: cancel ? now() : null });
     }
     if (params.metadata) sub.metadata = { ...(sub.metadata as object), ...params.metadata };
-    const itemParams = (params.items?.['0'] ?? params.items?.[0]) as Record<string, unknown> | undefined;
+    const itemParams = firstEntry(params.items);
     let proration: StripeObject | null = null;
     if (itemParams?.price) {
       const item = this.item(sub);
-      if (itemParams.id && itemParams.id !== item.id) throw new BillingError(400, 'invalid_request_error', `No such subscription item: '${String(itemParams.id)}'`, 'resource_missing', 'items[0][id]');
+      if (itemParams.id && itemParams.id !== item.id) throw new BillingError(400, 'invalid_request_error', `No such subscription item: '${shown(itemParams.id)}'`, 'resource_missing', 'items[0][id]');
       const newPrice = this.price(itemParams.price, 'items[0][price]');
       const oldPrice = item.price as StripeObject;
       if (newPrice.currency !== oldPrice.currency) throw new BillingError(400, 'invalid_request_error', 'Currencies must match', 'currency_mismatch', 'items[0][price]');
       previous.items = structuredClone(sub.items);
       item.price = newPrice;
       const { start, end } = this.periodOf(sub);
-      const behaviour = String(params.proration_behavior ?? 'create_prorations');
+      const behaviour = text(params.proration_behavior) ?? 'create_prorations';
       if (behaviour !== 'none' && sub.status !== 'trialing') {
         const share = Math.min(1, Math.max(0, (end - Math.max(now(), start)) / Math.max(1, end - start)));
         const credit = Math.round(Number(oldPrice.unit_amount) * share);
@@ -247,7 +259,7 @@ export class FakeBilling {
   pay(subId: string): StripeObject[] {
     const sub = this.get(this.subscriptions, 'subscription', subId);
     const invoice = this.invoices.get(String(sub.latest_invoice));
-    if (!invoice || invoice.status !== 'open') throw new BillingError(400, 'invalid_request_error', 'This subscription has no open invoice.', 'invoice_not_open');
+    if (invoice?.status !== 'open') throw new BillingError(400, 'invalid_request_error', 'This subscription has no open invoice.', 'invoice_not_open');
     const before = (this.eventsBy.get(subId) ?? []).length;
     this.markPaid(sub, invoice);
     if (sub.status === 'incomplete' || sub.status === 'past_due' || sub.status === 'unpaid') {
@@ -269,7 +281,7 @@ export class FakeBilling {
   advance(subId: string): StripeObject[] {
     const sub = this.get(this.subscriptions, 'subscription', subId);
     if (sub.status === 'canceled' || sub.status === 'incomplete') {
-      throw new BillingError(400, 'invalid_request_error', `A ${String(sub.status)} subscription does not renew.`, 'subscription_not_renewable');
+      throw new BillingError(400, 'invalid_request_error', `A ${sub.status} subscription does not renew.`, 'subscription_not_renewable');
     }
     const before = (this.eventsBy.get(subId) ?? []).length;
     if (sub.cancel_at_period_end) {
@@ -308,7 +320,7 @@ export class FakeBilling {
       this.host.customers.set(customerId, { id: customerId, object: 'customer', created: now(), email: session.customer_email ?? null, name: null, metadata: {}, livemode: false });
     }
     const internal = session._line as { price: string };
-    const subData = (session._subscription_data ?? {}) as Record<string, any>;
+    const subData = (session._subscription_data ?? {}) as Record<string, unknown>;
     const sub = this.createSubscription({ customer: customerId, items: [{ price: internal.price }], metadata: subData.metadata ?? {}, ...(subData.trial_period_days ? { trial_period_days: subData.trial_period_days } : {}) }, true);
     Object.assign(session, { status: 'complete', payment_status: sub.status === 'trialing' ? 'no_payment_required' : 'paid', customer: customerId, subscription: sub.id, invoice: sub.latest_invoice });
     this.emit('checkout.session.completed', this.publicSession(session), sub.id);
@@ -317,26 +329,26 @@ export class FakeBilling {
 
   private publicSession(session: StripeObject): StripeObject {
     const { _line, _subscription_data, ...rest } = session;
-    return rest as StripeObject;
+    return rest;
   }
 
   /** The billing part of the API; null when the path is not a billing one. */
-  api(method: string, path: string, params: Record<string, any>): { status: number; body: unknown } | null {
+  api(method: string, path: string, params: Record<string, unknown>): { status: number; body: unknown } | null {
     let match: RegExpMatchArray | null;
     // Products
     if (method === 'POST' && path === '/v1/products') {
       if (!params.name) throw new BillingError(400, 'invalid_request_error', 'Missing required param: name.', 'parameter_missing', 'name');
-      const product: StripeObject = { id: params.id ?? id('prod'), object: 'product', active: params.active !== 'false', created: now(), updated: now(), description: params.description ?? null, livemode: false, metadata: params.metadata ?? {}, name: params.name, type: 'service' };
+      const product: StripeObject = { id: text(params.id) ?? id('prod'), object: 'product', active: params.active !== 'false', created: now(), updated: now(), description: params.description ?? null, livemode: false, metadata: params.metadata ?? {}, name: params.name, type: 'service' };
       if (this.products.has(product.id)) throw new BillingError(400, 'invalid_request_error', 'Product already exists.', 'resource_already_exists', 'id');
       this.products.set(product.id, product);
       this.emit('product.created', product, null);
       return { status: 200, body: product };
     }
     if (method === 'GET' && path === '/v1/products') {
-      const data = [...this.products.values()].filter((p) => params.active === undefined || String(p.active) === String(params.active));
+      const data = [...this.products.values()].filter((p) => params.active === undefined || String(p.active) === text(params.active));
       return { status: 200, body: list(data, '/v1/products') };
     }
-    if ((match = path.match(/^\/v1\/products\/([^/]+)$/))) {
+    if ((match = /^\/v1\/products\/([^/]+)$/.exec(path))) {
       const product = this.get(this.products, 'product', match[1]!);
       if (method === 'GET') return { status: 200, body: product };
       if (method === 'POST') {
@@ -344,7 +356,7 @@ export class FakeBilling {
         for (const key of ['name', 'description', 'active', 'metadata'] as const) {
           if (params[key] === undefined) continue;
           previous[key] = product[key];
-          product[key] = key === 'active' ? String(params.active) === 'true' : key === 'metadata' ? { ...(product.metadata as object), ...params.metadata } : params[key];
+          product[key] = key === 'active' ? params.active === 'true' : key === 'metadata' ? { ...(product.metadata as object), ...(params.metadata as object) } : params[key];
         }
         product.updated = Math.max(now(), Number(product.updated) + 1);
         this.emit('product.updated', product, null, previous);
@@ -353,27 +365,27 @@ export class FakeBilling {
     }
     // Prices
     if (method === 'POST' && path === '/v1/prices') {
-      const product = this.get(this.products, 'product', String(params.product ?? ''));
+      const product = this.get(this.products, 'product', text(params.product) ?? '');
       const amount = Number(params.unit_amount);
       if (!Number.isInteger(amount) || amount < 0) throw new BillingError(400, 'invalid_request_error', 'Invalid non-negative integer', 'parameter_invalid_integer', 'unit_amount');
       if (typeof params.currency !== 'string' || !/^[a-z]{3}$/.test(params.currency)) throw new BillingError(400, 'invalid_request_error', 'Invalid currency', 'parameter_invalid_empty', 'currency');
-      const recurring = params.recurring ?? {};
-      const price = this.newPrice(params.id ?? id('price'), product.id, amount, params.currency, recurring.interval ?? 'month', Number(recurring.interval_count ?? 1), params.nickname ?? null);
+      const recurring = record(params.recurring);
+      const price = this.newPrice(text(params.id) ?? id('price'), product.id, amount, params.currency, text(recurring.interval) ?? 'month', Number(recurring.interval_count ?? 1), text(params.nickname) ?? null);
       if (!params.recurring) Object.assign(price, { recurring: null, type: 'one_time' });
       this.prices.set(price.id, price);
       this.emit('price.created', price, null);
       return { status: 200, body: price };
     }
     if (method === 'GET' && path === '/v1/prices') {
-      const data = [...this.prices.values()].filter((p) => (params.active === undefined || String(p.active) === String(params.active)) && (!params.product || p.product === params.product));
+      const data = [...this.prices.values()].filter((p) => (params.active === undefined || String(p.active) === text(params.active)) && (!params.product || p.product === params.product));
       return { status: 200, body: list(data, '/v1/prices') };
     }
-    if ((match = path.match(/^\/v1\/prices\/([^/]+)$/))) {
+    if ((match = /^\/v1\/prices\/([^/]+)$/.exec(path))) {
       const price = this.get(this.prices, 'price', match[1]!);
       if (method === 'GET') return { status: 200, body: price };
       if (method === 'POST') {
         const previous: Record<string, unknown> = {};
-        if (params.active !== undefined) { previous.active = price.active; price.active = String(params.active) === 'true'; }
+        if (params.active !== undefined) { previous.active = price.active; price.active = params.active === 'true'; }
         if (params.nickname !== undefined) { previous.nickname = price.nickname; price.nickname = params.nickname; }
         this.emit('price.updated', price, null, previous);
         return { status: 200, body: price };
@@ -384,7 +396,7 @@ export class FakeBilling {
       const sub = this.createSubscription(params);
       return { status: 200, body: this.expandSubscription(sub, params.expand) };
     }
-    if ((match = path.match(/^\/v1\/subscriptions\/([^/]+)$/))) {
+    if ((match = /^\/v1\/subscriptions\/([^/]+)$/.exec(path))) {
       const sub = this.get(this.subscriptions, 'subscription', match[1]!);
       if (method === 'GET') return { status: 200, body: this.expandSubscription(sub, params.expand ?? (params['expand[]'] ? [params['expand[]']] : undefined)) };
       if (method === 'POST') return { status: 200, body: this.expandSubscription(this.updateSubscription(sub, params), params.expand) };
@@ -395,10 +407,10 @@ export class FakeBilling {
       return { status: 200, body: list(data, '/v1/subscriptions') };
     }
     // Invoices
-    if (method === 'GET' && (match = path.match(/^\/v1\/invoices\/([^/]+)$/))) {
+    if (method === 'GET' && (match = /^\/v1\/invoices\/([^/]+)$/.exec(path))) {
       return { status: 200, body: this.get(this.invoices, 'invoice', match[1]!) };
     }
-    if (method === 'POST' && (match = path.match(/^\/v1\/invoices\/([^/]+)\/pay$/))) {
+    if (method === 'POST' && (match = /^\/v1\/invoices\/([^/]+)\/pay$/.exec(path))) {
       const invoice = this.get(this.invoices, 'invoice', match[1]!);
       const subId = (invoice.parent as { subscription_details: { subscription: string } }).subscription_details.subscription;
       this.pay(subId);
@@ -407,7 +419,7 @@ export class FakeBilling {
     // Checkout Sessions (subscription mode)
     if (method === 'POST' && path === '/v1/checkout/sessions') {
       if (params.mode !== 'subscription') throw new BillingError(400, 'invalid_request_error', 'This fake supports mode=subscription only.', 'parameter_invalid', 'mode');
-      const line = (params.line_items?.['0'] ?? params.line_items?.[0]) as Record<string, unknown> | undefined;
+      const line = firstEntry(params.line_items);
       this.price(line?.price, 'line_items[0][price]');
       if (params.customer) this.customer(params.customer);
       if (!params.success_url) throw new BillingError(400, 'invalid_request_error', 'Missing required param: success_url.', 'parameter_missing', 'success_url');
@@ -423,7 +435,7 @@ export class FakeBilling {
       this.checkoutSessions.set(sessionId, session);
       return { status: 200, body: this.publicSession(session) };
     }
-    if (method === 'GET' && (match = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/))) {
+    if (method === 'GET' && (match = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path))) {
       return { status: 200, body: this.publicSession(this.get(this.checkoutSessions, 'checkout session', match[1]!)) };
     }
     // Billing Portal
@@ -446,8 +458,8 @@ export class FakeBilling {
       return { object: 'list', data: events.slice(at + 1), has_more: false };
     }
     if (method !== 'POST') return null;
-    if ((match = path.match(/^\/_fake\/billing\/checkout\/([^/]+)\/complete$/))) return { object: 'list', data: this.completeCheckout(match[1]!) };
-    if ((match = path.match(/^\/_fake\/billing\/subscriptions\/([^/]+)\/(pay|advance|fail_next)$/))) {
+    if ((match = /^\/_fake\/billing\/checkout\/([^/]+)\/complete$/.exec(path))) return { object: 'list', data: this.completeCheckout(match[1]!) };
+    if ((match = /^\/_fake\/billing\/subscriptions\/([^/]+)\/(pay|advance|fail_next)$/.exec(path))) {
       if (match[2] === 'fail_next') return this.failNextPayment(match[1]!);
       return { object: 'list', data: match[2] === 'pay' ? this.pay(match[1]!) : this.advance(match[1]!) };
     }

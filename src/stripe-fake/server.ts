@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { BillingError, FakeBilling } from './billing.ts';
+import { BillingError, FakeBilling, text } from './billing.ts';
 
 type StripeObject = Record<string, unknown> & { id: string; object: string };
 
@@ -106,7 +106,7 @@ export class FakeStripe {
     return intent;
   }
 
-  private api(method: string, path: string, params: Record<string, any>): { status: number; body: unknown } {
+  private api(method: string, path: string, params: Record<string, unknown>): { status: number; body: unknown } {
     let match: RegExpMatchArray | null;
     if (method === 'POST' && path === '/v1/customers') {
       const customer: StripeObject = {
@@ -121,7 +121,7 @@ export class FakeStripe {
       this.customers.set(customer.id, customer);
       return { status: 200, body: customer };
     }
-    if (method === 'GET' && (match = path.match(/^\/v1\/customers\/([^/]+)$/))) {
+    if (method === 'GET' && (match = /^\/v1\/customers\/([^/]+)$/.exec(path))) {
       const customer = this.customers.get(match[1]!);
       if (!customer) throw new StripeError(404, 'invalid_request_error', `No such customer: '${match[1]}'`, 'resource_missing', 'id');
       return { status: 200, body: customer };
@@ -134,8 +134,9 @@ export class FakeStripe {
       if (typeof params.currency !== 'string' || !/^[a-z]{3}$/.test(params.currency)) {
         throw new StripeError(400, 'invalid_request_error', 'Invalid currency', 'parameter_invalid_empty', 'currency');
       }
-      if (params.customer && !this.customers.has(String(params.customer))) {
-        throw new StripeError(400, 'invalid_request_error', `No such customer: '${params.customer}'`, 'resource_missing', 'customer');
+      const customerId = text(params.customer);
+      if (customerId && !this.customers.has(customerId)) {
+        throw new StripeError(400, 'invalid_request_error', `No such customer: '${customerId}'`, 'resource_missing', 'customer');
       }
       const intentId = id('pi');
       const intent: StripeObject = {
@@ -156,22 +157,22 @@ export class FakeStripe {
       this.paymentIntents.set(intentId, intent);
       return { status: 200, body: intent };
     }
-    if (method === 'GET' && (match = path.match(/^\/v1\/payment_intents\/([^/]+)$/))) {
+    if (method === 'GET' && (match = /^\/v1\/payment_intents\/([^/]+)$/.exec(path))) {
       return { status: 200, body: this.intent(match[1]!) };
     }
     if (method === 'POST' && path === '/v1/refunds') {
-      const intent = this.intent(String(params.payment_intent ?? ''));
+      const intent = this.intent(text(params.payment_intent) ?? '');
       if (intent.status !== 'succeeded') {
         throw new StripeError(400, 'invalid_request_error', 'This PaymentIntent does not have a successful charge to refund.', 'charge_not_refundable');
       }
       return { status: 200, body: this.refund(intent).refund };
     }
-    if (method === 'GET' && (match = path.match(/^\/v1\/disputes\/([^/]+)$/))) {
+    if (method === 'GET' && (match = /^\/v1\/disputes\/([^/]+)$/.exec(path))) {
       const dispute = this.disputes.get(match[1]!);
       if (!dispute) throw new StripeError(404, 'invalid_request_error', `No such dispute: '${match[1]}'`, 'resource_missing', 'id');
       return { status: 200, body: dispute };
     }
-    if (method === 'GET' && (match = path.match(/^\/v1\/events\/([^/]+)$/))) {
+    if (method === 'GET' && (match = /^\/v1\/events\/([^/]+)$/.exec(path))) {
       const event = this.events.get(match[1]!);
       if (!event) throw new StripeError(404, 'invalid_request_error', `No such event: '${match[1]}'`, 'resource_missing', 'id');
       return { status: 200, body: event };
@@ -243,7 +244,7 @@ export class FakeStripe {
    */
   disputeIntent(intentId: string, reason = 'fraudulent'): StripeObject {
     const intent = this.intent(intentId);
-    const charge = intent.latest_charge ? this.charges.get(String(intent.latest_charge)) : undefined;
+    const charge = typeof intent.latest_charge === 'string' ? this.charges.get(intent.latest_charge) : undefined;
     if (!charge) throw new StripeError(400, 'invalid_request_error', 'This PaymentIntent has no charge to dispute.', 'charge_not_found');
     const dispute: StripeObject = {
       id: id('dp'),
@@ -288,23 +289,23 @@ export class FakeStripe {
       res.end(JSON.stringify(body));
     };
     try {
-      if (url.pathname === '/health') return send(200, { ok: true });
+      if (url.pathname === '/health') { send(200, { ok: true }); return; }
       let match: RegExpMatchArray | null;
-      if (req.method === 'POST' && (match = url.pathname.match(/^\/_fake\/payment_intents\/([^/]+)\/(succeed|fail|refund)$/))) {
+      if (req.method === 'POST' && (match = /^\/_fake\/payment_intents\/([^/]+)\/(succeed|fail|refund)$/.exec(url.pathname))) {
         const action = match[2]!;
         const event = action === 'succeed' ? this.succeed(match[1]!) : action === 'fail' ? this.fail(match[1]!) : this.refundIntent(match[1]!);
-        return send(200, event);
+        send(200, event); return;
       }
-      if (req.method === 'POST' && (match = url.pathname.match(/^\/_fake\/payment_intents\/([^/]+)\/dispute$/))) {
-        return send(200, this.disputeIntent(match[1]!, url.searchParams.get('reason') ?? undefined));
+      if (req.method === 'POST' && (match = /^\/_fake\/payment_intents\/([^/]+)\/dispute$/.exec(url.pathname))) {
+        send(200, this.disputeIntent(match[1]!, url.searchParams.get('reason') ?? undefined)); return;
       }
-      if (req.method === 'POST' && (match = url.pathname.match(/^\/_fake\/disputes\/([^/]+)\/(won|lost)$/))) {
-        return send(200, this.closeDispute(match[1]!, match[2] as 'won' | 'lost'));
+      if (req.method === 'POST' && (match = /^\/_fake\/disputes\/([^/]+)\/(won|lost)$/.exec(url.pathname))) {
+        send(200, this.closeDispute(match[1]!, match[2] as 'won' | 'lost')); return;
       }
-      if (req.method === 'GET' && url.pathname === '/_fake/requests') return send(200, this.requests);
+      if (req.method === 'GET' && url.pathname === '/_fake/requests') { send(200, this.requests); return; }
       if (url.pathname.startsWith('/_fake/billing/')) {
         const answer = this.billing.control(req.method ?? 'GET', url.pathname, url.searchParams);
-        if (answer !== null) return send(200, answer);
+        if (answer !== null) { send(200, answer); return; }
       }
 
       const auth = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
@@ -322,19 +323,19 @@ export class FakeStripe {
             throw new StripeError(400, 'idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with.`);
           }
           res.setHeader('Idempotent-Replayed', 'true');
-          return send(seen.status, seen.body);
+          send(seen.status, seen.body); return;
         }
         const result = this.api(req.method, url.pathname, params);
         this.idempotency.set(idempotencyKey, { params: raw, ...result });
-        return send(result.status, result.body);
+        send(result.status, result.body); return;
       }
       const result = this.api(req.method ?? 'GET', url.pathname, params);
-      return send(result.status, result.body);
+      send(result.status, result.body); return;
     } catch (error) {
       if (error instanceof StripeError || error instanceof BillingError) {
-        return send(error.status, { error: { type: error.type, message: error.message, ...(error.code ? { code: error.code } : {}), ...(error.param ? { param: error.param } : {}) } });
+        send(error.status, { error: { type: error.type, message: error.message, ...(error.code ? { code: error.code } : {}), ...(error.param ? { param: error.param } : {}) } }); return;
       }
-      return send(500, { error: { type: 'api_error', message: 'An unknown error occurred' } });
+      send(500, { error: { type: 'api_error', message: 'An unknown error occurred' } }); return;
     }
   }
 

@@ -21,7 +21,7 @@ async function droppingKit(email: string, password: string, match: (url: string,
   let dropped = false;
   const dropping = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const response = await fetch(input, init);
-    if (match(String(input), init)) {
+    if (match((typeof input === 'string' ? input : input instanceof URL ? input.href : input.url), init)) {
       keys.push(new Headers(init?.headers).get('Idempotency-Key') ?? '');
       if (!dropped) {
         dropped = true; // committed; the connection drops before the answer arrives

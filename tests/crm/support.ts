@@ -55,7 +55,7 @@ export async function createUser(prefix = 'crm', options: { admin?: boolean; ful
     email_confirm: true,
     user_metadata: { full_name: options.fullName ?? `Test ${prefix}` },
   });
-  if (error || !data.user) throw new Error(`creating ${email} failed: ${error?.message}`);
+  if (error) throw new Error(`creating ${email} failed: ${error.message}`);
   if (options.admin) await sql(`update public.profiles set role = 'admin' where id = $1`, [data.user.id]);
   const client = kit();
   const signedIn = await client.auth.signIn({ email, password });

@@ -12,7 +12,7 @@ export const exportedClasses = new Set<unknown>(Object.values(sdk).filter((value
 /** A namespace: an instance of an exported SDK class, or of any other `…Client` but supabase-js's own. */
 function isSdkNamespace(value: object): boolean {
   const name = value.constructor.name;
-  return exportedClasses.has(value.constructor) || (/Client$/.test(name) && name !== 'SupabaseClient');
+  return exportedClasses.has(value.constructor) || (name.endsWith("Client") && name !== 'SupabaseClient');
 }
 
 export interface MethodInfo {

@@ -102,8 +102,8 @@ beforeAll(async () => {
   await collect('wallet', () => admin.kit.wallet.balance(), (d) => [d]);
   await collect('walletEntry', () => fresh.kit.wallet.history(), (d) => d.items);
   await collect('job', () => admin.kit.admin.jobs.list({ per_page: 50 }), (d) => d.items);
-  if (job.data) await collect('job', () => admin.kit.jobs.get(job.data!.id), (d) => [d]);
-  if (task.data) await collect('task', () => fresh.kit.tasks.get(task.data!.task_id), (d) => [d]);
+  if (job.data) await collect('job', () => admin.kit.jobs.get(job.data.id), (d) => [d]);
+  if (task.data) await collect('task', () => fresh.kit.tasks.get(task.data.task_id), (d) => [d]);
   await collect('adminUser', () => admin.kit.admin.users.list({ per_page: 100 }), (d) => d.items);
   await collect('auditEntry', () => admin.kit.admin.audit.list({ per_page: 100 }), (d) => d.items);
   await collect('revenueStats', () => fresh.kit.marketplace.revenue.stats(), (d) => [d]);

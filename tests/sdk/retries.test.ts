@@ -19,7 +19,7 @@ describe('network retries', () => {
     let dropped = false;
     const dropping = (async (input: RequestInfo | URL, init?: RequestInit) => {
       const response = await fetch(input, init);
-      if (String(input).includes('/functions/v1/use-tool')) {
+      if ((typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).includes('/functions/v1/use-tool')) {
         keys.push(new Headers(init?.headers).get('Idempotency-Key') ?? '');
         if (!dropped) {
           dropped = true; // the backend committed; the connection drops before the answer arrives
@@ -44,9 +44,9 @@ describe('network retries', () => {
     expect(isIdempotentRequest('http://x/functions/v1/f', { method: 'POST', headers: { 'Idempotency-Key': 'k' } })).toBe(true);
     expect(isIdempotentRequest('http://x/rest/v1/tools', { method: 'POST' })).toBe(false);
     let calls = 0;
-    const failing = (async () => {
+    const failing = (() => {
       calls++;
-      throw new TypeError('fetch failed');
+      return Promise.reject(new TypeError('fetch failed'));
     }) as typeof fetch;
     await expect(retryingFetch(failing, 2, 1)('http://x', { method: 'POST' })).rejects.toThrow('fetch failed');
     expect(calls).toBe(1);

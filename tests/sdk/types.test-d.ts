@@ -12,7 +12,7 @@ export async function healthIsTyped(): Promise<void> {
     const code: SdkErrorCode = result.error.code;
     void code;
     // @ts-expect-error data is null when error is set
-    result.data.status;
+    void result.data.status;
     return;
   }
   // @ts-expect-error 'broken' is not a health status

@@ -18,3 +18,8 @@ Deno.test('diagnostics.echo only delays the first delay_attempts attempts', asyn
 Deno.test('accounts.send_batch_invites fails for good without a batch id (no retries)', async () => {
   await assert.rejects(edgeHandlers['accounts.send_batch_invites']!({ ...job(1, {}), type: 'accounts.send_batch_invites' }), PermanentJobError);
 });
+
+Deno.test('tasks.add fails for good on bad input, which addTask throws synchronously', async () => {
+  await assert.rejects(edgeHandlers['tasks.add']!({ ...job(1, { a: 'x', b: 2 }), type: 'tasks.add' }), PermanentJobError);
+  assert.deepEqual(await edgeHandlers['tasks.add']!({ ...job(1, { a: 1, b: 2 }), type: 'tasks.add' }), { result: 3 });
+});

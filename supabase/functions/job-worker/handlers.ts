@@ -26,7 +26,7 @@ export class PermanentJobError extends Error {
 
 export type EdgeHandler = (job: ClaimedJob) => Promise<unknown>;
 
-async function permanentOnBadInput<T>(run: () => Promise<T>): Promise<T> {
+async function permanentOnBadInput<T>(run: () => T | Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -42,7 +42,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Edge job types, by name (the database's private.job_types lists the same with runs_in = 'edge'). */
 export const edgeHandlers: Record<string, EdgeHandler> = {
   /** Users' tasks (public.submit_task); bad input fails at once, without retries. */
-  'tasks.add': (job) => permanentOnBadInput(async () => addTask(job)),
+  'tasks.add': (job) => permanentOnBadInput(() => addTask(job)),
   'tasks.process_csv': (job) => permanentOnBadInput(() => processCsvTask(job)),
   /**
    * Echoes payload.message after payload.delay_ms (on the first payload.delay_attempts attempts, all
