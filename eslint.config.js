@@ -15,6 +15,9 @@ export default defineConfig(
       '.stack/**',
       'coverage/**',
       'dist/**',
+      // Build output of the web app and the browser journeys' results.
+      'web/dist/**',
+      'test-results/**',
       // Deno code: `deno lint` (npm run lint) checks it with the functions' own configuration.
       'supabase/functions/**',
       'src/stack/functions/**',

@@ -90,7 +90,7 @@ try {
   await signIn.getByLabel(/^E-mail/).fill('client@example.test');
   await signIn.getByLabel(/^Password/).fill('demo-password-1');
   await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await signIn.getByTestId('balance').filter({ hasText: /\d+ points/ }).waitFor().catch(async (error: Error) => {
+  await signIn.getByTestId('balance').filter({ hasText: /\d+ points/ }).waitFor().catch(async (error: unknown) => {
     await signIn.screenshot({ path: path.join(projectRoot, 'test-results', 'bench-web-sign-in.png') });
     throw error;
   });

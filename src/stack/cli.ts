@@ -60,8 +60,8 @@ try {
     publishableKey: config.keys.publishableKey,
     apiPort: config.ports.api,
     fakeStripeUrl: config.fakeStripe.enabled ? config.fakeStripe.url : undefined,
-  }).catch((error: Error) => {
-    console.log(`  Web app           not started: ${error.message}`);
+  }).catch((error: unknown) => {
+    console.log(`  Web app           not started: ${error instanceof Error ? error.message : String(error)}`);
     return null;
   });
   if (web) console.log(`  Web app           ${web.url}  (web/, Vite; STACK_WEB=0 skips it)`);
