@@ -21,7 +21,10 @@ function machineCpu(): { busy: number; idle: number } {
 /** A one-line description of the machine: CPU model, cores, memory, load averages. */
 export function machine(): string {
   const cpus = os.cpus();
-  const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
   return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}; load average ${load} (1/5/15 min)`;
 }
 

@@ -64,7 +64,7 @@ const lines = [
   'The machine is shared: the "machine busy" column is how many cores were in use by everything on it',
   '(other users included) while a benchmark ran, out of the cores it has. Absolute figures move with',
   'that load; the ratios to the part underneath, measured in the same run, are what to compare.',
-  'wrk CPU is the load generator\'s own share of one core.',
+  "wrk CPU is the load generator's own share of one core.",
   '',
   '| bench | measurement | figure | p50 ms | p99 ms | wrk CPU | vs the part underneath | check |',
   '| --- | --- | ---: | ---: | ---: | ---: | --- | --- |',

@@ -188,7 +188,7 @@ async function reachable(url: string): Promise<boolean> {
 function row(r: Result, baselineRate?: number): string[] {
   const sorted = [...r.latencies].sort((a, b) => a - b);
   const rate = r.ops / r.seconds;
-  const overhead = baselineRate ? `${(((baselineRate / rate) - 1) * 100).toFixed(1)}%` : '';
+  const overhead = baselineRate ? `${((baselineRate / rate - 1) * 100).toFixed(1)}%` : '';
   return [r.label, String(r.ops), rate.toFixed(1), percentile(sorted, 50).toFixed(1), percentile(sorted, 99).toFixed(1), overhead];
 }
 
@@ -203,8 +203,9 @@ function table(rows: string[][]): string {
 async function main(): Promise<void> {
   if (!(await reachable(gatewayAuth))) throw new Error(`no auth server answers at ${gatewayAuth}/health: start the stack first`);
   const direct = await reachable(directAuth);
-  console.log(`bench-auth: ${gatewayAuth} (direct: ${direct ? directAuth : 'not reachable'}), bcrypt cost ${COST}, ` +
-    `${CONCURRENCY} concurrent clients, ${availableParallelism()} cores`);
+  console.log(
+    `bench-auth: ${gatewayAuth} (direct: ${direct ? directAuth : 'not reachable'}), bcrypt cost ${COST}, ` + `${CONCURRENCY} concurrent clients, ${availableParallelism()} cores`,
+  );
 
   const hash = bcrypt.hashSync(PASSWORD, COST);
   const stamp = Date.now().toString(36);
@@ -246,11 +247,7 @@ async function main(): Promise<void> {
     if (direct) results.push(row(merge('password sign-in, auth server direct', directParts), baselineRate));
     results.push(row(merge('password sign-in, through the gateway', gatewayParts), baselineRate));
 
-    const sessions = await Promise.all(
-      Array.from({ length: CONCURRENCY }, (_, w) =>
-        call(gatewayAuth, '/token?grant_type=password', { email: emails[w], password: PASSWORD }),
-      ),
-    );
+    const sessions = await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => call(gatewayAuth, '/token?grant_type=password', { email: emails[w], password: PASSWORD })));
     const tokens = sessions.map((s) => session.parse(s).refresh_token);
     const refresh = (base: string) => async (worker: number) => {
       tokens[worker] = session.parse(await call(base, '/token?grant_type=refresh_token', { refresh_token: tokens[worker] })).refresh_token;

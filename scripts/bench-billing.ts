@@ -105,7 +105,12 @@ async function control(path: string): Promise<void> {
 /** One subscription's life at the fake Stripe; answers its events (not delivered). */
 async function life(userId: string): Promise<Stripe.Event[]> {
   const customer = await stripe.customers.create({ email: `${tag}-${userId.slice(0, 8)}@example.test`, metadata: { user_id: userId } });
-  const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: 'price_user_starter_monthly' }], metadata: { user_id: userId }, payment_behavior: 'default_incomplete' });
+  const sub = await stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: 'price_user_starter_monthly' }],
+    metadata: { user_id: userId },
+    payment_behavior: 'default_incomplete',
+  });
   await control(`subscriptions/${sub.id}/pay`);
   await control(`subscriptions/${sub.id}/advance`);
   await control(`subscriptions/${sub.id}/fail_next`);
@@ -120,7 +125,9 @@ async function life(userId: string): Promise<Stripe.Event[]> {
 async function main(): Promise<void> {
   const distinct = Math.round(EVENTS * 0.8);
   const lives = Math.floor(distinct / EVENTS_PER_LIFE);
-  console.log(`\nBilling webhooks: ${EVENTS} signed deliveries (${lives} subscription lives, ${lives * EVENTS_PER_LIFE} distinct events + duplicates, shuffled), ${CONCURRENCY} in flight`);
+  console.log(
+    `\nBilling webhooks: ${EVENTS} signed deliveries (${lives} subscription lives, ${lives * EVENTS_PER_LIFE} distinct events + duplicates, shuffled), ${CONCURRENCY} in flight`,
+  );
 
   const userIds: string[] = [];
   for (let i = 0; i < lives; i++) {
@@ -151,16 +158,39 @@ async function main(): Promise<void> {
     const body = (await response.json()) as { outcome?: string };
     return { status: response.status, outcome: body.outcome };
   };
-  const ignoredEvent = () => JSON.stringify({ id: `evt_${randomUUID().replace(/-/g, '')}`, object: 'event', api_version: '2025-11-17.clover', created: Math.floor(Date.now() / 1000), livemode: false, type: 'invoice.created', data: { object: { id: 'in_bench', object: 'invoice' } } });
+  const ignoredEvent = () =>
+    JSON.stringify({
+      id: `evt_${randomUUID().replace(/-/g, '')}`,
+      object: 'event',
+      api_version: '2025-11-17.clover',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      type: 'invoice.created',
+      data: { object: { id: 'in_bench', object: 'invoice' } },
+    });
 
-  await run(Array.from({ length: 50 }, () => post(ignoredEvent())), CONCURRENCY); // warm-up
-  const ignored = await run(Array.from({ length: EVENTS }, () => post(ignoredEvent())), CONCURRENCY);
+  await run(
+    Array.from({ length: 50 }, () => post(ignoredEvent())),
+    CONCURRENCY,
+  ); // warm-up
+  const ignored = await run(
+    Array.from({ length: EVENTS }, () => post(ignoredEvent())),
+    CONCURRENCY,
+  );
   const baseline = report(`baseline: ${EVENTS} signed events of an ignored type`, ignored);
-  const applied = await run(deliveries.map((e) => post(JSON.stringify(e))), CONCURRENCY);
+  const applied = await run(
+    deliveries.map((e) => post(JSON.stringify(e))),
+    CONCURRENCY,
+  );
   const measured = report(`${EVENTS} subscription events (gateway → function → SQL)`, applied);
-  console.log(`  ratio to the baseline: ${(measured.perSecond / baseline.perSecond).toFixed(2)} (throughput), ${(measured.p50 / baseline.p50).toFixed(2)} (p50), ${(measured.p99 / baseline.p99).toFixed(2)} (p99)`);
+  console.log(
+    `  ratio to the baseline: ${(measured.perSecond / baseline.perSecond).toFixed(2)} (throughput), ${(measured.p50 / baseline.p50).toFixed(2)} (p50), ${(measured.p99 / baseline.p99).toFixed(2)} (p99)`,
+  );
 
-  check(applied.results.every((r) => r.result.status === 200), `every delivery answered 200 (${applied.results.filter((r) => r.result.status !== 200).length} did not)`);
+  check(
+    applied.results.every((r) => r.result.status === 200),
+    `every delivery answered 200 (${applied.results.filter((r) => r.result.status !== 200).length} did not)`,
+  );
   check(applied.results.filter((r) => r.result.outcome === 'duplicate').length === duplicates, `${duplicates} duplicates acknowledged as duplicate`);
   await exactlyOnce(userIds);
   const stale = applied.results.filter((r) => r.result.outcome === 'stale').length;
@@ -168,8 +198,14 @@ async function main(): Promise<void> {
   if (!args.includes('--no-wrk')) {
     console.log(`\nwrk: 2 threads, 16 connections, ${WRK_SECONDS} s per run`);
     const sign = (payload: string) => ({ payload, signature: stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret }) });
-    const base = wrk('baseline: signed events of an ignored type', Array.from({ length: 200 }, () => sign(ignoredEvent())));
-    const dup = wrk('subscription events again (dedupe path)', deliveries.map((e) => sign(JSON.stringify(e))));
+    const base = wrk(
+      'baseline: signed events of an ignored type',
+      Array.from({ length: 200 }, () => sign(ignoredEvent())),
+    );
+    const dup = wrk(
+      'subscription events again (dedupe path)',
+      deliveries.map((e) => sign(JSON.stringify(e))),
+    );
     if (base && dup) console.log(`  ratio to the baseline: ${(dup.perSecond / base.perSecond).toFixed(2)} (throughput), ${(dup.p99 / base.p99).toFixed(2)} (p99)`);
     await exactlyOnce(userIds);
   }
@@ -189,9 +225,14 @@ async function exactlyOnce(userIds: string[]): Promise<void> {
        from unnest($1::uuid[]) as u(id)`,
     [userIds],
   );
-  check(states.every((s) => s.status === 'canceled'), `every subscription ended canceled (${states.filter((s) => s.status !== 'canceled').length} did not)`);
-  check(states.every((s) => s.credits === 3 && s.entries === 3 && s.balance === 1500),
-    `exactly once: every user has 3 allowance credits, 3 ledger entries and 1,500 points (${states.filter((s) => !(s.credits === 3 && s.entries === 3 && s.balance === 1500)).length} do not)`);
+  check(
+    states.every((s) => s.status === 'canceled'),
+    `every subscription ended canceled (${states.filter((s) => s.status !== 'canceled').length} did not)`,
+  );
+  check(
+    states.every((s) => s.credits === 3 && s.entries === 3 && s.balance === 1500),
+    `exactly once: every user has 3 allowance credits, 3 ledger entries and 1,500 points (${states.filter((s) => !(s.credits === 3 && s.entries === 3 && s.balance === 1500)).length} do not)`,
+  );
 }
 
 /** Replays signed bodies with wrk; answers its figures (or null when wrk is missing or failed). */
@@ -199,7 +240,9 @@ function wrk(label: string, bodies: { payload: string; signature: string }[]): {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-billing-'));
   const script = path.join(dir, 'post.lua');
   const long = (text: string) => `[==[${text}]==]`;
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
 local bodies = {
 ${bodies.map((b) => `  { ${long(b.payload)}, ${long(b.signature)} },`).join('\n')}
 }
@@ -212,7 +255,8 @@ end
 done = function(summary, latency, requests)
   io.write(string.format("WRK %d %f %f %f %d\\n", summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), summary.errors.status))
 end
-`);
+`,
+  );
   // When the program cannot start, spawnSync leaves stdout and stderr null (its types say string).
   const result: { stdout: string | null; stderr: string | null; error?: Error } = spawnSync(
     '/usr/bin/time',
@@ -230,7 +274,9 @@ end
   const [user, system, elapsed] = cpu.slice(1).map(Number) as [number, number, number];
   const perSecond = requests / (durationUs / 1e6);
   const share = ((user + system) / elapsed) * 100;
-  console.log(`  ${label.padEnd(56)} ${perSecond.toFixed(0).padStart(6)}/s   p50 ${(p50Us / 1000).toFixed(1).padStart(7)} ms   p99 ${(p99Us / 1000).toFixed(1).padStart(7)} ms   non-2xx ${non2xx}   wrk CPU ${share.toFixed(0)} % of one core (${(share / os.cpus().length).toFixed(0)} % of the machine)`);
+  console.log(
+    `  ${label.padEnd(56)} ${perSecond.toFixed(0).padStart(6)}/s   p50 ${(p50Us / 1000).toFixed(1).padStart(7)} ms   p99 ${(p99Us / 1000).toFixed(1).padStart(7)} ms   non-2xx ${non2xx}   wrk CPU ${share.toFixed(0)} % of one core (${(share / os.cpus().length).toFixed(0)} % of the machine)`,
+  );
   if (non2xx > 0) process.exitCode = 1;
   return { perSecond, p50: p50Us / 1000, p99: p99Us / 1000 };
 }

@@ -150,8 +150,7 @@ async function cleanUp(): Promise<void> {
 /** The filtered, sorted list the benchmark fetches (seed 002's client list). */
 function listQuery(account: number, page: number): string {
   const offset = (page - 1) * PER_PAGE;
-  return `crm_clients?select=*&account_id=eq.${accountId(account)}&status=neq.cancelled` +
-    `&order=last_name.asc,first_name.asc,id.asc&limit=${PER_PAGE}&offset=${offset}`;
+  return `crm_clients?select=*&account_id=eq.${accountId(account)}&status=neq.cancelled` + `&order=last_name.asc,first_name.asc,id.asc&limit=${PER_PAGE}&offset=${offset}`;
 }
 
 type Actor = 'view_all_clients' | 'my_clients' | 'service_role';

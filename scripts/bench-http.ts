@@ -47,7 +47,10 @@ for (const connections of CONNECTIONS) {
   }
   const merged = Object.fromEntries(Object.entries(rounds).map(([name, r]) => [name, mergeRounds(r)])) as Record<Name, WrkResult>;
   console.log(`\n${connections} connections`);
-  for (const [name, direct] of [['REST via gateway', 'REST direct (PostgREST)'], ['function via gateway', 'function direct (functions server)']] as [Name, Name][]) {
+  for (const [name, direct] of [
+    ['REST via gateway', 'REST direct (PostgREST)'],
+    ['function via gateway', 'function direct (functions server)'],
+  ] as [Name, Name][]) {
     console.log(describe(direct, merged[direct]));
     console.log(describe(name, merged[name], { label: 'direct', result: merged[direct] }));
     rows.push({ measurement: `${direct}, ${connections} conn.`, result: merged[direct] });
@@ -60,11 +63,14 @@ for (const connections of CONNECTIONS) {
     });
   }
 }
-recordResults('http', rows.map((r) => ({
-  measurement: r.measurement,
-  figure: `${r.result.perSecond.toFixed(0)} req/s`,
-  p50: r.result.p50,
-  p99: r.result.p99,
-  wrkCpu: r.result.wrkCpu,
-  ratio: r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}× direct (p50 ${r.p50Ratio!.toFixed(2)}×)`,
-})));
+recordResults(
+  'http',
+  rows.map((r) => ({
+    measurement: r.measurement,
+    figure: `${r.result.perSecond.toFixed(0)} req/s`,
+    p50: r.result.p50,
+    p99: r.result.p99,
+    wrkCpu: r.result.wrkCpu,
+    ratio: r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}× direct (p50 ${r.p50Ratio!.toFixed(2)}×)`,
+  })),
+);

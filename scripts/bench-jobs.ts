@@ -44,7 +44,9 @@ async function enqueue(tag: string): Promise<void> {
 async function verify(tag: string): Promise<string> {
   const [row] = await sql<{ done: string; once: string; total: string }>(
     `select count(*) filter (where status = 'succeeded') as done, count(*) filter (where status = 'succeeded' and attempts = 1) as once, count(*) as total
-       from private.jobs where payload ->> 'message' = $1`, [tag]);
+       from private.jobs where payload ->> 'message' = $1`,
+    [tag],
+  );
   return `${row!.done}/${row!.total} succeeded, ${row!.once} on their first and only attempt`;
 }
 
@@ -52,18 +54,20 @@ async function viaFunction(): Promise<{ seconds: number; check: string }> {
   const tag = `bench-jobs-fn-${randomUUID()}`;
   await enqueue(tag);
   const started = performance.now();
-  await Promise.all(Array.from({ length: WORKERS }, async (_, i) => {
-    for (;;) {
-      const response = await fetch(`${apiUrl}/functions/v1/job-worker`, {
-        method: 'POST',
-        headers: { apikey: secretKey, 'content-type': 'application/json' },
-        body: JSON.stringify({ max_jobs: BATCH, types: ['diagnostics.echo'], worker_id: `bench-fn-${i}` }),
-      });
-      if (!response.ok) throw new Error(`job-worker answered ${response.status}: ${await response.text()}`);
-      const report = (await response.json()) as { claimed: number };
-      if (report.claimed === 0) return;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: WORKERS }, async (_, i) => {
+      for (;;) {
+        const response = await fetch(`${apiUrl}/functions/v1/job-worker`, {
+          method: 'POST',
+          headers: { apikey: secretKey, 'content-type': 'application/json' },
+          body: JSON.stringify({ max_jobs: BATCH, types: ['diagnostics.echo'], worker_id: `bench-fn-${i}` }),
+        });
+        if (!response.ok) throw new Error(`job-worker answered ${response.status}: ${await response.text()}`);
+        const report = (await response.json()) as { claimed: number };
+        if (report.claimed === 0) return;
+      }
+    }),
+  );
   return { seconds: (performance.now() - started) / 1000, check: await verify(tag) };
 }
 
@@ -71,24 +75,28 @@ async function viaSql(batch: number): Promise<{ seconds: number; check: string }
   const tag = `bench-jobs-sql-${randomUUID()}`;
   await enqueue(tag);
   const started = performance.now();
-  await Promise.all(Array.from({ length: WORKERS }, async (_, i) => {
-    const client = await pool.connect();
-    try {
-      for (;;) {
-        const { rows } = await client.query<{ id: string; lease_token: string; payload: { message: string } }>(
-          `select id, lease_token, payload from private.claim_jobs($1, $2, 300, array['diagnostics.echo'])`, [`bench-sql-${i}`, batch]);
-        if (rows.length === 0) return;
-        if (batch === 1) {
-          await client.query('select private.complete_job($1, $2, $3)', [rows[0]!.id, rows[0]!.lease_token, JSON.stringify({ message: rows[0]!.payload.message })]);
-        } else {
-          const completions = rows.map((row) => ({ id: row.id, lease_token: row.lease_token, result: { message: row.payload.message, attempt: 1 } }));
-          await client.query('select private.complete_jobs($1)', [JSON.stringify(completions)]);
+  await Promise.all(
+    Array.from({ length: WORKERS }, async (_, i) => {
+      const client = await pool.connect();
+      try {
+        for (;;) {
+          const { rows } = await client.query<{ id: string; lease_token: string; payload: { message: string } }>(
+            `select id, lease_token, payload from private.claim_jobs($1, $2, 300, array['diagnostics.echo'])`,
+            [`bench-sql-${i}`, batch],
+          );
+          if (rows.length === 0) return;
+          if (batch === 1) {
+            await client.query('select private.complete_job($1, $2, $3)', [rows[0]!.id, rows[0]!.lease_token, JSON.stringify({ message: rows[0]!.payload.message })]);
+          } else {
+            const completions = rows.map((row) => ({ id: row.id, lease_token: row.lease_token, result: { message: row.payload.message, attempt: 1 } }));
+            await client.query('select private.complete_jobs($1)', [JSON.stringify(completions)]);
+          }
         }
+      } finally {
+        client.release();
       }
-    } finally {
-      client.release();
-    }
-  }));
+    }),
+  );
   return { seconds: (performance.now() - started) / 1000, check: await verify(tag) };
 }
 
@@ -107,11 +115,23 @@ try {
   const once = (check: string) => (new RegExp(`^${JOBS}/${JOBS} succeeded, ${JOBS} on`).test(check) ? `every job exactly once` : `FAIL: ${check}`);
   for (const check of [fn.check, batched.check, single.check]) if (!check.startsWith(`${JOBS}/${JOBS} succeeded, ${JOBS} `)) process.exitCode = 1;
   recordResults('jobs', [
-    { measurement: `job-worker function, ${WORKERS} callers × ${BATCH} jobs/call`, figure: `${fnRate.toFixed(0)} jobs/s`, ratio: `${(fnRate / batchedRate).toFixed(2)}× SQL batch`, check: once(fn.check) },
+    {
+      measurement: `job-worker function, ${WORKERS} callers × ${BATCH} jobs/call`,
+      figure: `${fnRate.toFixed(0)} jobs/s`,
+      ratio: `${(fnRate / batchedRate).toFixed(2)}× SQL batch`,
+      check: once(fn.check),
+    },
     { measurement: `SQL: claim_jobs(${BATCH}) + complete_jobs, ${WORKERS} connections`, figure: `${batchedRate.toFixed(0)} jobs/s`, check: once(batched.check) },
-    { measurement: `SQL: claim_jobs(1) + complete_job, ${WORKERS} connections`, figure: `${singleRate.toFixed(0)} jobs/s`, ratio: `function ${(fnRate / singleRate).toFixed(2)}× this`, check: once(single.check) },
+    {
+      measurement: `SQL: claim_jobs(1) + complete_job, ${WORKERS} connections`,
+      figure: `${singleRate.toFixed(0)} jobs/s`,
+      ratio: `function ${(fnRate / singleRate).toFixed(2)}× this`,
+      check: once(single.check),
+    },
   ]);
 } finally {
-  await sql(`update private.jobs set run_after = run_after - interval '100 years' where type = 'diagnostics.echo' and status = 'queued' and run_after > now() + interval '50 years'`);
+  await sql(
+    `update private.jobs set run_after = run_after - interval '100 years' where type = 'diagnostics.echo' and status = 'queued' and run_after > now() + interval '50 years'`,
+  );
   await pool.end();
 }

@@ -110,10 +110,10 @@ async function signedInUser(): Promise<{ id: string; token: string }> {
 }
 
 async function voucherType(name: string, maxUses: number): Promise<string> {
-  const [row] = await sql<{ id: string }>(
-    `insert into public.voucher_types (name, service_type, price_amount, max_uses) values ($1, 'exam_results', 1000, $2) returning id`,
-    [`Bench ${name} ${tag}`, maxUses],
-  );
+  const [row] = await sql<{ id: string }>(`insert into public.voucher_types (name, service_type, price_amount, max_uses) values ($1, 'exam_results', 1000, $2) returning id`, [
+    `Bench ${name} ${tag}`,
+    maxUses,
+  ]);
   return row!.id;
 }
 
@@ -132,8 +132,14 @@ async function stampede(): Promise<void> {
     return { status: response.status, code: Array.isArray(json) ? 'ok' : json.code };
   };
 
-  await run(Array.from({ length: 50 }, () => rpc('voucher_by_code', { code: voucher!.code })), 10); // warm-up
-  const reads = await run(Array.from({ length: REDEMPTIONS }, () => rpc('voucher_by_code', { code: voucher!.code })), REDEMPTIONS);
+  await run(
+    Array.from({ length: 50 }, () => rpc('voucher_by_code', { code: voucher!.code })),
+    10,
+  ); // warm-up
+  const reads = await run(
+    Array.from({ length: REDEMPTIONS }, () => rpc('voucher_by_code', { code: voucher!.code })),
+    REDEMPTIONS,
+  );
   const baseline = report(`baseline: ${REDEMPTIONS} concurrent voucher_by_code reads`, reads);
   const writes = await run(
     Array.from({ length: REDEMPTIONS }, () => rpc('redeem_voucher', { code: voucher!.code, service_type: 'exam_results', idempotency_key: randomUUID() })),
@@ -185,7 +191,13 @@ async function stampede(): Promise<void> {
       ratio: `${(stamp.perSecond / inSql.perSecond).toFixed(2)}× SQL, ${(stamp.perSecond / baseline.perSecond).toFixed(2)}× the reads`,
       check: `${succeeded} won (want ${USES}); p99 target ≤ 300 ms: ${stamp.p99 <= 300 ? 'met' : 'not met'}`,
     },
-    { measurement: `${REDEMPTIONS} redeem_voucher in SQL, ${CONCURRENCY} connections`, figure: `${inSql.perSecond.toFixed(0)}/s`, p50: inSql.p50, p99: inSql.p99, check: `${sqlWon} won` },
+    {
+      measurement: `${REDEMPTIONS} redeem_voucher in SQL, ${CONCURRENCY} connections`,
+      figure: `${inSql.perSecond.toFixed(0)}/s`,
+      p50: inSql.p50,
+      p99: inSql.p99,
+      check: `${sqlWon} won`,
+    },
   );
 }
 
@@ -227,10 +239,12 @@ async function webhooks(): Promise<void> {
   const kinds = (Object.entries(plan) as [BenchPayment['kind'], number][]).flatMap(([kind, n]) => Array.from({ length: n }, () => kind));
   for (const [i, kind] of kinds.entries()) {
     const userId = userIds[i % userIds.length]!;
-    const [row] = await sql<{ id: string }>(
-      'select (r.payment).id from private.create_payment($1, $2, $3, $4) r',
-      [userId, kind === 'points' ? null : typeId, kind === 'points' ? pack!.id : null, `${tag}-${i}`],
-    );
+    const [row] = await sql<{ id: string }>('select (r.payment).id from private.create_payment($1, $2, $3, $4) r', [
+      userId,
+      kind === 'points' ? null : typeId,
+      kind === 'points' ? pack!.id : null,
+      `${tag}-${i}`,
+    ]);
     const intent = `pi_bench${i}x${Date.now().toString(36)}`;
     await sql('select private.attach_payment_intent($1, $2, null)', [row!.id, intent]);
     payments.push({ id: row!.id, intent, userId, kind });
@@ -246,16 +260,34 @@ async function webhooks(): Promise<void> {
     data: { object },
   });
   const intentObject = (p: BenchPayment, extra: Record<string, unknown> = {}) => ({
-    id: p.intent, object: 'payment_intent', amount: 1000, amount_received: 1000, currency: 'usd', metadata: { payment_id: p.id }, ...extra,
+    id: p.intent,
+    object: 'payment_intent',
+    amount: 1000,
+    amount_received: 1000,
+    currency: 'usd',
+    metadata: { payment_id: p.id },
+    ...extra,
   });
   const events: ReturnType<typeof event>[] = [];
   for (const p of payments) {
     events.push(event('payment_intent.succeeded', intentObject(p)));
     if (p.kind === 'retry') {
-      events.push(event('payment_intent.payment_failed', intentObject(p, { amount_received: 0, last_payment_error: { code: 'card_declined', message: 'Your card was declined.' } })));
+      events.push(
+        event('payment_intent.payment_failed', intentObject(p, { amount_received: 0, last_payment_error: { code: 'card_declined', message: 'Your card was declined.' } })),
+      );
     }
     if (p.kind === 'refund') {
-      events.push(event('charge.refunded', { id: `ch_${p.intent}`, object: 'charge', amount: 1000, amount_refunded: 1000, currency: 'usd', payment_intent: p.intent, metadata: { payment_id: p.id } }));
+      events.push(
+        event('charge.refunded', {
+          id: `ch_${p.intent}`,
+          object: 'charge',
+          amount: 1000,
+          amount_refunded: 1000,
+          currency: 'usd',
+          payment_intent: p.intent,
+          metadata: { payment_id: p.id },
+        }),
+      );
     }
   }
   const deliveries = shuffle([...events, ...Array.from({ length: EVENTS - events.length }, () => events[Math.floor(Math.random() * events.length)]!)]);
@@ -270,17 +302,26 @@ async function webhooks(): Promise<void> {
     return { status: response.status, outcome: body.outcome };
   };
 
-  await run(Array.from({ length: 50 }, () => post(JSON.stringify(event('customer.updated', { id: 'cus_bench', object: 'customer' })))), CONCURRENCY); // warm-up
+  await run(
+    Array.from({ length: 50 }, () => post(JSON.stringify(event('customer.updated', { id: 'cus_bench', object: 'customer' })))),
+    CONCURRENCY,
+  ); // warm-up
   const ignored = await run(
     Array.from({ length: EVENTS }, () => post(JSON.stringify(event('customer.updated', { id: 'cus_bench', object: 'customer' })))),
     CONCURRENCY,
   );
   const baseline = report(`baseline: ${EVENTS} signed events of an ignored type`, ignored);
-  const applied = await run(deliveries.map((e) => post(JSON.stringify(e))), CONCURRENCY);
+  const applied = await run(
+    deliveries.map((e) => post(JSON.stringify(e))),
+    CONCURRENCY,
+  );
   const measured = report(`${EVENTS} payment events (gateway → function → SQL)`, applied);
   console.log(`  ratio to the baseline: ${(measured.perSecond / baseline.perSecond).toFixed(2)} (throughput), ${(measured.p99 / baseline.p99).toFixed(2)} (p99)`);
 
-  check(applied.results.every((r) => r.result.status === 200), `every delivery answered 200 (${applied.results.filter((r) => r.result.status !== 200).length} did not)`);
+  check(
+    applied.results.every((r) => r.result.status === 200),
+    `every delivery answered 200 (${applied.results.filter((r) => r.result.status !== 200).length} did not)`,
+  );
   check(applied.results.filter((r) => r.result.outcome === 'duplicate').length === EVENTS - events.length, `${EVENTS - events.length} duplicates acknowledged as duplicate`);
   const ids = payments.map((p) => p.id);
   const states = await sql<{ id: string; status: string; vouchers: number; active: number; credits: number }>(

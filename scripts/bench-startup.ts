@@ -82,6 +82,16 @@ const phaseSummary = (kind: 'warm' | 'cold') => {
 };
 recordResults('startup', [
   { measurement: 'Postgres alone (baseline)', figure: fmt(median(pgOnly)) },
-  { measurement: 'warm start (existing database)', figure: fmt(median(warm)), ratio: `${(median(warm) / median(pgOnly)).toFixed(1)}× Postgres alone`, check: `target ≤ 1.0 s: ${median(warm) <= 1000 ? 'met' : 'not met'}; ms: ${phaseSummary('warm')}` },
-  { measurement: 'cold start (new database)', figure: fmt(median(cold)), ratio: `${(median(cold) / median(warm)).toFixed(1)}× warm`, check: `target ≤ 3 s: ${median(cold) <= 3000 ? 'met' : 'not met'}; ms: ${phaseSummary('cold')}` },
+  {
+    measurement: 'warm start (existing database)',
+    figure: fmt(median(warm)),
+    ratio: `${(median(warm) / median(pgOnly)).toFixed(1)}× Postgres alone`,
+    check: `target ≤ 1.0 s: ${median(warm) <= 1000 ? 'met' : 'not met'}; ms: ${phaseSummary('warm')}`,
+  },
+  {
+    measurement: 'cold start (new database)',
+    figure: fmt(median(cold)),
+    ratio: `${(median(cold) / median(warm)).toFixed(1)}× warm`,
+    check: `target ≤ 3 s: ${median(cold) <= 3000 ? 'met' : 'not met'}; ms: ${phaseSummary('cold')}`,
+  },
 ]);

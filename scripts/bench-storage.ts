@@ -144,10 +144,7 @@ async function main(): Promise<void> {
     console.log(`\n${AVATARS} concurrent avatar uploads (one user each, 20 KB PNG, public bucket, own-folder policy)`);
     for (let i = 0; i < AVATARS; i += 10) users.push(...(await Promise.all(Array.from({ length: Math.min(10, AVATARS - i) }, benchUser))));
     const avatarUsers = users.slice(1);
-    const png = Buffer.concat([
-      Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'),
-      randomBytes(20 * 1024),
-    ]);
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'), randomBytes(20 * 1024)]);
     const started = performance.now();
     const latencies = await Promise.all(
       avatarUsers.map((user) =>

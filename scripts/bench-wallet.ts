@@ -84,8 +84,20 @@ function merge(label: string, parts: Measurement[]): Measurement {
 }
 
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const p50Of = (m: Measurement) => (m.wrk?.length ? medianOf(m.wrk.map((w) => w.p50)) : percentile([...m.latenciesMs].sort((a, b) => a - b), 50));
-const p99Of = (m: Measurement) => (m.wrk?.length ? medianOf(m.wrk.map((w) => w.p99)) : percentile([...m.latenciesMs].sort((a, b) => a - b), 99));
+const p50Of = (m: Measurement) =>
+  m.wrk?.length
+    ? medianOf(m.wrk.map((w) => w.p50))
+    : percentile(
+        [...m.latenciesMs].sort((a, b) => a - b),
+        50,
+      );
+const p99Of = (m: Measurement) =>
+  m.wrk?.length
+    ? medianOf(m.wrk.map((w) => w.p99))
+    : percentile(
+        [...m.latenciesMs].sort((a, b) => a - b),
+        99,
+      );
 const wrkCpuOf = (m: Measurement) => (m.wrk?.length ? m.wrk.reduce((n, w) => n + w.wrkCpu * w.seconds, 0) / m.wrk.reduce((n, w) => n + w.seconds, 0) : undefined);
 
 const rate = (m: Measurement): number => m.transactions / m.seconds;
@@ -99,9 +111,29 @@ async function pgbench(target: Target, label: string, script: string): Promise<M
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn(
       path.join(PG_BIN, 'pgbench'),
-      ['-n', '-M', 'prepared', '-c', String(CLIENTS), '-j', String(Math.min(CLIENTS, availableParallelism())), '-T', String(SECONDS),
-        '-l', '--sampling-rate=0.2', `--log-prefix=${path.join(dir, 'log')}`, '-f', file,
-        '-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username), url.pathname.slice(1)],
+      [
+        '-n',
+        '-M',
+        'prepared',
+        '-c',
+        String(CLIENTS),
+        '-j',
+        String(Math.min(CLIENTS, availableParallelism())),
+        '-T',
+        String(SECONDS),
+        '-l',
+        '--sampling-rate=0.2',
+        `--log-prefix=${path.join(dir, 'log')}`,
+        '-f',
+        file,
+        '-h',
+        url.hostname,
+        '-p',
+        url.port || '5432',
+        '-U',
+        decodeURIComponent(url.username),
+        url.pathname.slice(1),
+      ],
       { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) }, cwd: dir },
     );
     let text = '';
@@ -128,13 +160,7 @@ async function pgbench(target: Target, label: string, script: string): Promise<M
  * CLIENTS wrk connections for SECONDS, each request by a caller drawn from `tokensFile` with a fresh
  * idempotency key. Only 2xx answers count as transactions (wrk counts the rest as non-2xx).
  */
-async function http(
-  target: Target,
-  label: string,
-  call: { path: string; body: string; keyHeader: boolean },
-  tokensFile: string,
-  seconds = SECONDS,
-): Promise<Measurement> {
+async function http(target: Target, label: string, call: { path: string; body: string; keyHeader: boolean }, tokensFile: string, seconds = SECONDS): Promise<Measurement> {
   const result = await wrk({
     url: `${target.apiUrl}${call.path}`,
     method: 'POST',
@@ -178,21 +204,30 @@ async function setUp(db: pg.Client, prefix: string): Promise<{ toolId: string; h
   await db.query('drop table if exists bench_wallet.raw_wallets');
   await db.query('create table bench_wallet.raw_wallets (id integer primary key, balance integer not null check (balance >= 0)) with (fillfactor = 70)');
   await db.query(`insert into bench_wallet.raw_wallets select g, 1000000000 from generate_series(1, ${RAW_ROWS}) as g`);
-  await db.query(`
+  await db.query(
+    `
     insert into auth.users (instance_id, id, aud, role, email, encrypted_password, raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
       confirmation_token, recovery_token, email_change_token_new, email_change_token_current, email_change, phone_change, phone_change_token, reauthentication_token)
     select '00000000-0000-0000-0000-000000000000', ($1 || '-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, 'authenticated', 'authenticated',
       'bench-wallet-' || $1 || '-' || g || '@example.test', '', jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email'), 'role', case when g = 0 then 'tool_creator' else 'client' end),
       '{}', now(), now(), '', '', '', '', '', '', '', ''
-    from generate_series(0, ${WALLETS + 2}) as g`, [prefix]);
+    from generate_series(0, ${WALLETS + 2}) as g`,
+    [prefix],
+  );
   // One live session per user: functions check that the token's session still exists.
-  await db.query(`
+  await db.query(
+    `
     insert into auth.sessions (id, user_id, created_at, updated_at, aal)
     select ($1 || '-0000-4000-9000-' || lpad(g::text, 12, '0'))::uuid, ($1 || '-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, now(), now(), 'aal1'
-    from generate_series(0, ${WALLETS + 2}) as g`, [prefix]);
-  await db.query(`
+    from generate_series(0, ${WALLETS + 2}) as g`,
+    [prefix],
+  );
+  await db.query(
+    `
     select count(private.post_wallet_entry(($1 || '-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, 1000000000, 'admin_adjustment', 'adjustment', null, null, 'Benchmark funds', null))
-    from generate_series(1, ${WALLETS}) as g`, [prefix]);
+    from generate_series(1, ${WALLETS}) as g`,
+    [prefix],
+  );
   const toolId = randomUUID();
   await db.query(
     `insert into public.tools (id, creator_id, name, category, price_points, creator_share_percent, status) values ($1, $2, 'Benchmark tool', 'bench', 1, 70, 'approved')`,
@@ -216,7 +251,8 @@ async function pauseSettlementJob(db: pg.Client): Promise<() => Promise<void>> {
   const { rows } = await db.query<{ present: boolean }>("select to_regclass('cron.job') is not null as present");
   if (!rows[0]!.present) return () => Promise.resolve();
   const { rows: jobs } = await db.query<{ jobname: string; schedule: string; command: string }>(
-    "select jobname, schedule, command from cron.job where jobname = 'settle-creator-earnings' and active");
+    "select jobname, schedule, command from cron.job where jobname = 'settle-creator-earnings' and active",
+  );
   for (const job of jobs) await db.query('select cron.unschedule($1)', [job.jobname]);
   return async () => {
     for (const job of jobs) await db.query('select cron.schedule($1, $2, $3)', [job.jobname, job.schedule, job.command]);
@@ -273,7 +309,10 @@ function verdict(label: string, outcomes: string[], wallet: { balance: number; l
   const counts = new Map<string, number>();
   for (const o of outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
   const ok = counts.get('ok') ?? 0;
-  const refused = [...counts.entries()].filter(([o]) => o !== 'ok').map(([o, n]) => `${n} × ${o}`).join(', ');
+  const refused = [...counts.entries()]
+    .filter(([o]) => o !== 'ok')
+    .map(([o, n]) => `${n} × ${o}`)
+    .join(', ');
   const unexpected = [...counts.keys()].filter((o) => o !== 'ok' && !o.includes('insufficient_points'));
   const pass = ok === 100 && wallet.balance === 0 && wallet.ledgerSum === wallet.balance && unexpected.length === 0;
   if (!pass) correctnessFailures.push(label);
@@ -303,7 +342,9 @@ async function main(): Promise<void> {
   await db.connect();
   try {
     const prefix = randomBytes(4).toString('hex');
-    console.log(`bench-wallet: ${CLIENTS} clients, ${SECONDS} s × ${ROUNDS} rounds per measurement, ${availableParallelism()} cores; setting up ${RAW_ROWS} raw rows and ${WALLETS} wallets…`);
+    console.log(
+      `bench-wallet: ${CLIENTS} clients, ${SECONDS} s × ${ROUNDS} rounds per measurement, ${availableParallelism()} cores; setting up ${RAW_ROWS} raw rows and ${WALLETS} wallets…`,
+    );
     const { toolId, hotClient, creator } = await setUp(db, prefix);
     const walletId = `('${prefix}-0000-4000-8000-' || lpad(:n::text, 12, '0'))::uuid`;
     const scripts = {
@@ -398,22 +439,26 @@ async function main(): Promise<void> {
       latenciesMs: [],
     };
     console.log('');
-    console.log(report([
-      { m: raw },
-      { m: use, baseline: raw },
-      { m: viaFunction, baseline: raw },
-      { m: rawHot },
-      { m: useHot, baseline: rawHot },
-      { m: viaFunctionHot, baseline: rawHot },
-      { m: settlement },
-      { m: useAndSettle, baseline: raw },
-      { m: getWallet },
-      { m: rpcUseTool, baseline: getWallet },
-      { m: viaFunction, baseline: getWallet },
-    ]));
+    console.log(
+      report([
+        { m: raw },
+        { m: use, baseline: raw },
+        { m: viaFunction, baseline: raw },
+        { m: rawHot },
+        { m: useHot, baseline: rawHot },
+        { m: viaFunctionHot, baseline: rawHot },
+        { m: settlement },
+        { m: useAndSettle, baseline: raw },
+        { m: getWallet },
+        { m: rpcUseTool, baseline: getWallet },
+        { m: viaFunction, baseline: getWallet },
+      ]),
+    );
     const vsGetWallet = rate(viaFunction) / rate(getWallet);
     const vsRpc = rate(viaFunction) / rate(rpcUseTool);
-    console.log(`\nuse-tool via gateway: ${(vsGetWallet * 100).toFixed(0)} % of rpc/get_wallet via gateway (target ≥ 85 %), ${(vsRpc * 100).toFixed(0)} % of the RPC of the same SQL function (target ≥ 70 %)`);
+    console.log(
+      `\nuse-tool via gateway: ${(vsGetWallet * 100).toFixed(0)} % of rpc/get_wallet via gateway (target ≥ 85 %), ${(vsRpc * 100).toFixed(0)} % of the RPC of the same SQL function (target ≥ 70 %)`,
+    );
     const row = (m: Measurement, ratio?: string): ResultRow => ({
       measurement: m.label,
       figure: `${rate(m).toFixed(0)} tx/s`,
@@ -440,7 +485,11 @@ async function main(): Promise<void> {
     const httpVerdict = await correctnessHttp(target, db, httpClient, toolId, await mint(httpClient));
     console.log(sqlVerdict);
     console.log(httpVerdict);
-    rows.push({ measurement: '500 concurrent spends of 1 point against 100 (SQL, gateway)', figure: '', check: `${sqlVerdict.slice(0, 4)} / ${httpVerdict.slice(0, 4)}: exactly 100 succeed, balance 0 = ledger sum` });
+    rows.push({
+      measurement: '500 concurrent spends of 1 point against 100 (SQL, gateway)',
+      figure: '',
+      check: `${sqlVerdict.slice(0, 4)} / ${httpVerdict.slice(0, 4)}: exactly 100 succeed, balance 0 = ledger sum`,
+    });
     recordResults('wallet', rows);
   } finally {
     await db.query('drop schema if exists bench_wallet cascade').catch(() => undefined);

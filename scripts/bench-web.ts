@@ -90,10 +90,14 @@ try {
   await signIn.getByLabel(/^E-mail/).fill('client@example.test');
   await signIn.getByLabel(/^Password/).fill('demo-password-1');
   await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await signIn.getByTestId('balance').filter({ hasText: /\d+ points/ }).waitFor().catch(async (error: unknown) => {
-    await signIn.screenshot({ path: path.join(projectRoot, 'test-results', 'bench-web-sign-in.png') });
-    throw error;
-  });
+  await signIn
+    .getByTestId('balance')
+    .filter({ hasText: /\d+ points/ })
+    .waitFor()
+    .catch(async (error: unknown) => {
+      await signIn.screenshot({ path: path.join(projectRoot, 'test-results', 'bench-web-sign-in.png') });
+      throw error;
+    });
   const state = await context.storageState();
   await context.close();
   const tti: number[] = [];
@@ -101,7 +105,10 @@ try {
     const cold = await browser.newContext({ baseURL: served.url, storageState: state });
     const page = await cold.newPage();
     await page.goto('/wallet');
-    await page.getByTestId('balance').filter({ hasText: /\d+ points/ }).waitFor();
+    await page
+      .getByTestId('balance')
+      .filter({ hasText: /\d+ points/ })
+      .waitFor();
     await page.getByRole('table', { name: 'Wallet history' }).getByRole('row').nth(1).waitFor();
     tti.push(await page.evaluate(() => performance.now()));
     await cold.close();

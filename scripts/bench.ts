@@ -8,7 +8,7 @@ import path from 'node:path';
 import { projectRoot } from '../src/stack/config.ts';
 
 const available = readdirSync(path.join(projectRoot, 'scripts'))
-  .map((f) => (/^bench-(.+)\.ts$/.exec(f))?.[1])
+  .map((f) => /^bench-(.+)\.ts$/.exec(f)?.[1])
   .filter((n): n is string => !!n);
 const [name, ...rest] = process.argv.slice(2);
 const file = path.join(projectRoot, 'scripts', `bench-${name}.ts`);

@@ -59,7 +59,10 @@ export async function buildSdk(log: (line: string) => void = console.log): Promi
     // An import rollup cannot resolve (a new package, a node: module) fails the build; an import cycle
     // between SDK modules is legal ES and only reported.
     onwarn(warning) {
-      if (warning.code === 'CIRCULAR_DEPENDENCY') { log(`[build:sdk] ${warning.message}`); return; }
+      if (warning.code === 'CIRCULAR_DEPENDENCY') {
+        log(`[build:sdk] ${warning.message}`);
+        return;
+      }
       throw new Error(`build:sdk (js): ${warning.message}`);
     },
   });

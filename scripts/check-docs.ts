@@ -21,8 +21,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * Pages other work adds, linked before they land. Each entry is tolerated only while the page is
  * missing: once it exists the check fails until the entry is removed, so the list cannot go stale.
  */
-export const PENDING_PAGES: readonly string[] = [
-];
+export const PENDING_PAGES: readonly string[] = [];
 
 const PATH_PREFIXES = ['src/', 'supabase/', 'tests/', 'scripts/', 'docs/', '.ci/'];
 const TOP_LEVEL_FILES = new Set([
@@ -125,9 +124,7 @@ function checkLinks(files: string[], base: string): DocsCheck {
     if (existsSync(path.join(base, page))) problems.push(`${page} exists now: remove it from PENDING_PAGES in scripts/check-docs.ts`);
   }
   const tolerated = [...pendingUsed].sort();
-  const label = tolerated.length
-    ? `every relative link resolves (still missing, tolerated until they land: ${tolerated.join(', ')})`
-    : 'every relative link resolves';
+  const label = tolerated.length ? `every relative link resolves (still missing, tolerated until they land: ${tolerated.join(', ')})` : 'every relative link resolves';
   return { label, problems };
 }
 

@@ -33,7 +33,11 @@ function read(dir: string, suffix: string): string[] {
 const CODE_PATTERNS = [/\b(?:\w*raise\w*|refuse)\(\s*(?:\d+\s*,\s*)?'([a-z][a-z0-9_]*)'/g, /'code'\s*,\s*'([a-z][a-z0-9_]*)'/g];
 
 /** Per SQL function (schema.name): the codes its body raises and the functions it calls. */
-interface FunctionFacts { codes: Set<string>; calls: Set<string>; writes: Set<string> }
+interface FunctionFacts {
+  codes: Set<string>;
+  calls: Set<string>;
+  writes: Set<string>;
+}
 
 function functionBodies(migrations: string[]): Map<string, FunctionFacts> {
   const functions = new Map<string, FunctionFacts>();
@@ -81,7 +85,13 @@ function unionMap(entries: [string, Set<string>][]): string {
   return entries
     .filter(([, codes]) => codes.size > 0)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, codes]) => `  ${name}: ${[...codes].sort().map((code) => `'${code}'`).join(' | ')};`)
+    .map(
+      ([name, codes]) =>
+        `  ${name}: ${[...codes]
+          .sort()
+          .map((code) => `'${code}'`)
+          .join(' | ')};`,
+    )
     .join('\n');
 }
 
@@ -91,9 +101,13 @@ export function render(): string {
   const sql = collect(migrations, CODE_PATTERNS);
   const functions = functionBodies(migrations);
   const triggerCodes = tableTriggerCodes(migrations, functions);
-  const rpcs = [...functions.keys()].filter((name) => name.startsWith('public.')).map((name) => [name.slice('public.'.length), reachableCodes(functions, name, triggerCodes)] as [string, Set<string>]);
+  const rpcs = [...functions.keys()]
+    .filter((name) => name.startsWith('public.'))
+    .map((name) => [name.slice('public.'.length), reachableCodes(functions, name, triggerCodes)] as [string, Set<string>]);
   const tables = [...triggerCodes.entries()];
-  const privates = [...functions.keys()].filter((name) => name.startsWith('private.')).map((name) => [name.slice('private.'.length), reachableCodes(functions, name, triggerCodes)] as [string, Set<string>]);
+  const privates = [...functions.keys()]
+    .filter((name) => name.startsWith('private.'))
+    .map((name) => [name.slice('private.'.length), reachableCodes(functions, name, triggerCodes)] as [string, Set<string>]);
   const sdk = collect(read(`${root}src/sdk`, '.ts'), [/SdkApiError\([^;]*?'([a-z][a-z0-9_]*)', \d{3}/g, /^\s+'?\d{3}'?: '([a-z][a-z0-9_]*)',$/gm]);
   const authTypes = readFileSync(`${root}node_modules/@supabase/auth-js/dist/module/lib/error-codes.d.ts`, 'utf8');
   const auth = collect([/export type ErrorCode =([^;]*);/.exec(authTypes)?.[1] ?? ''], [/'([a-z][a-z0-9_]*)'/g]);

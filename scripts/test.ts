@@ -44,12 +44,29 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = proj
 
 async function pgTap(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
   const dir = path.join(supabaseDir, 'tests');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sql')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.sql'))
+        .sort()
+    : [];
   if (files.length === 0) return { name: 'pgTAP', passed: 0, failed: 0 };
   const url = new URL(env.SUPABASE_DB_URL!);
   const { code, output } = await run(
     'pg_prove',
-    ['--verbose', '--ext', '.sql', '-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username), '-d', url.pathname.slice(1), ...files.map((f) => path.join(dir, f))],
+    [
+      '--verbose',
+      '--ext',
+      '.sql',
+      '-h',
+      url.hostname,
+      '-p',
+      url.port || '5432',
+      '-U',
+      decodeURIComponent(url.username),
+      '-d',
+      url.pathname.slice(1),
+      ...files.map((f) => path.join(dir, f)),
+    ],
     { ...env, PGPASSWORD: decodeURIComponent(url.password) },
   );
   const passed = output.match(/^\s*ok \d+/gm)?.length ?? 0;
@@ -62,11 +79,7 @@ async function pgTap(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
 async function vitest(env: NodeJS.ProcessEnv, dataDir: string, configFile: string, name: string, filters: string[] = []): Promise<SuiteResult> {
   const report = path.join(dataDir, `${path.basename(configFile, '.ts')}-report.json`);
   rmSync(report, { force: true });
-  const { code } = await run(
-    bin('vitest'),
-    ['run', '--config', configFile, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filters],
-    env,
-  );
+  const { code } = await run(bin('vitest'), ['run', '--config', configFile, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filters], env);
   if (!existsSync(report)) return { name, passed: 0, failed: 1 };
   const json = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; testResults: { status: string }[] };
   // A file that fails to load has no failed test but a failed suite.
@@ -108,13 +121,19 @@ async function databaseChecks(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
     if (result) passed += 1;
     else failed += 1;
   };
-  await check('supabase db advisors --type all --fail-on warn reports nothing', async () =>
-    (await run(bin('supabase'), ['db', 'advisors', `--remote=${db}`, '--type', 'all', '--fail-on', 'warn', '--workdir', projectRoot], env)).code === 0);
-  await check('supabase db lint finds no warnings', async () =>
-    (await run(bin('supabase'), ['db', 'lint', `--remote=${db}`, '--fail-on', 'warning', '--workdir', projectRoot], env)).code === 0);
+  await check(
+    'supabase db advisors --type all --fail-on warn reports nothing',
+    async () => (await run(bin('supabase'), ['db', 'advisors', `--remote=${db}`, '--type', 'all', '--fail-on', 'warn', '--workdir', projectRoot], env)).code === 0,
+  );
+  await check(
+    'supabase db lint finds no warnings',
+    async () => (await run(bin('supabase'), ['db', 'lint', `--remote=${db}`, '--fail-on', 'warning', '--workdir', projectRoot], env)).code === 0,
+  );
   await check('src/sdk/database.types.ts matches the database (npm run gen:types)', () => typesAreCurrent(db));
-  await check("openapi.json matches the functions' zod schemas (npm run gen:openapi)", async () =>
-    (await run(bin('tsx'), [path.join(projectRoot, 'scripts', 'gen-openapi.ts'), '--check'], env)).code === 0);
+  await check(
+    "openapi.json matches the functions' zod schemas (npm run gen:openapi)",
+    async () => (await run(bin('tsx'), [path.join(projectRoot, 'scripts', 'gen-openapi.ts'), '--check'], env)).code === 0,
+  );
   await check('every function has its own deno.json, named as import_map by its [functions.<name>] block (npm run gen:function-config)', () => {
     const problems = functionConfigProblems();
     for (const problem of problems) console.log(`  ${problem}`);

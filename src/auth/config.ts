@@ -81,12 +81,7 @@ const PASSWORD_REQUIREMENTS: Record<string, string[]> = {
   '': [],
   letters_digits: ['abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789'],
   lower_upper_letters_digits: ['abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789'],
-  lower_upper_letters_digits_symbols: [
-    'abcdefghijklmnopqrstuvwxyz',
-    'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
-    '0123456789',
-    '!@#$%^&*()_+-=[]{};\'\\:"|<>?,./`~',
-  ],
+  lower_upper_letters_digits_symbols: ['abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789', '!@#$%^&*()_+-=[]{};\'\\:"|<>?,./`~'],
 };
 
 /** Parses a Go duration such as `1s`, `1m30s` or `300ms` into seconds (used for `max_frequency`). */
@@ -99,8 +94,8 @@ export function parseGoDurationSeconds(value: string): number {
 const DURATION_UNITS: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
-  'µs': 1e-3,
-  'μs': 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
   ms: 1,
   s: 1000,
   m: 60_000,
@@ -196,8 +191,7 @@ export function loadAuthConfig(stack: StackConfig = loadStackConfig(readProfile(
     mailerAutoconfirm: !enableConfirmations,
     secureEmailChange: auth.email.doubleConfirmChanges,
     securePasswordChange: auth.email.securePasswordChange,
-    requireCurrentPassword:
-      envBool('STACK_AUTH_REQUIRE_CURRENT_PASSWORD') ?? emailSetting('require_current_password') === true,
+    requireCurrentPassword: envBool('STACK_AUTH_REQUIRE_CURRENT_PASSWORD') ?? emailSetting('require_current_password') === true,
     mailMaxFrequencySeconds: parseGoDurationSeconds(auth.email.maxFrequency),
     otpLength: auth.email.otpLength,
     otpExpirySeconds: auth.email.otpExpiry,

@@ -97,9 +97,7 @@ export interface AuthServer {
 
 /** Builds the services of a server from its configuration (does not listen). */
 export function createDeps(config: AuthConfig): AuthDeps {
-  const keys = config.jwt.signingKeysPath
-    ? JwtKeys.fromFile(config.jwt.secret, config.jwt.signingKeysPath)
-    : new JwtKeys(config.jwt.secret);
+  const keys = config.jwt.signingKeysPath ? JwtKeys.fromFile(config.jwt.secret, config.jwt.signingKeysPath) : new JwtKeys(config.jwt.secret);
   return {
     config,
     pool: createPool(config),
@@ -139,10 +137,7 @@ export function requestListener(deps: AuthDeps, router: Router): http.RequestLis
           return errorReply(error, apiVersion);
         }
         if (deps.config.logErrors) logFailure(req, error);
-        return errorReply(
-          new ApiError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information'),
-          apiVersion,
-        );
+        return errorReply(new ApiError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information'), apiVersion);
       })
       .then((reply) => {
         write(res, reply, cors);

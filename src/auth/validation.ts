@@ -7,8 +7,7 @@ import { badRequest } from './http/errors.ts';
 import type { AuthRequest } from './http/request.ts';
 
 // The syntax check of badoux/checkmail, which GoTrue uses: local part of atext/dots, a dotted domain.
-const EMAIL_PATTERN =
-  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+const EMAIL_PATTERN = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 
 /** GoTrue's `validateEmail`: required, ≤ 255 characters, well-formed; returns it lowercased. */
 export function validateEmail(email: string): string {
@@ -55,10 +54,7 @@ export function validatePkce(challenge: string, method: string): Pkce {
     throw badRequest('validation_failed', 'code challenge has to be between 43 and 128 characters');
   }
   if (!/^[a-zA-Z._~0-9-]+$/.test(challenge)) {
-    throw badRequest(
-      'validation_failed',
-      'code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes',
-    );
+    throw badRequest('validation_failed', 'code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes');
   }
   const normalized = method.toLowerCase();
   if (normalized !== 's256' && normalized !== 'plain') {
@@ -84,11 +80,7 @@ export function isRedirectUrlValid(config: AuthConfig, redirect: string): boolea
   const ref = parseUrl(redirect);
   if (!base || !ref) return false;
   const host = ref.hostname;
-  if (
-    base.hostname === host &&
-    base.protocol === ref.protocol &&
-    (base.port === ref.port || LOCALHOSTS.has(host))
-  ) {
+  if (base.hostname === host && base.protocol === ref.protocol && (base.port === ref.port || LOCALHOSTS.has(host))) {
     return true;
   }
   const isHttp = ref.protocol === 'http:' || ref.protocol === 'https:';

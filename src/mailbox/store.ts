@@ -55,7 +55,12 @@ const LINK_PATTERN = /https?:\/\/[^\s"'<>]*[^\s"'<>.,;:!?)]/g;
 const OTP_PATTERN = /\b\d{6,10}\b/g;
 
 const decodeEntities = (s: string): string =>
-  s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
 
 /** Links and codes of a message, declared ones first, without duplicates. */
 export function extract(message: Pick<IncomingMessage, 'text' | 'html' | 'links' | 'otp'>): { links: string[]; otps: string[] } {

@@ -4,13 +4,7 @@
  * (with field errors) or `failed` — and a failed row never leaves a half-created user behind.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import {
-  MAX_BATCH_SIZE,
-  memberBatchSchema,
-  type BatchRowResult,
-  type BatchRowStatus,
-  type NewMemberInput,
-} from '../../supabase/functions/_shared/schemas/accounts.ts';
+import { MAX_BATCH_SIZE, memberBatchSchema, type BatchRowResult, type BatchRowStatus, type NewMemberInput } from '../../supabase/functions/_shared/schemas/accounts.ts';
 import type { AccountContext } from './AccountContext.ts';
 import type { Member } from './AccountMembersClient.ts';
 import type { Database, Tables } from './database.types.ts';

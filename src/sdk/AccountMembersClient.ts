@@ -7,12 +7,7 @@
  * change their own name, phone and job title here and their password with `kit.auth.changePassword`.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import {
-  memberInviteSchema,
-  type AccountPermission,
-  type AccountRole,
-  type MemberInviteInput,
-} from '../../supabase/functions/_shared/schemas/accounts.ts';
+import { memberInviteSchema, type AccountPermission, type AccountRole, type MemberInviteInput } from '../../supabase/functions/_shared/schemas/accounts.ts';
 import { phoneField } from '../../supabase/functions/_shared/schemas/identity.ts';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
@@ -221,13 +216,7 @@ export class AccountMembersClient {
     if (invalidId) return { data: null, error: invalidId };
     const account = await this.context.resolve();
     if (account.error) return account;
-    const { data, error, status } = await this.supabase
-      .from('account_members')
-      .update(changes)
-      .eq('account_id', account.data)
-      .eq('user_id', userId)
-      .select('*')
-      .maybeSingle();
+    const { data, error, status } = await this.supabase.from('account_members').update(changes).eq('account_id', account.data).eq('user_id', userId).select('*').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No member you may change has this id', 'not_found', 404) };
     return { data, error: null };

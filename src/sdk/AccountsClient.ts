@@ -207,5 +207,4 @@ export class AccountsClient {
     if (!data) return { data: null, error: new SdkApiError('Only owners and admins of an active account change it', 'forbidden', 403) };
     return { data, error: null };
   }
-
 }

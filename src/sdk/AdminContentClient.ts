@@ -3,12 +3,7 @@
  * reads published content through `kit.content`. Row-level security lets only admins write.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import {
-  contentCreateSchema,
-  contentUpdateSchema,
-  type ContentCreateInput,
-  type ContentUpdateInput,
-} from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import { contentCreateSchema, contentUpdateSchema, type ContentCreateInput, type ContentUpdateInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { SiteContent } from './ContentClient.ts';
 import type { Database } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';

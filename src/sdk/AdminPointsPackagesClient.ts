@@ -23,7 +23,10 @@ export const pointsPackageCreateSchema = z.strictObject({
   description: z.string().max(2000, 'At most 2000 characters').optional(),
   points: z.int({ error: 'Use a whole number' }).min(1, 'At least 1').max(100_000_000, 'At most 100000000'),
   price_amount: z.int({ error: 'Use a whole number of minor units (cents)' }).min(1, 'At least 1').max(99_999_999, 'At most 99999999'),
-  currency: z.string().regex(/^[a-z]{3}$/, 'Use a lower-case ISO 4217 code, e.g. usd').optional(),
+  currency: z
+    .string()
+    .regex(/^[a-z]{3}$/, 'Use a lower-case ISO 4217 code, e.g. usd')
+    .optional(),
   is_active: z.boolean().optional(),
 });
 export type PointsPackageCreateInput = z.input<typeof pointsPackageCreateSchema>;
@@ -68,7 +71,14 @@ export class AdminPointsPackagesClient {
     if (admin.error) return { data: null, error: admin.error };
     const key = checkIdempotencyKey(options);
     if (key.error) return { data: null, error: key.error };
-    const { data, error, status } = await keyed(this.supabase.from('points_packages').insert(parsed.data as TablesInsert<'points_packages'>).select('*'), key.key, options.signal).single();
+    const { data, error, status } = await keyed(
+      this.supabase
+        .from('points_packages')
+        .insert(parsed.data as TablesInsert<'points_packages'>)
+        .select('*'),
+      key.key,
+      options.signal,
+    ).single();
     if (error) {
       const failure = errorFromPostgrest(error, status);
       const replayed = replayedId(failure);
@@ -93,7 +103,12 @@ export class AdminPointsPackagesClient {
     if (parsed.error) return { data: null, error: parsed.error };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase.from('points_packages').update(parsed.data as TablesUpdate<'points_packages'>).eq('id', id).select('*').maybeSingle();
+    const { data, error, status } = await this.supabase
+      .from('points_packages')
+      .update(parsed.data as TablesUpdate<'points_packages'>)
+      .eq('id', id)
+      .select('*')
+      .maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No points package you may change has this id', 'not_found', 404) };
     return { data, error: null };

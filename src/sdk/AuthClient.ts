@@ -260,10 +260,7 @@ export class AuthClient {
   async requestPasswordReset(input: PasswordResetRequestInput): Promise<Result<null>> {
     const parsed = parseInput(passwordResetRequestSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { error } = await this.supabase.auth.resetPasswordForEmail(
-      parsed.data.email,
-      parsed.data.redirect_to ? { redirectTo: parsed.data.redirect_to } : {},
-    );
+    const { error } = await this.supabase.auth.resetPasswordForEmail(parsed.data.email, parsed.data.redirect_to ? { redirectTo: parsed.data.redirect_to } : {});
     if (error) return { data: null, error: errorFromAuth(error) };
     return { data: null, error: null };
   }

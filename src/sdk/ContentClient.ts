@@ -3,10 +3,7 @@
  * and delete. A plain table behind row-level security.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type {
-  ContentCreateInput,
-  ContentUpdateInput,
-} from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import type { ContentCreateInput, ContentUpdateInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
@@ -50,5 +47,4 @@ export class ContentClient {
     if (!data) return { data: null, error: new SdkApiError('No published page has this slug', 'not_found', 404) };
     return { data, error: null };
   }
-
 }

@@ -213,25 +213,13 @@ export class CrmClient {
   /** The package catalogue (owners and admins write). */
   readonly packages: CrmResource<'crm_packages', CrmPackageFilters, CrmPackageCreateInput, CrmPackageUpdateInput, CrmPackageSort>;
   /** Packages bought by clients (manage_packages writes). */
-  readonly clientPackages: CrmResource<
-    'crm_client_packages',
-    CrmClientPackageFilters,
-    CrmClientPackageCreateInput,
-    CrmClientPackageUpdateInput,
-    CrmClientPackageSort
-  >;
+  readonly clientPackages: CrmResource<'crm_client_packages', CrmClientPackageFilters, CrmClientPackageCreateInput, CrmClientPackageUpdateInput, CrmClientPackageSort>;
   /** Payments (view_payments reads, manage_payments writes). */
   readonly payments: CrmResource<'crm_payments', CrmPaymentFilters, CrmPaymentCreateInput, CrmPaymentUpdateInput, CrmPaymentSort>;
   /** Scheduled instalments (view_payments reads, manage_payments writes). */
   readonly instalments: CrmResource<'crm_instalments', CrmInstalmentFilters, CrmInstalmentCreateInput, CrmInstalmentUpdateInput, CrmInstalmentSort>;
   /** Links from clients to Stripe customers (view_payments reads, manage_payments writes). */
-  readonly stripeCustomers: CrmResource<
-    'crm_stripe_customers',
-    CrmStripeCustomerFilters,
-    CrmStripeCustomerCreateInput,
-    CrmStripeCustomerUpdateInput,
-    CrmStripeCustomerSort
-  >;
+  readonly stripeCustomers: CrmResource<'crm_stripe_customers', CrmStripeCustomerFilters, CrmStripeCustomerCreateInput, CrmStripeCustomerUpdateInput, CrmStripeCustomerSort>;
   /** Client counts by status; payment totals by status and currency. */
   readonly statistics: CrmStatistics;
 
@@ -242,11 +230,21 @@ export class CrmClient {
       createSchema: crmClientCreateSchema,
       updateSchema: crmClientUpdateSchema,
       sorts: {
-        name: [['last_name', true], ['first_name', true]],
-        '-name': [['last_name', false], ['first_name', false]],
+        name: [
+          ['last_name', true],
+          ['first_name', true],
+        ],
+        '-name': [
+          ['last_name', false],
+          ['first_name', false],
+        ],
         created_at: [['created_at', true]],
         '-created_at': [['created_at', false]],
-        status: [['status', true], ['last_name', true], ['first_name', true]],
+        status: [
+          ['status', true],
+          ['last_name', true],
+          ['first_name', true],
+        ],
       },
       defaultSort: 'name',
       needsMe: (f) => f.assigned_to_me === true,

@@ -189,7 +189,12 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(this.spec.updateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.client.from(this.spec.table).update(parsed.data as object).eq('id', id).select('*').maybeSingle();
+    const { data, error, status } = await this.client
+      .from(this.spec.table)
+      .update(parsed.data as object)
+      .eq('id', id)
+      .select('*')
+      .maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may change has this id`, 'not_found', 404) };
     return { data: data, error: null };

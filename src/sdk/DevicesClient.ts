@@ -30,11 +30,7 @@ export class DevicesClient {
   async #listAll(): Promise<Result<Device[]>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
-    const { data, error, status } = await this.supabase
-      .from('devices')
-      .select('*')
-      .eq('user_id', me.id)
-      .order('last_seen_at', { ascending: false });
+    const { data, error, status } = await this.supabase.from('devices').select('*').eq('user_id', me.id).order('last_seen_at', { ascending: false });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as Device[], error: null };
   }

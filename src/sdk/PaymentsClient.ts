@@ -55,8 +55,8 @@ export interface PaymentFilters extends PageQuery {
 async function invokePath<T>(supabase: SupabaseClient<Database>, path: string, body: unknown, options?: MutationOptions): Promise<Result<T>> {
   if (options) return invokeMutation<T>(supabase, path, body, options);
   // supabase-js types a failure's error as any.
-    const response: { data: T | null; error: unknown } = await supabase.functions.invoke<T>(path, { method: 'POST', body: body as Record<string, unknown> });
-    const { data, error } = response;
+  const response: { data: T | null; error: unknown } = await supabase.functions.invoke<T>(path, { method: 'POST', body: body as Record<string, unknown> });
+  const { data, error } = response;
   if (error) return { data: null, error: await functionsError(error) };
   return { data: data as T, error: null };
 }
@@ -201,11 +201,7 @@ export class PaymentsClient {
   async disputes(): Promise<Result<PaymentDispute[]>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
-    const { data, error, status } = await this.supabase
-      .from('payment_disputes')
-      .select('*')
-      .eq('user_id', me.id)
-      .order('created_at', { ascending: false });
+    const { data, error, status } = await this.supabase.from('payment_disputes').select('*').eq('user_id', me.id).order('created_at', { ascending: false });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }

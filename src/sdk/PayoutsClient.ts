@@ -69,5 +69,4 @@ export class PayoutsClient {
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data, count, page, perPage), error: null };
   }
-
 }

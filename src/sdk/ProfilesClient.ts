@@ -102,12 +102,7 @@ export class ProfilesClient {
     if (invalidId) return { data: null, error: invalidId };
     const input = parseInput(profileUpdateSchema, changes);
     if (input.error) return { data: null, error: input.error };
-    const { data, error, status } = await this.supabase
-      .from('profiles')
-      .update(definedFields(input.data))
-      .eq('id', userId)
-      .select('*')
-      .maybeSingle();
+    const { data, error, status } = await this.supabase.from('profiles').update(definedFields(input.data)).eq('id', userId).select('*').maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No profile you may edit has this id', 'not_found', 404) };
     return { data: data as unknown as Profile, error: null };

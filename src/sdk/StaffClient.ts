@@ -6,12 +6,7 @@
  * Everything else about members (list, access, deactivate) is `kit.accounts.members`.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import {
-  employeeCreateSchema,
-  memberPasswordSchema,
-  type EmployeeCreateInput,
-  type MemberPasswordInput,
-} from '../../supabase/functions/_shared/schemas/staff.ts';
+import { employeeCreateSchema, memberPasswordSchema, type EmployeeCreateInput, type MemberPasswordInput } from '../../supabase/functions/_shared/schemas/staff.ts';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkValidationError } from './errors.ts';
@@ -65,7 +60,11 @@ export class StaffClient {
    * @example
    * const { data, error } = await kit.staff.setPassword(userId, { password: 'new-secure-password-2' });
    */
-  async setPassword(userId: string, input: { password: string }, options: MutationOptions & { account_id?: string } = {}): Promise<Result<{ password_set: true; sessions_ended: number }>> {
+  async setPassword(
+    userId: string,
+    input: { password: string },
+    options: MutationOptions & { account_id?: string } = {},
+  ): Promise<Result<{ password_set: true; sessions_ended: number }>> {
     const invalid = checkIds({ userId });
     if (invalid) return { data: null, error: invalid };
     const account = await this.context.resolve(options.account_id);

@@ -121,8 +121,8 @@ export class StorageFolder {
       data: data.map((entry) => ({
         name: entry.name,
         id: entry.id ?? null,
-        size: (entry.metadata?.size) ?? null,
-        contentType: (entry.metadata?.mimetype) ?? null,
+        size: entry.metadata?.size ?? null,
+        contentType: entry.metadata?.mimetype ?? null,
         updatedAt: entry.updated_at ?? null,
         createdAt: entry.created_at ?? null,
       })),
@@ -140,7 +140,10 @@ export class StorageFolder {
 
   async signedUrl(name: string, expiresIn: number | undefined, options: { download?: string | boolean } = {}): Promise<Result<string>> {
     if (expiresIn === undefined || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 7 * 24 * 3600) {
-      return { data: null, error: new SdkValidationError('expires_in is a whole number of seconds between 1 and 604800', { fieldErrors: { expires_in: ['Use 1 to 604800 seconds'] }, formErrors: [] }) };
+      return {
+        data: null,
+        error: new SdkValidationError('expires_in is a whole number of seconds between 1 and 604800', { fieldErrors: { expires_in: ['Use 1 to 604800 seconds'] }, formErrors: [] }),
+      };
     }
     const path = await this.pathOf(name);
     if (path.error) return path;

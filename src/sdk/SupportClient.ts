@@ -54,11 +54,15 @@ export class SupportClient {
     if (parsed.error) return { data: null, error: parsed.error };
     const key = checkIdempotencyKey(options);
     if (key.error) return { data: null, error: key.error };
-    const { data, error, status } = await keyed(this.supabase.rpc('open_support_ticket', {
-      subject: parsed.data.subject,
-      body: parsed.data.body,
-      ...(parsed.data.priority ? { priority: parsed.data.priority } : {}),
-    }), key.key, options.signal);
+    const { data, error, status } = await keyed(
+      this.supabase.rpc('open_support_ticket', {
+        subject: parsed.data.subject,
+        body: parsed.data.body,
+        ...(parsed.data.priority ? { priority: parsed.data.priority } : {}),
+      }),
+      key.key,
+      options.signal,
+    );
     if (error) {
       const failure = errorFromPostgrest(error, status);
       const replayed = replayedId(failure);
@@ -136,5 +140,4 @@ export class SupportClient {
     }
     return { data, error: null };
   }
-
 }

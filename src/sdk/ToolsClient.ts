@@ -6,12 +6,7 @@
  * approved values stay in force until then (`revisions`, `reviewRevision`, `withdrawRevision`).
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import {
-  toolCreateSchema,
-  toolUpdateSchema,
-  type ToolCreateInput,
-  type ToolUpdateInput,
-} from '../../supabase/functions/_shared/schemas/marketplace.ts';
+import { toolCreateSchema, toolUpdateSchema, type ToolCreateInput, type ToolUpdateInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
@@ -230,7 +225,6 @@ export class ToolsClient {
     if (!data) return { data: null, error: new SdkApiError('No pending revision of yours has this id', 'revision_not_found', 404) };
     return { data, error: null };
   }
-
 }
 
 function strip(row: Tables<'tools'>): Tool {

@@ -60,7 +60,11 @@ export class UsageClient {
    * else if (error?.code === 'insufficient_points') console.log('top up first');
    * else console.log(`usage ${data?.usage.id}, ${data?.balance} points left`);
    */
-  use(toolId: string, input: { expected_price_points: number }, options: MutationOptions = {}): Promise<Result<ToolUse, PrivateFunctionErrorCodes['use_tool'] | 'idempotency_key_in_use'>> {
+  use(
+    toolId: string,
+    input: { expected_price_points: number },
+    options: MutationOptions = {},
+  ): Promise<Result<ToolUse, PrivateFunctionErrorCodes['use_tool'] | 'idempotency_key_in_use'>> {
     return this.#use(toolId, input, options).then(withCodes<PrivateFunctionErrorCodes['use_tool'] | 'idempotency_key_in_use', ToolUse>);
   }
 
@@ -71,10 +75,11 @@ export class UsageClient {
     const body = parseInput(useToolSchema, { tool_id: toolId, expected_price_points: (input as { expected_price_points?: unknown } | undefined)?.expected_price_points });
     if (body.error) return { data: null, error: body.error };
     if (body.data.expected_price_points === undefined) {
-      return { data: null, error: new SdkValidationError('Say what price you expect to pay (the tool\'s price_points)') };
+      return { data: null, error: new SdkValidationError("Say what price you expect to pay (the tool's price_points)") };
     }
     const key = idempotencyKey(options);
-    if (!idempotencyKeyField.safeParse(key).success) return { data: null, error: new SdkValidationError('The idempotency key is not valid: use 1 to 200 printable ASCII characters') };
+    if (!idempotencyKeyField.safeParse(key).success)
+      return { data: null, error: new SdkValidationError('The idempotency key is not valid: use 1 to 200 printable ASCII characters') };
     // supabase-js types a failure's error as any.
     const response: { data: ToolUse | null; error: unknown } = await this.supabase.functions.invoke<ToolUse>('use-tool', {
       method: 'POST',

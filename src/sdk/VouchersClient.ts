@@ -8,12 +8,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { crmRangeSchema, type CrmRange } from '../../supabase/functions/_shared/schemas/crm.ts';
-import {
-  redeemVoucherSchema,
-  voucherCodeSchema,
-  type DateRangeInput,
-  type RedeemVoucherInput,
-} from '../../supabase/functions/_shared/schemas/payments.ts';
+import { redeemVoucherSchema, voucherCodeSchema, type DateRangeInput, type RedeemVoucherInput } from '../../supabase/functions/_shared/schemas/payments.ts';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
 import { errorFromPostgrest, SdkApiError, SdkValidationError, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
 import { dayBefore, dayRange } from './money.ts';
@@ -311,7 +306,10 @@ export class VouchersAdminClient {
   async #listPage(filters: VoucherListQuery): Promise<Result<Page<Voucher>>> {
     const range = pageOf(filters);
     if (range.error) return { data: null, error: range.error };
-    const bad = checkIds({ ...(filters.owner_id !== undefined ? { owner_id: filters.owner_id } : {}), ...(filters.voucher_type_id !== undefined ? { voucher_type_id: filters.voucher_type_id } : {}) });
+    const bad = checkIds({
+      ...(filters.owner_id !== undefined ? { owner_id: filters.owner_id } : {}),
+      ...(filters.voucher_type_id !== undefined ? { voucher_type_id: filters.voucher_type_id } : {}),
+    });
     if (bad) return { data: null, error: bad };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };

@@ -81,5 +81,4 @@ export class WalletClient {
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data, count, page, perPage), error: null };
   }
-
 }

@@ -237,9 +237,7 @@ export function errorFromPostgrest(error: PostgrestErrorLike, status: number): S
   // Postgres's wording ("permission denied for function …") names internals; the code says it all.
   if (error.code === '42501' || status === 401) {
     const details = { postgres: { code: error.code, details: error.details ?? null, hint: error.hint ?? null } };
-    return status === 401
-      ? new SdkApiError('Sign in first', 'unauthorized', 401, details)
-      : new SdkApiError('You may not do this', 'forbidden', 403, details);
+    return status === 401 ? new SdkApiError('Sign in first', 'unauthorized', 401, details) : new SdkApiError('You may not do this', 'forbidden', 403, details);
   }
   const constraint = /unique constraint "([^"]+)"/.exec(error.message)?.[1];
   const code = (constraint && CODE_BY_CONSTRAINT[constraint]) || CODE_BY_SQLSTATE[error.code ?? ''] || CODE_BY_STATUS[status] || 'internal_error';

@@ -35,20 +35,15 @@ export async function functionsError(error: unknown): Promise<SdkApiError | SdkN
 }
 
 /** POSTs `body` to the function `name` with an idempotency key; `{ data, error }` either way. */
-export async function invokeMutation<T>(
-  supabase: SupabaseClient<Database>,
-  name: string,
-  body: unknown,
-  options: MutationOptions = {},
-): Promise<Result<T>> {
+export async function invokeMutation<T>(supabase: SupabaseClient<Database>, name: string, body: unknown, options: MutationOptions = {}): Promise<Result<T>> {
   // supabase-js types a failure's error as any.
-    const response: { data: T | null; error: unknown } = await supabase.functions.invoke<T>(name, {
+  const response: { data: T | null; error: unknown } = await supabase.functions.invoke<T>(name, {
     method: 'POST',
     body: body as Record<string, unknown>,
     headers: { 'Idempotency-Key': options.idempotencyKey ?? crypto.randomUUID() },
     ...(options.signal ? { signal: options.signal } : {}),
   });
-    const { data, error } = response;
+  const { data, error } = response;
   if (error) return { data: null, error: await functionsError(error) };
   return { data: data as T, error: null };
 }

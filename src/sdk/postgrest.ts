@@ -22,7 +22,10 @@ export function idempotencyKey(options: { idempotencyKey?: string } = {}): strin
 export function checkIdempotencyKey(options: { idempotencyKey?: string } = {}): { key: string; error: null } | { key: null; error: SdkValidationError } {
   const key = idempotencyKey(options);
   if (!idempotencyKeyField.safeParse(key).success) {
-    return { key: null, error: new SdkValidationError('The idempotency key is not valid', { fieldErrors: { idempotencyKey: ['Use 1 to 200 printable ASCII characters'] }, formErrors: [] }) };
+    return {
+      key: null,
+      error: new SdkValidationError('The idempotency key is not valid', { fieldErrors: { idempotencyKey: ['Use 1 to 200 printable ASCII characters'] }, formErrors: [] }),
+    };
   }
   return { key, error: null };
 }

@@ -111,15 +111,12 @@ const table = (value: unknown): Table => (value && typeof value === 'object' ? (
 const str = (t: Table, key: string, fallback: string): string => {
   const value = t[key];
   if (typeof value !== 'string') return fallback;
-  const variable = (/^env\(([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(value))?.[1];
+  const variable = /^env\(([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(value)?.[1];
   return variable ? (process.env[variable] ?? fallback) : value;
 };
-const num = (t: Table, key: string, fallback: number): number =>
-  typeof t[key] === 'number' ? (t[key]) : fallback;
-const bool = (t: Table, key: string, fallback: boolean): boolean =>
-  typeof t[key] === 'boolean' ? (t[key]) : fallback;
-const strings = (t: Table, key: string, fallback: string[]): string[] =>
-  Array.isArray(t[key]) ? (t[key] as unknown[]).map(String) : fallback;
+const num = (t: Table, key: string, fallback: number): number => (typeof t[key] === 'number' ? t[key] : fallback);
+const bool = (t: Table, key: string, fallback: boolean): boolean => (typeof t[key] === 'boolean' ? t[key] : fallback);
+const strings = (t: Table, key: string, fallback: string[]): string[] => (Array.isArray(t[key]) ? (t[key] as unknown[]).map(String) : fallback);
 
 /** A `[db.seed] sql_paths` entry, relative to `supabase/`; `*` in the file name matches like the CLI's globs. */
 function expandSeedPath(entry: string): string[] {
@@ -128,8 +125,16 @@ function expandSeedPath(entry: string): string[] {
   if (!name.includes('*')) return [full];
   const dir = path.dirname(full);
   if (!existsSync(dir)) return [];
-  const pattern = new RegExp(`^${name.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return readdirSync(dir).filter((f) => pattern.test(f)).sort().map((f) => path.join(dir, f));
+  const pattern = new RegExp(
+    `^${name
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+  return readdirSync(dir)
+    .filter((f) => pattern.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 /** Offset added to every port of the test stack, so `npm test` never collides with `npm run dev`. */

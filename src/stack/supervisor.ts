@@ -55,7 +55,10 @@ export class Supervisor {
   private readonly logDir: string;
   private readonly pidFile: string;
 
-  constructor(private readonly dataDir: string, private readonly say: (line: string) => void = console.log) {
+  constructor(
+    private readonly dataDir: string,
+    private readonly say: (line: string) => void = console.log,
+  ) {
     this.logDir = path.join(dataDir, 'logs');
     this.pidFile = path.join(dataDir, 'pids.json');
     mkdirSync(this.logDir, { recursive: true });
@@ -110,16 +113,17 @@ export class Supervisor {
 
   private async awaitReady(entry: Running): Promise<void> {
     const timeout = entry.spec.startTimeoutMs ?? 30_000;
-    const ok = await waitFor(async () => {
-      // Polled every 20 ms: a start is a few hundred milliseconds, and 100 ms steps added up to a third of it.
-      if (entry.child.exitCode !== null) throw new Error('exited');
-      return entry.spec.ready();
-    }, timeout, 20);
+    const ok = await waitFor(
+      async () => {
+        // Polled every 20 ms: a start is a few hundred milliseconds, and 100 ms steps added up to a third of it.
+        if (entry.child.exitCode !== null) throw new Error('exited');
+        return entry.spec.ready();
+      },
+      timeout,
+      20,
+    );
     if (!ok) {
-      throw new Error(
-        `${entry.spec.name} did not become ready within ${timeout / 1000}s; last lines of ${this.logPath(entry.spec.name)}:\n` +
-          tail(this.logPath(entry.spec.name)),
-      );
+      throw new Error(`${entry.spec.name} did not become ready within ${timeout / 1000}s; last lines of ${this.logPath(entry.spec.name)}:\n` + tail(this.logPath(entry.spec.name)));
     }
   }
 

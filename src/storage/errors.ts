@@ -49,15 +49,13 @@ export const errors = {
   invalidJwt: (message: string) => storageError('400', 'InvalidJWT', message, 'InvalidJWT'),
   invalidSignature: (message = 'Invalid signature') => storageError('400', 'InvalidSignature', message, 'InvalidSignature'),
   featureNotEnabled: (message: string) => storageError('400', 'FeatureNotEnabled', message, 'FeatureNotEnabled'),
-  tooManyObjects: () =>
-    storageError('409', 'InvalidRequest', 'Unable to empty the bucket because it contains too many objects', 'InvalidRequest'),
+  tooManyObjects: () => storageError('409', 'InvalidRequest', 'Unable to empty the bucket because it contains too many objects', 'InvalidRequest'),
   resourceReferenced: () => storageError('409', 'ResourceReferenced', 'The resource is referenced by another resource', 'ResourceReferenced'),
   resourceLocked: () => storageError('423', 'ResourceLocked', 'The resource is locked', 'ResourceLocked'),
   /** Role enforcement answers with a real 403. */
   roleDenied: (message: string) => new StorageError(403, '403', 'Unauthorized', message, 'AccessDenied'),
   invalidRange: () => new StorageError(416, '416', 'invalid_range', 'invalid range provided', 'InvalidRange'),
-  routeNotFound: (method: string, path: string) =>
-    new StorageError(404, '404', 'Not Found', `Route ${method}:${path} not found`, 'InvalidRequest'),
+  routeNotFound: (method: string, path: string) => new StorageError(404, '404', 'Not Found', `Route ${method}:${path} not found`, 'InvalidRequest'),
   database: (sqlstate: string) => new StorageError(500, '500', 'DatabaseError', `database error, code: ${sqlstate}`, 'DatabaseError'),
   internal: () => new StorageError(500, '500', 'Internal', 'Internal Server Error', 'InternalError'),
 };
@@ -69,9 +67,7 @@ export function fromPostgres(error: unknown): StorageError {
   switch (pgError.code) {
     case '42501':
       // storage-api reports every RLS refusal with Postgres's words minus the table name.
-      return errors.accessDenied(
-        pgError.message?.startsWith('new row violates row-level security policy') ? undefined : pgError.message,
-      );
+      return errors.accessDenied(pgError.message?.startsWith('new row violates row-level security policy') ? undefined : pgError.message);
     case '23505':
       return errors.keyExists();
     case '23503':

@@ -10,8 +10,7 @@ async function main(): Promise<void> {
   const config = loadStorageConfig();
   const storage = await startStorageServer(config);
   process.stdout.write(
-    `[storage] ready on http://${config.host}:${storage.port} (profile ${config.profile}, objects in ${config.root}, ` +
-      `${config.buckets.length} configured bucket(s))\n`,
+    `[storage] ready on http://${config.host}:${storage.port} (profile ${config.profile}, objects in ${config.root}, ` + `${config.buckets.length} configured bucket(s))\n`,
   );
   let stopping = false;
   const stop = (signal: string) => {

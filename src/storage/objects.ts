@@ -35,9 +35,10 @@ export async function bucketAsService(ctx: Ctx, id: string): Promise<BucketRow> 
   assertBucketName(id);
   // A read as the tables' owner (RLS does not apply to it): the same answer as a service-role scope
   // in one round trip instead of four.
-  const bucket = await ctx.deps.pool
-    .query<BucketRow>('select id, name, public, file_size_limit, allowed_mime_types from storage.buckets where id = $1 limit 1', [id])
-    .then((result) => result.rows[0], (error: unknown) => Promise.reject(fromPostgres(error)));
+  const bucket = await ctx.deps.pool.query<BucketRow>('select id, name, public, file_size_limit, allowed_mime_types from storage.buckets where id = $1 limit 1', [id]).then(
+    (result) => result.rows[0],
+    (error: unknown) => Promise.reject(fromPostgres(error)),
+  );
   if (!bucket) throw errors.noSuchBucket();
   return bucket;
 }
@@ -210,10 +211,7 @@ export async function saveObject(ctx: Ctx, input: SaveInput): Promise<ObjectRow>
   try {
     saved = await inScope(pool, ctx.serviceScope(input.operation), async (tx) => {
       await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`${input.bucket}/${input.key}`]);
-      const existing = await tx.query<{ version: string | null }>(
-        'select version from storage.objects where bucket_id = $1 and name = $2 for update',
-        [input.bucket, input.key],
-      );
+      const existing = await tx.query<{ version: string | null }>('select version from storage.objects where bucket_id = $1 and name = $2 for update', [input.bucket, input.key]);
       if (existing.rowCount && !input.upsert) throw (input.duplicate ?? errors.keyExists)();
       const { rows } = await tx.query<ObjectRow>(
         `insert into storage.objects (bucket_id, name, owner, owner_id, metadata, user_metadata, version)
@@ -396,10 +394,7 @@ export async function remove(ctx: Ctx, bucketId: string): Promise<unknown[]> {
   for (let i = 0; i < prefixes.length; i += 500) {
     const names = prefixes.slice(i, i + 500) as string[];
     const rows = await inScope(ctx.deps.pool, ctx.scope('storage.object.delete_many'), async (tx) => {
-      const result = await tx.query<ObjectRow>(
-        `delete from storage.objects where bucket_id = $1 and "name" = any($2) returning ${OBJECT_COLUMNS}`,
-        [bucket.id, names],
-      );
+      const result = await tx.query<ObjectRow>(`delete from storage.objects where bucket_id = $1 and "name" = any($2) returning ${OBJECT_COLUMNS}`, [bucket.id, names]);
       return result.rows;
     });
     deleted.push(...rows);

@@ -38,10 +38,12 @@ function bucketAndKey(segments: string[]): { bucket: string; key: string } | und
 }
 
 const json = (work: (ctx: Ctx) => Promise<unknown>): Handler => work;
-const stream = (work: (ctx: Ctx) => Promise<void>): Handler => async (ctx) => {
-  await work(ctx);
-  return STREAMED;
-};
+const stream =
+  (work: (ctx: Ctx) => Promise<void>): Handler =>
+  async (ctx) => {
+    await work(ctx);
+    return STREAMED;
+  };
 const STREAMED = Symbol('streamed');
 
 /** Resolves a method and path to a handler that authenticates and runs the operation. */
@@ -146,8 +148,7 @@ function route(method: string, path: string): Handler | undefined {
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, DELETE, OPTIONS',
-  'Access-Control-Allow-Headers':
-    'authorization, apikey, x-client-info, content-type, cache-control, x-upsert, x-metadata, range, if-none-match, if-modified-since',
+  'Access-Control-Allow-Headers': 'authorization, apikey, x-client-info, content-type, cache-control, x-upsert, x-metadata, range, if-none-match, if-modified-since',
   'Access-Control-Expose-Headers': 'Content-Length, Content-Range, Content-Disposition, ETag, Last-Modified, Cache-Control, Expires',
 };
 

@@ -37,6 +37,10 @@ export class Tokens {
 
   private sign(claims: Record<string, unknown>, expiresIn: number): Promise<string> {
     const iat = Math.floor(Date.now() / 1000);
-    return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(iat).setExpirationTime(iat + expiresIn).sign(this.secret);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + expiresIn)
+      .sign(this.secret);
   }
 }

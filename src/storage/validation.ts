@@ -20,11 +20,7 @@ export function assertBucketName(name: unknown): asserts name is string {
 
 export function assertKey(key: string): void {
   const segments = key.split('/');
-  if (
-    !KEY_CHARS.test(key) ||
-    key.length > MAX_KEY_LENGTH ||
-    segments.some((s) => s === '' || s === '.' || s === '..')
-  ) {
+  if (!KEY_CHARS.test(key) || key.length > MAX_KEY_LENGTH || segments.some((s) => s === '' || s === '.' || s === '..')) {
     throw errors.invalidKey(key);
   }
 }

@@ -47,14 +47,37 @@ const now = () => Math.floor(Date.now() / 1000);
 
 /** The catalogue the fake starts with: two user plans and two business plans (also supabase/seeds/45-billing.sql). */
 export const SEEDED_CATALOGUE = [
-  { product: { id: 'prod_user_starter', name: 'Starter', description: '500 points every month', metadata: { plan_kind: 'user', monthly_points: '500' } },
-    price: { id: 'price_user_starter_monthly', unit_amount: 499, nickname: 'Starter monthly' } },
-  { product: { id: 'prod_user_plus', name: 'Plus', description: '2,000 points every month, 14 days free', metadata: { plan_kind: 'user', monthly_points: '2000', trial_days: '14' } },
-    price: { id: 'price_user_plus_monthly', unit_amount: 1499, nickname: 'Plus monthly' } },
-  { product: { id: 'prod_business_team', name: 'Team', description: 'Up to 5 seats with CRM statistics', metadata: { plan_kind: 'business', seat_limit: '5', features: 'crm_statistics' } },
-    price: { id: 'price_business_team_monthly', unit_amount: 4900, nickname: 'Team monthly' } },
-  { product: { id: 'prod_business_scale', name: 'Scale', description: 'Up to 50 seats, CRM statistics and member batches', metadata: { plan_kind: 'business', seat_limit: '50', features: 'crm_statistics,batches' } },
-    price: { id: 'price_business_scale_monthly', unit_amount: 19900, nickname: 'Scale monthly' } },
+  {
+    product: { id: 'prod_user_starter', name: 'Starter', description: '500 points every month', metadata: { plan_kind: 'user', monthly_points: '500' } },
+    price: { id: 'price_user_starter_monthly', unit_amount: 499, nickname: 'Starter monthly' },
+  },
+  {
+    product: {
+      id: 'prod_user_plus',
+      name: 'Plus',
+      description: '2,000 points every month, 14 days free',
+      metadata: { plan_kind: 'user', monthly_points: '2000', trial_days: '14' },
+    },
+    price: { id: 'price_user_plus_monthly', unit_amount: 1499, nickname: 'Plus monthly' },
+  },
+  {
+    product: {
+      id: 'prod_business_team',
+      name: 'Team',
+      description: 'Up to 5 seats with CRM statistics',
+      metadata: { plan_kind: 'business', seat_limit: '5', features: 'crm_statistics' },
+    },
+    price: { id: 'price_business_team_monthly', unit_amount: 4900, nickname: 'Team monthly' },
+  },
+  {
+    product: {
+      id: 'prod_business_scale',
+      name: 'Scale',
+      description: 'Up to 50 seats, CRM statistics and member batches',
+      metadata: { plan_kind: 'business', seat_limit: '50', features: 'crm_statistics,batches' },
+    },
+    price: { id: 'price_business_scale_monthly', unit_amount: 19900, nickname: 'Scale monthly' },
+  },
 ] as const;
 
 /** What the billing part needs from the fake Stripe. */
@@ -85,7 +108,10 @@ export class FakeBilling {
   readonly eventsBy = new Map<string, StripeObject[]>();
   private readonly failNext = new Set<string>();
 
-  constructor(private readonly host: BillingHost, seed = true) {
+  constructor(
+    private readonly host: BillingHost,
+    seed = true,
+  ) {
     if (seed) {
       const created = now();
       for (const { product, price } of SEEDED_CATALOGUE) {
@@ -97,9 +123,22 @@ export class FakeBilling {
 
   private newPrice(priceId: string, product: string, amount: number, currency: string, interval: string, count: number, nickname: string | null, created = now()): StripeObject {
     return {
-      id: priceId, object: 'price', active: true, billing_scheme: 'per_unit', created, currency, livemode: false, lookup_key: null,
-      metadata: {}, nickname, product, recurring: { interval, interval_count: count, usage_type: 'licensed' },
-      tax_behavior: 'unspecified', type: 'recurring', unit_amount: amount, unit_amount_decimal: String(amount),
+      id: priceId,
+      object: 'price',
+      active: true,
+      billing_scheme: 'per_unit',
+      created,
+      currency,
+      livemode: false,
+      lookup_key: null,
+      metadata: {},
+      nickname,
+      product,
+      recurring: { interval, interval_count: count, usage_type: 'licensed' },
+      tax_behavior: 'unspecified',
+      type: 'recurring',
+      unit_amount: amount,
+      unit_amount_decimal: String(amount),
     };
   }
 
@@ -147,23 +186,52 @@ export class FakeBilling {
     return { start: item.current_period_start as number, end: item.current_period_end as number };
   }
 
-  private invoice(sub: StripeObject, reason: string, amount: number, period: { start: number; end: number }, proration?: { credit: number; charge: number; oldPrice: StripeObject }): StripeObject {
+  private invoice(
+    sub: StripeObject,
+    reason: string,
+    amount: number,
+    period: { start: number; end: number },
+    proration?: { credit: number; charge: number; oldPrice: StripeObject },
+  ): StripeObject {
     const item = this.item(sub);
     const price = item.price as StripeObject;
     const invoiceId = id('in');
     const line = (amountOf: number, p: StripeObject, isProration: boolean) => ({
-      id: id('il'), object: 'line_item', amount: amountOf, currency: p.currency, description: null, invoice: invoiceId, livemode: false,
-      metadata: {}, period, quantity: 1,
+      id: id('il'),
+      object: 'line_item',
+      amount: amountOf,
+      currency: p.currency,
+      description: null,
+      invoice: invoiceId,
+      livemode: false,
+      metadata: {},
+      period,
+      quantity: 1,
       pricing: { type: 'price_details', price_details: { price: p.id, product: p.product }, unit_amount_decimal: String(p.unit_amount) },
-      parent: { type: 'subscription_item_details', subscription_item_details: { subscription: sub.id, subscription_item: item.id, proration: isProration, invoice_item: null, proration_details: null } },
+      parent: {
+        type: 'subscription_item_details',
+        subscription_item_details: { subscription: sub.id, subscription_item: item.id, proration: isProration, invoice_item: null, proration_details: null },
+      },
     });
-    const lines = proration
-      ? [line(-proration.credit, proration.oldPrice, true), line(proration.charge, price, true)]
-      : [line(amount, price, false)];
+    const lines = proration ? [line(-proration.credit, proration.oldPrice, true), line(proration.charge, price, true)] : [line(amount, price, false)];
     const invoice: StripeObject = {
-      id: invoiceId, object: 'invoice', amount_due: amount, amount_paid: 0, amount_remaining: amount, attempt_count: 0, attempted: false,
-      billing_reason: reason, collection_method: 'charge_automatically', created: now(), currency: price.currency, customer: sub.customer,
-      livemode: false, metadata: {}, period_start: period.start, period_end: period.end, status: 'open',
+      id: invoiceId,
+      object: 'invoice',
+      amount_due: amount,
+      amount_paid: 0,
+      amount_remaining: amount,
+      attempt_count: 0,
+      attempted: false,
+      billing_reason: reason,
+      collection_method: 'charge_automatically',
+      created: now(),
+      currency: price.currency,
+      customer: sub.customer,
+      livemode: false,
+      metadata: {},
+      period_start: period.start,
+      period_end: period.end,
+      status: 'open',
       lines: list(lines, `/v1/invoices/${invoiceId}/lines`),
       parent: { type: 'subscription_details', quote_details: null, subscription_details: { subscription: sub.id, metadata: structuredClone(sub.metadata) } },
       confirmation_secret: amount > 0 ? { type: 'payment_intent', client_secret: `pi_${randomBytes(8).toString('hex')}_secret_${randomBytes(8).toString('hex')}` } : null,
@@ -175,8 +243,14 @@ export class FakeBilling {
   }
 
   private markPaid(sub: StripeObject, invoice: StripeObject) {
-    Object.assign(invoice, { status: 'paid', amount_paid: invoice.amount_due, amount_remaining: 0, attempted: true, attempt_count: Number(invoice.attempt_count) + 1,
-      status_transitions: { ...(invoice.status_transitions as object), paid_at: now() } });
+    Object.assign(invoice, {
+      status: 'paid',
+      amount_paid: invoice.amount_due,
+      amount_remaining: 0,
+      attempted: true,
+      attempt_count: Number(invoice.attempt_count) + 1,
+      status_transitions: { ...(invoice.status_transitions as object), paid_at: now() },
+    });
     this.emit('invoice.paid', invoice, sub.id);
   }
 
@@ -194,12 +268,41 @@ export class FakeBilling {
     const end = trialDays > 0 ? start + trialDays * 86400 : addInterval(start, recurring.interval, recurring.interval_count);
     const subId = id('sub');
     const sub: StripeObject = {
-      id: subId, object: 'subscription', billing_cycle_anchor: end, cancel_at: null, cancel_at_period_end: false, canceled_at: null,
-      collection_method: 'charge_automatically', created: start, currency: price.currency, customer: customer.id, default_payment_method: null,
-      ended_at: null, latest_invoice: null, livemode: false, metadata: params.metadata ?? {}, start_date: start,
+      id: subId,
+      object: 'subscription',
+      billing_cycle_anchor: end,
+      cancel_at: null,
+      cancel_at_period_end: false,
+      canceled_at: null,
+      collection_method: 'charge_automatically',
+      created: start,
+      currency: price.currency,
+      customer: customer.id,
+      default_payment_method: null,
+      ended_at: null,
+      latest_invoice: null,
+      livemode: false,
+      metadata: params.metadata ?? {},
+      start_date: start,
       status: trialDays > 0 ? 'trialing' : paid ? 'active' : 'incomplete',
-      trial_start: trialDays > 0 ? start : null, trial_end: trialDays > 0 ? end : null,
-      items: list([{ id: id('si'), object: 'subscription_item', created: start, current_period_start: start, current_period_end: end, metadata: {}, price, quantity: 1, subscription: subId }] as StripeObject[], `/v1/subscription_items?subscription=${subId}`),
+      trial_start: trialDays > 0 ? start : null,
+      trial_end: trialDays > 0 ? end : null,
+      items: list(
+        [
+          {
+            id: id('si'),
+            object: 'subscription_item',
+            created: start,
+            current_period_start: start,
+            current_period_end: end,
+            metadata: {},
+            price,
+            quantity: 1,
+            subscription: subId,
+          },
+        ] as StripeObject[],
+        `/v1/subscription_items?subscription=${subId}`,
+      ),
     };
     this.subscriptions.set(subId, sub);
     const invoice = this.invoice(sub, 'subscription_create', trialDays > 0 ? 0 : Number(price.unit_amount), { start, end });
@@ -211,11 +314,12 @@ export class FakeBilling {
   private expandSubscription(sub: StripeObject, expand: unknown): StripeObject {
     const wanted = Array.isArray(expand) ? expand.map(String) : [];
     if (!wanted.some((e) => e.startsWith('latest_invoice'))) return sub;
-    return { ...sub, latest_invoice: typeof sub.latest_invoice === 'string' ? this.invoices.get(sub.latest_invoice) ?? null : null };
+    return { ...sub, latest_invoice: typeof sub.latest_invoice === 'string' ? (this.invoices.get(sub.latest_invoice) ?? null) : null };
   }
 
   private updateSubscription(sub: StripeObject, params: Record<string, unknown>): StripeObject {
-    if (sub.status === 'canceled') throw new BillingError(400, 'invalid_request_error', 'A canceled subscription can only update its cancellation_details and metadata.', 'resource_missing');
+    if (sub.status === 'canceled')
+      throw new BillingError(400, 'invalid_request_error', 'A canceled subscription can only update its cancellation_details and metadata.', 'resource_missing');
     const previous: Record<string, unknown> = {};
     if (params.cancel_at_period_end !== undefined) {
       previous.cancel_at_period_end = sub.cancel_at_period_end;
@@ -227,7 +331,8 @@ export class FakeBilling {
     let proration: StripeObject | null = null;
     if (itemParams?.price) {
       const item = this.item(sub);
-      if (itemParams.id && itemParams.id !== item.id) throw new BillingError(400, 'invalid_request_error', `No such subscription item: '${shown(itemParams.id)}'`, 'resource_missing', 'items[0][id]');
+      if (itemParams.id && itemParams.id !== item.id)
+        throw new BillingError(400, 'invalid_request_error', `No such subscription item: '${shown(itemParams.id)}'`, 'resource_missing', 'items[0][id]');
       const newPrice = this.price(itemParams.price, 'items[0][price]');
       const oldPrice = item.price as StripeObject;
       if (newPrice.currency !== oldPrice.currency) throw new BillingError(400, 'invalid_request_error', 'Currencies must match', 'currency_mismatch', 'items[0][price]');
@@ -321,8 +426,22 @@ export class FakeBilling {
     }
     const internal = session._line as { price: string };
     const subData = (session._subscription_data ?? {}) as Record<string, unknown>;
-    const sub = this.createSubscription({ customer: customerId, items: [{ price: internal.price }], metadata: subData.metadata ?? {}, ...(subData.trial_period_days ? { trial_period_days: subData.trial_period_days } : {}) }, true);
-    Object.assign(session, { status: 'complete', payment_status: sub.status === 'trialing' ? 'no_payment_required' : 'paid', customer: customerId, subscription: sub.id, invoice: sub.latest_invoice });
+    const sub = this.createSubscription(
+      {
+        customer: customerId,
+        items: [{ price: internal.price }],
+        metadata: subData.metadata ?? {},
+        ...(subData.trial_period_days ? { trial_period_days: subData.trial_period_days } : {}),
+      },
+      true,
+    );
+    Object.assign(session, {
+      status: 'complete',
+      payment_status: sub.status === 'trialing' ? 'no_payment_required' : 'paid',
+      customer: customerId,
+      subscription: sub.id,
+      invoice: sub.latest_invoice,
+    });
     this.emit('checkout.session.completed', this.publicSession(session), sub.id);
     return this.eventsBy.get(sub.id) ?? [];
   }
@@ -338,7 +457,18 @@ export class FakeBilling {
     // Products
     if (method === 'POST' && path === '/v1/products') {
       if (!params.name) throw new BillingError(400, 'invalid_request_error', 'Missing required param: name.', 'parameter_missing', 'name');
-      const product: StripeObject = { id: text(params.id) ?? id('prod'), object: 'product', active: params.active !== 'false', created: now(), updated: now(), description: params.description ?? null, livemode: false, metadata: params.metadata ?? {}, name: params.name, type: 'service' };
+      const product: StripeObject = {
+        id: text(params.id) ?? id('prod'),
+        object: 'product',
+        active: params.active !== 'false',
+        created: now(),
+        updated: now(),
+        description: params.description ?? null,
+        livemode: false,
+        metadata: params.metadata ?? {},
+        name: params.name,
+        type: 'service',
+      };
       if (this.products.has(product.id)) throw new BillingError(400, 'invalid_request_error', 'Product already exists.', 'resource_already_exists', 'id');
       this.products.set(product.id, product);
       this.emit('product.created', product, null);
@@ -368,16 +498,27 @@ export class FakeBilling {
       const product = this.get(this.products, 'product', text(params.product) ?? '');
       const amount = Number(params.unit_amount);
       if (!Number.isInteger(amount) || amount < 0) throw new BillingError(400, 'invalid_request_error', 'Invalid non-negative integer', 'parameter_invalid_integer', 'unit_amount');
-      if (typeof params.currency !== 'string' || !/^[a-z]{3}$/.test(params.currency)) throw new BillingError(400, 'invalid_request_error', 'Invalid currency', 'parameter_invalid_empty', 'currency');
+      if (typeof params.currency !== 'string' || !/^[a-z]{3}$/.test(params.currency))
+        throw new BillingError(400, 'invalid_request_error', 'Invalid currency', 'parameter_invalid_empty', 'currency');
       const recurring = record(params.recurring);
-      const price = this.newPrice(text(params.id) ?? id('price'), product.id, amount, params.currency, text(recurring.interval) ?? 'month', Number(recurring.interval_count ?? 1), text(params.nickname) ?? null);
+      const price = this.newPrice(
+        text(params.id) ?? id('price'),
+        product.id,
+        amount,
+        params.currency,
+        text(recurring.interval) ?? 'month',
+        Number(recurring.interval_count ?? 1),
+        text(params.nickname) ?? null,
+      );
       if (!params.recurring) Object.assign(price, { recurring: null, type: 'one_time' });
       this.prices.set(price.id, price);
       this.emit('price.created', price, null);
       return { status: 200, body: price };
     }
     if (method === 'GET' && path === '/v1/prices') {
-      const data = [...this.prices.values()].filter((p) => (params.active === undefined || String(p.active) === text(params.active)) && (!params.product || p.product === params.product));
+      const data = [...this.prices.values()].filter(
+        (p) => (params.active === undefined || String(p.active) === text(params.active)) && (!params.product || p.product === params.product),
+      );
       return { status: 200, body: list(data, '/v1/prices') };
     }
     if ((match = /^\/v1\/prices\/([^/]+)$/.exec(path))) {
@@ -385,8 +526,14 @@ export class FakeBilling {
       if (method === 'GET') return { status: 200, body: price };
       if (method === 'POST') {
         const previous: Record<string, unknown> = {};
-        if (params.active !== undefined) { previous.active = price.active; price.active = params.active === 'true'; }
-        if (params.nickname !== undefined) { previous.nickname = price.nickname; price.nickname = params.nickname; }
+        if (params.active !== undefined) {
+          previous.active = price.active;
+          price.active = params.active === 'true';
+        }
+        if (params.nickname !== undefined) {
+          previous.nickname = price.nickname;
+          price.nickname = params.nickname;
+        }
         this.emit('price.updated', price, null, previous);
         return { status: 200, body: price };
       }
@@ -425,12 +572,25 @@ export class FakeBilling {
       if (!params.success_url) throw new BillingError(400, 'invalid_request_error', 'Missing required param: success_url.', 'parameter_missing', 'success_url');
       const sessionId = id('cs_test');
       const session: StripeObject = {
-        id: sessionId, object: 'checkout.session', mode: 'subscription', status: 'open', payment_status: 'unpaid', created: now(),
-        expires_at: now() + 86400, customer: params.customer ?? null, customer_email: params.customer_email ?? null,
-        client_reference_id: params.client_reference_id ?? null, metadata: params.metadata ?? {}, subscription: null, invoice: null,
-        success_url: params.success_url, cancel_url: params.cancel_url ?? null, livemode: false,
+        id: sessionId,
+        object: 'checkout.session',
+        mode: 'subscription',
+        status: 'open',
+        payment_status: 'unpaid',
+        created: now(),
+        expires_at: now() + 86400,
+        customer: params.customer ?? null,
+        customer_email: params.customer_email ?? null,
+        client_reference_id: params.client_reference_id ?? null,
+        metadata: params.metadata ?? {},
+        subscription: null,
+        invoice: null,
+        success_url: params.success_url,
+        cancel_url: params.cancel_url ?? null,
+        livemode: false,
         url: `${this.host.baseUrl()}/_fake/billing/checkout/${sessionId}`,
-        _line: { price: line!.price }, _subscription_data: params.subscription_data ?? {},
+        _line: { price: line!.price },
+        _subscription_data: params.subscription_data ?? {},
       };
       this.checkoutSessions.set(sessionId, session);
       return { status: 200, body: this.publicSession(session) };
@@ -442,7 +602,22 @@ export class FakeBilling {
     if (method === 'POST' && path === '/v1/billing_portal/sessions') {
       const customer = this.customer(params.customer);
       const sessionId = id('bps');
-      return { status: 200, body: { id: sessionId, object: 'billing_portal.session', created: now(), customer: customer.id, livemode: false, return_url: params.return_url ?? null, url: `${this.host.baseUrl()}/_fake/billing/portal/${sessionId}`, configuration: 'bpc_fake', flow: null, locale: null, on_behalf_of: null } };
+      return {
+        status: 200,
+        body: {
+          id: sessionId,
+          object: 'billing_portal.session',
+          created: now(),
+          customer: customer.id,
+          livemode: false,
+          return_url: params.return_url ?? null,
+          url: `${this.host.baseUrl()}/_fake/billing/portal/${sessionId}`,
+          configuration: 'bpc_fake',
+          flow: null,
+          locale: null,
+          on_behalf_of: null,
+        },
+      };
     }
     return null;
   }

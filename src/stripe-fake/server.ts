@@ -289,23 +289,35 @@ export class FakeStripe {
       res.end(JSON.stringify(body));
     };
     try {
-      if (url.pathname === '/health') { send(200, { ok: true }); return; }
+      if (url.pathname === '/health') {
+        send(200, { ok: true });
+        return;
+      }
       let match: RegExpMatchArray | null;
       if (req.method === 'POST' && (match = /^\/_fake\/payment_intents\/([^/]+)\/(succeed|fail|refund)$/.exec(url.pathname))) {
         const action = match[2]!;
         const event = action === 'succeed' ? this.succeed(match[1]!) : action === 'fail' ? this.fail(match[1]!) : this.refundIntent(match[1]!);
-        send(200, event); return;
+        send(200, event);
+        return;
       }
       if (req.method === 'POST' && (match = /^\/_fake\/payment_intents\/([^/]+)\/dispute$/.exec(url.pathname))) {
-        send(200, this.disputeIntent(match[1]!, url.searchParams.get('reason') ?? undefined)); return;
+        send(200, this.disputeIntent(match[1]!, url.searchParams.get('reason') ?? undefined));
+        return;
       }
       if (req.method === 'POST' && (match = /^\/_fake\/disputes\/([^/]+)\/(won|lost)$/.exec(url.pathname))) {
-        send(200, this.closeDispute(match[1]!, match[2] as 'won' | 'lost')); return;
+        send(200, this.closeDispute(match[1]!, match[2] as 'won' | 'lost'));
+        return;
       }
-      if (req.method === 'GET' && url.pathname === '/_fake/requests') { send(200, this.requests); return; }
+      if (req.method === 'GET' && url.pathname === '/_fake/requests') {
+        send(200, this.requests);
+        return;
+      }
       if (url.pathname.startsWith('/_fake/billing/')) {
         const answer = this.billing.control(req.method ?? 'GET', url.pathname, url.searchParams);
-        if (answer !== null) { send(200, answer); return; }
+        if (answer !== null) {
+          send(200, answer);
+          return;
+        }
       }
 
       const auth = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
@@ -323,19 +335,24 @@ export class FakeStripe {
             throw new StripeError(400, 'idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with.`);
           }
           res.setHeader('Idempotent-Replayed', 'true');
-          send(seen.status, seen.body); return;
+          send(seen.status, seen.body);
+          return;
         }
         const result = this.api(req.method, url.pathname, params);
         this.idempotency.set(idempotencyKey, { params: raw, ...result });
-        send(result.status, result.body); return;
+        send(result.status, result.body);
+        return;
       }
       const result = this.api(req.method ?? 'GET', url.pathname, params);
-      send(result.status, result.body); return;
+      send(result.status, result.body);
+      return;
     } catch (error) {
       if (error instanceof StripeError || error instanceof BillingError) {
-        send(error.status, { error: { type: error.type, message: error.message, ...(error.code ? { code: error.code } : {}), ...(error.param ? { param: error.param } : {}) } }); return;
+        send(error.status, { error: { type: error.type, message: error.message, ...(error.code ? { code: error.code } : {}), ...(error.param ? { param: error.param } : {}) } });
+        return;
       }
-      send(500, { error: { type: 'api_error', message: 'An unknown error occurred' } }); return;
+      send(500, { error: { type: 'api_error', message: 'An unknown error occurred' } });
+      return;
     }
   }
 

@@ -6,19 +6,7 @@ import { AuthApiError } from '@supabase/supabase-js';
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.ts';
-import {
-  adminClient,
-  authFetch,
-  client,
-  followLink,
-  fragment,
-  PASSWORD,
-  signedUpUser,
-  sql,
-  stack,
-  uniqueEmail,
-  waitForMail,
-} from './support.ts';
+import { adminClient, authFetch, client, followLink, fragment, PASSWORD, signedUpUser, sql, stack, uniqueEmail, waitForMail } from './support.ts';
 
 const admin = adminClient();
 
@@ -82,11 +70,15 @@ describe('admin users', () => {
     const ids = (r: Page) => r.data.users.map((u) => u.id).join();
     let first!: Page;
     let second!: Page;
-    await eventually(async () => {
-      first = await admin.auth.admin.listUsers({ page: 1, perPage: 2 });
-      second = await admin.auth.admin.listUsers({ page: 2, perPage: 2 });
-      return ids(first) === ids(await admin.auth.admin.listUsers({ page: 1, perPage: 2 }));
-    }, 15_000, 'two consecutive pages that did not move');
+    await eventually(
+      async () => {
+        first = await admin.auth.admin.listUsers({ page: 1, perPage: 2 });
+        second = await admin.auth.admin.listUsers({ page: 2, perPage: 2 });
+        return ids(first) === ids(await admin.auth.admin.listUsers({ page: 1, perPage: 2 }));
+      },
+      15_000,
+      'two consecutive pages that did not move',
+    );
     expect(first.error).toBeNull();
     expect(first.data.users).toHaveLength(2);
     expect((first.data as unknown as { total: number }).total).toBeGreaterThanOrEqual(3);
@@ -103,9 +95,7 @@ describe('admin users', () => {
     expect(response.status).toBe(200);
     const total = Number(response.headers.get('x-total-count'));
     expect(total).toBeGreaterThan(1);
-    expect(response.headers.get('link')).toBe(
-      `</admin/users?page=2&per_page=1>; rel="next", </admin/users?page=${total}&per_page=1>; rel="last"`,
-    );
+    expect(response.headers.get('link')).toBe(`</admin/users?page=2&per_page=1>; rel="next", </admin/users?page=${total}&per_page=1>; rel="last"`);
     expect(response.body.aud).toBe('authenticated');
   });
 
@@ -184,10 +174,7 @@ describe('admin users', () => {
     const { user, email } = await signedUpUser('softdelete', { keep: 'no' });
     const { error } = await admin.auth.admin.deleteUser(user.id, true);
     expect(error).toBeNull();
-    const [row] = await sql(
-      'select email, encrypted_password, raw_user_meta_data, raw_app_meta_data, deleted_at from auth.users where id = $1',
-      [user.id],
-    );
+    const [row] = await sql('select email, encrypted_password, raw_user_meta_data, raw_app_meta_data, deleted_at from auth.users where id = $1', [user.id]);
     expect(row!.email).not.toBe(email);
     expect(row).toMatchObject({ encrypted_password: null, raw_user_meta_data: {}, raw_app_meta_data: {} });
     expect(row!.deleted_at).not.toBeNull();

@@ -5,20 +5,7 @@
  */
 import { AuthClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  followLink,
-  fragment,
-  mailTo,
-  ownStack,
-  PASSWORD,
-  randomIp,
-  sql,
-  stack,
-  startExtraAuthServer,
-  uniqueEmail,
-  waitForMail,
-  type ExtraAuthServer,
-} from './support.ts';
+import { followLink, fragment, mailTo, ownStack, PASSWORD, randomIp, sql, stack, startExtraAuthServer, uniqueEmail, waitForMail, type ExtraAuthServer } from './support.ts';
 
 describe.skipIf(!ownStack)('sign-up with confirmations on', () => {
   let server: ExtraAuthServer;
@@ -71,10 +58,7 @@ describe.skipIf(!ownStack)('sign-up with confirmations on', () => {
     expect(again.data.session).toBeNull();
     expect(again.data.user?.identities).toEqual([]);
     expect(again.data.user?.id).not.toBe(confirmed.data.user?.id);
-    const audit = await sql(
-      `select 1 from auth.audit_log_entries where payload->>'actor_id' = $1 and payload->>'action' = 'user_repeated_signup'`,
-      [confirmed.data.user!.id],
-    );
+    const audit = await sql(`select 1 from auth.audit_log_entries where payload->>'actor_id' = $1 and payload->>'action' = 'user_repeated_signup'`, [confirmed.data.user!.id]);
     expect(audit).toHaveLength(1);
   });
 
@@ -138,7 +122,7 @@ describe.skipIf(!ownStack)('sign-up with confirmations on', () => {
     const first = await server.auth().verifyOtp({ email, token: toCurrent.otps[0]!, type: 'email_change' });
     expect(first.error).toBeNull();
     expect(first.data.session).toBeNull();
-    expect((await sql('select email from auth.users where email = $1', [email]))).toHaveLength(1);
+    expect(await sql('select email from auth.users where email = $1', [email])).toHaveLength(1);
     const second = await server.auth().verifyOtp({ email: newEmail, token: toNew.otps[0]!, type: 'email_change' });
     expect(second.error).toBeNull();
     expect(second.data.user?.email).toBe(newEmail);

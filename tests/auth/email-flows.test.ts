@@ -5,17 +5,7 @@
 import { AuthApiError } from '@supabase/supabase-js';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import {
-  authFetch,
-  client,
-  followLink,
-  fragment,
-  mailTo,
-  signedUpUser,
-  sql,
-  uniqueEmail,
-  waitForMail,
-} from './support.ts';
+import { authFetch, client, followLink, fragment, mailTo, signedUpUser, sql, uniqueEmail, waitForMail } from './support.ts';
 
 describe('password recovery', () => {
   it('mails a link that signs the user in, after which a new password works', async () => {

@@ -27,14 +27,10 @@ describe('signOut', () => {
     const { second, third, secondClient } = await threeSessions(base);
     const { error } = await secondClient.auth.signOut({ scope: 'local' });
     expect(error).toBeNull();
-    expect((await sessionIds(base.user.id)).sort()).toEqual(
-      [sessionOf(base.session.access_token), sessionOf(third.access_token)].sort(),
-    );
+    expect((await sessionIds(base.user.id)).sort()).toEqual([sessionOf(base.session.access_token), sessionOf(third.access_token)].sort());
     expect(await sql('select 1 from auth.refresh_tokens where session_id = $1', [sessionOf(second.access_token)])).toHaveLength(0);
     expect(await sql('select 1 from auth.mfa_amr_claims where session_id = $1', [sessionOf(second.access_token)])).toHaveLength(0);
-    expect((await client().auth.refreshSession({ refresh_token: second.refresh_token })).error?.code).toBe(
-      'refresh_token_not_found',
-    );
+    expect((await client().auth.refreshSession({ refresh_token: second.refresh_token })).error?.code).toBe('refresh_token_not_found');
   });
 
   it('scope others ends every session but the calling one', async () => {
@@ -44,9 +40,7 @@ describe('signOut', () => {
     expect(error).toBeNull();
     expect(await sessionIds(base.user.id)).toEqual([sessionOf(base.session.access_token)]);
     for (const s of [second, third]) {
-      expect((await client().auth.refreshSession({ refresh_token: s.refresh_token })).error?.code).toBe(
-        'refresh_token_not_found',
-      );
+      expect((await client().auth.refreshSession({ refresh_token: s.refresh_token })).error?.code).toBe('refresh_token_not_found');
     }
   });
 
@@ -56,9 +50,7 @@ describe('signOut', () => {
     const { error } = await base.client.auth.signOut();
     expect(error).toBeNull();
     expect(await sessionIds(base.user.id)).toEqual([]);
-    const audit = await sql(`select 1 from auth.audit_log_entries where payload->>'actor_id' = $1 and payload->>'action' = 'logout'`, [
-      base.user.id,
-    ]);
+    const audit = await sql(`select 1 from auth.audit_log_entries where payload->>'actor_id' = $1 and payload->>'action' = 'logout'`, [base.user.id]);
     expect(audit).toHaveLength(1);
   });
 

@@ -12,7 +12,7 @@ async function deliver(body: unknown): Promise<Response> {
 }
 
 describe('mailbox', () => {
-  it('lists a recipient\'s messages newest first with links and codes extracted from the text', async () => {
+  it("lists a recipient's messages newest first with links and codes extracted from the text", async () => {
     const to = uniqueEmail('mbox');
     expect((await deliver({ to, subject: 'first', html: '<p>hi</p>', text: 'no link here' })).status).toBe(201);
     const second = await deliver({
@@ -36,7 +36,7 @@ describe('mailbox', () => {
     expect(((await one.json()) as { subject: string }).subject).toBe('first');
   });
 
-  it('clears one recipient\'s messages without touching others', async () => {
+  it("clears one recipient's messages without touching others", async () => {
     const to = uniqueEmail('mbox-clear');
     const other = uniqueEmail('mbox-keep');
     await deliver({ to, subject: 's', text: 't', html: '' });

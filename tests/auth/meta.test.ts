@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authFetch, ownStack, PASSWORD, stack, startExtraAuthServer, uniqueEmail, type ExtraAuthServer } from './support.ts';
 
 describe('service endpoints', () => {
-  it('GET /health answers GoTrue\'s health body', async () => {
+  it("GET /health answers GoTrue's health body", async () => {
     const response = await authFetch('/health');
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ version: expect.any(String), name: 'GoTrue', description: expect.any(String) });

@@ -22,12 +22,7 @@ beforeAll(async () => {
     for select to authenticated using (user_id = (select auth.uid()))`);
   await sql('grant select on public.auth_probe to authenticated');
   [alice, bob] = await Promise.all([signedUpUser('probe-alice'), signedUpUser('probe-bob')]);
-  await sql('insert into public.auth_probe (user_id, note) values ($1, $2), ($3, $4)', [
-    alice.user.id,
-    'alice',
-    bob.user.id,
-    'bob',
-  ]);
+  await sql('insert into public.auth_probe (user_id, note) values ($1, $2), ($3, $4)', [alice.user.id, 'alice', bob.user.id, 'bob']);
   await sql(`notify pgrst, 'reload schema'`);
   await eventually(async () => !(await alice.client.from('auth_probe').select('note')).error, 20_000, 'PostgREST to see auth_probe');
 });
@@ -46,13 +41,13 @@ function withToken(token: string) {
 }
 
 describe('PostgREST with auth server tokens', () => {
-  it('returns only the signed-in user\'s rows through the auth.uid() policy', async () => {
+  it("returns only the signed-in user's rows through the auth.uid() policy", async () => {
     const { data, error } = await alice.client.from('auth_probe').select('note, user_id');
     expect(error).toBeNull();
     expect(data).toEqual([{ note: 'alice', user_id: alice.user.id }]);
   });
 
-  it('returns the other user\'s rows to the other user', async () => {
+  it("returns the other user's rows to the other user", async () => {
     const { data } = await bob.client.from('auth_probe').select('note');
     expect(data).toEqual([{ note: 'bob' }]);
   });
@@ -67,9 +62,7 @@ describe('PostgREST with auth server tokens', () => {
 
   it('refuses a tampered token with 401', async () => {
     const [header, , signature] = alice.session.access_token.split('.');
-    const payload = Buffer.from(JSON.stringify({ ...decodeJwt(alice.session.access_token), sub: bob.user.id })).toString(
-      'base64url',
-    );
+    const payload = Buffer.from(JSON.stringify({ ...decodeJwt(alice.session.access_token), sub: bob.user.id })).toString('base64url');
     const { error, status } = await withToken(`${header}.${payload}.${signature}`).from('auth_probe').select('note');
     expect(status).toBe(401);
     expect(error?.code).toMatch(/^PGRST30/);

@@ -17,9 +17,7 @@ describe('request rate limits', () => {
     const ip = randomIp();
     // Sent at once, so the bucket's refill (0.5 per second) cannot hide the limit on a slow machine.
     const statuses = await Promise.all(
-      Array.from({ length: 35 }, async () =>
-        (await authFetch('/token?grant_type=password', { method: 'POST', body: '{}', headers: { 'X-Forwarded-For': ip } })).status,
-      ),
+      Array.from({ length: 35 }, async () => (await authFetch('/token?grant_type=password', { method: 'POST', body: '{}', headers: { 'X-Forwarded-For': ip } })).status),
     );
     expect(statuses.filter((s) => s === 400).length).toBeGreaterThanOrEqual(30);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(3);
@@ -33,14 +31,17 @@ describe('request rate limits', () => {
 
   it('sign-ups beyond sign_in_sign_ups from one address are 429', async () => {
     const ip = randomIp();
-    const statuses = await burst(32, ip, async (from) =>
-      (
-        await authFetch('/signup', {
-          method: 'POST',
-          body: JSON.stringify({ email: 'not an address', password: 'long-enough-password-6' }),
-          headers: { 'X-Forwarded-For': from },
-        })
-      ).status,
+    const statuses = await burst(
+      32,
+      ip,
+      async (from) =>
+        (
+          await authFetch('/signup', {
+            method: 'POST',
+            body: JSON.stringify({ email: 'not an address', password: 'long-enough-password-6' }),
+            headers: { 'X-Forwarded-For': from },
+          })
+        ).status,
     );
     expect(statuses.filter((s) => s === 400).length).toBeGreaterThanOrEqual(30);
     expect(statuses).toContain(429);
@@ -51,9 +52,7 @@ describe('request rate limits', () => {
 
   it('verifications beyond token_verifications from one address are 429', async () => {
     const ip = randomIp();
-    await burst(31, ip, async (from) =>
-      (await authFetch('/verify', { method: 'POST', body: '{}', headers: { 'X-Forwarded-For': from } })).status,
-    );
+    await burst(31, ip, async (from) => (await authFetch('/verify', { method: 'POST', body: '{}', headers: { 'X-Forwarded-For': from } })).status);
     const { error } = await client(undefined, { ip }).auth.verifyOtp({ token_hash: 'abc', type: 'magiclink' });
     expect(error?.status).toBe(429);
     expect(error?.code).toBe('over_request_rate_limit');

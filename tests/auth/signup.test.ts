@@ -89,7 +89,7 @@ describe('POST /signup', () => {
     expect(await sql('select 1 from auth.users where email = $1', [email])).toHaveLength(0);
   });
 
-  it('refuses a password without a letter and a digit with reason characters (the functions\' policy too)', async () => {
+  it("refuses a password without a letter and a digit with reason characters (the functions' policy too)", async () => {
     const email = uniqueEmail('nodigit');
     const { error } = await client().auth.signUp({ email, password: 'correct-horse-battery' });
     expect(error).toBeInstanceOf(AuthWeakPasswordError);

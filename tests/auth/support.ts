@@ -25,10 +25,7 @@ export function randomIp(): string {
 }
 
 /** A supabase-js client with its own client address (and optionally more options). */
-export function client(
-  key: string = stack.publishableKey,
-  options: { ip?: string; userAgent?: string; flowType?: 'implicit' | 'pkce' } = {},
-): SupabaseClient {
+export function client(key: string = stack.publishableKey, options: { ip?: string; userAgent?: string; flowType?: 'implicit' | 'pkce' } = {}): SupabaseClient {
   const headers: Record<string, string> = { 'X-Forwarded-For': options.ip ?? randomIp() };
   if (options.userAgent) headers['User-Agent'] = options.userAgent;
   return createClient(stack.url, key, {
@@ -151,24 +148,20 @@ function portOf(url: string): string {
 /** Starts `src/auth/main.ts` on a free port with extra environment (e.g. confirmations on). */
 export async function startExtraAuthServer(env: Record<string, string>): Promise<ExtraAuthServer> {
   const root = path.resolve(import.meta.dirname, '..', '..');
-  const child: ChildProcess = spawn(
-    path.join(root, 'node_modules', '.bin', 'tsx'),
-    [path.join(root, 'src', 'auth', 'main.ts')],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        STACK_PROFILE: 'test',
-        STACK_API_PORT: portOf(stack.url),
-        STACK_DB_PORT: portOf(stack.dbUrl),
-        STACK_MAILBOX_PORT: portOf(stack.mailboxUrl),
-        STACK_AUTH_PORT: '0',
-        STACK_AUTH_LOG: 'quiet',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child: ChildProcess = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'src', 'auth', 'main.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      STACK_PROFILE: 'test',
+      STACK_API_PORT: portOf(stack.url),
+      STACK_DB_PORT: portOf(stack.dbUrl),
+      STACK_MAILBOX_PORT: portOf(stack.mailboxUrl),
+      STACK_AUTH_PORT: '0',
+      STACK_AUTH_LOG: 'quiet',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`extra auth server did not start:\n${output}`)), 30_000);

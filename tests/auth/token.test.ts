@@ -15,10 +15,7 @@ describe('password grant', () => {
     const { data, error } = await c.auth.signInWithPassword({ email, password: PASSWORD });
     expect(error).toBeNull();
     const claims = decodeJwt(data.session!.access_token);
-    expect(Object.keys(claims)).toEqual([
-      'iss', 'sub', 'aud', 'exp', 'iat', 'email', 'phone', 'app_metadata', 'user_metadata', 'role', 'aal', 'amr',
-      'session_id', 'is_anonymous',
-    ]);
+    expect(Object.keys(claims)).toEqual(['iss', 'sub', 'aud', 'exp', 'iat', 'email', 'phone', 'app_metadata', 'user_metadata', 'role', 'aal', 'amr', 'session_id', 'is_anonymous']);
     expect(claims).toMatchObject({
       iss: `${process.env.SUPABASE_URL}/auth/v1`,
       sub: user.id,
@@ -91,10 +88,9 @@ describe('refresh_token grant', () => {
     expect(error).toBeNull();
     expect(data.session!.refresh_token).not.toBe(session.refresh_token);
     expect(decodeJwt(data.session!.access_token).session_id).toBe(decodeJwt(session.access_token).session_id);
-    const rows = await sql<{ token: string; revoked: boolean; parent: string | null }>(
-      'select token, revoked, parent from auth.refresh_tokens where token = any($1) order by id',
-      [[session.refresh_token, data.session!.refresh_token]],
-    );
+    const rows = await sql<{ token: string; revoked: boolean; parent: string | null }>('select token, revoked, parent from auth.refresh_tokens where token = any($1) order by id', [
+      [session.refresh_token, data.session!.refresh_token],
+    ]);
     expect(rows).toEqual([
       { token: session.refresh_token, revoked: true, parent: null },
       { token: data.session!.refresh_token, revoked: false, parent: session.refresh_token },
@@ -124,28 +120,20 @@ describe('refresh_token grant', () => {
     const first = await c.auth.refreshSession();
     const second = await client().auth.refreshSession({ refresh_token: first.data.session!.refresh_token });
     // Move the revocation of the original token past the 10 s reuse interval instead of waiting.
-    await sql(`update auth.refresh_tokens set updated_at = now() - interval '1 minute' where token = $1`, [
-      session.refresh_token,
-    ]);
+    await sql(`update auth.refresh_tokens set updated_at = now() - interval '1 minute' where token = $1`, [session.refresh_token]);
     const reused = await client().auth.refreshSession({ refresh_token: session.refresh_token });
     expect(reused.error).toBeInstanceOf(AuthApiError);
     expect(reused.error?.status).toBe(400);
     expect(reused.error?.code).toBe('refresh_token_already_used');
-    const active = await sql('select 1 from auth.refresh_tokens where session_id = $1 and revoked = false', [
-      decodeJwt(session.access_token).session_id,
-    ]);
+    const active = await sql('select 1 from auth.refresh_tokens where session_id = $1 and revoked = false', [decodeJwt(session.access_token).session_id]);
     expect(active).toHaveLength(0);
-    const [newest] = await sql('select revoked from auth.refresh_tokens where token = $1', [
-      second.data.session!.refresh_token,
-    ]);
+    const [newest] = await sql('select revoked from auth.refresh_tokens where token = $1', [second.data.session!.refresh_token]);
     expect(newest).toEqual({ revoked: true });
   });
 
   it('serialises concurrent refreshes of one token: all get the same child token', async () => {
     const { session } = await signedUpUser('concurrent');
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () => client().auth.refreshSession({ refresh_token: session.refresh_token })),
-    );
+    const results = await Promise.all(Array.from({ length: 5 }, () => client().auth.refreshSession({ refresh_token: session.refresh_token })));
     expect(results.map((r) => r.error)).toEqual([null, null, null, null, null]);
     expect(new Set(results.map((r) => r.data.session!.refresh_token)).size).toBe(1);
     const children = await sql('select 1 from auth.refresh_tokens where parent = $1', [session.refresh_token]);
@@ -176,9 +164,7 @@ describe('refresh_token grant', () => {
     const c = client(undefined, { ip: '203.0.113.77', userAgent: 'refresh-agent/1.0' });
     const { error } = await c.auth.refreshSession({ refresh_token: session.refresh_token });
     expect(error).toBeNull();
-    const [row] = await sql('select user_agent, host(ip) as ip, refreshed_at from auth.sessions where id = $1', [
-      decodeJwt(session.access_token).session_id,
-    ]);
+    const [row] = await sql('select user_agent, host(ip) as ip, refreshed_at from auth.sessions where id = $1', [decodeJwt(session.access_token).session_id]);
     expect(row).toMatchObject({ user_agent: 'refresh-agent/1.0', ip: sourceAddressFor('203.0.113.77') });
     expect(row!.refreshed_at).not.toBeNull();
   });

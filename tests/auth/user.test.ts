@@ -79,9 +79,7 @@ describe('PUT /user', () => {
     const otherSignIn = await other.auth.signInWithPassword({ email, password: PASSWORD });
     const { error } = await c.auth.updateUser({ password: 'a-brand-new-password-5', current_password: PASSWORD });
     expect(error).toBeNull();
-    const sessions = await sql<{ id: string }>('select id from auth.sessions where user_id = $1', [
-      decodeJwt(session.access_token).sub,
-    ]);
+    const sessions = await sql<{ id: string }>('select id from auth.sessions where user_id = $1', [decodeJwt(session.access_token).sub]);
     expect(sessions.map((s) => s.id)).toEqual([decodeJwt(session.access_token).session_id]);
     const stale = await client().auth.refreshSession({ refresh_token: otherSignIn.data.session!.refresh_token });
     expect(stale.error?.code).toBe('refresh_token_not_found');

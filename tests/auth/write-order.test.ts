@@ -76,12 +76,15 @@ afterAll(async () => {
 });
 
 async function log(email: string): Promise<LogRow[]> {
-  return sql<LogRow>(`select seq::int, op, role, user_meta, app_meta, email_confirmed, signed_in, identities
-    from ${LOG} where email = $1 order by seq`, [email]);
+  return sql<LogRow>(
+    `select seq::int, op, role, user_meta, app_meta, email_confirmed, signed_in, identities
+    from ${LOG} where email = $1 order by seq`,
+    [email],
+  );
 }
 
 describe('writes to auth.users on sign-up', () => {
-  it('an AFTER INSERT trigger sees role = \'\', only the client data and no identity', async () => {
+  it("an AFTER INSERT trigger sees role = '', only the client data and no identity", async () => {
     const email = uniqueEmail(PREFIX);
     const { error } = await client().auth.signUp({ email, password: PASSWORD, options: { data: { plan: 'pro' } } });
     expect(error).toBeNull();
@@ -120,7 +123,7 @@ describe('writes to auth.users on sign-up', () => {
     ]);
   });
 
-  it('admin createUser inserts with role \'\' and the given user_metadata, then sets the role', async () => {
+  it("admin createUser inserts with role '' and the given user_metadata, then sets the role", async () => {
     const email = uniqueEmail(PREFIX);
     await adminClient().auth.admin.createUser({ email, password: PASSWORD, user_metadata: { source: 'admin' } });
     const [insert, next] = await log(email);
@@ -148,9 +151,7 @@ describe('sessions', () => {
     const c = client(undefined, { ip: '203.0.113.9', userAgent: 'write-order-test/2.0' });
     const { data, error } = await c.auth.signInWithPassword({ email, password: PASSWORD });
     expect(error).toBeNull();
-    const [row] = await sql('select user_agent, host(ip) as ip, aal::text as aal from auth.sessions where user_id = $1 order by created_at desc limit 1', [
-      data.user!.id,
-    ]);
+    const [row] = await sql('select user_agent, host(ip) as ip, aal::text as aal from auth.sessions where user_id = $1 order by created_at desc limit 1', [data.user!.id]);
     expect(row).toEqual({ user_agent: 'write-order-test/2.0', ip: sourceAddressFor('203.0.113.9'), aal: 'aal1' });
   });
 });

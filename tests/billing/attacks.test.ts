@@ -7,8 +7,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { callFunction } from '../identity/support.ts';
 import { accessToken } from '../crm/support.ts';
 import {
-  advance, createBusiness, createUser, deliver, deliverAll, eventsOf, eventsRecorded, pay, plans, sql, stripe, subscribeAndPay, subscriptionRow,
-  webhookSecret, type TestBusiness, type TestUser,
+  advance,
+  createBusiness,
+  createUser,
+  deliver,
+  deliverAll,
+  eventsOf,
+  eventsRecorded,
+  pay,
+  plans,
+  sql,
+  stripe,
+  subscribeAndPay,
+  subscriptionRow,
+  webhookSecret,
+  type TestBusiness,
+  type TestUser,
 } from './support.ts';
 
 const fakeUrl = process.env.STRIPE_FAKE_URL ?? 'http://127.0.0.1:55344';
@@ -18,10 +32,10 @@ async function stripeRequests(...ids: string[]): Promise<number> {
   return all.filter((r) => ids.some((id) => (r.idempotencyKey ?? '').includes(id) || JSON.stringify(r.params).includes(id))).length;
 }
 async function subscriptionsOf(filter: { user?: string; account?: string }): Promise<number> {
-  const [row] = await sql<{ n: number }>(
-    `select count(*)::int as n from public.billing_subscriptions where user_id = $1 or account_id = $2`,
-    [filter.user ?? null, filter.account ?? null],
-  );
+  const [row] = await sql<{ n: number }>(`select count(*)::int as n from public.billing_subscriptions where user_id = $1 or account_id = $2`, [
+    filter.user ?? null,
+    filter.account ?? null,
+  ]);
   return row!.n;
 }
 
@@ -140,12 +154,15 @@ describe('forged and stale events', () => {
   it('refuses writes outside the webhook: the API roles have no grant, the table owner is stopped by the guards', async () => {
     const insert = await user.kit.supabase.from('billing_subscriptions').insert({ id: 'sub_forged', user_id: user.id } as never);
     expect(insert.error).not.toBeNull();
-    const catalogue = await user.kit.supabase.from('billing_prices').update({ unit_amount: 1 } as never).eq('id', plans.starter);
+    const catalogue = await user.kit.supabase
+      .from('billing_prices')
+      .update({ unit_amount: 1 } as never)
+      .eq('id', plans.starter);
     expect(catalogue.error).not.toBeNull();
     await expect(sql(`update public.billing_subscriptions set status = 'active' where id = $1`, [subscriptionId])).rejects.toThrow(/changes only as Stripe reports it/);
-    await expect(
-      sql(`select private.post_wallet_entry($1, 1000, 'subscription_allowance', 'subscription_invoice')`, [user.id]),
-    ).rejects.toThrow(/credited only for a paid invoice/);
+    await expect(sql(`select private.post_wallet_entry($1, 1000, 'subscription_allowance', 'subscription_invoice')`, [user.id])).rejects.toThrow(
+      /credited only for a paid invoice/,
+    );
     const [price] = await sql<{ unit_amount: number }>(`select unit_amount from public.billing_prices where id = $1`, [plans.starter]);
     expect(price!.unit_amount).toBe(499);
   });

@@ -16,10 +16,13 @@ describe('the last seat', () => {
     await pay(data!.subscription_id);
     await deliverAll(await eventsOf(data!.subscription_id));
     const candidates = await Promise.all(Array.from({ length: 6 }, () => createUser('client')));
-    const attempts = await Promise.allSettled(candidates.map((user, i) =>
-      sql(`insert into public.account_members (account_id, user_id, role, full_name) values ($1, $2, 'member', $3)`, [crowded.accountId, user.id, `Seat ${i}`])));
+    const attempts = await Promise.allSettled(
+      candidates.map((user, i) =>
+        sql(`insert into public.account_members (account_id, user_id, role, full_name) values ($1, $2, 'member', $3)`, [crowded.accountId, user.id, `Seat ${i}`]),
+      ),
+    );
     expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
-    expect(attempts.filter((a) => a.status === 'rejected').every((a) => String((a).reason).includes('seat_limit_reached'))).toBe(true);
+    expect(attempts.filter((a) => a.status === 'rejected').every((a) => String(a.reason).includes('seat_limit_reached'))).toBe(true);
     const [{ n }] = (await sql<{ n: number }>(`select count(*)::int as n from public.account_members where account_id = $1 and is_active`, [crowded.accountId])) as [{ n: number }];
     expect(n).toBe(5);
   });
@@ -33,7 +36,7 @@ describe('a business plan', () => {
     business = await createBusiness({ admin: { role: 'admin' }, seller: { role: 'member' }, closer: { role: 'member' } });
   });
 
-  it('is started by the owner for the account and gives the plan\'s seats and features', async () => {
+  it("is started by the owner for the account and gives the plan's seats and features", async () => {
     const { data, error } = await business.owner.kit.billing.subscribe({ price_id: plans.team, account_id: business.accountId });
     expect(error).toBeNull();
     subscriptionId = data!.subscription_id;
@@ -54,9 +57,15 @@ describe('a business plan', () => {
     const sixth = await business.owner.kit.accounts.members.add({ account_id: business.accountId, email: uniqueEmail('sixth'), full_name: 'Sixth Seat' });
     expect(sixth.error).toMatchObject({ code: 'seat_limit_reached', status: 422 });
     // Even the table owner (Studio, a script) cannot add a sixth active member.
-    const [someone] = await sql<{ id: string }>(`select id from auth.users where id not in (select user_id from public.account_members where account_id = $1) limit 1`, [business.accountId]);
-    await expect(sql(`insert into public.account_members (account_id, user_id, role, full_name) values ($1, $2, 'member', 'Direct')`, [business.accountId, someone!.id])).rejects.toThrow(/seat_limit_reached/);
-    const [{ n }] = (await sql<{ n: number }>(`select count(*)::int as n from public.account_members where account_id = $1 and is_active`, [business.accountId])) as [{ n: number }];
+    const [someone] = await sql<{ id: string }>(`select id from auth.users where id not in (select user_id from public.account_members where account_id = $1) limit 1`, [
+      business.accountId,
+    ]);
+    await expect(
+      sql(`insert into public.account_members (account_id, user_id, role, full_name) values ($1, $2, 'member', 'Direct')`, [business.accountId, someone!.id]),
+    ).rejects.toThrow(/seat_limit_reached/);
+    const [{ n }] = (await sql<{ n: number }>(`select count(*)::int as n from public.account_members where account_id = $1 and is_active`, [business.accountId])) as [
+      { n: number },
+    ];
     expect(n).toBe(5);
   });
 
@@ -72,7 +81,11 @@ describe('a business plan', () => {
   it('gates features by plan in the database: statistics on Team, batches only on Scale', async () => {
     const stats = await business.owner.kit.supabase.rpc('crm_client_statistics', { account_id: business.accountId });
     expect(stats.error).toBeNull();
-    const batch = await business.owner.kit.accounts.batches.create({ account_id: business.accountId, name: 'Intake', members: [{ full_name: 'Batch One', email: uniqueEmail('batch') }] });
+    const batch = await business.owner.kit.accounts.batches.create({
+      account_id: business.accountId,
+      name: 'Intake',
+      members: [{ full_name: 'Batch One', email: uniqueEmail('batch') }],
+    });
     expect(batch.error).toMatchObject({ code: 'feature_not_in_plan', status: 403 });
     const [{ n }] = (await sql<{ n: number }>(`select count(*)::int as n from public.member_batches where account_id = $1`, [business.accountId])) as [{ n: number }];
     expect(n).toBe(0);
@@ -89,7 +102,11 @@ describe('a business plan', () => {
     expect(data).toMatchObject({ plan_name: 'Scale', seat_limit: 50, features: ['batches', 'crm_statistics'] });
     const back = await business.owner.kit.accounts.members.reactivate(business.members.seller!.id);
     expect(back.error).toBeNull();
-    const batch = await business.owner.kit.accounts.batches.create({ account_id: business.accountId, name: 'Intake', members: [{ full_name: 'Batch One', email: uniqueEmail('batch') }] });
+    const batch = await business.owner.kit.accounts.batches.create({
+      account_id: business.accountId,
+      name: 'Intake',
+      members: [{ full_name: 'Batch One', email: uniqueEmail('batch') }],
+    });
     expect(batch.error).toBeNull();
   });
 

@@ -45,7 +45,7 @@ describe('the plan catalogue', () => {
     expect((await user.kit.billing.subscribe({ price_id: price.id })).error).toMatchObject({ code: 'price_inactive', status: 422 });
   });
 
-  it('loads the whole catalogue on an admin\'s sync, and refuses anyone else', async () => {
+  it("loads the whole catalogue on an admin's sync, and refuses anyone else", async () => {
     const product = await stripe.products.create({ name: 'Synced', metadata: { plan_kind: 'user', monthly_points: '42' } });
     const price = await stripe.prices.create({ product: product.id, unit_amount: 420, currency: 'usd', recurring: { interval: 'month' } });
     const user = await createUser('client');

@@ -78,7 +78,7 @@ export async function subscribeAndPay(user: TestUser, priceId: string): Promise<
 export function shuffled<T>(items: T[], seed: number): T[] {
   const out = [...items];
   let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];

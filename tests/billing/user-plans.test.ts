@@ -8,8 +8,22 @@
 import type Stripe from 'stripe';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  advance, allowanceOf, balanceOf, completeCheckout, createUser, deliver, deliverAll, eventsOf, failNext, pay, plans, shuffled,
-  stripe, subscribeAndPay, subscriptionRow, type TestUser,
+  advance,
+  allowanceOf,
+  balanceOf,
+  completeCheckout,
+  createUser,
+  deliver,
+  deliverAll,
+  eventsOf,
+  failNext,
+  pay,
+  plans,
+  shuffled,
+  stripe,
+  subscribeAndPay,
+  subscriptionRow,
+  type TestUser,
 } from './support.ts';
 
 describe('a user plan', () => {
@@ -105,7 +119,7 @@ describe('a user plan', () => {
     expect(data!.url).toMatch(/\/_fake\/billing\/portal\/bps_/);
   });
 
-  it('starts through Checkout, with the plan\'s trial and no allowance until a paid invoice', async () => {
+  it("starts through Checkout, with the plan's trial and no allowance until a paid invoice", async () => {
     const trialist = await createUser('client');
     const { data, error } = await trialist.kit.billing.checkout({ price_id: plans.plus, success_url: 'https://app.example.test/done' });
     expect(error).toBeNull();

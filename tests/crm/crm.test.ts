@@ -38,11 +38,33 @@ beforeAll(async () => {
   const pkg = await owner.crm.packages.create({ name: 'Premium', price: 120000, currency: 'USD' });
   if (pkg.error) throw pkg.error;
   for (const [i, client] of clients.slice(0, 10).entries()) {
-    const cp = await owner.crm.clientPackages.create({ client_id: client.id, package_id: pkg.data.id, custom_price: 100000, monthly_amount: 10000, payment_schedule: 'Monthly', currency: client.currency });
+    const cp = await owner.crm.clientPackages.create({
+      client_id: client.id,
+      package_id: pkg.data.id,
+      custom_price: 100000,
+      monthly_amount: 10000,
+      payment_schedule: 'Monthly',
+      currency: client.currency,
+    });
     if (cp.error) throw cp.error;
-    const paid = await owner.crm.payments.create({ client_id: client.id, client_package_id: cp.data.id, amount: 10050, currency: client.currency, status: i % 4 === 3 ? 'failed' : 'paid', payment_date: '2026-01-15' });
+    const paid = await owner.crm.payments.create({
+      client_id: client.id,
+      client_package_id: cp.data.id,
+      amount: 10050,
+      currency: client.currency,
+      status: i % 4 === 3 ? 'failed' : 'paid',
+      payment_date: '2026-01-15',
+    });
     if (paid.error) throw paid.error;
-    const instalment = await owner.crm.instalments.create({ client_id: client.id, client_package_id: cp.data.id, instalment_number: 1, amount: 10000, currency: client.currency, schedule_date: '2026-02-01', status: i % 2 ? 'open' : 'paid' });
+    const instalment = await owner.crm.instalments.create({
+      client_id: client.id,
+      client_package_id: cp.data.id,
+      instalment_number: 1,
+      amount: 10000,
+      currency: client.currency,
+      schedule_date: '2026-02-01',
+      status: i % 2 ? 'open' : 'paid',
+    });
     if (instalment.error) throw instalment.error;
   }
 }, 120_000);
@@ -73,7 +95,19 @@ describe('client lists', () => {
     expect(german.data!.total).toBe(clients.filter((c) => c.country === 'DE' && c.status === 'active').length);
     // Names Client10–19, and Client01 through its e-mail client1@list.test.
     const search = await kit.crm.clients.list({ search: 'CLIENT1' });
-    expect(search.data!.items.map((c) => c.first_name).sort()).toEqual(['Client01', 'Client10', 'Client11', 'Client12', 'Client13', 'Client14', 'Client15', 'Client16', 'Client17', 'Client18', 'Client19']);
+    expect(search.data!.items.map((c) => c.first_name).sort()).toEqual([
+      'Client01',
+      'Client10',
+      'Client11',
+      'Client12',
+      'Client13',
+      'Client14',
+      'Client15',
+      'Client16',
+      'Client17',
+      'Client18',
+      'Client19',
+    ]);
     const byEmail = await kit.crm.clients.list({ search: 'client7@list' });
     expect(byEmail.data!.items.map((c) => c.first_name)).toEqual(['Client07']);
     const literal = await kit.crm.clients.list({ search: '%' });
@@ -207,7 +241,11 @@ describe('bad input', () => {
     const kit = business.owner.kit;
     const before = await countClients();
     const status = await kit.crm.clients.create({ first_name: 'X', status: 'sleeping' as never });
-    expect(status.error).toMatchObject({ code: 'validation_failed', status: 400, details: { fieldErrors: { status: ['Use one of active, inactive, onboarding, paused, cancelled'] } } });
+    expect(status.error).toMatchObject({
+      code: 'validation_failed',
+      status: 400,
+      details: { fieldErrors: { status: ['Use one of active, inactive, onboarding, paused, cancelled'] } },
+    });
     const email = await kit.crm.clients.create({ first_name: 'X', email: 'not-an-email' });
     expect(email.error?.details).toMatchObject({ fieldErrors: { email: ['Enter a valid e-mail address'] } });
     const negative = await kit.crm.payments.create({ client_id: clients[0]!.id, amount: -5, currency: 'USD' });

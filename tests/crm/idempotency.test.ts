@@ -21,7 +21,7 @@ async function droppingKit(email: string, password: string, match: (url: string,
   let dropped = false;
   const dropping = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const response = await fetch(input, init);
-    if (match((typeof input === 'string' ? input : input instanceof URL ? input.href : input.url), init)) {
+    if (match(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, init)) {
       keys.push(new Headers(init?.headers).get('Idempotency-Key') ?? '');
       if (!dropped) {
         dropped = true; // committed; the connection drops before the answer arrives
@@ -94,7 +94,14 @@ describe('kit.crm.*.create is idempotent in the database', () => {
     const post = (amount: number) =>
       fetch(`${stack.url}/rest/v1/crm_payments`, {
         method: 'POST',
-        headers: { apikey: stack.publishableKey, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Prefer: 'return=representation', 'Idempotency-Key': key, 'X-Forwarded-For': randomIp() },
+        headers: {
+          apikey: stack.publishableKey,
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          Prefer: 'return=representation',
+          'Idempotency-Key': key,
+          'X-Forwarded-For': randomIp(),
+        },
         body: JSON.stringify({ account_id: business.accountId, client_id: clientId, amount, currency: 'USD' }),
       });
     const before = await paymentCount(clientId);

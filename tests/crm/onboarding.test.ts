@@ -76,7 +76,11 @@ describe('business onboarding', () => {
 
     // Granting view_all_clients opens the whole list; the member cannot grant it to themselves.
     expect((await again.accounts.members.setAccess(memberId, { permissions: ['view_all_clients'] })).error?.code).toBe('own_access_unchangeable');
-    const raw = await again.supabase.from('account_members').update({ permissions: ['view_all_clients'] }).eq('user_id', memberId).eq('account_id', accountId);
+    const raw = await again.supabase
+      .from('account_members')
+      .update({ permissions: ['view_all_clients'] })
+      .eq('user_id', memberId)
+      .eq('account_id', accountId);
     expect(raw.status).toBe(403);
     expect(raw.error?.code).toBe('own_access_unchangeable');
     expect((await owner.kit.accounts.members.setAccess(memberId, { permissions: ['view_all_clients'] })).error).toBeNull();

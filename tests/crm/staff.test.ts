@@ -58,7 +58,7 @@ describe('CRM staff', () => {
     expect((await owner.accounts.members.reactivate(created.data!.member.user_id)).error).toBeNull();
   });
 
-  it('an owner sets a member\'s password: the member\'s sessions end and the new password signs in', async () => {
+  it("an owner sets a member's password: the member's sessions end and the new password signs in", async () => {
     const business = await createBusiness();
     const owner = business.owner.kit;
     await owner.accounts.use(business.accountId);

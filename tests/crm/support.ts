@@ -36,7 +36,6 @@ export function serviceClient(): SupabaseClient {
   });
 }
 
-
 /** A signed-in user with its own SDK client. */
 export interface TestUser {
   id: string;
@@ -80,19 +79,24 @@ export interface TestBusiness {
 export async function createBusiness(members: Record<string, MemberSpec> = {}): Promise<TestBusiness> {
   const owner = await createUser('owner');
   const slug = `test-${randomUUID().slice(0, 12)}`;
-  const [account] = await sql<{ id: string }>(
-    `insert into public.accounts (name, slug, status, created_by, reviewed_at) values ($1, $2, 'active', $3, now()) returning id`,
-    [`Business ${slug}`, slug, owner.id],
-  );
+  const [account] = await sql<{ id: string }>(`insert into public.accounts (name, slug, status, created_by, reviewed_at) values ($1, $2, 'active', $3, now()) returning id`, [
+    `Business ${slug}`,
+    slug,
+    owner.id,
+  ]);
   const accountId = account!.id;
   await sql(`insert into public.account_members (account_id, user_id, role, full_name, email) values ($1, $2, 'owner', 'Owner', $3)`, [accountId, owner.id, owner.email]);
   const created: Record<string, TestUser> = {};
   for (const [name, spec] of Object.entries(members)) {
     const user = await createUser(name, { fullName: name });
-    await sql(
-      `insert into public.account_members (account_id, user_id, role, permissions, full_name, email) values ($1, $2, $3, $4, $5, $6)`,
-      [accountId, user.id, spec.role, spec.permissions ?? [], name, user.email],
-    );
+    await sql(`insert into public.account_members (account_id, user_id, role, permissions, full_name, email) values ($1, $2, $3, $4, $5, $6)`, [
+      accountId,
+      user.id,
+      spec.role,
+      spec.permissions ?? [],
+      name,
+      user.email,
+    ]);
     created[name] = user;
   }
   return { accountId, owner, members: created };
@@ -138,10 +142,14 @@ export const mailTo: (email: string) => Promise<MailboxMessage[]> = sharedMailTo
 /** Waits for a message to `email` of `type` (Auth's `invite`, our `account_review`, …). */
 export async function waitForMail(email: string, type: string): Promise<MailboxMessage> {
   let found: MailboxMessage | undefined;
-  await eventually(async () => {
-    found = (await mailTo(email)).find((m) => m.type === type);
-    return found !== undefined;
-  }, 10_000, `a ${type} mail to ${email}`);
+  await eventually(
+    async () => {
+      found = (await mailTo(email)).find((m) => m.type === type);
+      return found !== undefined;
+    },
+    10_000,
+    `a ${type} mail to ${email}`,
+  );
   return found!;
 }
 

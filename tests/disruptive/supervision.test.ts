@@ -47,4 +47,3 @@ local('supervision', () => {
     await eventually(async () => (await fetch(`${stack.url}/functions/v1/health`)).status === 200, 20_000, 'health to answer');
   });
 });
-

@@ -82,11 +82,11 @@ export async function fetchFrom(localAddress: string, input: RequestInfo | URL, 
 
 /** Replaces the global fetch: a request naming a client in `X-Forwarded-For` is sent from that client's address. */
 export function simulateClientAddresses(): void {
-  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     const named = request.headers.get('x-forwarded-for');
     if (!named) return directFetch(request);
     request.headers.delete('x-forwarded-for');
     return fetchFrom(sourceAddressFor(named), request);
-  });
+  };
 }

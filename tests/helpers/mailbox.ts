@@ -36,7 +36,12 @@ interface MailpitMessage {
 // A link ends before whitespace, quotes or brackets, and never on sentence punctuation.
 const LINK_PATTERN = /https?:\/\/[^\s"'<>]*[^\s"'<>.,;:!?)]/g;
 const decodeEntities = (s: string): string =>
-  s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;|&#34;/g, '"').replace(/&#39;/g, "'");
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;|&#34;/g, '"')
+    .replace(/&#39;/g, "'");
 
 /** A Mailpit message with its links, one-time codes and kind. */
 export function fromMailpit(message: MailpitMessage, to: string): MailboxMessage {
@@ -69,10 +74,14 @@ export async function mailTo(email: string): Promise<MailboxMessage[]> {
 /** Waits for the `count`-th message to `email` (optionally of one type) and returns the newest. */
 export async function waitForMail(email: string, type?: string, count = 1, timeoutMs = 10_000): Promise<MailboxMessage> {
   let found: MailboxMessage[] = [];
-  await eventually(async () => {
-    found = (await mailTo(email)).filter((m) => !type || m.type === type);
-    return found.length >= count;
-  }, timeoutMs, `mail ${type ?? ''} to ${email}`);
+  await eventually(
+    async () => {
+      found = (await mailTo(email)).filter((m) => !type || m.type === type);
+      return found.length >= count;
+    },
+    timeoutMs,
+    `mail ${type ?? ''} to ${email}`,
+  );
   return found[0]!;
 }
 

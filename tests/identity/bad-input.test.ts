@@ -31,10 +31,10 @@ beforeAll(async () => {
 
 /** Rows a request may have written, keyed by what identifies it. */
 async function traces(ip: string, key: string): Promise<number> {
-  const rows = await sql<{ n: string }>(
-    `select (select count(*) from private.rate_limits where key = $1) + (select count(*) from private.idempotency_keys where key = $2) as n`,
-    [ip, key],
-  );
+  const rows = await sql<{ n: string }>(`select (select count(*) from private.rate_limits where key = $1) + (select count(*) from private.idempotency_keys where key = $2) as n`, [
+    ip,
+    key,
+  ]);
   return Number(rows[0]!.n);
 }
 

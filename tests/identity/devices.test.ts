@@ -64,10 +64,14 @@ describe('devices', () => {
     const phone = kit({ userAgent: PHONE });
     await phone.auth.signIn({ email: user.email, password: user.password });
     await phone.auth.signOut({ scope: 'local' });
-    await eventually(async () => {
-      const { data } = await user.kit.auth.devices.list();
-      return data?.items.find((d) => d.user_agent === PHONE)?.active_sessions === 0;
-    }, 5_000, 'the phone to show no open session');
+    await eventually(
+      async () => {
+        const { data } = await user.kit.auth.devices.list();
+        return data?.items.find((d) => d.user_agent === PHONE)?.active_sessions === 0;
+      },
+      5_000,
+      'the phone to show no open session',
+    );
   });
 
   it('does not let another user see or sign out my devices', async () => {

@@ -7,20 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KitClient } from '../../src/sdk/index.ts';
 import { confirmEmail } from '../helpers/mailbox.ts';
-import {
-  authUserCount,
-  callFunction,
-  claims,
-  createUser,
-  kit,
-  registration,
-  sql,
-  stack,
-  strongPassword,
-  uniqueEmail,
-  uniqueUsername,
-  type TestUser,
-} from './support.ts';
+import { authUserCount, callFunction, claims, createUser, kit, registration, sql, stack, strongPassword, uniqueEmail, uniqueUsername, type TestUser } from './support.ts';
 
 let admin: TestUser;
 

@@ -37,7 +37,6 @@ export function serviceClient(): SupabaseClient {
   });
 }
 
-
 /** A valid registration body; `overrides` replace fields (`undefined` removes one). */
 export function registration(overrides: Partial<Record<keyof RegistrationInput, unknown>> = {}): RegistrationInput {
   const password = strongPassword();
@@ -131,10 +130,14 @@ export interface Mail {
 /** Waits for the newest mail of `type` to `email` and returns it. */
 export async function waitForMail(email: string, type: string): Promise<Mail> {
   let found: Mail | undefined;
-  await eventually(async () => {
-    found = (await mailTo(email)).find((m) => m.type === type);
-    return found !== undefined;
-  }, 10_000, `a ${type} mail to ${email}`);
+  await eventually(
+    async () => {
+      found = (await mailTo(email)).find((m) => m.type === type);
+      return found !== undefined;
+    },
+    10_000,
+    `a ${type} mail to ${email}`,
+  );
   return found!;
 }
 

@@ -82,10 +82,9 @@ export async function fullHistory(): Promise<History> {
   const [usage] = await sql<{ id: string }>(`select id from public.usages where idempotency_key = $1`, [`use-1-${tag}`]);
   await asUser(client.id, `perform public.submit_feedback('${usage!.id}', 4, 'Useful')`);
   await asUser(client.id, `perform public.open_support_ticket('Export question', 'What do you keep about me?')`);
-  const [voucherType] = await sql<{ id: string }>(
-    `insert into public.voucher_types (name, service_type, price_amount) values ($1, 'test', 500) returning id`,
-    [`Deletion voucher ${tag}`],
-  );
+  const [voucherType] = await sql<{ id: string }>(`insert into public.voucher_types (name, service_type, price_amount) values ($1, 'test', 500) returning id`, [
+    `Deletion voucher ${tag}`,
+  ]);
   await sql(`select public.grant_voucher($1, $2)`, [client.id, voucherType!.id]);
   const [payment] = await sql<{ id: string }>(
     `insert into public.payments (user_id, purpose, voucher_type_id, description, amount, currency, idempotency_key)
@@ -93,19 +92,21 @@ export async function fullHistory(): Promise<History> {
     [client.id, voucherType!.id, `payment-${tag}`],
   );
   await sql(`insert into public.devices (user_id, user_agent) values ($1, 'Test browser')`, [client.id]);
-  const [account] = await sql<{ id: string }>(
-    `insert into public.accounts (name, slug, status, created_by) values ($1, $2, 'active', $3) returning id`,
-    [`Deletion Co ${tag}`, `deletion-co-${tag}`, owner.id],
-  );
+  const [account] = await sql<{ id: string }>(`insert into public.accounts (name, slug, status, created_by) values ($1, $2, 'active', $3) returning id`, [
+    `Deletion Co ${tag}`,
+    `deletion-co-${tag}`,
+    owner.id,
+  ]);
   await sql(
     `insert into public.account_members (account_id, user_id, role, full_name, email) values
        ($1, $2, 'owner', 'Owner', null), ($1, $3, 'member', 'Coach Creator', null), ($1, $4, 'member', 'Client Member', null)`,
     [account!.id, owner.id, creator.id, client.id],
   );
-  const [crmClient] = await sql<{ id: string }>(
-    `insert into public.crm_clients (account_id, first_name, coach_id, setter_id) values ($1, 'Coached', $2, $3) returning id`,
-    [account!.id, creator.id, client.id],
-  );
+  const [crmClient] = await sql<{ id: string }>(`insert into public.crm_clients (account_id, first_name, coach_id, setter_id) values ($1, 'Coached', $2, $3) returning id`, [
+    account!.id,
+    creator.id,
+    client.id,
+  ]);
   return { client, creator, owner, toolId: tool!.id, accountId: account!.id, crmClientId: crmClient!.id, paymentId: payment!.id };
 }
 

@@ -73,12 +73,16 @@ describe('exporting your data', () => {
     expect(job?.type).toBe('users.export_data');
 
     let link: string | undefined;
-    await eventually(async () => {
-      await callWorker({ types: ['users.export_data'], max_jobs: 10 });
-      const { data } = await client.kit.userData.exportResult(job!.id);
-      link = data?.export?.signed_url;
-      return link !== undefined;
-    }, 20_000, 'the export job');
+    await eventually(
+      async () => {
+        await callWorker({ types: ['users.export_data'], max_jobs: 10 });
+        const { data } = await client.kit.userData.exportResult(job!.id);
+        link = data?.export?.signed_url;
+        return link !== undefined;
+      },
+      20_000,
+      'the export job',
+    );
 
     const response = await fetch(link!);
     expect(response.status).toBe(200);

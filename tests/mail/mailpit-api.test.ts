@@ -91,8 +91,7 @@ describe("the mailbox's Mailpit API", () => {
     const to = uniqueEmail('mailpit-search');
     await smtp(to, 'Invoice ready', 'billing');
     await smtp(to, 'Weekly news');
-    const by = async (query: string) =>
-      ((await json(`${api}/search?query=${encodeURIComponent(query)}`)).messages as { Subject: string }[]).map((m) => m.Subject);
+    const by = async (query: string) => ((await json(`${api}/search?query=${encodeURIComponent(query)}`)).messages as { Subject: string }[]).map((m) => m.Subject);
     expect(await by(`to:${to} subject:invoice`)).toEqual(['Invoice ready']);
     expect(await by(`to:${to} tag:billing`)).toEqual(['Invoice ready']);
     expect(await by(`to:${to} !tag:billing`)).toEqual(['Weekly news']);

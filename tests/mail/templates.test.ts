@@ -115,7 +115,7 @@ describe('Auth e-mail templates', () => {
     expect(await sql('select 1 from auth.users where email = $1', [email])).toHaveLength(1);
   });
 
-  it('notices share the templates\' layout: the same document around each mail\'s own content', () => {
+  it("notices share the templates' layout: the same document around each mail's own content", () => {
     const [head, , foot] = mailLayout('TITLE', 'X').split(MAIL_CONTENT_SLOT);
     for (const kind of Object.keys(templates) as TemplateKind[]) {
       const file = readFileSync(templates[kind].file, 'utf8');

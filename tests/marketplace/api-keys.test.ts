@@ -18,16 +18,8 @@ describe('API keys', () => {
   let otherUsage: string;
 
   beforeAll(async () => {
-    [admin, creator, otherCreator, client] = await Promise.all([
-      createUser('admin'),
-      createUser('tool_creator'),
-      createUser('tool_creator'),
-      createUser('client'),
-    ]);
-    const [tool, otherTool] = await Promise.all([
-      approvedTool(creator, admin, { price_points: 3 }),
-      approvedTool(otherCreator, admin, { price_points: 2 }),
-    ]);
+    [admin, creator, otherCreator, client] = await Promise.all([createUser('admin'), createUser('tool_creator'), createUser('tool_creator'), createUser('client')]);
+    const [tool, otherTool] = await Promise.all([approvedTool(creator, admin, { price_points: 3 }), approvedTool(otherCreator, admin, { price_points: 2 })]);
     await topUp(admin, client, 20);
     ownUsage = (await client.kit.marketplace.usage.use(tool.id, { expected_price_points: 3 })).data!.usage.id;
     otherUsage = (await client.kit.marketplace.usage.use(otherTool.id, { expected_price_points: 2 })).data!.usage.id;
@@ -44,10 +36,10 @@ describe('API keys', () => {
     const key = listed.data?.items.find((k) => k.id === keyId);
     expect(key).toMatchObject({ name: 'Backend', prefix: secret.slice(0, 15), revoked_at: null });
     expect(JSON.stringify(listed.data)).not.toContain(secret);
-    const stored = await sql<{ hashed: boolean }>(
-      `select secret_hash = extensions.digest($2, 'sha256') as hashed from private.api_key_secrets where api_key_id = $1`,
-      [keyId, secret],
-    );
+    const stored = await sql<{ hashed: boolean }>(`select secret_hash = extensions.digest($2, 'sha256') as hashed from private.api_key_secrets where api_key_id = $1`, [
+      keyId,
+      secret,
+    ]);
     expect(stored[0]?.hashed).toBe(true);
   });
 
@@ -56,20 +48,20 @@ describe('API keys', () => {
     expect(refused.error?.code).toBe('forbidden');
   });
 
-  it('with the key, the creator\'s backend verifies a usage of its own tools', async () => {
+  it("with the key, the creator's backend verifies a usage of its own tools", async () => {
     const backend = kit();
     const verified = await backend.marketplace.usage.verifyWithApiKey(secret, ownUsage);
     expect(verified.error).toBeNull();
     expect(verified.data).toMatchObject({ id: ownUsage, client_id: client.id, status: 'completed', points_charged: 3 });
   });
 
-  it('the key does not reveal usages of other creators\' tools', async () => {
+  it("the key does not reveal usages of other creators' tools", async () => {
     const refused = await kit().marketplace.usage.verifyWithApiKey(secret, otherUsage);
     expect(refused.error?.code).toBe('usage_not_found');
     expect(refused.error?.status).toBe(404);
   });
 
-  it('with the key, the backend reads its creator\'s revenue', async () => {
+  it("with the key, the backend reads its creator's revenue", async () => {
     const stats = await kit().marketplace.revenue.statsWithApiKey(secret);
     expect(stats.error).toBeNull();
     expect(stats.data).toMatchObject({ creator_id: creator.id, totals: { usages: 1 } });

@@ -81,7 +81,7 @@ describe('bad input and broken rules', () => {
     expect(Number(feedback[0]!.n)).toBe(0);
   });
 
-  it('a refund of someone else\'s usage is refused', async () => {
+  it("a refund of someone else's usage is refused", async () => {
     const usage = await sql<{ id: string }>('select id from public.usages where client_id = $1 limit 1', [otherClient.id]);
     const refused = await client.kit.marketplace.refunds.request({ usage_id: usage[0]!.id, reason: 'Not mine, but worth a try' });
     expect(refused.error?.code).toBe('usage_not_found');

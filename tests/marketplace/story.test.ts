@@ -49,7 +49,7 @@ describe('the marketplace story', () => {
     expect(found.data?.items.map((t) => t.id)).toContain(toolId);
   });
 
-  it('an admin tops the client up with a reason that shows in the client\'s history', async () => {
+  it("an admin tops the client up with a reason that shows in the client's history", async () => {
     const adjusted = await admin.kit.admin.wallet.adjust({ user_id: client.id, amount: 50, reason: 'Welcome bonus' });
     expect(adjusted.error).toBeNull();
     expect(adjusted.data).toMatchObject({ kind: 'admin_adjustment', amount: 50, balance_after: 50, actor_id: admin.id });
@@ -60,7 +60,7 @@ describe('the marketplace story', () => {
     expect((await client.kit.wallet.balance()).data?.balance).toBe(50);
   });
 
-  it('the client uses the tool: the price is debited and a usage recorded with the creator\'s share', async () => {
+  it("the client uses the tool: the price is debited and a usage recorded with the creator's share", async () => {
     const key = randomUUID();
     const used = await client.kit.marketplace.usage.use(toolId, { expected_price_points: 12 }, { idempotencyKey: key });
     expect(used.error).toBeNull();
@@ -88,7 +88,7 @@ describe('the marketplace story', () => {
     expect(reviews.data?.items[0]).not.toHaveProperty('client_id');
   });
 
-  it('the client asks for a refund and an admin approves it: points back, creator\'s share reversed', async () => {
+  it("the client asks for a refund and an admin approves it: points back, creator's share reversed", async () => {
     // The creator reads their wallet first, which credits the pending share (9).
     expect((await creator.kit.wallet.balance()).data?.balance).toBe(9);
 

@@ -40,7 +40,7 @@ describe('support tickets', () => {
     expect(thread.data?.messages.map((m) => m.body)).toEqual(['Where are my points?', 'They are back in your wallet.', 'Thanks!']);
   });
 
-  it('a user cannot change a ticket\'s status', async () => {
+  it("a user cannot change a ticket's status", async () => {
     const opened = await client.kit.support.open({ subject: 'Another question', body: 'Hello' });
     const refused = await client.kit.admin.support.close(opened.data!.id);
     expect(refused.error?.code).toBe('forbidden');

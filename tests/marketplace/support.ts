@@ -49,7 +49,11 @@ export async function createUser(role: PlatformRole = 'client'): Promise<TestUse
 }
 
 /** An approved tool of `creator`, made through the SDK (create, submit, admin approves). */
-export async function approvedTool(creator: TestUser, admin: TestUser, input: { price_points: number; creator_share_percent?: number; name?: string; category?: string }): Promise<Tool> {
+export async function approvedTool(
+  creator: TestUser,
+  admin: TestUser,
+  input: { price_points: number; creator_share_percent?: number; name?: string; category?: string },
+): Promise<Tool> {
   const created = await creator.kit.marketplace.tools.create({
     name: input.name ?? `Tool ${randomUUID().slice(0, 8)}`,
     description: 'A tool made by the marketplace tests',

@@ -21,8 +21,12 @@ describe('kit.admin.audit', () => {
     expect(error).toBeNull();
     expect(data?.total).toBe(1);
     expect(data?.items[0]).toMatchObject({
-      actor_id: admin.id, actor_role: 'authenticated', target_type: 'user', target_id: user.id,
-      before: { role: 'client' }, after: { role: 'tool_creator' },
+      actor_id: admin.id,
+      actor_role: 'authenticated',
+      target_type: 'user',
+      target_id: user.id,
+      before: { role: 'client' },
+      after: { role: 'tool_creator' },
     });
   });
 

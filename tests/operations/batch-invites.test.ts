@@ -12,8 +12,12 @@ const TYPE = 'accounts.send_batch_invites';
 const inviteCount = async (email: string) => (await mailTo(email)).filter((m) => m.type === 'invite').length;
 
 const inviteStatuses = async (batchId: string) =>
-  Object.fromEntries((await sql<{ status: string; n: number }>(
-    'select status, count(*)::int as n from private.member_invites where batch_id = $1 group by status', [batchId])).map((r) => [r.status, r.n]));
+  Object.fromEntries(
+    (await sql<{ status: string; n: number }>('select status, count(*)::int as n from private.member_invites where batch_id = $1 group by status', [batchId])).map((r) => [
+      r.status,
+      r.n,
+    ]),
+  );
 
 describe('invites of large batches, from a background job', () => {
   it('a 60-row batch answers before any invite is sent; the worker then sends each exactly once', async () => {
@@ -52,8 +56,7 @@ describe('invites of large batches, from a background job', () => {
     expect(await Promise.all(emails.map(inviteCount))).toEqual(emails.map(() => 1));
 
     // Running the job again — also for a row whose worker died after sending, before recording it — sends nothing twice.
-    await sql(`update private.member_invites set status = 'sending', claimed_until = now() - interval '1 second', sent_at = null where user_id = $1`,
-      [data!.results[0]!.user_id]);
+    await sql(`update private.member_invites set status = 'sending', claimed_until = now() - interval '1 second', sent_at = null where user_id = $1`, [data!.results[0]!.user_id]);
     const [again] = await sql<{ id: string }>(`select (private.enqueue_job($1, jsonb_build_object('batch_id', $2::uuid))).id`, [TYPE, data!.batch.id]);
     const rerun = await callWorker({ types: [TYPE], max_jobs: 10 });
     expect(rerun.body.jobs.find((j) => j.id === again!.id)).toMatchObject({ outcome: 'succeeded' });

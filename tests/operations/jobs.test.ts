@@ -34,8 +34,7 @@ describe('claiming under concurrency', () => {
       const mine: string[] = [];
       try {
         for (;;) {
-          const { rows } = await client.query<{ id: string; lease_token: string }>(
-            `select id, lease_token from private.claim_jobs($1, 7, 60, array['diagnostics.echo'])`, [name]);
+          const { rows } = await client.query<{ id: string; lease_token: string }>(`select id, lease_token from private.claim_jobs($1, 7, 60, array['diagnostics.echo'])`, [name]);
           if (rows.length === 0) break;
           for (const row of rows) {
             if (wanted.has(row.id)) mine.push(row.id);
@@ -60,15 +59,21 @@ describe('a worker that dies mid-job', () => {
     const [id] = await enqueueEcho(1, { message: 'survivor' });
     // The doomed worker claims with a 1-second lease and is never heard from again.
     const [claim] = await sql<{ id: string; lease_token: string }>(
-      `select id, lease_token from private.claim_jobs('doomed-worker', 1, 1, array['diagnostics.echo']) where id = $1`, [id]);
+      `select id, lease_token from private.claim_jobs('doomed-worker', 1, 1, array['diagnostics.echo']) where id = $1`,
+      [id],
+    );
     expect(claim?.id).toBe(id);
     let finishedBy: string | undefined;
-    await eventually(async () => {
-      const report = await callWorker({ ...ECHO, max_jobs: 20 });
-      const mine = report.body.jobs.find((job) => job.id === id && job.outcome === 'succeeded');
-      if (mine) finishedBy = report.body.worker;
-      return mine !== undefined;
-    }, 15_000, 'the job to be re-claimed');
+    await eventually(
+      async () => {
+        const report = await callWorker({ ...ECHO, max_jobs: 20 });
+        const mine = report.body.jobs.find((job) => job.id === id && job.outcome === 'succeeded');
+        if (mine) finishedBy = report.body.worker;
+        return mine !== undefined;
+      },
+      15_000,
+      'the job to be re-claimed',
+    );
     const [row] = await jobsById([id!]);
     expect(row).toMatchObject({ status: 'succeeded', attempts: 2, result: { message: 'survivor', attempt: 2 } });
     expect(row!.last_error).toMatch(/doomed-worker stopped answering/);
@@ -139,7 +144,7 @@ describe('kit.jobs', () => {
     [owner, other, admin] = await Promise.all([createUser('client'), createUser('client'), createUser('admin')]);
   });
 
-  it('shows users their own job, hides others\' jobs, and shows admins all', async () => {
+  it("shows users their own job, hides others' jobs, and shows admins all", async () => {
     const [id] = await enqueueEcho(1, { message: 'mine' }, { ownerId: owner.id });
     const mine = await owner.kit.jobs.get(id!);
     expect(mine.error).toBeNull();
@@ -175,10 +180,14 @@ describe('kit.jobs', () => {
     const { data, error } = await admin.kit.admin.jobs.enqueue({ type: 'statistics.recompute_daily', payload: { day: '2001-05-06' } });
     expect(error).toBeNull();
     expect(data).toMatchObject({ status: 'queued', owner_id: admin.id });
-    await eventually(async () => {
-      await callWorker({ types: ['statistics.recompute_daily'], max_jobs: 10 });
-      return (await admin.kit.jobs.get(data!.id)).data?.status === 'succeeded';
-    }, 10_000, 'the statistics job to run');
+    await eventually(
+      async () => {
+        await callWorker({ types: ['statistics.recompute_daily'], max_jobs: 10 });
+        return (await admin.kit.jobs.get(data!.id)).data?.status === 'succeeded';
+      },
+      10_000,
+      'the statistics job to run',
+    );
     expect((await admin.kit.jobs.get(data!.id)).data?.result).toMatchObject({ day: '2001-05-06' });
   });
 });

@@ -23,8 +23,19 @@ describe('GET /functions/v1/metrics', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
     const { types, samples } = parsePrometheus(text);
-    for (const family of ['kit_users', 'kit_accounts', 'kit_wallet_points_in_circulation', 'kit_tool_usages', 'kit_voucher_redemptions_total',
-      'kit_payments', 'kit_jobs', 'kit_job_queue_depth', 'kit_jobs_with_failed_attempts', 'kit_function_requests_total', 'kit_function_request_duration_seconds']) {
+    for (const family of [
+      'kit_users',
+      'kit_accounts',
+      'kit_wallet_points_in_circulation',
+      'kit_tool_usages',
+      'kit_voucher_redemptions_total',
+      'kit_payments',
+      'kit_jobs',
+      'kit_job_queue_depth',
+      'kit_jobs_with_failed_attempts',
+      'kit_function_requests_total',
+      'kit_function_request_duration_seconds',
+    ]) {
       expect(types[family], family).toBeDefined();
     }
     for (const sample of samples) {
@@ -34,25 +45,26 @@ describe('GET /functions/v1/metrics', () => {
     }
     expect(value(samples, 'kit_users', { role: 'admin' })).toBeGreaterThanOrEqual(1);
     // A histogram's +Inf bucket equals its count.
-    expect(value(samples, 'kit_function_request_duration_seconds_bucket', { function: 'metrics', le: '+Inf' }))
-      .toBe(value(samples, 'kit_function_request_duration_seconds_count', { function: 'metrics' }));
+    expect(value(samples, 'kit_function_request_duration_seconds_bucket', { function: 'metrics', le: '+Inf' })).toBe(
+      value(samples, 'kit_function_request_duration_seconds_count', { function: 'metrics' }),
+    );
   });
 
   it('moves its counters when users sign up, jobs run and requests are served', async () => {
     const before = await scrape();
     await createUser('tool_creator');
     // Top priority, so this claim takes this test's job and not one another suite queued meanwhile.
-    const [job] = await sql<{ id: string }>(
-      `select (private.enqueue_job('diagnostics.echo', '{"message":"metrics"}'::jsonb, p_priority => 32767::smallint)).id`,
-    );
+    const [job] = await sql<{ id: string }>(`select (private.enqueue_job('diagnostics.echo', '{"message":"metrics"}'::jsonb, p_priority => 32767::smallint)).id`);
     const id = job!.id;
     await sql(`select private.complete_job(id, lease_token, '{}') from private.claim_jobs('metrics-test', 1, 60, array['diagnostics.echo']) where id = $1`, [id]);
     const after = await scrape();
     expect(value(after, 'kit_users', { role: 'tool_creator' })).toBeGreaterThanOrEqual(value(before, 'kit_users', { role: 'tool_creator' })! + 1);
     expect(value(after, 'kit_jobs', { type: 'diagnostics.echo', status: 'succeeded' })).toBeGreaterThanOrEqual(
-      value(before, 'kit_jobs', { type: 'diagnostics.echo', status: 'succeeded' })! + 1);
+      value(before, 'kit_jobs', { type: 'diagnostics.echo', status: 'succeeded' })! + 1,
+    );
     expect(value(after, 'kit_function_requests_total', { function: 'metrics', status: '200' })).toBeGreaterThan(
-      value(before, 'kit_function_requests_total', { function: 'metrics', status: '200' }) ?? 0);
+      value(before, 'kit_function_requests_total', { function: 'metrics', status: '200' }) ?? 0,
+    );
   });
 
   it('counts and times requests to every function, e.g. health and use-tool', async () => {
@@ -69,9 +81,13 @@ describe('GET /functions/v1/metrics', () => {
     expect(useTool.status).toBeGreaterThanOrEqual(400); // no such tool: answered by the function, still counted
     await useTool.body?.cancel();
     const after = await scrape();
-    for (const [fn, status] of [['health', '200'], ['use-tool', String(useTool.status)]] as const) {
+    for (const [fn, status] of [
+      ['health', '200'],
+      ['use-tool', String(useTool.status)],
+    ] as const) {
       expect(value(after, 'kit_function_requests_total', { function: fn, status }), fn).toBeGreaterThanOrEqual(
-        (value(before, 'kit_function_requests_total', { function: fn, status }) ?? 0) + 1);
+        (value(before, 'kit_function_requests_total', { function: fn, status }) ?? 0) + 1,
+      );
       const count = value(after, 'kit_function_request_duration_seconds_count', { function: fn });
       expect(count, fn).toBeGreaterThanOrEqual((value(before, 'kit_function_request_duration_seconds_count', { function: fn }) ?? 0) + 1);
       expect(value(after, 'kit_function_request_duration_seconds_bucket', { function: fn, le: '+Inf' }), fn).toBe(count);

@@ -57,7 +57,10 @@ export interface WorkerReport {
 }
 
 /** POSTs to the job-worker function with the secret key (or the given headers). */
-export async function callWorker(body: unknown = {}, headers: Record<string, string> = { apikey: stack.secretKey }): Promise<{ status: number; body: WorkerReport & { error?: { code: string } } }> {
+export async function callWorker(
+  body: unknown = {},
+  headers: Record<string, string> = { apikey: stack.secretKey },
+): Promise<{ status: number; body: WorkerReport & { error?: { code: string } } }> {
   const response = await fetch(`${stack.url}/functions/v1/job-worker`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -67,11 +70,18 @@ export async function callWorker(body: unknown = {}, headers: Record<string, str
 }
 
 /** Enqueues `count` diagnostics.echo jobs tagged `tag`; answers their ids. */
-export async function enqueueEcho(count: number, payload: Record<string, unknown>, jobOptions: { maxAttempts?: number; backoffSeconds?: number; ownerId?: string } = {}): Promise<string[]> {
-  const rows = await sql<{ id: string }>(
-    `select (private.enqueue_job('diagnostics.echo', $1::jsonb, $2, null, $3, null, $4)).id from generate_series(1, $5)`,
-    [JSON.stringify(payload), jobOptions.ownerId ?? null, jobOptions.maxAttempts ?? 5, jobOptions.backoffSeconds ?? 10, count],
-  );
+export async function enqueueEcho(
+  count: number,
+  payload: Record<string, unknown>,
+  jobOptions: { maxAttempts?: number; backoffSeconds?: number; ownerId?: string } = {},
+): Promise<string[]> {
+  const rows = await sql<{ id: string }>(`select (private.enqueue_job('diagnostics.echo', $1::jsonb, $2, null, $3, null, $4)).id from generate_series(1, $5)`, [
+    JSON.stringify(payload),
+    jobOptions.ownerId ?? null,
+    jobOptions.maxAttempts ?? 5,
+    jobOptions.backoffSeconds ?? 10,
+    count,
+  ]);
   return rows.map((row) => row.id);
 }
 

@@ -24,7 +24,10 @@ describe('tasks', () => {
     const id = submitted.data!.task_id;
 
     // Running: STARTED while a worker holds it.
-    await sql(`update private.jobs set status = 'running', attempts = 1, lease_token = gen_random_uuid(), lease_expires_at = now() + interval '1 minute', started_at = now() where id = $1`, [id]);
+    await sql(
+      `update private.jobs set status = 'running', attempts = 1, lease_token = gen_random_uuid(), lease_expires_at = now() + interval '1 minute', started_at = now() where id = $1`,
+      [id],
+    );
     expect((await user.kit.tasks.get(id)).data?.celery_status).toBe('STARTED');
     await sql(`update private.jobs set status = 'queued', lease_token = null, lease_expires_at = null, last_error = 'transient', run_after = now() where id = $1`, [id]);
     expect((await user.kit.tasks.get(id)).data).toMatchObject({ celery_status: 'RETRY', error: 'transient' });

@@ -11,7 +11,7 @@ import { callWorker, sql } from './support.ts';
 const TYPE = 'payments.reapply_stripe_event';
 
 describe('failed webhook applications, retried by a job', () => {
-  it('keeps a failed event, re-applies it from the job exactly once, and Stripe\'s retry is then a duplicate', async () => {
+  it("keeps a failed event, re-applies it from the job exactly once, and Stripe's retry is then a duplicate", async () => {
     const buyer = await createUser('client');
     const { paymentId, intentId } = await startPurchase(buyer, { voucher_type_id: seeded.examResults });
     const event = await stripeEvent(intentId, 'succeed');
@@ -31,7 +31,9 @@ describe('failed webhook applications, retried by a job', () => {
     expect(failed.status).toBe(500);
     expect(await eventsRecorded(event.id)).toBe(0);
     const [kept] = await sql<{ event_type: string; failures: number; job_id: string; resolved_at: string | null; last_error: string }>(
-      'select event_type, failures, job_id, resolved_at, last_error from private.stripe_event_failures where event_id = $1', [event.id]);
+      'select event_type, failures, job_id, resolved_at, last_error from private.stripe_event_failures where event_id = $1',
+      [event.id],
+    );
     expect(kept).toMatchObject({ event_type: 'payment_intent.succeeded', failures: 1, resolved_at: null });
     expect(kept!.last_error).toMatch(/simulated failure/);
     const [job] = await sql<{ type: string; status: string }>('select type, status::text from private.jobs where id = $1', [kept!.job_id]);
@@ -44,7 +46,9 @@ describe('failed webhook applications, retried by a job', () => {
     expect(payment!.status).toBe('completed');
     expect(await eventsRecorded(event.id)).toBe(1);
     const [resolved] = await sql<{ outcome: string; resolved: boolean }>(
-      'select outcome, resolved_at is not null as resolved from private.stripe_event_failures where event_id = $1', [event.id]);
+      'select outcome, resolved_at is not null as resolved from private.stripe_event_failures where event_id = $1',
+      [event.id],
+    );
     expect(resolved).toEqual({ outcome: 'completed', resolved: true });
     const [result] = await sql<{ result: Record<string, unknown> }>('select result from private.jobs where id = $1', [kept!.job_id]);
     expect(result!.result).toMatchObject({ event_id: event.id, outcome: 'completed', payment_id: paymentId });

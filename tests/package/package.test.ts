@@ -167,7 +167,7 @@ describe('tree-shaking ("sideEffects": false, one module per namespace)', () => 
     for (const other of ['CrmClient', 'VouchersClient', 'PaymentsClient', 'StaffClient', 'MarketplaceClient', 'AdminClient', 'AuthClient']) {
       expect(code).not.toMatch(declares(other));
     }
-    expect(inputs.filter((input) => input.startsWith('dist/sdk/') && input.endsWith("Client.js"))).toEqual(['dist/sdk/WalletClient.js']);
+    expect(inputs.filter((input) => input.startsWith('dist/sdk/') && input.endsWith('Client.js'))).toEqual(['dist/sdk/WalletClient.js']);
     expect(inputs.filter((input) => input.startsWith('dist/sdk/_shared/'))).toEqual([]);
     // WalletClient names supabase-js only as a type: neither it nor zod is in the bundle.
     expect(inputs.filter((input) => input.includes('node_modules/'))).toEqual([]);
@@ -236,9 +236,7 @@ async function runInChromium(script: string): Promise<unknown> {
     if (req.url === '/') {
       // A script that fails to load or throws reports too, so the test fails with the page's error.
       const report = `addEventListener('error', (e) => fetch('/result', { method: 'POST', body: JSON.stringify({ pageError: String(e.message ?? e) }) }), true);`;
-      res
-        .writeHead(200, { 'Content-Type': 'text/html' })
-        .end(`<!doctype html><title>package</title><script>${report}</script><script type="module" src="/app.js"></script>`);
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<!doctype html><title>package</title><script>${report}</script><script type="module" src="/app.js"></script>`);
       return;
     }
     res.writeHead(404).end();

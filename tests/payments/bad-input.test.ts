@@ -54,7 +54,14 @@ describe('bad input to payments and vouchers', () => {
   });
 
   it('refuses bodies that name nothing, both things, unknown fields, or are not JSON objects', async () => {
-    for (const body of [{}, { voucher_type_id: seeded.examResults, points_package_id: seeded.starterPoints }, { voucher_type_id: 'nope' }, { voucher_type_id: seeded.examResults, extra: 1 }, '[1]', 'not json']) {
+    for (const body of [
+      {},
+      { voucher_type_id: seeded.examResults, points_package_id: seeded.starterPoints },
+      { voucher_type_id: 'nope' },
+      { voucher_type_id: seeded.examResults, extra: 1 },
+      '[1]',
+      'not json',
+    ]) {
       const answer = await callFunction('payments', { bearer: token, body });
       expect(answer.status, JSON.stringify(body)).toBe(400);
       expect(answer.body.error.code).toBe('validation_failed');
@@ -91,7 +98,7 @@ describe('bad input to payments and vouchers', () => {
     expect(theirs.data!.payment.id).not.toBe(first.data!.payment.id);
   });
 
-  it('answers voucher_not_found for another user\'s code, without using it', async () => {
+  it("answers voucher_not_found for another user's code, without using it", async () => {
     const { error } = await other.kit.vouchers.redeem({ code, service_type: 'exam_results' });
     expect(error).toMatchObject({ code: 'voucher_not_found', status: 404 });
     expect((await other.kit.vouchers.get(code)).error?.code).toBe('voucher_not_found');

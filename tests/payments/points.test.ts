@@ -19,7 +19,7 @@ describe('points top-ups', () => {
     expect(data!.items.find((p) => p.id === seeded.starterPoints)).toMatchObject({ points: 100, price_amount: 1000, currency: 'usd' });
   });
 
-  it('credits the package\'s points once, however often Stripe says so', async () => {
+  it("credits the package's points once, however often Stripe says so", async () => {
     const { paymentId, intentId } = await startPurchase(buyer, { points_package_id: seeded.starterPoints });
     const event = await stripeEvent(intentId, 'succeed');
     expect((await deliver(event)).body).toMatchObject({ outcome: 'completed' });
@@ -27,7 +27,9 @@ describe('points top-ups', () => {
     expect((await buyer.kit.payments.confirm(paymentId)).data?.payment).toMatchObject({ status: 'completed', points_credited: 100 });
     expect(await balanceOf(buyer.id)).toBe(100);
     const ledger = await sql<{ amount: number; kind: string; reference_id: string }>(
-      "select amount, kind::text, reference_id from public.wallet_ledger where user_id = $1 and reference_type = 'payment'", [buyer.id]);
+      "select amount, kind::text, reference_id from public.wallet_ledger where user_id = $1 and reference_type = 'payment'",
+      [buyer.id],
+    );
     expect(ledger).toEqual([{ amount: 100, kind: 'purchase', reference_id: paymentId }]);
   });
 

@@ -15,7 +15,9 @@ describe('concurrent redemptions', () => {
     expect(results.filter((r) => r.data).length).toBe(10);
     expect(results.filter((r) => r.error?.code === 'voucher_exhausted').length).toBe(30);
     const [row] = await sql<{ uses_remaining: number; redemptions: number }>(
-      'select v.uses_remaining, (select count(*)::int from public.voucher_redemptions r where r.voucher_id = v.id) as redemptions from public.vouchers v where v.code = $1', [code]);
+      'select v.uses_remaining, (select count(*)::int from public.voucher_redemptions r where r.voucher_id = v.id) as redemptions from public.vouchers v where v.code = $1',
+      [code],
+    );
     expect(row).toEqual({ uses_remaining: 0, redemptions: 10 });
     const { data: stats } = await owner.kit.vouchers.stats();
     expect(stats).toMatchObject({ vouchers_granted: 1, vouchers_active: 0, vouchers_used: 1, redemptions: 10, spent: [] });

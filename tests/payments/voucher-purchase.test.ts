@@ -67,7 +67,9 @@ describe('buying a voucher', () => {
     const { paymentId, intentId } = await startPurchase(buyer, { voucher_type_id: seeded.schoolApplication });
     // The second purchase reuses the Stripe customer made for the first.
     const [link] = await sql<{ stripe_customer_id: string; n: number }>(
-      'select stripe_customer_id, (select count(*)::int from public.stripe_customers where user_id = $1) as n from public.stripe_customers where user_id = $1', [buyer.id]);
+      'select stripe_customer_id, (select count(*)::int from public.stripe_customers where user_id = $1) as n from public.stripe_customers where user_id = $1',
+      [buyer.id],
+    );
     expect(link!.n).toBe(1);
     expect((await stripe.paymentIntents.retrieve(intentId)).customer).toBe(link!.stripe_customer_id);
     const { data: before } = await buyer.kit.payments.confirm(paymentId);
@@ -93,7 +95,9 @@ describe('buying a voucher', () => {
     expect(error).toBeNull();
     expect(data!.payment).toMatchObject({ id: paymentId, status: 'refunded', amount_refunded: 2500 });
     expect(data!.refund_id).toMatch(/^re_/);
-    const [voucher] = await sql<{ is_active: boolean; deactivation_reason: string }>('select is_active, deactivation_reason from public.vouchers where payment_id = $1', [paymentId]);
+    const [voucher] = await sql<{ is_active: boolean; deactivation_reason: string }>('select is_active, deactivation_reason from public.vouchers where payment_id = $1', [
+      paymentId,
+    ]);
     expect(voucher).toEqual({ is_active: false, deactivation_reason: 'payment refunded' });
 
     // A charge.refunded for it arriving afterwards changes nothing.
@@ -104,7 +108,7 @@ describe('buying a voucher', () => {
     expect(all!.items.map((p) => p.id)).toContain(paymentId);
   });
 
-  it('shows a user only their own payments, and an admin everyone\'s', async () => {
+  it("shows a user only their own payments, and an admin everyone's", async () => {
     const other = await createUser('client');
     const { data: theirs } = await other.kit.payments.history();
     expect(theirs!.total).toBe(0);

@@ -51,7 +51,7 @@ describe('the Stripe webhook', () => {
     expect(await paymentState(paymentId)).toEqual({ status: 'completed', vouchers: 1, active: 1 });
   });
 
-  it('marks a payment failed on payment_intent.payment_failed, with Stripe\'s reason', async () => {
+  it("marks a payment failed on payment_intent.payment_failed, with Stripe's reason", async () => {
     const { paymentId, intentId } = await startPurchase(buyer, { voucher_type_id: seeded.examResults });
     expect((await deliver(await stripeEvent(intentId, 'fail'))).body).toMatchObject({ outcome: 'failed', status: 'failed' });
     const { data } = await buyer.kit.payments.get(paymentId);
@@ -94,7 +94,13 @@ describe('the Stripe webhook', () => {
   });
 
   it('acknowledges an event type it does not handle with 2xx and writes nothing', async () => {
-    const event = { id: `evt_unknown${Date.now()}`, object: 'event', type: 'customer.updated', created: Math.floor(Date.now() / 1000), data: { object: { id: 'cus_123', object: 'customer' } } };
+    const event = {
+      id: `evt_unknown${Date.now()}`,
+      object: 'event',
+      type: 'customer.updated',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: 'cus_123', object: 'customer' } },
+    };
     const answer = await deliver(event);
     expect(answer).toMatchObject({ status: 200, body: { received: true, handled: false } });
     expect(await eventsRecorded(event.id)).toBe(0);
@@ -103,7 +109,13 @@ describe('the Stripe webhook', () => {
   });
 
   it('acknowledges an event about a payment that is not ours', async () => {
-    const event = { id: `evt_foreign${Date.now()}`, object: 'event', type: 'payment_intent.succeeded', created: Math.floor(Date.now() / 1000), data: { object: { id: 'pi_NotOurs', object: 'payment_intent', amount: 100, amount_received: 100, currency: 'usd', metadata: {} } } };
+    const event = {
+      id: `evt_foreign${Date.now()}`,
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: 'pi_NotOurs', object: 'payment_intent', amount: 100, amount_received: 100, currency: 'usd', metadata: {} } },
+    };
     expect(await deliver(event)).toMatchObject({ status: 200, body: { outcome: 'unknown_payment', payment_id: null } });
   });
 

@@ -28,8 +28,8 @@ const OPTIONS = /^options$/;
 const LEGACY_ARGUMENTS: Record<string, string> = {
   'auth.onAuthStateChange': 'mirrors supabase-js (callback)',
   'accounts.update': '(changes, accountId?) — the account defaults to the current one',
-  'marketplace.usage.verifyWithApiKey': '(apiKey, usageId) — called by creators\' servers',
-  'marketplace.revenue.statsWithApiKey': '(apiKey, range) — called by creators\' servers',
+  'marketplace.usage.verifyWithApiKey': "(apiKey, usageId) — called by creators' servers",
+  'marketplace.revenue.statsWithApiKey': "(apiKey, range) — called by creators' servers",
 };
 
 /** Method names that denote a list: each must answer a `Page<T>` and be async-iterable. */
@@ -97,8 +97,14 @@ function conforms(params: string[]): boolean {
   let stage = 0; // 0: ids, 1: input seen, 2: options seen
   for (const name of params) {
     if (stage === 0 && ID.test(name)) continue;
-    if (stage <= 0 && INPUT.test(name)) { stage = 1; continue; }
-    if (stage <= 1 && OPTIONS.test(name)) { stage = 2; continue; }
+    if (stage <= 0 && INPUT.test(name)) {
+      stage = 1;
+      continue;
+    }
+    if (stage <= 1 && OPTIONS.test(name)) {
+      stage = 2;
+      continue;
+    }
     return false;
   }
   return true;
@@ -112,12 +118,16 @@ const PAGE_KEYS = ['items', 'page', 'page_count', 'per_page', 'total'];
 
 describe('the namespaces', () => {
   it('every namespace is a class the SDK exports', () => {
-    const missing = namespaces(client).filter(([, value]) => !exportedClasses.has(value.constructor)).map(([path, value]) => `${path}: ${value.constructor.name}`);
+    const missing = namespaces(client)
+      .filter(([, value]) => !exportedClasses.has(value.constructor))
+      .map(([path, value]) => `${path}: ${value.constructor.name}`);
     expect(missing).toEqual([]);
   });
 
   it('every admin capability is under kit.admin: no namespace but kit.admin is called admin', () => {
-    const stray = namespaces(client).map(([path]) => path).filter((path) => /(^|\.)admin$/.test(path) && path !== 'admin');
+    const stray = namespaces(client)
+      .map(([path]) => path)
+      .filter((path) => /(^|\.)admin$/.test(path) && path !== 'admin');
     expect(stray).toEqual([]);
   });
 });

@@ -16,7 +16,10 @@ describe('the wallet history under concurrency', () => {
         sql(
           `begin; select pg_sleep($3::float8); set local role authenticated;
            select set_config('request.jwt.claims', json_build_object('sub', $1::text, 'role', 'authenticated')::text, true);
-           select public.admin_adjust_points($2::uuid, ($4::int), 'concurrent', gen_random_uuid()::text); commit;`.replace(/\$(\d)/g, (_, n) => ['', `'${admin.id}'`, `'${user.id}'`, `${(12 - i) * 0.02}`, `${i + 1}`][Number(n)]!),
+           select public.admin_adjust_points($2::uuid, ($4::int), 'concurrent', gen_random_uuid()::text); commit;`.replace(
+            /\$(\d)/g,
+            (_, n) => ['', `'${admin.id}'`, `'${user.id}'`, `${(12 - i) * 0.02}`, `${i + 1}`][Number(n)]!,
+          ),
         ).catch(async (error: unknown) => {
           await sql('rollback').catch(() => undefined);
           throw error;

@@ -12,7 +12,7 @@ export const exportedClasses = new Set<unknown>(Object.values(sdk).filter((value
 /** A namespace: an instance of an exported SDK class, or of any other `…Client` but supabase-js's own. */
 function isSdkNamespace(value: object): boolean {
   const name = value.constructor.name;
-  return exportedClasses.has(value.constructor) || (name.endsWith("Client") && name !== 'SupabaseClient');
+  return exportedClasses.has(value.constructor) || (name.endsWith('Client') && name !== 'SupabaseClient');
 }
 
 export interface MethodInfo {
@@ -59,7 +59,10 @@ export function parameterNames(fn: (...args: unknown[]) => unknown): string[] {
     const c = source[i];
     if (c === '(' || c === '{' || c === '[') depth++;
     if (c === ')' || c === '}' || c === ']') depth--;
-    if (depth === 0) { end = i; break; }
+    if (depth === 0) {
+      end = i;
+      break;
+    }
   }
   const list = source.slice(open + 1, end);
   const names: string[] = [];
@@ -68,7 +71,10 @@ export function parameterNames(fn: (...args: unknown[]) => unknown): string[] {
   for (const c of list) {
     if (c === '(' || c === '{' || c === '[') depth++;
     if (c === ')' || c === '}' || c === ']') depth--;
-    if (c === ',' && depth === 0) { names.push(current); current = ''; } else current += c;
+    if (c === ',' && depth === 0) {
+      names.push(current);
+      current = '';
+    } else current += c;
   }
   if (current.trim()) names.push(current);
   return names.map((n) => n.split('=')[0]!.trim()).filter(Boolean);

@@ -32,7 +32,9 @@ const DECLARED: Record<string, string> = {
 /** Per declared type: its top-level fields and whether each admits null. */
 function declaredNullability(): Record<string, Record<string, boolean>> {
   const file = path.join(path.dirname(index), '__nullability_probe__.ts');
-  const source = `import type * as sdk from './index.ts';\n${Object.entries(DECLARED).map(([name, type]) => `export type ${name} = ${type};`).join('\n')}\n`;
+  const source = `import type * as sdk from './index.ts';\n${Object.entries(DECLARED)
+    .map(([name, type]) => `export type ${name} = ${type};`)
+    .join('\n')}\n`;
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
@@ -98,21 +100,83 @@ beforeAll(async () => {
     if (error) throw new Error(`${name}: ${JSON.stringify(error)}`);
     seen[name] = [...(seen[name] ?? []), ...rows(data)];
   };
-  await collect('wallet', () => fresh.kit.wallet.balance(), (d) => [d]);
-  await collect('wallet', () => admin.kit.wallet.balance(), (d) => [d]);
-  await collect('walletEntry', () => fresh.kit.wallet.history(), (d) => d.items);
-  await collect('job', () => admin.kit.admin.jobs.list({ per_page: 50 }), (d) => d.items);
-  if (job.data) await collect('job', () => admin.kit.jobs.get(job.data.id), (d) => [d]);
-  if (task.data) await collect('task', () => fresh.kit.tasks.get(task.data.task_id), (d) => [d]);
-  await collect('adminUser', () => admin.kit.admin.users.list({ per_page: 100 }), (d) => d.items);
-  await collect('auditEntry', () => admin.kit.admin.audit.list({ per_page: 100 }), (d) => d.items);
-  await collect('revenueStats', () => fresh.kit.marketplace.revenue.stats(), (d) => [d]);
-  await collect('voucherStats', () => fresh.kit.vouchers.stats(), (d) => [d]);
-  await collect('dashboardTotals', () => admin.kit.admin.vouchers.dashboard({ from: '2001-01-01', to: '2001-01-08' }), (d) => d.totals);
-  await collect('dashboardTotals', () => admin.kit.admin.vouchers.dashboard(), (d) => d.totals);
-  await collect('dashboardDay', () => admin.kit.admin.vouchers.dashboard(), (d) => d.revenue_by_day);
-  await collect('crmClientStatistics', () => business.owner.kit.crm.statistics.clients(), (d) => [d]);
-  await collect('crmPaymentRow', () => business.owner.kit.crm.statistics.payments(), (d) => d.rows);
+  await collect(
+    'wallet',
+    () => fresh.kit.wallet.balance(),
+    (d) => [d],
+  );
+  await collect(
+    'wallet',
+    () => admin.kit.wallet.balance(),
+    (d) => [d],
+  );
+  await collect(
+    'walletEntry',
+    () => fresh.kit.wallet.history(),
+    (d) => d.items,
+  );
+  await collect(
+    'job',
+    () => admin.kit.admin.jobs.list({ per_page: 50 }),
+    (d) => d.items,
+  );
+  if (job.data)
+    await collect(
+      'job',
+      () => admin.kit.jobs.get(job.data.id),
+      (d) => [d],
+    );
+  if (task.data)
+    await collect(
+      'task',
+      () => fresh.kit.tasks.get(task.data.task_id),
+      (d) => [d],
+    );
+  await collect(
+    'adminUser',
+    () => admin.kit.admin.users.list({ per_page: 100 }),
+    (d) => d.items,
+  );
+  await collect(
+    'auditEntry',
+    () => admin.kit.admin.audit.list({ per_page: 100 }),
+    (d) => d.items,
+  );
+  await collect(
+    'revenueStats',
+    () => fresh.kit.marketplace.revenue.stats(),
+    (d) => [d],
+  );
+  await collect(
+    'voucherStats',
+    () => fresh.kit.vouchers.stats(),
+    (d) => [d],
+  );
+  await collect(
+    'dashboardTotals',
+    () => admin.kit.admin.vouchers.dashboard({ from: '2001-01-01', to: '2001-01-08' }),
+    (d) => d.totals,
+  );
+  await collect(
+    'dashboardTotals',
+    () => admin.kit.admin.vouchers.dashboard(),
+    (d) => d.totals,
+  );
+  await collect(
+    'dashboardDay',
+    () => admin.kit.admin.vouchers.dashboard(),
+    (d) => d.revenue_by_day,
+  );
+  await collect(
+    'crmClientStatistics',
+    () => business.owner.kit.crm.statistics.clients(),
+    (d) => [d],
+  );
+  await collect(
+    'crmPaymentRow',
+    () => business.owner.kit.crm.statistics.payments(),
+    (d) => d.rows,
+  );
 }, 120_000);
 
 describe('nullability against reality', () => {

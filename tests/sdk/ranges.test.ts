@@ -27,7 +27,7 @@ describe('kit.admin.vouchers.dashboard ranges', () => {
     let requests = 0;
     const counting = createClient(stack.url, stack.publishableKey, {
       auth: { persistSession: false, autoRefreshToken: false },
-      global: { fetch: ((...args: Parameters<typeof fetch>) => (requests++, fetch(...args))) },
+      global: { fetch: (...args: Parameters<typeof fetch>) => (requests++, fetch(...args)) },
     });
     expect((await counting.admin.vouchers.dashboard({ from: 'last week' })).error?.code).toBe('validation_failed');
     expect((await counting.admin.vouchers.dashboard({ from: '2026-12-01', to: '2026-11-01' })).error?.code).toBe('validation_failed');

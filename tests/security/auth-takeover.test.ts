@@ -73,7 +73,7 @@ describe('an attacker who signs an address up before its owner does', () => {
     const owner = client();
     const ownerPassword = strongPassword();
     // Auth sends one mail per address per second (max_frequency): the owner retries until it goes out.
-    await eventually(async () => !(await owner.auth.signUp({ email, password: ownerPassword })).error, 10_000, 'the owner\'s sign-up');
+    await eventually(async () => !(await owner.auth.signUp({ email, password: ownerPassword })).error, 10_000, "the owner's sign-up");
     // The owner follows the newest confirmation link in their mailbox.
     const message = await waitForMail(email, 'signup', 2);
     const { data } = await owner.auth.verifyOtp({ token_hash: tokenHashOf(message), type: 'signup' });

@@ -83,7 +83,7 @@ describe('a member who sees only "my clients"', () => {
 });
 
 describe('deleting a client', () => {
-  it('refuses a member without manage_payments whose delete would cascade to the client\'s payments', async () => {
+  it("refuses a member without manage_payments whose delete would cascade to the client's payments", async () => {
     const target = await clientWithRecords(business.accountId);
     const answer = await rest(clientManager, 'DELETE', `crm_clients?id=eq.${target.client}`);
     expect(answer.status).toBe(403);

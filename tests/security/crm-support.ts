@@ -18,13 +18,7 @@ export interface RestAnswer {
  * `return=minimal` by default, as an attacker would send it: a RETURNING clause that reads columns
  * would make Postgres apply the SELECT policy too and hide what the write policies let through.
  */
-export async function rest(
-  user: TestUser,
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-  path: string,
-  body?: unknown,
-  prefer = 'return=minimal',
-): Promise<RestAnswer> {
+export async function rest(user: TestUser, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, prefer = 'return=minimal'): Promise<RestAnswer> {
   const response = await fetch(`${stack.url}/rest/v1/${path}`, {
     method,
     headers: {
@@ -50,14 +44,12 @@ export interface ClientRecords {
 
 /** A client of `accountId` (assigned to `closerId` when given) with one record in every money table. */
 export async function clientWithRecords(accountId: string, closerId: string | null = null): Promise<ClientRecords> {
-  const [client] = await sql<{ id: string }>(
-    `insert into public.crm_clients (account_id, first_name, last_name, closer_id) values ($1, 'Target', $2, $3) returning id`,
-    [accountId, randomUUID().slice(0, 8), closerId],
-  );
-  const [pkg] = await sql<{ id: string }>(
-    `insert into public.crm_packages (account_id, name, price) values ($1, $2, 100) returning id`,
-    [accountId, `Package ${randomUUID()}`],
-  );
+  const [client] = await sql<{ id: string }>(`insert into public.crm_clients (account_id, first_name, last_name, closer_id) values ($1, 'Target', $2, $3) returning id`, [
+    accountId,
+    randomUUID().slice(0, 8),
+    closerId,
+  ]);
+  const [pkg] = await sql<{ id: string }>(`insert into public.crm_packages (account_id, name, price) values ($1, $2, 100) returning id`, [accountId, `Package ${randomUUID()}`]);
   const [clientPackage] = await sql<{ id: string }>(
     `insert into public.crm_client_packages (account_id, client_id, package_id, payment_schedule) values ($1, $2, $3, 'Monthly') returning id`,
     [accountId, client!.id, pkg!.id],
@@ -71,9 +63,10 @@ export async function clientWithRecords(accountId: string, closerId: string | nu
      values ($1, $2, $3, $4, 1, 100, 'USD', current_date, 'open') returning id`,
     [accountId, client!.id, clientPackage!.id, payment!.id],
   );
-  const [stripeCustomer] = await sql<{ id: string }>(
-    `insert into public.crm_stripe_customers (account_id, client_id, stripe_customer_id) values ($1, $2, $3) returning id`,
-    [accountId, client!.id, `cus_${randomUUID().replaceAll('-', '')}`],
-  );
+  const [stripeCustomer] = await sql<{ id: string }>(`insert into public.crm_stripe_customers (account_id, client_id, stripe_customer_id) values ($1, $2, $3) returning id`, [
+    accountId,
+    client!.id,
+    `cus_${randomUUID().replaceAll('-', '')}`,
+  ]);
   return { client: client!.id, clientPackage: clientPackage!.id, payment: payment!.id, instalment: instalment!.id, stripeCustomer: stripeCustomer!.id };
 }

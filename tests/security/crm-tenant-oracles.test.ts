@@ -39,14 +39,18 @@ describe('an outsider probing another business', () => {
     expect((await sql(`select 1 from public.crm_clients where account_id = $1 and first_name = 'Probe'`, [victim.accountId])).length).toBe(0);
   });
 
-  it('cannot detect another business\'s active Stripe link through the one-active-link uniqueness', async () => {
-    const existing = await rest(attacker.owner, 'POST', 'crm_stripe_customers', { account_id: attacker.accountId, client_id: victimRecords.client, stripe_customer_id: 'cus_probe1' });
+  it("cannot detect another business's active Stripe link through the one-active-link uniqueness", async () => {
+    const existing = await rest(attacker.owner, 'POST', 'crm_stripe_customers', {
+      account_id: attacker.accountId,
+      client_id: victimRecords.client,
+      stripe_customer_id: 'cus_probe1',
+    });
     const missing = await rest(attacker.owner, 'POST', 'crm_stripe_customers', { account_id: attacker.accountId, client_id: randomUUID(), stripe_customer_id: 'cus_probe2' });
     expect(shape(existing)).toEqual(shape(missing));
     expect(existing.status).toBeGreaterThanOrEqual(400);
   });
 
-  it('cannot detect another business\'s instalments through the instalment-number uniqueness', async () => {
+  it("cannot detect another business's instalments through the instalment-number uniqueness", async () => {
     const row = { account_id: attacker.accountId, client_id: attackerClient, instalment_number: 1, amount: 1, currency: 'USD', schedule_date: '2026-12-01' };
     const existing = await rest(attacker.owner, 'POST', 'crm_instalments', { ...row, client_package_id: victimRecords.clientPackage });
     const missing = await rest(attacker.owner, 'POST', 'crm_instalments', { ...row, client_package_id: randomUUID() });
@@ -54,11 +58,15 @@ describe('an outsider probing another business', () => {
     expect(existing.status).toBeGreaterThanOrEqual(400);
   });
 
-  it('cannot detect another business\'s rows by choosing their ids', async () => {
+  it("cannot detect another business's rows by choosing their ids", async () => {
     const probes: [string, Record<string, unknown>, string][] = [
       ['crm_clients', { account_id: attacker.accountId, first_name: 'Probe' }, victimRecords.client],
       ['crm_payments', { account_id: attacker.accountId, client_id: attackerClient, amount: 1, currency: 'USD' }, victimRecords.payment],
-      ['crm_instalments', { account_id: attacker.accountId, client_id: attackerClient, instalment_number: 9, amount: 1, currency: 'USD', schedule_date: '2026-12-01' }, victimRecords.instalment],
+      [
+        'crm_instalments',
+        { account_id: attacker.accountId, client_id: attackerClient, instalment_number: 9, amount: 1, currency: 'USD', schedule_date: '2026-12-01' },
+        victimRecords.instalment,
+      ],
       ['crm_stripe_customers', { account_id: attacker.accountId, client_id: attackerClient, stripe_customer_id: 'cus_probe3', status: 'inactive' }, victimRecords.stripeCustomer],
       ['crm_client_packages', { account_id: attacker.accountId, client_id: attackerClient, package_id: randomUUID() }, victimRecords.clientPackage],
     ];

@@ -24,10 +24,7 @@ describe('idempotency fingerprints', () => {
       body: JSON.stringify(input),
     });
     expect(response.status).toBeLessThan(300);
-    const [row] = await sql<{ request_hash: string }>(
-      `select request_hash from private.idempotency_keys where scope = 'register-client:anonymous' and key = $1`,
-      [key],
-    );
+    const [row] = await sql<{ request_hash: string }>(`select request_hash from private.idempotency_keys where scope = 'register-client:anonymous' and key = $1`, [key]);
     expect(row).toBeDefined();
     const stored = row!.request_hash;
     // The attacker hashes candidate bodies, the right password among them.

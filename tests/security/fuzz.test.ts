@@ -58,7 +58,8 @@ function probesFor(properties: Record<string, SchemaProperty> = {}, filler?: unk
   const json = (name: string, body: string): Probe => ({ name, body, contentType: 'application/json' });
   const plausible: Record<string, unknown> = {};
   for (const [key, property] of Object.entries(properties)) {
-    plausible[key] = filler !== undefined ? filler : property.format === 'email' || key.includes('email') ? EMAIL : property.type === 'integer' || property.type === 'number' ? 1 : MARKER;
+    plausible[key] =
+      filler !== undefined ? filler : property.format === 'email' || key.includes('email') ? EMAIL : property.type === 'integer' || property.type === 'number' ? 1 : MARKER;
   }
   const probes: Probe[] = [
     json('invalid JSON', '{"a":'),
@@ -100,7 +101,10 @@ interface Route {
 }
 
 const openapi = JSON.parse(readFileSync(path.join(projectRoot, 'openapi.json'), 'utf8')) as {
-  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, SchemaProperty> } }> }; parameters?: { name: string; in: string }[] }>>;
+  paths: Record<
+    string,
+    Record<string, { requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, SchemaProperty> } }> }; parameters?: { name: string; in: string }[] }>
+  >;
 };
 
 const routes: Route[] = Object.entries(openapi.paths).flatMap(([routePath, operations]) =>
@@ -212,9 +216,11 @@ async function send(url: string, method: string, probe: Probe, identity: string,
 /** Runs `work` over `items`, `limit` at a time. */
 async function limited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 const fiveHundreds = (target: (a: Answer) => boolean) => answers.filter((a) => target(a) && a.status >= 500);
@@ -242,9 +248,7 @@ describe('fuzzing every route and RPC', () => {
         const base = `${stack.url}/functions/v1${concrete}`;
         for (const identity of Object.keys(identities)) {
           if (route.method === 'GET') {
-            const query = route.query.length > 0
-              ? `?${route.query.map((q) => `${q}=${encodeURIComponent(NUL)}&${q}=99999-99-99`).join('&')}`
-              : `?constructor=1&__proto__=x`;
+            const query = route.query.length > 0 ? `?${route.query.map((q) => `${q}=${encodeURIComponent(NUL)}&${q}=99999-99-99`).join('&')}` : `?constructor=1&__proto__=x`;
             const probe = { name: 'query garbage', body: undefined, contentType: undefined };
             jobs.push(() => send(`${base}${query}`, 'GET', probe, identity, { 'x-api-key': `mk_${'0'.repeat(12)}_${'A'.repeat(43)}` }));
             jobs.push(() => send(base, 'GET', probe, identity, { 'x-api-key': NUL.replace('\u0000', '') }));

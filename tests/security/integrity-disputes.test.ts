@@ -38,7 +38,9 @@ async function ledgerAddsUp(userId: string): Promise<void> {
 
 async function debtsOf(userId: string) {
   return sql<{ points: number; settled_points: number; waived_points: number; dispute_id: string | null }>(
-    'select points, settled_points, waived_points, dispute_id from public.points_debts where user_id = $1 order by created_at', [userId]);
+    'select points, settled_points, waived_points, dispute_id from public.points_debts where user_id = $1 order by created_at',
+    [userId],
+  );
 }
 
 async function paymentStatus(paymentId: string): Promise<string> {
@@ -92,8 +94,7 @@ describe('card disputes', () => {
 
     expect(await balanceOf(user.id)).toBe(0);
     expect(await debtsOf(user.id)).toEqual([expect.objectContaining({ points: 20 })]);
-    const [reversals] = await sql<{ n: number }>(
-      "select count(*)::int as n from public.wallet_ledger where user_id = $1 and reference_type = 'payment' and amount < 0", [user.id]);
+    const [reversals] = await sql<{ n: number }>("select count(*)::int as n from public.wallet_ledger where user_id = $1 and reference_type = 'payment' and amount < 0", [user.id]);
     expect(reversals!.n).toBe(1);
     await ledgerAddsUp(user.id);
   });
@@ -114,8 +115,7 @@ describe('card disputes', () => {
     expect(await balanceOf(user.id)).toBe(70); // what the dispute took, once; the 30 spent stay spent
     expect(await debtsOf(user.id)).toEqual([expect.objectContaining({ points: 30, settled_points: 30, waived_points: 30 })]);
     expect(await paymentStatus(paymentId)).toBe('completed');
-    const [restores] = await sql<{ n: number }>(
-      "select count(*)::int as n from public.wallet_ledger where user_id = $1 and idempotency_key like 'dispute:%:restore'", [user.id]);
+    const [restores] = await sql<{ n: number }>("select count(*)::int as n from public.wallet_ledger where user_id = $1 and idempotency_key like 'dispute:%:restore'", [user.id]);
     expect(restores!.n).toBe(1);
     await ledgerAddsUp(user.id);
 
@@ -147,8 +147,7 @@ describe('card disputes', () => {
     expect((await deliver(lost)).body).toMatchObject({ outcome: 'lost', status: 'disputed' });
     expect(await balanceOf(user.id)).toBe(0);
     expect(await paymentStatus(paymentId)).toBe('disputed');
-    const [row] = await sql<{ actions: string[] }>(
-      "select array_agg(action order by id) as actions from public.audit_log where target_id = $1", [paymentId]);
+    const [row] = await sql<{ actions: string[] }>('select array_agg(action order by id) as actions from public.audit_log where target_id = $1', [paymentId]);
     expect(row!.actions).toEqual(['payment.disputed', 'payment.dispute_lost']);
   });
 

@@ -91,10 +91,9 @@ describe('payouts only from settled earnings', () => {
     const creator = await createUser('tool_creator');
     const tool = await approvedTool(creator, admin, { price_points: 10, creator_share_percent: 80 });
     // A top-up refunded after its points were spent left a debt of 6 points.
-    const [pkg] = await sql<{ id: string }>(
-      `insert into public.points_packages (name, points, price_amount) values ($1, 100, 500) returning id`,
-      [`Security pack ${randomUUID()}`],
-    );
+    const [pkg] = await sql<{ id: string }>(`insert into public.points_packages (name, points, price_amount) values ($1, 100, 500) returning id`, [
+      `Security pack ${randomUUID()}`,
+    ]);
     const [payment] = await sql<{ id: string }>(
       `insert into public.payments (user_id, purpose, points_package_id, description, points, amount, currency, idempotency_key)
        values ($1, 'points', $2, 'Refunded top-up', 100, 500, 'usd', $3) returning id`,

@@ -50,12 +50,24 @@ describe('CRM staff attacks', () => {
     const ours = await createBusiness();
     const other = await createBusiness({ shared: { role: 'admin' } });
     const shared = other.members.shared!;
-    await sql(`insert into public.account_members (account_id, user_id, role, full_name, email) values ($1, $2, 'member', 'Shared', $3)`, [ours.accountId, shared.id, shared.email]);
+    await sql(`insert into public.account_members (account_id, user_id, role, full_name, email) values ($1, $2, 'member', 'Shared', $3)`, [
+      ours.accountId,
+      shared.id,
+      shared.email,
+    ]);
     const platformAdmin = await createUser('padmin', { admin: true });
-    await sql(`insert into public.account_members (account_id, user_id, role, full_name, email) values ($1, $2, 'member', 'Staff', $3)`, [ours.accountId, platformAdmin.id, platformAdmin.email]);
+    await sql(`insert into public.account_members (account_id, user_id, role, full_name, email) values ($1, $2, 'member', 'Staff', $3)`, [
+      ours.accountId,
+      platformAdmin.id,
+      platformAdmin.email,
+    ]);
     const creator = await createUser('creator');
     await sql(`update public.profiles set role = 'tool_creator' where id = $1`, [creator.id]);
-    await sql(`insert into public.account_members (account_id, user_id, role, full_name, email) values ($1, $2, 'member', 'Creator', $3)`, [ours.accountId, creator.id, creator.email]);
+    await sql(`insert into public.account_members (account_id, user_id, role, full_name, email) values ($1, $2, 'member', 'Creator', $3)`, [
+      ours.accountId,
+      creator.id,
+      creator.email,
+    ]);
 
     const owner = ours.owner.kit;
     await owner.accounts.use(ours.accountId);
@@ -118,7 +130,10 @@ describe('CRM staff attacks', () => {
 
     const taken = await owner.staff.create({ email: business.members.leaving!.email, password: strongPassword(), full_name: 'Dup' });
     expect(taken.error?.code).toBe('already_exists');
-    const weak = await callFunction('account-staff', { bearer: await accessToken(owner), body: { account_id: business.accountId, email: uniqueEmail('weak'), password: 'short', full_name: 'W' } });
+    const weak = await callFunction('account-staff', {
+      bearer: await accessToken(owner),
+      body: { account_id: business.accountId, email: uniqueEmail('weak'), password: 'short', full_name: 'W' },
+    });
     expect(weak.status).toBe(400);
   });
 });

@@ -64,10 +64,7 @@ function rawRequest(
 
 /** Objects the attacker owns, and any object whose name is not a plain relative path. */
 async function rowCount(): Promise<number> {
-  const [row] = await sql<{ n: string }>(
-    `select count(*) as n from storage.objects where owner_id = $1 or name ~ '(^/|//|(^|/)\\.{1,2}(/|$))'`,
-    [user.id],
-  );
+  const [row] = await sql<{ n: string }>(`select count(*) as n from storage.objects where owner_id = $1 or name ~ '(^/|//|(^|/)\\.{1,2}(/|$))'`, [user.id]);
   return Number(row!.n);
 }
 
@@ -136,20 +133,26 @@ describe('sizes, types, buckets and bodies', () => {
 
   it('an HTML file named .png is refused by the avatars bucket', async () => {
     const path = `${user.id}/${fileName('png')}`;
-    const result = await storageOf(user).from('avatars').upload(path, new Blob(['<script>alert(1)</script>'], { type: 'text/html' }));
+    const result = await storageOf(user)
+      .from('avatars')
+      .upload(path, new Blob(['<script>alert(1)</script>'], { type: 'text/html' }));
     expect(result.error).toMatchObject({ statusCode: '415', message: 'mime type text/html is not supported' });
     expect(await objectRows('avatars', path)).toEqual([]);
   });
 
   it('a JPEG type on a .png name is refused by the avatars policy', async () => {
     const path = `${user.id}/${fileName('png')}`;
-    const result = await storageOf(user).from('avatars').upload(path, new Blob([png()], { type: 'image/jpeg' }));
+    const result = await storageOf(user)
+      .from('avatars')
+      .upload(path, new Blob([png()], { type: 'image/jpeg' }));
     expect(result.error).toMatchObject({ statusCode: '403' });
     expect(await objectRows('avatars', path)).toEqual([]);
   });
 
   it('an upload to a missing bucket answers Bucket not found', async () => {
-    const result = await storageOf(user).from(`missing-${randomUUID().slice(0, 6)}`).upload(`${user.id}/x.txt`, new Blob(['x']));
+    const result = await storageOf(user)
+      .from(`missing-${randomUUID().slice(0, 6)}`)
+      .upload(`${user.id}/x.txt`, new Blob(['x']));
     expect(result.error).toMatchObject({ statusCode: '404', message: 'Bucket not found' });
   });
 
@@ -183,12 +186,19 @@ describe('forged and mis-scoped upload tokens', () => {
     const sign = (claims: Record<string, unknown>, key: string, exp = now + 60) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(now).setExpirationTime(exp).sign(new TextEncoder().encode(key));
     const cases: [string, string, Record<string, unknown>][] = [
-      [await sign({ url: `media/${path}`, upsert: true, scope: 'upload', owner: user.id }, 'not-the-project-secret-not-the-project-secret'), 'InvalidJWT', { message: 'signature verification failed' }],
+      [
+        await sign({ url: `media/${path}`, upsert: true, scope: 'upload', owner: user.id }, 'not-the-project-secret-not-the-project-secret'),
+        'InvalidJWT',
+        { message: 'signature verification failed' },
+      ],
       [await sign({ url: `media/${path}`, scope: 'download' }, stack.jwtSecret), 'InvalidSignature', { message: 'Token is not scoped for upload' }],
       [await sign({ url: `media/${path}`, upsert: false, scope: 'upload' }, stack.jwtSecret, now - 1), 'InvalidJWT', { message: '"exp" claim timestamp check failed' }],
     ];
     for (const [forged, error, extra] of cases) {
-      const response = await rawRequest('PUT', `/object/upload/sign/media/${path}?token=${forged}`, { headers: { 'content-type': 'text/plain', authorization: '' }, body: 'planted' });
+      const response = await rawRequest('PUT', `/object/upload/sign/media/${path}?token=${forged}`, {
+        headers: { 'content-type': 'text/plain', authorization: '' },
+        body: 'planted',
+      });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ statusCode: '400', error, ...extra });
     }

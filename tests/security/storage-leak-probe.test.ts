@@ -15,11 +15,15 @@ beforeAll(async () => {
   [a, b] = await Promise.all([createUser('leak-a'), createUser('leak-b')]);
   business = await createBusiness();
   for (const path of [`${a.id}/${fileName()}`, `${a.id}/deep/er/${fileName()}`]) {
-    await storageOf(a).from('media').upload(path, new Blob([`A-SECRET ${path}`]));
+    await storageOf(a)
+      .from('media')
+      .upload(path, new Blob([`A-SECRET ${path}`]));
     secrets.push({ bucket: 'media', path });
   }
   const contract = `${business.accountId}/${fileName()}`;
-  await storageOf(business.owner).from('account-files').upload(contract, new Blob(['A-SECRET contract']));
+  await storageOf(business.owner)
+    .from('account-files')
+    .upload(contract, new Blob(['A-SECRET contract']));
   secrets.push({ bucket: 'account-files', path: contract });
 });
 

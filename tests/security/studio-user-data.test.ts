@@ -50,7 +50,7 @@ describe('deleting users', () => {
 });
 
 describe('exporting data', () => {
-  it('nobody exports another user\'s data, nor reads their export job', async () => {
+  it("nobody exports another user's data, nor reads their export job", async () => {
     const [attacker, victim] = await Promise.all([createUser('client'), createUser('client')]);
     const { error } = await attacker.kit.supabase.rpc('request_data_export', { user_id: victim.id });
     expect(error?.code).toBe('forbidden');

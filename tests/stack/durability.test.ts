@@ -14,8 +14,7 @@ afterEach(() => {
   else process.env.STACK_DURABLE = saved;
 });
 
-const settingsOf = (args: string[]) =>
-  Object.fromEntries(args.filter((_, i) => args[i - 1] === '-c').map((a) => a.split('=') as [string, string]));
+const settingsOf = (args: string[]) => Object.fromEntries(args.filter((_, i) => args[i - 1] === '-c').map((a) => a.split('=') as [string, string]));
 
 describe('database durability', () => {
   it('the dev cluster (npm run dev) starts with fsync, synchronous_commit and full_page_writes on', () => {

@@ -39,10 +39,7 @@ describe('start-up faults', () => {
     const workdir = mkdtempSync(path.join(os.tmpdir(), 'stack-migration-'));
     try {
       cpSync(path.join(projectRoot, 'supabase'), path.join(workdir, 'supabase'), { recursive: true });
-      writeFileSync(
-        path.join(workdir, 'supabase', 'migrations', '29991231000000_broken.sql'),
-        'create table public.should_not_exist (id int);\nselect 1/0;\n',
-      );
+      writeFileSync(path.join(workdir, 'supabase', 'migrations', '29991231000000_broken.sql'), 'create table public.should_not_exist (id int);\nselect 1/0;\n');
       expect(() => applyMigrationsAndSeed({ dbUrl: stack.dbUrl, seedPaths: [] }, { seed: false, workdir })).toThrow(
         /^migration supabase\/migrations\/29991231000000_broken\.sql failed: ERROR: division by zero/,
       );

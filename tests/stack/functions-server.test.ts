@@ -58,7 +58,14 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   server = spawn(
     DENO,
-    ['run', '--allow-all', '--no-prompt', '--config', path.join(projectRoot, 'supabase', 'functions', 'deno.json'), path.join(projectRoot, 'src', 'stack', 'functions', 'server.ts')],
+    [
+      'run',
+      '--allow-all',
+      '--no-prompt',
+      '--config',
+      path.join(projectRoot, 'supabase', 'functions', 'deno.json'),
+      path.join(projectRoot, 'src', 'stack', 'functions', 'server.ts'),
+    ],
     {
       cwd: dir,
       stdio: 'ignore',

@@ -9,8 +9,7 @@ import { loadStackConfig } from '../../src/stack/config.ts';
 import { clientAddress, FORWARDING_HEADERS, resolveAuthorization, setForwardingHeaders } from '../../src/stack/gateway.ts';
 
 const config = loadStackConfig('test');
-const request = (headers: http.IncomingHttpHeaders, remoteAddress = '::ffff:127.0.0.9') =>
-  ({ headers, socket: { remoteAddress } }) as unknown as http.IncomingMessage;
+const request = (headers: http.IncomingHttpHeaders, remoteAddress = '::ffff:127.0.0.9') => ({ headers, socket: { remoteAddress } }) as unknown as http.IncomingMessage;
 
 const spoofed: http.IncomingHttpHeaders = {
   host: 'api.example.test',

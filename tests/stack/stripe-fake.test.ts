@@ -27,7 +27,7 @@ describe('fake Stripe', () => {
     await expect(stripe.paymentIntents.create({ amount: 999, currency: 'usd' }, { idempotencyKey: key })).rejects.toMatchObject({ type: 'StripeIdempotencyError' });
   });
 
-  it('answers errors in Stripe\'s shape, which the client raises as typed errors', async () => {
+  it("answers errors in Stripe's shape, which the client raises as typed errors", async () => {
     await expect(stripe.paymentIntents.retrieve('pi_missing')).rejects.toMatchObject({ type: 'StripeInvalidRequestError', code: 'resource_missing', statusCode: 404 });
     await expect(stripe.paymentIntents.create({ amount: -5, currency: 'usd' })).rejects.toMatchObject({ param: 'amount' });
     const wrongKey = new Stripe('sk_test_wrong', { host: url.hostname, port: Number(url.port), protocol: 'http', maxNetworkRetries: 0 });

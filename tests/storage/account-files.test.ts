@@ -19,9 +19,21 @@ beforeAll(async () => {
 describe('account-files', () => {
   it('the owner and an admin upload; a member with view_payments reads; a plain member does not', async () => {
     const contract = `${acme.accountId}/contracts/${fileName('pdf')}`;
-    expect((await storageOf(acme.owner).from('account-files').upload(contract, new Blob(['%PDF-1.4'], { type: 'application/pdf' }))).error).toBeNull();
+    expect(
+      (
+        await storageOf(acme.owner)
+          .from('account-files')
+          .upload(contract, new Blob(['%PDF-1.4'], { type: 'application/pdf' }))
+      ).error,
+    ).toBeNull();
     const invoice = `${acme.accountId}/invoices/${fileName('pdf')}`;
-    expect((await storageOf(acme.members.admin!).from('account-files').upload(invoice, new Blob(['%PDF-1.4']))).error).toBeNull();
+    expect(
+      (
+        await storageOf(acme.members.admin!)
+          .from('account-files')
+          .upload(invoice, new Blob(['%PDF-1.4']))
+      ).error,
+    ).toBeNull();
 
     expect(await (await storageOf(acme.members.accountant!).from('account-files').download(contract)).data!.text()).toBe('%PDF-1.4');
     const listed = await storageOf(acme.members.accountant!).from('account-files').list(acme.accountId);
@@ -34,14 +46,22 @@ describe('account-files', () => {
   it('a member with view_payments cannot write, and a plain member cannot either', async () => {
     for (const user of [acme.members.accountant!, acme.members.sales!]) {
       const path = `${acme.accountId}/${fileName()}`;
-      expect((await storageOf(user).from('account-files').upload(path, new Blob(['x']))).error).toMatchObject({ statusCode: '403' });
+      expect(
+        (
+          await storageOf(user)
+            .from('account-files')
+            .upload(path, new Blob(['x']))
+        ).error,
+      ).toMatchObject({ statusCode: '403' });
       expect(await objectRows('account-files', path)).toEqual([]);
     }
   });
 
   it('an admin of another account neither reads, lists, writes nor removes this account’s files', async () => {
     const path = `${acme.accountId}/${fileName()}`;
-    await storageOf(acme.owner).from('account-files').upload(path, new Blob(['acme only']));
+    await storageOf(acme.owner)
+      .from('account-files')
+      .upload(path, new Blob(['acme only']));
     const outsider = storageOf(rival.members.outsider!).from('account-files');
     expect((await outsider.download(path)).error).toMatchObject({ statusCode: '404' });
     expect((await outsider.list(acme.accountId)).data).toEqual([]);
@@ -53,7 +73,9 @@ describe('account-files', () => {
   it('a deactivated admin loses access at once', async () => {
     const business = await createBusiness({ leaving: { role: 'admin' } });
     const path = `${business.accountId}/${fileName()}`;
-    await storageOf(business.owner).from('account-files').upload(path, new Blob(['x']));
+    await storageOf(business.owner)
+      .from('account-files')
+      .upload(path, new Blob(['x']));
     await sql('update public.account_members set is_active = false where user_id = $1', [business.members.leaving!.id]);
     expect((await storageOf(business.members.leaving!).from('account-files').download(path)).error).toMatchObject({ statusCode: '404' });
   });
@@ -63,9 +85,13 @@ describe('clean-up', () => {
   it('deleting an account removes its files; deleting a user removes their avatars and media', async () => {
     const business = await createBusiness();
     const accountFile = `${business.accountId}/${fileName()}`;
-    await storageOf(business.owner).from('account-files').upload(accountFile, new Blob(['x']));
+    await storageOf(business.owner)
+      .from('account-files')
+      .upload(accountFile, new Blob(['x']));
     const media = `${business.owner.id}/${fileName()}`;
-    await storageOf(business.owner).from('media').upload(media, new Blob(['y']));
+    await storageOf(business.owner)
+      .from('media')
+      .upload(media, new Blob(['y']));
     await sql('delete from public.accounts where id = $1', [business.accountId]);
     expect(await objectRows('account-files', `${business.accountId}/`)).toEqual([]);
     await sql('delete from auth.users where id = $1', [business.owner.id]);
@@ -78,18 +104,27 @@ describe('clean-up of the bytes', () => {
     const business = await createBusiness();
     const user = business.owner;
     const path = `${user.id}/${fileName()}`;
-    await storageOf(user).from('media').upload(path, new Blob(['bytes to forget']));
-    const [row] = await sql<{ id: string; version: string; metadata: unknown }>('select id, version, metadata from storage.objects where bucket_id = $1 and name = $2', ['media', path]);
+    await storageOf(user)
+      .from('media')
+      .upload(path, new Blob(['bytes to forget']));
+    const [row] = await sql<{ id: string; version: string; metadata: unknown }>('select id, version, metadata from storage.objects where bucket_id = $1 and name = $2', [
+      'media',
+      path,
+    ]);
     // An owner is deleted only after their business (it would be left without an owner).
     await sql('delete from public.accounts where id = $1', [business.accountId]);
     await sql('delete from auth.users where id = $1', [user.id]);
     // Put the row back as it was: if the bytes were still on disk, they would be served again.
     await sql('insert into storage.objects (id, bucket_id, name, version, metadata) values ($1, $2, $3, $4, $5)', [row!.id, 'media', path, row!.version, row!.metadata]);
     try {
-      await eventually(async () => {
-        const response = await serviceClient().storage.from('media').download(path);
-        return response.error?.message === 'The resource was not found';
-      }, 10_000, 'the deleted user’s blob to be gone');
+      await eventually(
+        async () => {
+          const response = await serviceClient().storage.from('media').download(path);
+          return response.error?.message === 'The resource was not found';
+        },
+        10_000,
+        'the deleted user’s blob to be gone',
+      );
     } finally {
       await sql(`select set_config('storage.allow_delete_query', 'true', false); delete from storage.objects where id = '${row!.id}'`);
     }

@@ -15,7 +15,9 @@ describe('move', () => {
   it('renames within the owner’s folder, keeping id and bytes', async () => {
     const from = `${owner.id}/${fileName()}`;
     const to = `${owner.id}/moved/${fileName()}`;
-    const up = await storageOf(owner).from('media').upload(from, new Blob(['moving']));
+    const up = await storageOf(owner)
+      .from('media')
+      .upload(from, new Blob(['moving']));
     expect((await storageOf(owner).from('media').move(from, to)).data).toEqual({ message: 'Successfully moved' });
     const info = await storageOf(owner).from('media').info(to);
     expect(info.data!.id).toBe(up.data!.id);
@@ -25,7 +27,9 @@ describe('move', () => {
 
   it('cannot move into another user’s folder, nor move someone else’s file', async () => {
     const from = `${owner.id}/${fileName()}`;
-    await storageOf(owner).from('media').upload(from, new Blob(['stay']));
+    await storageOf(owner)
+      .from('media')
+      .upload(from, new Blob(['stay']));
     const into = `${other.id}/${fileName()}`;
     expect((await storageOf(owner).from('media').move(from, into)).error).toMatchObject({ statusCode: '403' });
     expect(await objectRows('media', into)).toEqual([]);
@@ -38,8 +42,12 @@ describe('move', () => {
   it('refuses to overwrite an existing destination', async () => {
     const a = `${owner.id}/${fileName()}`;
     const b = `${owner.id}/${fileName()}`;
-    await storageOf(owner).from('media').upload(a, new Blob(['a']));
-    await storageOf(owner).from('media').upload(b, new Blob(['b']));
+    await storageOf(owner)
+      .from('media')
+      .upload(a, new Blob(['a']));
+    await storageOf(owner)
+      .from('media')
+      .upload(b, new Blob(['b']));
     expect((await storageOf(owner).from('media').move(a, b)).error).toMatchObject({ statusCode: '409' });
     expect(await (await storageOf(owner).from('media').download(b)).data!.text()).toBe('b');
   });
@@ -49,7 +57,9 @@ describe('copy', () => {
   it('copies within the owner’s folder; the copy belongs to the caller', async () => {
     const from = `${owner.id}/${fileName()}`;
     const to = `${owner.id}/${fileName()}`;
-    await storageOf(owner).from('media').upload(from, new Blob(['twin']));
+    await storageOf(owner)
+      .from('media')
+      .upload(from, new Blob(['twin']));
     const copied = await storageOf(owner).from('media').copy(from, to);
     expect(copied.data).toEqual({ path: `media/${to}` });
     expect(await (await storageOf(owner).from('media').download(to)).data!.text()).toBe('twin');
@@ -58,7 +68,9 @@ describe('copy', () => {
 
   it('cannot copy into another user’s folder or read-only bucket folders, nor copy what it cannot read', async () => {
     const from = `${owner.id}/${fileName()}`;
-    await storageOf(owner).from('media').upload(from, new Blob(['private']));
+    await storageOf(owner)
+      .from('media')
+      .upload(from, new Blob(['private']));
     const into = `${other.id}/${fileName()}`;
     expect((await storageOf(owner).from('media').copy(from, into)).error).toMatchObject({ statusCode: '403' });
     expect(await objectRows('media', into)).toEqual([]);
@@ -71,7 +83,9 @@ describe('copy', () => {
 
   it('the service role copies anywhere', async () => {
     const from = `${owner.id}/${fileName()}`;
-    await storageOf(owner).from('media').upload(from, new Blob(['svc']));
+    await storageOf(owner)
+      .from('media')
+      .upload(from, new Blob(['svc']));
     const to = `${other.id}/${fileName()}`;
     expect((await serviceClient().storage.from('media').copy(from, to)).error).toBeNull();
     expect(await (await storageOf(other).from('media').download(to)).data!.text()).toBe('svc');

@@ -17,7 +17,9 @@ beforeAll(async () => {
 describe('media (private, own folder)', () => {
   it('the owner uploads (multipart), downloads, reads info and checks existence', async () => {
     const path = `${owner.id}/${fileName()}`;
-    const up = await storageOf(owner).from('media').upload(path, new Blob(['hello media'], { type: 'text/plain' }), { metadata: { note: 'n1' } });
+    const up = await storageOf(owner)
+      .from('media')
+      .upload(path, new Blob(['hello media'], { type: 'text/plain' }), { metadata: { note: 'n1' } });
     expect(up.error).toBeNull();
     expect(up.data).toMatchObject({ path, fullPath: `media/${path}` });
 
@@ -38,7 +40,9 @@ describe('media (private, own folder)', () => {
 
   it('a raw upload keeps its content type and cache control', async () => {
     const path = `${owner.id}/${fileName('json')}`;
-    const up = await storageOf(owner).from('media').upload(path, JSON.stringify({ a: 1 }), { contentType: 'application/json', cacheControl: '60' });
+    const up = await storageOf(owner)
+      .from('media')
+      .upload(path, JSON.stringify({ a: 1 }), { contentType: 'application/json', cacheControl: '60' });
     expect(up.error).toBeNull();
     const response = await fetch(`${stack.url}/storage/v1/object/media/${path}`, {
       headers: { apikey: stack.publishableKey, authorization: `Bearer ${await tokenOf(owner)}` },
@@ -50,16 +54,22 @@ describe('media (private, own folder)', () => {
 
   it('another user can neither read, list, overwrite nor remove the owner’s file', async () => {
     const path = `${owner.id}/${fileName()}`;
-    await storageOf(owner).from('media').upload(path, new Blob(['secret']));
+    await storageOf(owner)
+      .from('media')
+      .upload(path, new Blob(['secret']));
     const read = await storageOf(other).from('media').download(path);
     expect(read.error).toMatchObject({ statusCode: '404', message: 'Object not found' });
     const list = await storageOf(other).from('media').list(owner.id);
     expect(list.data).toEqual([]);
-    const overwrite = await storageOf(other).from('media').upload(path, new Blob(['mine']), { upsert: true });
+    const overwrite = await storageOf(other)
+      .from('media')
+      .upload(path, new Blob(['mine']), { upsert: true });
     expect(overwrite.error).toMatchObject({ statusCode: '403' });
     const removed = await storageOf(other).from('media').remove([path]);
     expect(removed.data).toEqual([]);
-    const write = await storageOf(other).from('media').upload(`${owner.id}/planted.txt`, new Blob(['x']));
+    const write = await storageOf(other)
+      .from('media')
+      .upload(`${owner.id}/planted.txt`, new Blob(['x']));
     expect(write.error).toMatchObject({ statusCode: '403', message: 'new row violates row-level security policy' });
     expect(await objectRows('media', `${owner.id}/planted`)).toEqual([]);
     expect(await (await storageOf(owner).from('media').download(path)).data!.text()).toBe('secret');
@@ -67,7 +77,9 @@ describe('media (private, own folder)', () => {
 
   it('anon cannot read or write media, and an invalid token is refused', async () => {
     const path = `${owner.id}/${fileName()}`;
-    await storageOf(owner).from('media').upload(path, new Blob(['x']));
+    await storageOf(owner)
+      .from('media')
+      .upload(path, new Blob(['x']));
     const anon = anonClient().storage.from('media');
     expect((await anon.download(path)).error).toMatchObject({ statusCode: '404' });
     expect((await anon.upload(`${owner.id}/anon.txt`, new Blob(['x']))).error).toMatchObject({ statusCode: '403' });
@@ -78,9 +90,17 @@ describe('media (private, own folder)', () => {
 
   it('a platform admin reads every user’s media but writes none of it', async () => {
     const path = `${owner.id}/${fileName()}`;
-    await storageOf(owner).from('media').upload(path, new Blob(['for admins']));
+    await storageOf(owner)
+      .from('media')
+      .upload(path, new Blob(['for admins']));
     expect(await (await storageOf(admin).from('media').download(path)).data!.text()).toBe('for admins');
-    expect((await storageOf(admin).from('media').upload(`${owner.id}/${fileName()}`, new Blob(['x']))).error).toMatchObject({ statusCode: '403' });
+    expect(
+      (
+        await storageOf(admin)
+          .from('media')
+          .upload(`${owner.id}/${fileName()}`, new Blob(['x']))
+      ).error,
+    ).toMatchObject({ statusCode: '403' });
   });
 
   it('the service role reads and writes anywhere', async () => {
@@ -154,11 +174,17 @@ describe('avatars (public read, own folder, images only)', () => {
 
   it('refuses a non-image type, a MIME type the extension contradicts, and more than 2 MB', async () => {
     const [svg, jpeg, big] = [fileName('png'), fileName('png'), fileName('png')].map((n) => `${owner.id}/${n}`) as [string, string, string];
-    const text = await storageOf(owner).from('avatars').upload(svg, new Blob(['<svg/>'], { type: 'image/svg+xml' }));
+    const text = await storageOf(owner)
+      .from('avatars')
+      .upload(svg, new Blob(['<svg/>'], { type: 'image/svg+xml' }));
     expect(text.error).toMatchObject({ statusCode: '415', message: 'mime type image/svg+xml is not supported' });
-    const mismatch = await storageOf(owner).from('avatars').upload(jpeg, new Blob([png()], { type: 'image/jpeg' }));
+    const mismatch = await storageOf(owner)
+      .from('avatars')
+      .upload(jpeg, new Blob([png()], { type: 'image/jpeg' }));
     expect(mismatch.error).toMatchObject({ statusCode: '403' });
-    const tooBig = await storageOf(owner).from('avatars').upload(big, png(2 * 1024 * 1024 + 1));
+    const tooBig = await storageOf(owner)
+      .from('avatars')
+      .upload(big, png(2 * 1024 * 1024 + 1));
     expect(tooBig.error).toMatchObject({ statusCode: '413', message: 'The object exceeded the maximum allowed size' });
     for (const name of [svg, jpeg, big]) expect(await objectRows('avatars', name)).toEqual([]);
   });
@@ -167,7 +193,9 @@ describe('avatars (public read, own folder, images only)', () => {
 describe('download headers', () => {
   it('ETag with 304, byte ranges with 206, an invalid range with 416', async () => {
     const path = `${owner.id}/${fileName()}`;
-    await storageOf(owner).from('media').upload(path, new Blob(['0123456789']));
+    await storageOf(owner)
+      .from('media')
+      .upload(path, new Blob(['0123456789']));
     const auth = { apikey: stack.publishableKey, authorization: `Bearer ${await tokenOf(owner)}` };
     const url = `${stack.url}/storage/v1/object/authenticated/media/${path}`;
     const first = await fetch(url, { headers: auth });

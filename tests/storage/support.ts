@@ -22,10 +22,7 @@ export function anonClient(): SupabaseClient {
 
 /** A minimal valid PNG (1×1), padded to `size` bytes when asked. */
 export function png(size = 0): Blob {
-  const header = Buffer.from(
-    '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
-    'hex',
-  );
+  const header = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
   const bytes = size > header.length ? Buffer.concat([header, Buffer.alloc(size - header.length)]) : header;
   return new Blob([bytes], { type: 'image/png' });
 }

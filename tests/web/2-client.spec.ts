@@ -85,7 +85,10 @@ test('client: wallet, points, a tool, rating, refund, vouchers, devices, profile
   await page.getByRole('button', { name: 'Redeem' }).dblclick();
   await expect(page.getByRole('status')).toHaveText('Voucher DEM0-C0DE-0000-0001 redeemed.');
   await page.getByRole('tab', { name: 'Buy' }).click();
-  await page.getByRole('button', { name: /^Buy for / }).first().dblclick();
+  await page
+    .getByRole('button', { name: /^Buy for / })
+    .first()
+    .dblclick();
   await expect(page.getByRole('status')).toContainText('payment completed');
   await page.getByRole('tab', { name: 'History' }).click();
   await expect(page.getByRole('table', { name: 'Voucher history' }).getByText('DEM0-C0DE-0000-0001')).toHaveCount(1);

@@ -12,7 +12,12 @@ test('business owner, admin and member: CRM, members, batches', async ({ page },
   const clients = page.getByRole('table', { name: 'Clients' });
   await expect(clients.getByRole('row')).toHaveCount(51);
   await expect(page.getByText(/^\d+ in all$/).first()).toBeVisible();
-  const ownerTotal = Number((await page.getByText(/^\d+ in all$/).first().textContent())!.split(' ')[0]);
+  const ownerTotal = Number(
+    (await page
+      .getByText(/^\d+ in all$/)
+      .first()
+      .textContent())!.split(' ')[0],
+  );
   expect(ownerTotal).toBeGreaterThanOrEqual(200);
   await page.getByRole('button', { name: 'Page 2' }).click();
   await expect(clients.getByRole('row')).toHaveCount(51);
@@ -86,7 +91,12 @@ test('business owner, admin and member: CRM, members, batches', async ({ page },
   await signIn(page, 'coach@acme.example.test');
   await page.goto('/business/clients');
   await expect(page.getByRole('table', { name: 'Clients' })).toBeVisible();
-  const coachTotal = Number((await page.getByText(/^\d+ in all$/).first().textContent())!.split(' ')[0]);
+  const coachTotal = Number(
+    (await page
+      .getByText(/^\d+ in all$/)
+      .first()
+      .textContent())!.split(' ')[0],
+  );
   expect(coachTotal).toBeLessThan(ownerTotal);
   await snap(page, testInfo, 'coach-clients');
 });

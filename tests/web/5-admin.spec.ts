@@ -35,7 +35,10 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
     await approvePayout.dblclick();
     await page.getByRole('textbox', { name: 'Status' }).click();
     await page.getByRole('option', { name: 'approved' }).click();
-    await page.getByRole('button', { name: /^Mark payout of .* paid$/ }).first().dblclick();
+    await page
+      .getByRole('button', { name: /^Mark payout of .* paid$/ })
+      .first()
+      .dblclick();
     await page.getByRole('textbox', { name: 'Status' }).click();
     await page.getByRole('option', { name: 'paid' }).click();
     await expect(page.getByRole('table', { name: 'Payouts' }).getByText('paid').first()).toBeVisible();
@@ -95,7 +98,12 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
 
   await page.getByRole('tab', { name: 'Audit, jobs, Stripe' }).click();
   await page.getByLabel(/^Action/).fill('user.');
-  await expect(page.getByRole('table', { name: 'Audit log' }).getByText(/^user\./).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole('table', { name: 'Audit log' })
+      .getByText(/^user\./)
+      .first(),
+  ).toBeVisible();
   await expect(page.getByRole('table', { name: 'Jobs' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Failed Stripe events' })).toBeVisible();
   await checkA11y(page, testInfo, 'operations');

@@ -14,13 +14,13 @@ export const test = base.extend<{ consoleErrors: string[] }>({
   // Automatic: every journey fails on a console error or an uncaught exception in the page.
   consoleErrors: [
     async ({ page }, use) => {
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-    await use(errors);
-    expect(errors, 'console errors').toEqual([]);
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+      await use(errors);
+      expect(errors, 'console errors').toEqual([]);
     },
     { auto: true },
   ],
@@ -40,7 +40,16 @@ export async function checkA11y(page: Page, testInfo: TestInfo, label: string): 
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   await testInfo.attach(`axe-${label}.json`, { body: JSON.stringify(bad, null, 2), contentType: 'application/json' });
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('; ')})`), `axe on ${label}`).toEqual([]);
+  expect(
+    bad.map(
+      (v) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .slice(0, 3)
+          .map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`)
+          .join('; ')})`,
+    ),
+    `axe on ${label}`,
+  ).toEqual([]);
 }
 
 export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {

@@ -36,7 +36,12 @@ const Admin = page(() => import('./pages/admin/Admin.tsx'));
 function Guard({ roles, children }: { roles?: PlatformRole[]; children: ReactNode }) {
   const { session, role, loading } = useAuth();
   const location = useLocation();
-  if (loading) return <Center p="xl"><Loader aria-label="Loading" /></Center>;
+  if (loading)
+    return (
+      <Center p="xl">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
   if (!session) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname)}`} replace />;
   if (roles && (!role || !roles.includes(role))) return <Navigate to="/" replace />;
   return <>{children}</>;
@@ -45,7 +50,13 @@ function Guard({ roles, children }: { roles?: PlatformRole[]; children: ReactNod
 export function App() {
   return (
     <Shell>
-      <Suspense fallback={<Center p="xl"><Loader aria-label="Loading" /></Center>}>
+      <Suspense
+        fallback={
+          <Center p="xl">
+            <Loader aria-label="Loading" />
+          </Center>
+        }
+      >
         <Routes>
           <Route path="/" element={<Home />} />
           <Route path="/tools" element={<ToolsBrowse />} />
@@ -55,19 +66,110 @@ export function App() {
           <Route path="/sign-up" element={<SignUp />} />
           <Route path="/auth/confirm" element={<Confirm />} />
           <Route path="/reset-password" element={<ResetPassword />} />
-          <Route path="/wallet" element={<Guard><Dashboard /></Guard>} />
-          <Route path="/wallet/buy" element={<Guard><BuyPoints /></Guard>} />
-          <Route path="/usages" element={<Guard><Usages /></Guard>} />
-          <Route path="/vouchers" element={<Guard><Vouchers /></Guard>} />
-          <Route path="/devices" element={<Guard><Devices /></Guard>} />
-          <Route path="/profile" element={<Guard><Profile /></Guard>} />
-          <Route path="/support" element={<Guard><Support /></Guard>} />
-          <Route path="/plans" element={<Guard><Plans /></Guard>} />
-          <Route path="/creator/tools" element={<Guard roles={['tool_creator', 'admin']}><CreatorTools /></Guard>} />
-          <Route path="/creator/keys" element={<Guard roles={['tool_creator', 'admin']}><CreatorKeys /></Guard>} />
-          <Route path="/creator/revenue" element={<Guard roles={['tool_creator', 'admin']}><CreatorRevenue /></Guard>} />
-          <Route path="/business/*" element={<Guard><Business /></Guard>} />
-          <Route path="/admin/*" element={<Guard roles={['admin']}><Admin /></Guard>} />
+          <Route
+            path="/wallet"
+            element={
+              <Guard>
+                <Dashboard />
+              </Guard>
+            }
+          />
+          <Route
+            path="/wallet/buy"
+            element={
+              <Guard>
+                <BuyPoints />
+              </Guard>
+            }
+          />
+          <Route
+            path="/usages"
+            element={
+              <Guard>
+                <Usages />
+              </Guard>
+            }
+          />
+          <Route
+            path="/vouchers"
+            element={
+              <Guard>
+                <Vouchers />
+              </Guard>
+            }
+          />
+          <Route
+            path="/devices"
+            element={
+              <Guard>
+                <Devices />
+              </Guard>
+            }
+          />
+          <Route
+            path="/profile"
+            element={
+              <Guard>
+                <Profile />
+              </Guard>
+            }
+          />
+          <Route
+            path="/support"
+            element={
+              <Guard>
+                <Support />
+              </Guard>
+            }
+          />
+          <Route
+            path="/plans"
+            element={
+              <Guard>
+                <Plans />
+              </Guard>
+            }
+          />
+          <Route
+            path="/creator/tools"
+            element={
+              <Guard roles={['tool_creator', 'admin']}>
+                <CreatorTools />
+              </Guard>
+            }
+          />
+          <Route
+            path="/creator/keys"
+            element={
+              <Guard roles={['tool_creator', 'admin']}>
+                <CreatorKeys />
+              </Guard>
+            }
+          />
+          <Route
+            path="/creator/revenue"
+            element={
+              <Guard roles={['tool_creator', 'admin']}>
+                <CreatorRevenue />
+              </Guard>
+            }
+          />
+          <Route
+            path="/business/*"
+            element={
+              <Guard>
+                <Business />
+              </Guard>
+            }
+          />
+          <Route
+            path="/admin/*"
+            element={
+              <Guard roles={['admin']}>
+                <Admin />
+              </Guard>
+            }
+          />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </Suspense>

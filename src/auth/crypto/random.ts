@@ -23,7 +23,9 @@ export function newOtp(length: number): string {
 
 /** GoTrue's e-mail token hash: lower-hex SHA-224 of `email + otp`. */
 export function tokenHash(emailOrPhone: string, otp: string): string {
-  return createHash('sha224').update(emailOrPhone + otp).digest('hex');
+  return createHash('sha224')
+    .update(emailOrPhone + otp)
+    .digest('hex');
 }
 
 const PASSWORD_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -45,5 +47,7 @@ export function pkceVerifierMatches(method: 's256' | 'plain', challenge: string,
 
 /** GoTrue's soft-delete obfuscation: base64url (no padding) of SHA-256 over `userId + value`. */
 export function obfuscate(userId: string, value: string): string {
-  return createHash('sha256').update(userId + value).digest('base64url');
+  return createHash('sha256')
+    .update(userId + value)
+    .digest('base64url');
 }

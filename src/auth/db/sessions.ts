@@ -8,12 +8,7 @@ import { NIL_UUID, type RefreshTokenRow, type SessionRow } from './rows.ts';
 const SESSION_COLUMNS = 'id, user_id, created_at, updated_at, aal, not_after, refreshed_at, user_agent, ip::text as ip';
 
 /** Inserts an aal1 session carrying the client's user agent and IP (NULL when unknown, as GoTrue). */
-export async function insertSession(
-  db: Queryable,
-  userId: string,
-  userAgent: string,
-  ip: string,
-): Promise<SessionRow> {
+export async function insertSession(db: Queryable, userId: string, userAgent: string, ip: string): Promise<SessionRow> {
   const result = await db.query<SessionRow>({
     name: 'auth_insert_session',
     text: `insert into auth.sessions (id, user_id, created_at, updated_at, factor_id, aal, not_after, refreshed_at,
@@ -36,12 +31,7 @@ export async function findSession(db: Queryable, id: string): Promise<SessionRow
 }
 
 /** Records a refresh: `refreshed_at` (UTC, no time zone), user agent and IP of the refreshing client. */
-export async function updateSessionRefreshInfo(
-  db: Queryable,
-  sessionId: string,
-  userAgent: string,
-  ip: string,
-): Promise<void> {
+export async function updateSessionRefreshInfo(db: Queryable, sessionId: string, userAgent: string, ip: string): Promise<void> {
   await db.query({
     name: 'auth_session_refresh_info',
     text: `update auth.sessions set refreshed_at = (now() at time zone 'utc'), user_agent = $2, ip = $3::inet,
@@ -74,13 +64,7 @@ export async function deleteOtherSessions(db: Queryable, userId: string, keepSes
 }
 
 /** Inserts a v1 refresh token (12 chars) for a session; `parent` is the token it replaces, if any. */
-export async function insertRefreshToken(
-  db: Queryable,
-  token: string,
-  userId: string,
-  sessionId: string,
-  parent: string | null,
-): Promise<RefreshTokenRow> {
+export async function insertRefreshToken(db: Queryable, token: string, userId: string, sessionId: string, parent: string | null): Promise<RefreshTokenRow> {
   const result = await db.query<RefreshTokenRow>({
     name: 'auth_insert_refresh_token',
     text: `insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent,
@@ -92,11 +76,7 @@ export async function insertRefreshToken(
 }
 
 /** The refresh token row; with `lock`, `FOR UPDATE SKIP LOCKED` (undefined if another refresh holds it). */
-export async function findRefreshToken(
-  db: Queryable,
-  token: string,
-  lock: boolean,
-): Promise<RefreshTokenRow | undefined> {
+export async function findRefreshToken(db: Queryable, token: string, lock: boolean): Promise<RefreshTokenRow | undefined> {
   const result = await db.query<RefreshTokenRow>(
     lock
       ? {
@@ -155,10 +135,7 @@ export async function upsertAmrClaim(db: Queryable, sessionId: string, method: s
 }
 
 /** The session's AMR claims, newest first, as the `amr` claim wants them. */
-export async function findAmrClaims(
-  db: Queryable,
-  sessionId: string,
-): Promise<{ method: string; timestamp: number }[]> {
+export async function findAmrClaims(db: Queryable, sessionId: string): Promise<{ method: string; timestamp: number }[]> {
   const result = await db.query<{ method: string; timestamp: string }>({
     name: 'auth_amr_claims',
     text: `select authentication_method as method, floor(extract(epoch from updated_at))::bigint::text as timestamp

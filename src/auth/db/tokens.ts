@@ -8,22 +8,10 @@ import { NIL_UUID, type FlowStateRow } from './rows.ts';
 import type { Pkce } from '../validation.ts';
 
 /** `auth.one_time_token_type` values. */
-export type OneTimeTokenType =
-  | 'confirmation_token'
-  | 'reauthentication_token'
-  | 'recovery_token'
-  | 'email_change_token_new'
-  | 'email_change_token_current'
-  | 'phone_change_token';
+export type OneTimeTokenType = 'confirmation_token' | 'reauthentication_token' | 'recovery_token' | 'email_change_token_new' | 'email_change_token_current' | 'phone_change_token';
 
 /** GoTrue's `CreateOneTimeToken`: replaces the user's token of that type. */
-export async function createOneTimeToken(
-  db: Queryable,
-  userId: string,
-  relatesTo: string,
-  tokenHash: string,
-  type: OneTimeTokenType,
-): Promise<void> {
+export async function createOneTimeToken(db: Queryable, userId: string, relatesTo: string, tokenHash: string, type: OneTimeTokenType): Promise<void> {
   await clearOneTimeToken(db, userId, type);
   await db.query({
     name: 'auth_insert_one_time_token',
@@ -91,11 +79,7 @@ export async function findFlowStateByAuthCode(db: Queryable, authCode: string): 
 }
 
 /** The newest flow state of a user for one authentication method. */
-export async function findFlowStateByUser(
-  db: Queryable,
-  userId: string,
-  authenticationMethod: string,
-): Promise<FlowStateRow | undefined> {
+export async function findFlowStateByUser(db: Queryable, userId: string, authenticationMethod: string): Promise<FlowStateRow | undefined> {
   const result = await db.query<FlowStateRow>({
     name: 'auth_flow_state_by_user',
     text: `select id, user_id, auth_code, code_challenge_method::text as code_challenge_method, code_challenge,
@@ -149,12 +133,7 @@ export interface AuditActor {
 }
 
 /** Inserts an audit log entry with GoTrue's payload (keys sorted, as Go encodes maps). */
-export async function insertAuditLog(
-  db: Queryable,
-  actor: AuditActor,
-  action: AuditAction,
-  traits?: Record<string, unknown>,
-): Promise<void> {
+export async function insertAuditLog(db: Queryable, actor: AuditActor, action: AuditAction, traits?: Record<string, unknown>): Promise<void> {
   const payload: Record<string, unknown> = {
     action,
     actor_id: actor.id,

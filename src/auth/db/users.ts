@@ -24,12 +24,11 @@ async function one(db: Queryable, name: string, text: string, values: unknown[])
 
 /** The user with this e-mail (case-insensitive) and audience, as GoTrue's `FindUserByEmailAndAudience`. */
 export function findUserByEmail(db: Queryable, email: string, aud: string): Promise<UserRow | undefined> {
-  return one(
-    db,
-    'auth_user_by_email',
-    `${USER_SELECT} where u.instance_id = $1 and lower(u.email) = $2 and u.aud = $3 and u.is_sso_user = false limit 1`,
-    [NIL_UUID, email.toLowerCase(), aud],
-  );
+  return one(db, 'auth_user_by_email', `${USER_SELECT} where u.instance_id = $1 and lower(u.email) = $2 and u.aud = $3 and u.is_sso_user = false limit 1`, [
+    NIL_UUID,
+    email.toLowerCase(),
+    aud,
+  ]);
 }
 
 /** The user with this id. */
@@ -39,34 +38,19 @@ export function findUserById(db: Queryable, id: string): Promise<UserRow | undef
 
 /** The user with this id, row-locked for the rest of the transaction. */
 export function findUserByIdForUpdate(db: Queryable, id: string): Promise<UserRow | undefined> {
-  return one(
-    db,
-    'auth_user_by_id_for_update',
-    `${USER_SELECT} where u.instance_id = $1 and u.id = $2 limit 1 for update of u`,
-    [NIL_UUID, id],
-  );
+  return one(db, 'auth_user_by_id_for_update', `${USER_SELECT} where u.instance_id = $1 and u.id = $2 limit 1 for update of u`, [NIL_UUID, id]);
 }
 
 /** The user with this phone number and audience. */
 export function findUserByPhone(db: Queryable, phone: string, aud: string): Promise<UserRow | undefined> {
-  return one(
-    db,
-    'auth_user_by_phone',
-    `${USER_SELECT} where u.instance_id = $1 and u.phone = $2 and u.aud = $3 and u.is_sso_user = false limit 1`,
-    [NIL_UUID, phone, aud],
-  );
+  return one(db, 'auth_user_by_phone', `${USER_SELECT} where u.instance_id = $1 and u.phone = $2 and u.aud = $3 and u.is_sso_user = false limit 1`, [NIL_UUID, phone, aud]);
 }
 
 /**
  * GoTrue's `IsDuplicatedEmail`: another user (not `exceptUserId`) of this audience owning the address,
  * either through an identity carrying it or through `users.email`.
  */
-export async function findDuplicateEmailUser(
-  db: Queryable,
-  email: string,
-  aud: string,
-  exceptUserId?: string,
-): Promise<UserRow | undefined> {
+export async function findDuplicateEmailUser(db: Queryable, email: string, aud: string, exceptUserId?: string): Promise<UserRow | undefined> {
   const result = await db.query<{ id: string }>({
     name: 'auth_duplicate_email',
     text: `select u.id from auth.users u where u.aud = $2 and u.id is distinct from $3::uuid and (
@@ -124,11 +108,7 @@ export async function insertUser(db: Queryable, user: NewUser): Promise<UserRow>
  * One GoTrue `UpdateOnly`: sets exactly these columns plus `updated_at`, returns the new row.
  * Column names come from code, never from input. Identities of `user` are carried over.
  */
-export async function updateUserColumns(
-  db: Queryable,
-  user: UserRow,
-  columns: Record<string, ColumnValue>,
-): Promise<UserRow> {
+export async function updateUserColumns(db: Queryable, user: UserRow, columns: Record<string, ColumnValue>): Promise<UserRow> {
   const names = Object.keys(columns);
   const values: unknown[] = [user.id];
   const sets = names.map((name) => {
@@ -163,12 +143,7 @@ export async function deleteUser(db: Queryable, id: string): Promise<void> {
 }
 
 /** Inserts an identity (`provider_id` = `identity_data.sub`), with `last_sign_in_at` = now like GoTrue. */
-export async function insertIdentity(
-  db: Queryable,
-  userId: string,
-  provider: string,
-  identityData: Record<string, unknown>,
-): Promise<IdentityRow> {
+export async function insertIdentity(db: Queryable, userId: string, provider: string, identityData: Record<string, unknown>): Promise<IdentityRow> {
   const data = { ...identityData };
   if (typeof data.email === 'string') data.email = data.email.toLowerCase();
   const result = await db.query<IdentityRow>({
@@ -202,11 +177,7 @@ export async function findIdentity(db: Queryable, providerId: string, provider: 
 }
 
 /** GoTrue's `UpdateIdentityData`: merge (`null` deletes a key) and write `identity_data` only. */
-export async function updateIdentityData(
-  db: Queryable,
-  identity: IdentityRow,
-  updates: Record<string, unknown>,
-): Promise<IdentityRow> {
+export async function updateIdentityData(db: Queryable, identity: IdentityRow, updates: Record<string, unknown>): Promise<IdentityRow> {
   const data = mergeMetadata(identity.identity_data, updates);
   if (typeof data.email === 'string') data.email = data.email.toLowerCase();
   const result = await db.query<IdentityRow>({
@@ -239,10 +210,7 @@ export async function findProviders(db: Queryable, userId: string): Promise<stri
 }
 
 /** GoTrue's metadata merge: keys set to `null` are removed, others replaced. Returns a new object. */
-export function mergeMetadata(
-  current: Record<string, unknown> | null,
-  updates: Record<string, unknown>,
-): Record<string, unknown> {
+export function mergeMetadata(current: Record<string, unknown> | null, updates: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...(current ?? {}) };
   for (const [key, value] of Object.entries(updates)) {
     if (value === null) delete merged[key];
@@ -252,13 +220,7 @@ export function mergeMetadata(
 }
 
 /** A page of users of an audience, newest first, with the total count (admin list). */
-export async function listUsers(
-  db: Queryable,
-  aud: string,
-  page: number,
-  perPage: number,
-  filter: string,
-): Promise<{ users: UserRow[]; total: number }> {
+export async function listUsers(db: Queryable, aud: string, page: number, perPage: number, filter: string): Promise<{ users: UserRow[]; total: number }> {
   const like = filter ? `%${filter}%` : null;
   const where = `u.instance_id = $1 and u.aud = $2
     and ($3::text is null or u.email like $3 or u.raw_user_meta_data ->> 'full_name' ilike $3)`;

@@ -12,26 +12,13 @@ import { findIdentity, reloadIdentities, updateIdentityData, updateUserColumns }
 import { addIdentity, confirmEmail } from './users.ts';
 
 /** The message GoTrue answers when only one of the two e-mail change links was followed. */
-export const SINGLE_CONFIRMATION_ACCEPTED =
-  'Confirmation link accepted. Please proceed to confirm link sent to the other email';
+export const SINGLE_CONFIRMATION_ACCEPTED = 'Confirmation link accepted. Please proceed to confirm link sent to the other email';
 
 /** Applies a verified e-mail change; `undefined` means "first of two confirmations recorded". */
-export async function verifyEmailChange(
-  deps: AuthDeps,
-  tx: Queryable,
-  user: UserRow,
-  presented: { token?: string; tokenHash: string },
-): Promise<UserRow | undefined> {
-  if (
-    !deps.config.mailerAutoconfirm &&
-    deps.config.secureEmailChange &&
-    user.email_change_confirm_status === 0 &&
-    (user.email ?? '') !== ''
-  ) {
+export async function verifyEmailChange(deps: AuthDeps, tx: Queryable, user: UserRow, presented: { token?: string; tokenHash: string }): Promise<UserRow | undefined> {
+  if (!deps.config.mailerAutoconfirm && deps.config.secureEmailChange && user.email_change_confirm_status === 0 && (user.email ?? '') !== '') {
     const matches = async (column: string, type: 'email_change_token_current' | 'email_change_token_new') =>
-      presented.token === column ||
-      presented.tokenHash === column ||
-      (await findOneTimeToken(tx, presented.tokenHash, [type])) !== undefined;
+      presented.token === column || presented.tokenHash === column || (await findOneTimeToken(tx, presented.tokenHash, [type])) !== undefined;
     let currentToken = user.email_change_token_current;
     let newToken = user.email_change_token_new;
     if (await matches(currentToken, 'email_change_token_current')) {

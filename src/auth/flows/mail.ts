@@ -36,10 +36,7 @@ function checkFrequency(deps: AuthDeps, sentAt: string | null): void {
   const until = Date.parse(sentAt) + deps.config.mailMaxFrequencySeconds * 1000;
   if (until > Date.now()) {
     const left = Math.trunc((until - Date.now()) / 1000);
-    throw tooManyRequests(
-      'over_email_send_rate_limit',
-      `For security purposes, you can only request this after ${left} seconds.`,
-    );
+    throw tooManyRequests('over_email_send_rate_limit', `For security purposes, you can only request this after ${left} seconds.`);
   }
 }
 
@@ -103,13 +100,7 @@ export async function sendInvite(deps: AuthDeps, tx: Queryable, user: UserRow, c
 }
 
 /** Sends a recovery (`recovery`) or sign-in (`magiclink`) link; both use the recovery token. */
-export async function sendRecoveryKind(
-  deps: AuthDeps,
-  tx: Queryable,
-  user: UserRow,
-  ctx: MailContext,
-  type: 'recovery' | 'magiclink',
-): Promise<UserRow> {
+export async function sendRecoveryKind(deps: AuthDeps, tx: Queryable, user: UserRow, ctx: MailContext, type: 'recovery' | 'magiclink'): Promise<UserRow> {
   checkFrequency(deps, user.recovery_sent_at);
   const email = user.email ?? '';
   const otp = newOtp(deps.config.otpLength);
@@ -126,13 +117,7 @@ export async function sendRecoveryKind(
  * Sends the e-mail change confirmation to the new address, and with secure e-mail change also to the
  * current one; stores `email_change`, both tokens and `email_change_sent_at`.
  */
-export async function sendEmailChange(
-  deps: AuthDeps,
-  tx: Queryable,
-  user: UserRow,
-  newEmail: string,
-  ctx: MailContext,
-): Promise<UserRow> {
+export async function sendEmailChange(deps: AuthDeps, tx: Queryable, user: UserRow, newEmail: string, ctx: MailContext): Promise<UserRow> {
   checkFrequency(deps, user.email_change_sent_at);
   const otpNew = newOtp(deps.config.otpLength);
   const tokenNew = prefixed(tokenHash(newEmail, otpNew), ctx.pkce);

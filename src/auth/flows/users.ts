@@ -7,16 +7,7 @@ import type { Queryable } from '../db/pool.ts';
 import type { UserRow } from '../db/rows.ts';
 import { deleteAllSessions, deleteOtherSessions } from '../db/sessions.ts';
 import { clearAllOneTimeTokens } from '../db/tokens.ts';
-import {
-  findProviders,
-  insertIdentity,
-  insertUser,
-  mergeMetadata,
-  NOW,
-  reloadIdentities,
-  updateUserColumns,
-  type NewUser,
-} from '../db/users.ts';
+import { findProviders, insertIdentity, insertUser, mergeMetadata, NOW, reloadIdentities, updateUserColumns, type NewUser } from '../db/users.ts';
 
 /** GoTrue's `signupNewUser`: INSERT with `role = ''`, then UPDATE the role (what triggers observe). */
 export async function insertUserWithRole(tx: Queryable, user: NewUser, role: string): Promise<UserRow> {
@@ -25,11 +16,7 @@ export async function insertUserWithRole(tx: Queryable, user: NewUser, role: str
 }
 
 /** Identity data of an e-mail identity: GoTrue's claims map plus the sign-up `data` keys that do not collide. */
-export function emailIdentityData(
-  user: UserRow,
-  extra: Record<string, unknown> = {},
-  emailVerified = false,
-): Record<string, unknown> {
+export function emailIdentityData(user: UserRow, extra: Record<string, unknown> = {}, emailVerified = false): Record<string, unknown> {
   const data: Record<string, unknown> = {
     sub: user.id,
     email: user.email ?? '',
@@ -41,12 +28,7 @@ export function emailIdentityData(
 }
 
 /** Inserts an identity and returns the user with identities reloaded. */
-export async function addIdentity(
-  tx: Queryable,
-  user: UserRow,
-  provider: string,
-  identityData: Record<string, unknown>,
-): Promise<UserRow> {
+export async function addIdentity(tx: Queryable, user: UserRow, provider: string, identityData: Record<string, unknown>): Promise<UserRow> {
   await insertIdentity(tx, user.id, provider, identityData);
   return reloadIdentities(tx, user);
 }
@@ -81,12 +63,7 @@ export async function confirmEmail(tx: Queryable, user: UserRow): Promise<UserRo
  * GoTrue's `UpdatePassword`: new hash, every pending token cleared, OTTs dropped; then all sessions
  * deleted (`keepSessionId` undefined) or all but the caller's.
  */
-export async function setPassword(
-  tx: Queryable,
-  user: UserRow,
-  encryptedPassword: string | null,
-  keepSessionId: string | undefined,
-): Promise<UserRow> {
+export async function setPassword(tx: Queryable, user: UserRow, encryptedPassword: string | null, keepSessionId: string | undefined): Promise<UserRow> {
   const row = await updateUserColumns(tx, user, {
     encrypted_password: encryptedPassword,
     confirmation_token: '',

@@ -26,30 +26,14 @@ import {
 } from '../db/users.ts';
 import { parseGoDuration } from '../config.ts';
 import { actionLink, sendInvite } from '../flows/mail.ts';
-import {
-  addIdentity,
-  ban,
-  confirmEmail,
-  emailIdentityData,
-  insertUserWithRole,
-  setPassword,
-  updateAppMetadata,
-  updateUserMetadata,
-} from '../flows/users.ts';
+import { addIdentity, ban, confirmEmail, emailIdentityData, insertUserWithRole, setPassword, updateAppMetadata, updateUserMetadata } from '../flows/users.ts';
 import { ApiError, badRequest, internal, notFound, unprocessable } from '../http/errors.ts';
 import { decodeParams, type AuthRequest } from '../http/request.ts';
 import { json, type Handler } from '../http/router.ts';
 import { BCRYPT_MAX_BYTES, isBcryptHash } from '../passwords/bcrypt-pool.ts';
 import { checkPasswordStrength } from '../passwords/strength.ts';
 import { userJson } from '../serialize.ts';
-import {
-  canonicalUuid,
-  isRedirectUrlValid,
-  isUuid,
-  referrer,
-  validateEmail,
-  validatePhone,
-} from '../validation.ts';
+import { canonicalUuid, isRedirectUrlValid, isUuid, referrer, validateEmail, validatePhone } from '../validation.ts';
 
 const DUPLICATE_EMAIL = 'A user with this email address has already been registered';
 
@@ -140,10 +124,7 @@ export function listUsersHandler(deps: AuthDeps): Handler {
       const raw = req.query.get(name) ?? '';
       if (raw === '') return fallback;
       if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
-        throw badRequest(
-          'validation_failed',
-          `Bad Pagination Parameters: strconv.ParseUint: parsing ${JSON.stringify(raw)}: invalid syntax`,
-        );
+        throw badRequest('validation_failed', `Bad Pagination Parameters: strconv.ParseUint: parsing ${JSON.stringify(raw)}: invalid syntax`);
       }
       return Number(raw);
     };
@@ -333,10 +314,7 @@ export function deleteUserHandler(deps: AuthDeps): Handler {
     const { actor } = await authenticateAdmin(deps, req);
     const user = await loadUser(deps, req);
     const body = await req.body();
-    const soft =
-      body.length > 0
-        ? decodeParams(await req.json(), 'adminUserDeleteParams', { should_soft_delete: 'bool' }).should_soft_delete
-        : false;
+    const soft = body.length > 0 ? decodeParams(await req.json(), 'adminUserDeleteParams', { should_soft_delete: 'bool' }).should_soft_delete : false;
     try {
       await withTransaction(deps.pool, async (tx) => {
         await insertAuditLog(tx, actor, 'user_deleted', {

@@ -96,14 +96,19 @@ async function magicLink(
   if (user?.email_confirmed_at == null) {
     // GoTrue signs the address up with a random password: confirmed at once under autoconfirm (then
     // the magic link follows), otherwise the sign-up confirmation mail is the magic link.
-    await signupWithPassword(deps, req, {
-      email,
-      phone: '',
-      password: randomPassword(33),
-      data,
-      code_challenge: codeChallenge,
-      code_challenge_method: codeChallengeMethod,
-    }, false);
+    await signupWithPassword(
+      deps,
+      req,
+      {
+        email,
+        phone: '',
+        password: randomPassword(33),
+        data,
+        code_challenge: codeChallenge,
+        code_challenge_method: codeChallengeMethod,
+      },
+      false,
+    );
     if (!deps.config.mailerAutoconfirm) return empty();
     user = await findUserByEmail(deps.pool, email, aud);
     if (!user) return empty();

@@ -11,14 +11,7 @@ import type { UserRow } from '../db/rows.ts';
 import { findDuplicateEmailUser, findIdentity, updateUserColumns } from '../db/users.ts';
 import { deleteIdentitiesExcept } from './shared.ts';
 import { sendConfirmation } from '../flows/mail.ts';
-import {
-  addIdentity,
-  confirmEmail,
-  emailIdentityData,
-  insertUserWithRole,
-  updateProviders,
-  updateUserMetadata,
-} from '../flows/users.ts';
+import { addIdentity, confirmEmail, emailIdentityData, insertUserWithRole, updateProviders, updateUserMetadata } from '../flows/users.ts';
 import { ApiError, badRequest, unprocessable } from '../http/errors.ts';
 import { decodeParams, type AuthRequest } from '../http/request.ts';
 import { json, type Handler, type Reply } from '../http/router.ts';
@@ -168,9 +161,7 @@ export async function signupWithPassword(
       if (error instanceof ApiError) throw error;
       throw Object.assign(new ApiError(500, 'unexpected_failure', 'Database error saving new user'), { cause: error });
     }
-    await withTransaction(deps.pool, (tx) =>
-      insertAuditLog(tx, userActor(error.user), 'user_repeated_signup', { provider: 'email' }),
-    );
+    await withTransaction(deps.pool, (tx) => insertAuditLog(tx, userActor(error.user), 'user_repeated_signup', { provider: 'email' }));
     if (config.mailerAutoconfirm) throw unprocessable('user_already_exists', 'User already registered');
     return json(obfuscatedUser(error.user, params.data, aud));
   }
@@ -205,11 +196,7 @@ async function signupAnonymously(deps: AuthDeps, req: AuthRequest, data: Record<
   const aud = requestAud(deps, req);
   try {
     return await withTransaction(deps.pool, async (tx) => {
-      const user = await insertUserWithRole(
-        tx,
-        { aud, email: null, encryptedPassword: '', appMetaData: {}, userMetaData: data, isAnonymous: true },
-        deps.config.jwt.defaultRole,
-      );
+      const user = await insertUserWithRole(tx, { aud, email: null, encryptedPassword: '', appMetaData: {}, userMetaData: data, isAnonymous: true }, deps.config.jwt.defaultRole);
       return json(await issueSession(deps, tx, req, user, 'anonymous'));
     });
   } catch (error) {

@@ -106,8 +106,7 @@ async function refreshTokenGrant(deps: AuthDeps, req: AuthRequest): Promise<Repl
     refresh_token: 'string',
   });
   if (presented === '') throw new OAuthError('invalid_request', 'refresh_token required');
-  const notFoundError = () =>
-    badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+  const notFoundError = () => badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
   if (presented.length !== 12) throw notFoundError();
 
   const started = Date.now();
@@ -147,9 +146,7 @@ async function refreshTokenGrant(deps: AuthDeps, req: AuthRequest): Promise<Repl
             const reuseUntil = Date.parse(locked.updated_at) + deps.config.refreshTokenReuseIntervalSeconds * 1000;
             if (Date.now() > reuseUntil) {
               if (deps.config.refreshTokenRotation) await revokeSessionTokens(tx, session.id);
-              throw new CommitWithError(
-                badRequest('refresh_token_already_used', 'Invalid Refresh Token: Already Used'),
-              );
+              throw new CommitWithError(badRequest('refresh_token_already_used', 'Invalid Refresh Token: Already Used'));
             }
           }
         }

@@ -2,13 +2,7 @@
  * `GET /user`, `PUT /user` and `POST /logout?scope=global|local|others` — the endpoints that act on the
  * user named by the bearer token.
  */
-import {
-  authenticateUser,
-  enforceRateLimit,
-  requestAud,
-  userActor,
-  type AuthDeps,
-} from '../context.ts';
+import { authenticateUser, enforceRateLimit, requestAud, userActor, type AuthDeps } from '../context.ts';
 import { tokenHash } from '../crypto/random.ts';
 import { CommitWithError, withTransaction } from '../db/pool.ts';
 import type { UserRow } from '../db/rows.ts';
@@ -69,10 +63,7 @@ export function updateUserHandler(deps: AuthDeps): Handler {
       throw forbidden('not_admin', 'Updating app_metadata requires admin privileges');
     }
     if (user.is_anonymous && params.password && params.email === '' && params.phone === '') {
-      throw unprocessable(
-        'validation_failed',
-        'Updating password of an anonymous user without an email or phone is not allowed',
-      );
+      throw unprocessable('validation_failed', 'Updating password of an anonymous user without an email or phone is not allowed');
     }
     if (email !== '' && email !== user.email) {
       if (await findDuplicateEmailUser(deps.pool, email, aud, user.id)) {
@@ -193,9 +184,7 @@ async function checkNonce(deps: AuthDeps, user: UserRow, nonce: string): Promise
   const expected = user.reauthentication_token;
   const sentAt = user.reauthentication_sent_at;
   if (expected === '' || sentAt === null) throw badRequest('reauthentication_not_valid', INVALID_NONCE);
-  const valid =
-    Date.now() <= Date.parse(sentAt) + deps.config.otpExpirySeconds * 1000 &&
-    tokenHash(user.email ?? '', nonce) === expected;
+  const valid = Date.now() <= Date.parse(sentAt) + deps.config.otpExpirySeconds * 1000 && tokenHash(user.email ?? '', nonce) === expected;
   if (valid) return;
   if (deps.guard.codeFailed(`${user.id}:reauthentication_token:${expected}`)) {
     await withTransaction(deps.pool, async (tx) => {

@@ -38,12 +38,7 @@ function expired(deps: AuthDeps, sentAt: string | null): boolean {
 }
 
 /** Finds the user of a token hash in `one_time_tokens`; resolves type `email` to signup or magiclink. */
-async function userByTokenHash(
-  deps: AuthDeps,
-  tx: Queryable,
-  type: string,
-  hash: string,
-): Promise<{ user: UserRow; type: string }> {
+async function userByTokenHash(deps: AuthDeps, tx: Queryable, type: string, hash: string): Promise<{ user: UserRow; type: string }> {
   const types: Record<string, OneTimeTokenType[]> = {
     email: ['confirmation_token', 'recovery_token'],
     signup: ['confirmation_token'],
@@ -98,8 +93,7 @@ async function userByCode(
   } else if (params.type === 'email_change') {
     for (const type of ['email_change_token_current', 'email_change_token_new'] as const) {
       if (type === 'email_change_token_current' && !deps.config.secureEmailChange) continue;
-      const ott =
-        (await findOneTimeToken(tx, params.hash, [type])) ?? (await findOneTimeToken(tx, `pkce_${params.hash}`, [type]));
+      const ott = (await findOneTimeToken(tx, params.hash, [type])) ?? (await findOneTimeToken(tx, `pkce_${params.hash}`, [type]));
       if (ott) {
         user = await findUserById(tx, ott.user_id);
         break;
@@ -214,13 +208,7 @@ async function recoverVerify(tx: Queryable, user: UserRow): Promise<UserRow> {
 
 type VerifyOutcome = { kind: 'verified'; user: UserRow } | { kind: 'single-confirmation' };
 
-async function applyVerification(
-  deps: AuthDeps,
-  tx: Queryable,
-  user: UserRow,
-  type: string,
-  presented: { token?: string; tokenHash: string },
-): Promise<VerifyOutcome> {
+async function applyVerification(deps: AuthDeps, tx: Queryable, user: UserRow, type: string, presented: { token?: string; tokenHash: string }): Promise<VerifyOutcome> {
   let row: UserRow;
   switch (type) {
     case 'signup':
@@ -282,9 +270,7 @@ export function verifyPostHandler(deps: AuthDeps): Handler {
     }
     const usingHash = params.token === '';
     const result = await withTransaction(deps.pool, async (tx) => {
-      const found = usingHash
-        ? await userByTokenHash(deps, tx, params.type, hash)
-        : await userByCode(deps, tx, req, { type: params.type, email, phone, hash });
+      const found = usingHash ? await userByTokenHash(deps, tx, params.type, hash) : await userByCode(deps, tx, req, { type: params.type, email, phone, hash });
       if (found.type === 'sms' || found.type === 'phone_change') {
         throw badRequest('validation_failed', 'Unsupported verification type');
       }

@@ -92,8 +92,7 @@ export const internal = (message: string, cause?: unknown): ApiError => {
 };
 
 /** GoTrue's `weak_password` error (422) carrying the failed rules. */
-export const weakPassword = (message: string, reasons: string[]): ApiError =>
-  new ApiError(422, 'weak_password', message, reasons);
+export const weakPassword = (message: string, reasons: string[]): ApiError => new ApiError(422, 'weak_password', message, reasons);
 
 /** The API version a client asked for, as GoTrue decides it (only 2024-01-01 exists besides the initial one). */
 export function wantsApiVersion2024(header: string | undefined): boolean {
@@ -104,10 +103,7 @@ export function wantsApiVersion2024(header: string | undefined): boolean {
 }
 
 /** Status, headers and JSON body of an error response for a request with the given API version header. */
-export function errorResponse(
-  error: ApiError | OAuthError,
-  apiVersionHeader: string | undefined,
-): { status: number; headers: Record<string, string>; body: unknown } {
+export function errorResponse(error: ApiError | OAuthError, apiVersionHeader: string | undefined): { status: number; headers: Record<string, string>; body: unknown } {
   if (error instanceof OAuthError) {
     return { status: 400, headers: {}, body: { error: error.error, error_description: error.description } };
   }

@@ -64,10 +64,7 @@ export class AuthRequest {
     }
     if (value === null) return {};
     if (typeof value !== 'object' || Array.isArray(value)) {
-      throw badRequest(
-        'bad_json',
-        `Could not parse request body as JSON: json: cannot unmarshal ${jsonKind(value)} into Go value of type object`,
-      );
+      throw badRequest('bad_json', `Could not parse request body as JSON: json: cannot unmarshal ${jsonKind(value)} into Go value of type object`);
     }
     return value as Record<string, unknown>;
   }
@@ -133,24 +130,14 @@ function jsonKind(value: unknown): string {
 
 /** Field kinds of a GoTrue parameter struct. */
 type FieldKind = 'string' | 'bool' | 'object' | 'optionalString';
-type FieldValue<K extends FieldKind> = K extends 'string'
-  ? string
-  : K extends 'bool'
-    ? boolean
-    : K extends 'object'
-      ? Record<string, unknown> | undefined
-      : string | undefined;
+type FieldValue<K extends FieldKind> = K extends 'string' ? string : K extends 'bool' ? boolean : K extends 'object' ? Record<string, unknown> | undefined : string | undefined;
 
 /**
  * Decodes `body` against a GoTrue parameter struct: strings default to '', booleans to false,
  * objects and optional strings (Go `*string`) to undefined. A value of another JSON type is 400 `bad_json`
  * with Go's wording, so callers see the same error for `{"email": 5}` as from GoTrue.
  */
-export function decodeParams<S extends Record<string, FieldKind>>(
-  body: Record<string, unknown>,
-  structName: string,
-  schema: S,
-): { [K in keyof S]: FieldValue<S[K]> } {
+export function decodeParams<S extends Record<string, FieldKind>>(body: Record<string, unknown>, structName: string, schema: S): { [K in keyof S]: FieldValue<S[K]> } {
   const out: Record<string, unknown> = {};
   for (const [key, kind] of Object.entries(schema)) {
     const value = body[key];
@@ -158,18 +145,10 @@ export function decodeParams<S extends Record<string, FieldKind>>(
       out[key] = kind === 'string' ? '' : kind === 'bool' ? false : undefined;
       continue;
     }
-    const ok =
-      kind === 'bool'
-        ? typeof value === 'boolean'
-        : kind === 'object'
-          ? typeof value === 'object' && !Array.isArray(value)
-          : typeof value === 'string';
+    const ok = kind === 'bool' ? typeof value === 'boolean' : kind === 'object' ? typeof value === 'object' && !Array.isArray(value) : typeof value === 'string';
     if (!ok) {
       const goType = kind === 'bool' ? 'bool' : kind === 'object' ? 'map[string]interface {}' : 'string';
-      throw badRequest(
-        'bad_json',
-        `Could not parse request body as JSON: json: cannot unmarshal ${jsonKind(value)} into Go struct field ${structName}.${key} of type ${goType}`,
-      );
+      throw badRequest('bad_json', `Could not parse request body as JSON: json: cannot unmarshal ${jsonKind(value)} into Go struct field ${structName}.${key} of type ${goType}`);
     }
     out[key] = value;
   }

@@ -28,9 +28,7 @@ interface Route {
 }
 
 /** Result of matching a request. */
-export type Match =
-  | { found: true; handler: Handler; params: Record<string, string> }
-  | { found: false; methodNotAllowed: boolean };
+export type Match = { found: true; handler: Handler; params: Record<string, string> } | { found: false; methodNotAllowed: boolean };
 
 /** Routes keyed by method and path pattern, e.g. `router.add('GET', '/admin/users/:user_id', h)`. */
 export class Router {

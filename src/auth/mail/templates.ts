@@ -75,8 +75,7 @@ export function compileTemplate(body: string, source: string): CompiledTemplate 
   return { source, parts };
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c]!);
 
 /** Renders a compiled template, HTML-escaping every value. */
 export function renderTemplate(template: CompiledTemplate, data: TemplateData): string {

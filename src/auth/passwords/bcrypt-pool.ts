@@ -10,9 +10,7 @@ import { Worker } from 'node:worker_threads';
 /** bcrypt's input limit in bytes. */
 export const BCRYPT_MAX_BYTES = 72;
 
-type Task =
-  | { op: 'hash'; password: string; cost: number }
-  | { op: 'compare'; password: string; hash: string };
+type Task = { op: 'hash'; password: string; cost: number } | { op: 'compare'; password: string; hash: string };
 
 interface Pending {
   task: Task;

@@ -28,9 +28,7 @@ export function checkPasswordStrength(password: string, rules: PasswordRules): A
     // Code points, as GoTrue compares runes.
     if (set !== '' && !Array.from(set).some((ch) => password.includes(ch))) {
       reasons.push('characters');
-      messages.push(
-        `Password should contain at least one character of each: ${rules.requiredCharacterSets.join(', ')}.`,
-      );
+      messages.push(`Password should contain at least one character of each: ${rules.requiredCharacterSets.join(', ')}.`);
       break;
     }
   }

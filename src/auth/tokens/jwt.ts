@@ -6,16 +6,7 @@
  * its `kid` in the header. Verification accepts HS256 (the secret, or an `oct` key by `kid`), ES256 and
  * RS256 (by `kid`), so legacy anon/service-role keys keep working next to asymmetric user tokens.
  */
-import {
-  createHmac,
-  createPrivateKey,
-  createPublicKey,
-  sign as cryptoSign,
-  timingSafeEqual,
-  verify as cryptoVerify,
-  type JsonWebKey,
-  type KeyObject,
-} from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, sign as cryptoSign, timingSafeEqual, verify as cryptoVerify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** Algorithms GoTrue accepts locally (`GOTRUE_JWT_VALID_METHODS` of the CLI). */
@@ -145,7 +136,10 @@ function loadJwk(jwk: JsonWebKey): LoadedKey {
 }
 
 function signWith(key: LoadedKey, data: string): string {
-  if (key.alg === 'HS256') return createHmac('sha256', key.signing as Buffer).update(data).digest('base64url');
+  if (key.alg === 'HS256')
+    return createHmac('sha256', key.signing as Buffer)
+      .update(data)
+      .digest('base64url');
   const signature = cryptoSign('sha256', Buffer.from(data), {
     key: key.signing as KeyObject,
     ...(key.alg === 'ES256' ? { dsaEncoding: 'ieee-p1363' as const } : {}),
@@ -160,12 +154,7 @@ function verifyWith(key: LoadedKey, data: string, signature: string): boolean {
     return sig.length === expected.length && timingSafeEqual(sig, expected);
   }
   try {
-    return cryptoVerify(
-      'sha256',
-      Buffer.from(data),
-      { key: key.verifying as KeyObject, ...(key.alg === 'ES256' ? { dsaEncoding: 'ieee-p1363' as const } : {}) },
-      sig,
-    );
+    return cryptoVerify('sha256', Buffer.from(data), { key: key.verifying as KeyObject, ...(key.alg === 'ES256' ? { dsaEncoding: 'ieee-p1363' as const } : {}) }, sig);
   } catch {
     return false;
   }

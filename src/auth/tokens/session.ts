@@ -69,13 +69,7 @@ export function sessionResponse(user: UserRow, accessToken: string, expiresAt: n
  * Starts a session for `user` inside transaction `tx`, in GoTrue's write order: session, refresh token,
  * `users.last_sign_in_at`, AMR claim `method`. Returns the session response with the updated user.
  */
-export async function issueSession(
-  deps: AuthDeps,
-  tx: Queryable,
-  req: AuthRequest,
-  user: UserRow,
-  method: string,
-): Promise<SessionResponse> {
+export async function issueSession(deps: AuthDeps, tx: Queryable, req: AuthRequest, user: UserRow, method: string): Promise<SessionResponse> {
   const session = await insertSession(tx, user.id, req.userAgent, req.ip);
   const refresh = await insertRefreshToken(tx, newRefreshToken(), user.id, session.id, null);
   const signedIn = await updateUserColumns(tx, user, { last_sign_in_at: NOW });

@@ -15,11 +15,7 @@ export interface SessionLimits {
 /** Why a session is no longer valid, or `valid`. */
 export type SessionValidity = 'valid' | 'past_not_after' | 'past_timebox' | 'timed_out';
 
-export function sessionValidity(
-  session: Pick<SessionRow, 'created_at' | 'refreshed_at' | 'not_after'>,
-  limits: SessionLimits,
-  now: number = Date.now(),
-): SessionValidity {
+export function sessionValidity(session: Pick<SessionRow, 'created_at' | 'refreshed_at' | 'not_after'>, limits: SessionLimits, now: number = Date.now()): SessionValidity {
   if (session.not_after !== null && now > Date.parse(session.not_after)) return 'past_not_after';
   const created = Date.parse(session.created_at);
   if (limits.timeboxSeconds > 0 && now > created + limits.timeboxSeconds * 1000) return 'past_timebox';

@@ -17,10 +17,11 @@ export function callerClaims(caller: Caller): Record<string, unknown> {
 
 /** Runs `work` in one transaction on behalf of `caller`. */
 export function asCaller<T>(caller: Caller, work: (sql: postgres.TransactionSql) => Promise<T>): Promise<T> {
-  return sqlCall(() =>
-    database().begin(async (sql) => {
-      await sql`select set_config('request.jwt.claims', ${JSON.stringify(callerClaims(caller))}, true)`;
-      return await work(sql);
-    }) as Promise<T>,
+  return sqlCall(
+    () =>
+      database().begin(async (sql) => {
+        await sql`select set_config('request.jwt.claims', ${JSON.stringify(callerClaims(caller))}, true)`;
+        return await work(sql);
+      }) as Promise<T>,
   );
 }

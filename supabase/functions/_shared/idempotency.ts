@@ -37,13 +37,7 @@ function fingerprintSecret(): string {
  * 24 hours could be matched by hashing guesses; without the secret a fingerprint reveals nothing.
  */
 export async function fingerprintOf(value: unknown): Promise<string> {
-  fingerprintKey ??= crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(`idempotency-fingerprint:${fingerprintSecret()}`),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
+  fingerprintKey ??= crypto.subtle.importKey('raw', new TextEncoder().encode(`idempotency-fingerprint:${fingerprintSecret()}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const digest = await crypto.subtle.sign('HMAC', await fingerprintKey, new TextEncoder().encode(JSON.stringify(value)));
   return `hmac:${Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

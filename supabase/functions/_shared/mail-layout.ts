@@ -10,8 +10,7 @@ export const MAIL_BRAND = { name: 'Backend Kit', accent: '#1f7a5a', text: '#1c1c
 /** Where a mail's own content goes in the layout. */
 export const MAIL_CONTENT_SLOT = '<!-- content -->';
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c]!);
 
 /** The full HTML document around `content` (already HTML), titled `title` (plain text). */
 export function mailLayout(title: string, content: string): string {

@@ -55,12 +55,17 @@ export function smtpSettings(): SmtpSettings | undefined {
   return { host: url.hostname === '[::1]' ? '::1' : url.hostname, port: Number(url.port) + 4, user: '', pass: '', sender };
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c]!);
 
 /** The HTML of a notice: its paragraphs in the project's mail layout. */
 export function noticeHtml(notice: Notice): string {
-  return mailLayout(notice.subject, notice.text.split('\n\n').map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('\n'));
+  return mailLayout(
+    notice.subject,
+    notice.text
+      .split('\n\n')
+      .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+      .join('\n'),
+  );
 }
 
 /** The part of nodemailer's transport used here (the npm package ships no types for Deno). */

@@ -39,8 +39,11 @@ export type AddOutcome = { status: 'created'; member: Member } | { status: 'alre
 
 /** 403 (or 404-like refusals) before anything is created: may the caller add this kind of member? */
 export async function assertCanAddMembers(caller: Caller, accountId: string, role: AccountRole = 'member', permissions: AccountPermission[] = []): Promise<void> {
-  await asCaller(caller, (sql) => sql`
-    select private.assert_can_add_members(${accountId}::uuid, ${role}::public.account_role, ${permissions}::public.account_permission[])`);
+  await asCaller(
+    caller,
+    (sql) => sql`
+    select private.assert_can_add_members(${accountId}::uuid, ${role}::public.account_role, ${permissions}::public.account_permission[])`,
+  );
 }
 
 /**
@@ -166,12 +169,15 @@ export async function addMember(request: Request, caller: Caller, accountId: str
   const email = member.email.toLowerCase();
   const invitee = { email, metadata: { full_name: member.full_name }, redirectTo: options.redirectTo, sendInvite: options.sendInvite };
   const outcome = await withInvitedUser(request, invitee, async (userId) => {
-    const [row] = await asCaller(caller, (sql) => sql<{ member: Member }[]>`
+    const [row] = await asCaller(
+      caller,
+      (sql) => sql<{ member: Member }[]>`
       select to_jsonb(m.*) as member
       from private.add_member(
         ${accountId}::uuid, ${userId}::uuid, ${email}, ${member.full_name}, ${member.phone ?? null}, ${member.job_title ?? null},
         ${member.role ?? 'member'}::public.account_role, ${member.permissions ?? []}::public.account_permission[],
-        ${options.batchId ?? null}::uuid) as m`);
+        ${options.batchId ?? null}::uuid) as m`,
+    );
     if (!row) throw new Error('add_member returned nothing');
     return row.member;
   });

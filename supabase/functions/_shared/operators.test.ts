@@ -27,9 +27,21 @@ Deno.test('requireOperator accepts the service-role key and, where allowed, the 
     assert.equal(requireOperator(request({ authorization: 'Bearer service-jwt' })), 'service_role');
     assert.equal(requireOperator(request({ apikey: 'sb_secret_x' })), 'service_role');
     assert.equal(requireOperator(request({ 'x-metrics-key': 'scrape-me' }), { allowMetricsKey: true }), 'metrics_key');
-    assert.equal(code(() => requireOperator(request({ 'x-metrics-key': 'scrape-me' }))), 'forbidden');
-    assert.equal(code(() => requireOperator(request({ 'x-metrics-key': 'scrape-me!' }), { allowMetricsKey: true })), 'forbidden');
-    assert.equal(code(() => requireOperator(request({ authorization: 'Bearer a-user-token' }))), 'forbidden');
-    assert.equal(code(() => requireOperator(request({}))), 'unauthorized');
+    assert.equal(
+      code(() => requireOperator(request({ 'x-metrics-key': 'scrape-me' }))),
+      'forbidden',
+    );
+    assert.equal(
+      code(() => requireOperator(request({ 'x-metrics-key': 'scrape-me!' }), { allowMetricsKey: true })),
+      'forbidden',
+    );
+    assert.equal(
+      code(() => requireOperator(request({ authorization: 'Bearer a-user-token' }))),
+      'forbidden',
+    );
+    assert.equal(
+      code(() => requireOperator(request({}))),
+      'unauthorized',
+    );
   });
 });

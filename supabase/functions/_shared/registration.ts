@@ -39,8 +39,7 @@ const emailTaken = () =>
     fieldErrors: { email: ['Already registered'] },
     formErrors: [],
   });
-const usernameTaken = () =>
-  new HttpError('username_taken', 'This username is taken', { fieldErrors: { username: ['Already taken'] }, formErrors: [] });
+const usernameTaken = () => new HttpError('username_taken', 'This username is taken', { fieldErrors: { username: ['Already taken'] }, formErrors: [] });
 
 /** The Auth user already holding an address, if any. */
 interface ExistingUser {
@@ -76,12 +75,16 @@ async function lookUp(email: string, username: string | undefined): Promise<Exis
  */
 async function answerForTakenAddress(request: Request, input: Registration, email: string, role: PlatformRole, existing: ExistingUser): Promise<Registered> {
   if (existing.confirmed) {
-    await sendNotice({
-      to: email,
-      subject: 'Someone tried to register with your e-mail address',
-      text: 'An account with this e-mail address already exists, so nothing was created.\n\n' +
-        'If this was you, sign in — or reset your password if you forgot it. If not, you can ignore this message.',
-    }, 'registration_attempt');
+    await sendNotice(
+      {
+        to: email,
+        subject: 'Someone tried to register with your e-mail address',
+        text:
+          'An account with this e-mail address already exists, so nothing was created.\n\n' +
+          'If this was you, sign in — or reset your password if you forgot it. If not, you can ignore this message.',
+      },
+      'registration_attempt',
+    );
   } else {
     if (existing.has_password && input.password !== undefined) {
       const [check] = await database()<{ ok: boolean }[]>`select private.password_matches(${existing.id}, ${input.password}) as ok`;
@@ -110,16 +113,19 @@ async function answerForTakenAddress(request: Request, input: Registration, emai
 /** A random password nobody knows (64 letters and digits). */
 function randomSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(48));
-  return `A1${btoa(String.fromCharCode(...bytes)).replace(/[^A-Za-z0-9]/g, '').slice(0, 62)}`;
+  return `A1${btoa(String.fromCharCode(...bytes))
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 62)}`;
 }
 
 /** Creates (or invites) the Auth user; maps Auth's refusals to our error codes. */
 async function createAuthUser(request: Request, input: Registration, autoconfirm: boolean): Promise<User> {
   const admin = serviceClient(forwardedHeaders(request)).auth.admin;
   const metadata = { first_name: input.first_name, last_name: input.last_name };
-  const { data, error } = input.password === undefined
-    ? await admin.inviteUserByEmail(input.email, { data: metadata, ...(input.redirect_to ? { redirectTo: input.redirect_to } : {}) })
-    : await admin.createUser({ email: input.email, password: input.password, email_confirm: autoconfirm, user_metadata: metadata });
+  const { data, error } =
+    input.password === undefined
+      ? await admin.inviteUserByEmail(input.email, { data: metadata, ...(input.redirect_to ? { redirectTo: input.redirect_to } : {}) })
+      : await admin.createUser({ email: input.email, password: input.password, email_confirm: autoconfirm, user_metadata: metadata });
   if (error || !data.user) {
     if (error?.code === 'email_exists' || error?.code === 'user_already_exists') throw emailTaken();
     if (error?.code === 'weak_password') {
@@ -139,12 +145,7 @@ async function removeUser(userId: string): Promise<void> {
 }
 
 /** Registers a user with `role`; answers the Auth user and the profile. */
-export async function register(
-  request: Request,
-  input: Registration,
-  role: PlatformRole,
-  options: { revealTaken?: boolean } = {},
-): Promise<Registered> {
+export async function register(request: Request, input: Registration, role: PlatformRole, options: { revealTaken?: boolean } = {}): Promise<Registered> {
   const email = input.email.toLowerCase();
   const existing = await lookUp(email, input.username);
   const autoconfirm = await mailerAutoconfirm();

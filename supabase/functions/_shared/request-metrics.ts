@@ -63,7 +63,14 @@ export function requestSamples(): Sample[] {
   const samples: Sample[] = [];
   for (const [key, value] of requests) {
     const [fn, status] = key.split('\u0000') as [string, string];
-    samples.push({ family: 'kit_function_requests_total', name: 'kit_function_requests_total', kind: 'counter', help: 'Edge Function requests answered, by function and status.', labels: { function: fn, status }, value });
+    samples.push({
+      family: 'kit_function_requests_total',
+      name: 'kit_function_requests_total',
+      kind: 'counter',
+      help: 'Edge Function requests answered, by function and status.',
+      labels: { function: fn, status },
+      value,
+    });
   }
   const family = 'kit_function_request_duration_seconds';
   const help = 'Edge Function request latency in seconds.';

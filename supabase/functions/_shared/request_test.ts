@@ -4,8 +4,7 @@ import { HttpError } from './errors.ts';
 import { allowMethods, clientIp, readBody } from './request.ts';
 import { registrationSchema } from './schemas/identity.ts';
 
-const post = (body: string, headers: Record<string, string> = {}) =>
-  new Request('http://functions/register-client', { method: 'POST', body, headers });
+const post = (body: string, headers: Record<string, string> = {}) => new Request('http://functions/register-client', { method: 'POST', body, headers });
 
 async function refusal(promise: Promise<unknown>): Promise<HttpError> {
   try {

@@ -33,7 +33,10 @@ export function httpErrorFromSql(error: unknown): HttpError | undefined {
     const candidate = new HttpError((body.code ?? 'bad_request') as ErrorCode, body.message ?? 'The request was refused', body.details ?? undefined);
     // A code this file's ErrorCode list does not know keeps its meaning through the status.
     if (candidate.status === undefined || candidate.status !== status) {
-      return new HttpError(FALLBACK_BY_STATUS[status] ?? 'bad_request', body.message ?? 'The request was refused', { code: body.code, ...(body.details ? { details: body.details } : {}) });
+      return new HttpError(FALLBACK_BY_STATUS[status] ?? 'bad_request', body.message ?? 'The request was refused', {
+        code: body.code,
+        ...(body.details ? { details: body.details } : {}),
+      });
     }
     return candidate;
   } catch {

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { addTask, parseCsv, summariseCsv, TaskInputError } from './tasks.ts';
 
 Deno.test('parseCsv reads quoted fields, doubled quotes, CRLF and a missing final newline', () => {
-  assert.deepEqual(parseCsv('a,b\r\n"x, y","say ""hi"""\n1,2'), [['a', 'b'], ['x, y', 'say "hi"'], ['1', '2']]);
+  assert.deepEqual(parseCsv('a,b\r\n"x, y","say ""hi"""\n1,2'), [
+    ['a', 'b'],
+    ['x, y', 'say "hi"'],
+    ['1', '2'],
+  ]);
 });
 
 Deno.test('parseCsv refuses an unclosed quote as bad input', () => {

@@ -63,7 +63,10 @@ export function parseCsv(text: string): string[][] {
 }
 
 /** Per-column figures of a CSV: header names, rows, and for numeric cells count/sum/mean/min/max. */
-export function summariseCsv(text: string): { rows: number; columns: { name: string; numeric: number; sum: number | null; mean: number | null; min: number | null; max: number | null }[] } {
+export function summariseCsv(text: string): {
+  rows: number;
+  columns: { name: string; numeric: number; sum: number | null; mean: number | null; min: number | null; max: number | null }[];
+} {
   const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
   if (!header) throw new TaskInputError('The CSV is empty');
   const columns = header.map((name) => ({ name: name.trim(), numeric: 0, sum: 0, min: Infinity, max: -Infinity }));

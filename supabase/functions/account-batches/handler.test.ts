@@ -12,17 +12,32 @@ Deno.test('planBatch should keep valid rows and report malformed ones with their
 });
 
 Deno.test('planBatch should report a repeated e-mail, whatever its case, as invalid on the later row', async () => {
-  const plan = await planBatch([{ full_name: 'A', email: 'a@x.test' }, { full_name: 'B', email: 'A@X.TEST' }], none);
+  const plan = await planBatch(
+    [
+      { full_name: 'A', email: 'a@x.test' },
+      { full_name: 'B', email: 'A@X.TEST' },
+    ],
+    none,
+  );
   assert.equal(plan.toCreate.length, 1);
   assert.deepEqual(plan.results[1], { index: 1, email: 'a@x.test', status: 'invalid', errors: { email: ['Repeats row 0'] } });
 });
 
 Deno.test('planBatch should report e-mails of existing users as already_exists and not create them', async () => {
-  const plan = await planBatch([{ full_name: 'A', email: 'a@x.test' }, { full_name: 'B', email: 'b@x.test' }], (emails) => {
-    assert.deepEqual(emails, ['a@x.test', 'b@x.test']);
-    return Promise.resolve(new Set(['b@x.test']));
-  });
-  assert.deepEqual(plan.toCreate.map((r) => r.index), [0]);
+  const plan = await planBatch(
+    [
+      { full_name: 'A', email: 'a@x.test' },
+      { full_name: 'B', email: 'b@x.test' },
+    ],
+    (emails) => {
+      assert.deepEqual(emails, ['a@x.test', 'b@x.test']);
+      return Promise.resolve(new Set(['b@x.test']));
+    },
+  );
+  assert.deepEqual(
+    plan.toCreate.map((r) => r.index),
+    [0],
+  );
   assert.deepEqual(plan.results[1], { index: 1, email: 'b@x.test', status: 'already_exists' });
 });
 

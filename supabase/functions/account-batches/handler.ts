@@ -88,8 +88,11 @@ async function createBatch(request: Request, caller: Caller, input: { account_id
   }
   // Every row to create is an invitation: the whole batch fits the hourly budgets or nothing is written.
   await takeInvitationBudget(caller, input.account_id, plan.toCreate.length);
-  const [created] = await asCaller(caller, (sql) => sql<{ batch: { id: string } }[]>`
-    select to_jsonb(b.*) as batch from private.create_member_batch(${input.account_id}::uuid, ${input.name}, ${input.members.length}) as b`);
+  const [created] = await asCaller(
+    caller,
+    (sql) => sql<{ batch: { id: string } }[]>`
+    select to_jsonb(b.*) as batch from private.create_member_batch(${input.account_id}::uuid, ${input.name}, ${input.members.length}) as b`,
+  );
   const batchId = created!.batch.id;
 
   // Large batches create every row here but leave the invites to a background job.
@@ -101,9 +104,10 @@ async function createBatch(request: Request, caller: Caller, input: { account_id
         ? await addMemberWithoutInvite(request, caller, input.account_id, member, batchId)
         : await addMember(request, caller, input.account_id, member, { batchId, redirectTo: input.redirect_to });
       if (outcome.status === 'created' && background) pendingInvites.push({ user_id: outcome.member.user_id, email: member.email, full_name: member.full_name });
-      plan.results[index] = outcome.status === 'created'
-        ? { index, email: member.email, status: 'created', user_id: outcome.member.user_id }
-        : { index, email: member.email, status: 'already_exists' };
+      plan.results[index] =
+        outcome.status === 'created'
+          ? { index, email: member.email, status: 'created', user_id: outcome.member.user_id }
+          : { index, email: member.email, status: 'already_exists' };
     } catch (error) {
       plan.results[index] = { index, email: member.email, status: 'failed', errors: { row: [failureMessage(error)] } };
     }
@@ -115,9 +119,12 @@ async function createBatch(request: Request, caller: Caller, input: { account_id
     invalid: countOf(plan.results, 'invalid'),
     failed: countOf(plan.results, 'failed'),
   };
-  const [finished] = await asCaller(caller, (sql) => sql<{ batch: Record<string, unknown> }[]>`
+  const [finished] = await asCaller(
+    caller,
+    (sql) => sql<{ batch: Record<string, unknown> }[]>`
     select to_jsonb(b.*) as batch
-    from private.finish_member_batch(${batchId}::uuid, ${counts.created}, ${counts.already_exists}, ${counts.invalid}, ${counts.failed}) as b`);
+    from private.finish_member_batch(${batchId}::uuid, ${counts.created}, ${counts.already_exists}, ${counts.invalid}, ${counts.failed}) as b`,
+  );
   const jobId = pendingInvites.length > 0 ? await queueBatchInvites(batchId, caller.id, input.redirect_to, pendingInvites) : null;
   const invites = { delivery: background ? 'background' : 'inline', job_id: jobId };
   return { status: 201, body: { batch: finished!.batch, results: plan.results, counts, invites } };

@@ -36,8 +36,11 @@ async function createEmployee(request: Request, caller: Caller): Promise<Respons
     const [defaults] = await database()<{ permissions: string[] }[]>`select private.default_member_permissions()::text[] as permissions`;
     const permissions = input.permissions ?? (role === 'member' ? defaults!.permissions : []);
     // Owners and admins only (a member holding manage_members invites; it does not set passwords).
-    const [actor] = await asCaller(caller, (sql) => sql<{ role: string }[]>`
-      select private.assert_can_add_members(${input.account_id}::uuid, ${role}::public.account_role, ${permissions}::public.account_permission[])::text as role`);
+    const [actor] = await asCaller(
+      caller,
+      (sql) => sql<{ role: string }[]>`
+      select private.assert_can_add_members(${input.account_id}::uuid, ${role}::public.account_role, ${permissions}::public.account_permission[])::text as role`,
+    );
     if (actor?.role === 'member') throw new HttpError('forbidden', 'Only owners and admins create employees with a password');
     await takeInvitationBudget(caller, input.account_id, 1);
 

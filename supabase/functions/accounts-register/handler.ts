@@ -45,10 +45,13 @@ export async function handleAccountsRegister(request: Request): Promise<Response
             redirectTo: input.redirect_to,
           },
           async (ownerId) => {
-            const [row] = await asCaller(caller, (sql) => sql<{ account: AccountRow }[]>`
+            const [row] = await asCaller(
+              caller,
+              (sql) => sql<{ account: AccountRow }[]>`
               select to_jsonb(a.*) as account
               from private.create_business_for_owner(${ownerId}::uuid, ${input.name}, ${input.slug ?? null}, ${input.contact_name ?? null},
-                                                     ${input.contact_email ?? null}, ${input.contact_phone ?? null}) as a`);
+                                                     ${input.contact_email ?? null}, ${input.contact_phone ?? null}) as a`,
+            );
             if (!row) throw new Error('create_business_for_owner returned nothing');
             return row.account;
           },
@@ -63,10 +66,13 @@ export async function handleAccountsRegister(request: Request): Promise<Response
       });
     }
     return await idempotent(request, `accounts-register:${caller.id}`, input, async () => {
-      const [row] = await asCaller(caller, (sql) => sql<{ account: AccountRow }[]>`
+      const [row] = await asCaller(
+        caller,
+        (sql) => sql<{ account: AccountRow }[]>`
         select to_jsonb(a.*) as account
         from private.register_business(${input.name}, ${input.slug ?? null}, ${input.contact_name ?? null},
-                                       ${input.contact_email ?? null}, ${input.contact_phone ?? null}) as a`);
+                                       ${input.contact_email ?? null}, ${input.contact_phone ?? null}) as a`,
+      );
       return { status: 201, body: { account: row!.account } };
     });
   } catch (error) {

@@ -49,10 +49,13 @@ export async function handleAccountsReview(request: Request): Promise<Response> 
     const caller = await requireUser(request);
     const input = await readBody(request, accountReviewSchema);
     return await idempotent(request, `accounts-review:${caller.id}`, input, async () => {
-      const [reviewed] = await asCaller(caller, (sql) => sql<Reviewed[]>`
+      const [reviewed] = await asCaller(
+        caller,
+        (sql) => sql<Reviewed[]>`
         select to_jsonb(a.*) as account, m.email as owner_email, nullif(m.full_name, '') as owner_name
         from private.review_account(${input.account_id}::uuid, ${input.decision}, ${input.reason ?? null}) as a
-        left join public.account_members m on m.account_id = a.id and m.role = 'owner'`);
+        left join public.account_members m on m.account_id = a.id and m.role = 'owner'`,
+      );
       const notice = reviewNotice(input.decision, reviewed!);
       const notified = reviewed!.owner_email ? await sendNotice({ to: reviewed!.owner_email, ...notice }, 'account_review') : false;
       return { status: 200, body: { account: reviewed!.account, notified } };

@@ -5,11 +5,14 @@ import { httpErrorFromSql } from '../_shared/sql-errors.ts';
 import { billingHandler } from './handler.ts';
 import type { BillingDeps } from './service.ts';
 
-const untouchable = new Proxy({}, {
-  get() {
-    throw new Error('the database should not be touched');
+const untouchable = new Proxy(
+  {},
+  {
+    get() {
+      throw new Error('the database should not be touched');
+    },
   },
-}) as unknown as postgres.Sql;
+) as unknown as postgres.Sql;
 
 function notConfigured(): BillingDeps {
   return {
@@ -43,7 +46,13 @@ Deno.test('the billing function should refuse GET, unknown routes, and answer CO
 });
 
 Deno.test('the billing SQL refusals should keep their codes and statuses', () => {
-  for (const [code, status] of [['price_not_found', 404], ['plan_kind_mismatch', 422], ['already_subscribed', 409], ['seat_limit_reached', 422], ['feature_not_in_plan', 403]] as const) {
+  for (const [code, status] of [
+    ['price_not_found', 404],
+    ['plan_kind_mismatch', 422],
+    ['already_subscribed', 409],
+    ['seat_limit_reached', 422],
+    ['feature_not_in_plan', 403],
+  ] as const) {
     const error = httpErrorFromSql({
       code: 'PGRST',
       message: JSON.stringify({ code, message: 'refused', details: null, hint: null }),

@@ -49,8 +49,10 @@ interface Prepared {
 }
 
 async function prepare(deps: BillingDeps, caller: Caller, priceId: string, accountId: string | undefined): Promise<Prepared> {
-  const [row] = await sqlCall(() => deps.sql<Prepared[]>`
-    select * from private.billing_prepare(${caller.id}, ${priceId}, ${accountId ?? null})`);
+  const [row] = await sqlCall(
+    () => deps.sql<Prepared[]>`
+    select * from private.billing_prepare(${caller.id}, ${priceId}, ${accountId ?? null})`,
+  );
   return row!;
 }
 
@@ -59,15 +61,21 @@ async function customerFor(deps: BillingDeps, stripe: Stripe, caller: Caller, pr
   if (prepared.stripe_customer_id) return prepared.stripe_customer_id;
   if (!accountId) {
     const customer = await stripeCall('create the customer', () =>
-      stripe.customers.create({ ...(caller.email ? { email: caller.email } : {}), metadata: { user_id: caller.id } }, { idempotencyKey: `customer-for-user:${caller.id}` }));
+      stripe.customers.create({ ...(caller.email ? { email: caller.email } : {}), metadata: { user_id: caller.id } }, { idempotencyKey: `customer-for-user:${caller.id}` }),
+    );
     const [row] = await deps.sql<{ id: string }[]>`select private.link_stripe_customer(${caller.id}, ${customer.id}) as id`;
     return row!.id;
   }
   const customer = await stripeCall('create the customer', () =>
     stripe.customers.create(
-      { ...(prepared.account_name ? { name: prepared.account_name } : {}), ...(caller.email ? { email: caller.email } : {}), metadata: { account_id: accountId, owner_id: caller.id } },
+      {
+        ...(prepared.account_name ? { name: prepared.account_name } : {}),
+        ...(caller.email ? { email: caller.email } : {}),
+        metadata: { account_id: accountId, owner_id: caller.id },
+      },
       { idempotencyKey: `customer-for-account:${accountId}` },
-    ));
+    ),
+  );
   const [row] = await deps.sql<{ id: string }[]>`select private.billing_link_account_customer(${accountId}, ${customer.id}) as id`;
   return row!.id;
 }
@@ -102,7 +110,8 @@ export async function subscribe(deps: BillingDeps, caller: Caller, input: { pric
         expand: ['latest_invoice.confirmation_secret'],
       },
       { idempotencyKey: `subscribe:${input.account_id ?? caller.id}:${key}` },
-    ));
+    ),
+  );
   const invoice = typeof sub.latest_invoice === 'object' ? sub.latest_invoice : null;
   return {
     subscription_id: sub.id,
@@ -137,7 +146,8 @@ export async function checkout(
         subscription_data: { metadata, ...(prepared.trial_days > 0 ? { trial_period_days: prepared.trial_days } : {}) },
       },
       { idempotencyKey: `checkout:${input.account_id ?? caller.id}:${key}` },
-    ));
+    ),
+  );
   return { session_id: session.id, url: session.url };
 }
 
@@ -150,8 +160,10 @@ interface Current {
 }
 
 async function current(deps: BillingDeps, caller: Caller, accountId: string | undefined, newPriceId?: string): Promise<Current> {
-  const [row] = await sqlCall(() => deps.sql<Current[]>`
-    select * from private.billing_subscription_for(${caller.id}, ${accountId ?? null}, ${newPriceId ?? null})`);
+  const [row] = await sqlCall(
+    () => deps.sql<Current[]>`
+    select * from private.billing_subscription_for(${caller.id}, ${accountId ?? null}, ${newPriceId ?? null})`,
+  );
   return row!;
 }
 
@@ -186,7 +198,8 @@ export async function changePlan(deps: BillingDeps, caller: Caller, input: { pri
       sub.subscription_id,
       { items: [{ id: item.id, price: input.price_id }], proration_behavior: 'always_invoice' },
       { idempotencyKey: `change:${sub.subscription_id}:${key}` },
-    ));
+    ),
+  );
   return answer(updated);
 }
 
@@ -195,7 +208,8 @@ export async function setCancelAtPeriodEnd(deps: BillingDeps, caller: Caller, ac
   const stripe = deps.stripe();
   const sub = await current(deps, caller, accountId);
   const updated = await stripeCall(cancel ? 'cancel the subscription' : 'resume the subscription', () =>
-    stripe.subscriptions.update(sub.subscription_id, { cancel_at_period_end: cancel }, { idempotencyKey: `${cancel ? 'cancel' : 'resume'}:${sub.subscription_id}:${key}` }));
+    stripe.subscriptions.update(sub.subscription_id, { cancel_at_period_end: cancel }, { idempotencyKey: `${cancel ? 'cancel' : 'resume'}:${sub.subscription_id}:${key}` }),
+  );
   return answer(updated);
 }
 
@@ -204,7 +218,8 @@ export async function portal(deps: BillingDeps, caller: Caller, input: { account
   const stripe = deps.stripe();
   const sub = await current(deps, caller, input.account_id);
   const session = await stripeCall('open the billing portal', () =>
-    stripe.billingPortal.sessions.create({ customer: sub.stripe_customer_id, ...(input.return_url ? { return_url: input.return_url } : {}) }));
+    stripe.billingPortal.sessions.create({ customer: sub.stripe_customer_id, ...(input.return_url ? { return_url: input.return_url } : {}) }),
+  );
   return { url: session.url };
 }
 

@@ -22,8 +22,7 @@ function deps(overrides: Partial<CreatorApiDeps> = {}): CreatorApiDeps & { calls
   };
 }
 
-const get = (path: string, key: string | null = KEY) =>
-  new Request(`http://local${path}`, { headers: key === null ? {} : { 'x-api-key': key } });
+const get = (path: string, key: string | null = KEY) => new Request(`http://local${path}`, { headers: key === null ? {} : { 'x-api-key': key } });
 
 Deno.test('creator-api should verify a usage by id with the key', async () => {
   const d = deps();

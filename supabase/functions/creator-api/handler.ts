@@ -32,9 +32,7 @@ export const databaseDeps: CreatorApiDeps = {
     return row!.usage;
   },
   async revenueStats(apiKey, from, to) {
-    const [row] = await sqlCall(() =>
-      database()<{ stats: unknown }[]>`select private.revenue_stats_with_api_key(${apiKey}, ${from}::date, ${to}::date) as stats`
-    );
+    const [row] = await sqlCall(() => database()<{ stats: unknown }[]>`select private.revenue_stats_with_api_key(${apiKey}, ${from}::date, ${to}::date) as stats`);
     return row!.stats;
   },
   async takeRateLimit(keyPrefix) {

@@ -13,7 +13,10 @@ export async function checkDatabase(sql = database(), timeoutMs = 2000): Promise
   const timeout = new Promise<'unreachable'>((resolve) => {
     timer = setTimeout(() => resolve('unreachable'), timeoutMs);
   });
-  const probe = sql`select 1 as ok`.then(() => 'ok' as const, () => 'unreachable' as const);
+  const probe = sql`select 1 as ok`.then(
+    () => 'ok' as const,
+    () => 'unreachable' as const,
+  );
   try {
     return await Promise.race([probe, timeout]);
   } finally {
@@ -30,4 +33,3 @@ export async function handleHealth(request: Request): Promise<Response> {
   const ok = db === 'ok';
   return json({ status: ok ? 'ok' : 'degraded', version: VERSION, database: db }, ok ? 200 : 503);
 }
-

@@ -37,11 +37,7 @@ export interface WorkerReport {
 }
 
 /** Runs one claimed job; an edge job's success is only returned, for the batch completion. */
-async function runOne(
-  sql: postgres.Sql,
-  job: ClaimedJob,
-  databaseTypes: Set<string>,
-): Promise<JobOutcome | { complete: unknown }> {
+async function runOne(sql: postgres.Sql, job: ClaimedJob, databaseTypes: Set<string>): Promise<JobOutcome | { complete: unknown }> {
   const base = { id: job.id, type: job.type, attempt: job.attempts };
   try {
     if (databaseTypes.has(job.type)) {

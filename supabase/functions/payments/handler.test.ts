@@ -6,11 +6,14 @@ import { stripeClient } from '../_shared/stripe.ts';
 import { paymentsHandler } from './handler.ts';
 import type { PaymentsDeps } from './service.ts';
 
-const untouchable = new Proxy({}, {
-  get() {
-    throw new Error('the database should not be touched');
+const untouchable = new Proxy(
+  {},
+  {
+    get() {
+      throw new Error('the database should not be touched');
+    },
   },
-}) as unknown as postgres.Sql;
+) as unknown as postgres.Sql;
 
 function notConfigured(): PaymentsDeps {
   return {

@@ -57,10 +57,7 @@ async function customerFor(deps: PaymentsDeps, stripe: Stripe, caller: Caller): 
     select stripe_customer_id from public.stripe_customers where user_id = ${caller.id}`;
   if (linked) return linked.stripe_customer_id;
   const customer = await stripeCall('create the customer', () =>
-    stripe.customers.create(
-      { ...(caller.email ? { email: caller.email } : {}), metadata: { user_id: caller.id } },
-      { idempotencyKey: `customer-for-user:${caller.id}` },
-    ),
+    stripe.customers.create({ ...(caller.email ? { email: caller.email } : {}), metadata: { user_id: caller.id } }, { idempotencyKey: `customer-for-user:${caller.id}` }),
   );
   const [row] = await deps.sql<{ id: string }[]>`select private.link_stripe_customer(${caller.id}, ${customer.id}) as id`;
   return row!.id;
@@ -87,9 +84,11 @@ export async function createPayment(
   idempotencyKey: string,
 ): Promise<CreatedPayment> {
   const stripe = deps.stripe();
-  const [row] = await sqlCall(() => deps.sql<(PaymentRow & { created: boolean })[]>`
+  const [row] = await sqlCall(
+    () => deps.sql<(PaymentRow & { created: boolean })[]>`
     select (r.payment).*, r.created
-      from private.create_payment(${caller.id}, ${input.voucher_type_id ?? null}, ${input.points_package_id ?? null}, ${idempotencyKey}) r`);
+      from private.create_payment(${caller.id}, ${input.voucher_type_id ?? null}, ${input.points_package_id ?? null}, ${idempotencyKey}) r`,
+  );
   const { created, ...payment } = row!;
 
   if (payment.stripe_payment_intent_id) {

@@ -58,7 +58,13 @@ export async function applyBillingEvent(sql: postgres.Sql, event: Stripe.Event):
     }
     case 'checkout.session.completed': {
       const [row] = await sql<{ outcome: string }[]>`select private.billing_apply_checkout(${event.id}, ${object}) as outcome`;
-      return { handled: true, outcome: row!.outcome, payment_id: null, status: null, subscription_id: String((event.data.object as { subscription?: unknown }).subscription ?? '') || null };
+      return {
+        handled: true,
+        outcome: row!.outcome,
+        payment_id: null,
+        status: null,
+        subscription_id: String((event.data.object as { subscription?: unknown }).subscription ?? '') || null,
+      };
     }
     case 'customer.subscription.created':
     case 'customer.subscription.updated':

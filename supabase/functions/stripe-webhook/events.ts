@@ -78,11 +78,12 @@ export async function applyStripeEvent(sql: postgres.Sql, event: Stripe.Event): 
       // back once when won (or an inquiry closed), and keeps the reversal when lost.
       const dispute = event.data.object;
       const args = [dispute.id, idOf(dispute.charge), idOf(dispute.payment_intent), dispute.amount, dispute.currency, dispute.reason ?? null, dispute.status, event.id] as const;
-      rows = event.type === 'charge.dispute.created'
-        ? await sql<Row[]>`
+      rows =
+        event.type === 'charge.dispute.created'
+          ? await sql<Row[]>`
             select r.outcome, (r.payment).id as payment_id, (r.payment).status::text as status
               from private.open_payment_dispute(${args[0]}, ${args[1]}, ${args[2]}, ${args[3]}, ${args[4]}, ${args[5]}, ${args[6]}, ${args[7]}) r`
-        : await sql<Row[]>`
+          : await sql<Row[]>`
             select r.outcome, (r.payment).id as payment_id, (r.payment).status::text as status
               from private.close_payment_dispute(${args[0]}, ${args[1]}, ${args[2]}, ${args[3]}, ${args[4]}, ${args[5]}, ${args[6]}, ${args[7]}) r`;
       break;

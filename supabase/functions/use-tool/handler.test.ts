@@ -47,7 +47,10 @@ Deno.test('use-tool should answer 201 with the usage and the balance, passing th
   const legacy = await handler(request());
   assert.equal(legacy.status, 201);
   await legacy.body?.cancel();
-  assert.deepEqual(calls, [[USER, TOOL, 'key-1', 5], [USER, TOOL, 'key-1', null]]);
+  assert.deepEqual(calls, [
+    [USER, TOOL, 'key-1', 5],
+    [USER, TOOL, 'key-1', null],
+  ]);
 });
 
 Deno.test('use-tool should refuse an expected price that is not a whole number of points before touching the database', async () => {
@@ -60,19 +63,21 @@ Deno.test('use-tool should refuse an expected price that is not a whole number o
 });
 
 Deno.test("use-tool should map the database's price_changed to 409 with the current price", async () => {
-  const handler = useToolHandler(() =>
-    sqlCall(() =>
-      Promise.reject({
-        code: 'PGRST',
-        message: JSON.stringify({
-          code: 'price_changed',
-          message: 'The tool costs 12 points now, not 10: nothing was charged.',
-          details: JSON.stringify({ price_points: 12, expected_price_points: 10 }),
-          hint: null,
+  const handler = useToolHandler(
+    () =>
+      sqlCall(() =>
+        Promise.reject({
+          code: 'PGRST',
+          message: JSON.stringify({
+            code: 'price_changed',
+            message: 'The tool costs 12 points now, not 10: nothing was charged.',
+            details: JSON.stringify({ price_points: 12, expected_price_points: 10 }),
+            hint: null,
+          }),
+          detail: JSON.stringify({ status: 409, headers: {} }),
         }),
-        detail: JSON.stringify({ status: 409, headers: {} }),
-      })
-    ), session
+      ),
+    session,
   );
   const response = await handler(request({ body: JSON.stringify({ tool_id: TOOL, expected_price_points: 10 }) }));
   assert.equal(response.status, 409);
@@ -90,11 +95,16 @@ Deno.test('a replayed use should answer 200 with Idempotent-Replayed: true', asy
 });
 
 Deno.test('use-tool should refuse a request without an Idempotency-Key before touching the database', async () => {
-  const response = await useToolHandler(untouched, session)(new Request('http://local/use-tool', {
-    method: 'POST',
-    body: JSON.stringify({ tool_id: TOOL }),
-    headers: { authorization: `Bearer ${userToken}` },
-  }));
+  const response = await useToolHandler(
+    untouched,
+    session,
+  )(
+    new Request('http://local/use-tool', {
+      method: 'POST',
+      body: JSON.stringify({ tool_id: TOOL }),
+      headers: { authorization: `Bearer ${userToken}` },
+    }),
+  );
   assert.equal(response.status, 400);
   assert.equal((await response.json()).error.code, 'invalid_idempotency_key');
 });
@@ -128,14 +138,15 @@ Deno.test('use-tool should refuse a token whose signature it cannot verify, with
 });
 
 Deno.test("use-tool should map the database's insufficient_points to 422 with that code", async () => {
-  const handler = useToolHandler(() =>
-    sqlCall(() =>
-      Promise.reject({
-        code: 'PGRST',
-        message: JSON.stringify({ code: 'insufficient_points', message: 'This needs 5 points; the balance is 2.', details: null, hint: null }),
-        detail: JSON.stringify({ status: 422, headers: {} }),
-      })
-    ),
+  const handler = useToolHandler(
+    () =>
+      sqlCall(() =>
+        Promise.reject({
+          code: 'PGRST',
+          message: JSON.stringify({ code: 'insufficient_points', message: 'This needs 5 points; the balance is 2.', details: null, hint: null }),
+          detail: JSON.stringify({ status: 422, headers: {} }),
+        }),
+      ),
     session,
   );
   const response = await handler(request());

@@ -64,9 +64,7 @@ function idempotencyKey(request: Request): string {
 
 /** private.use_tool on the functions' direct connection: one statement, its own transaction. */
 export const useToolInDatabase: UseTool = async (clientId, toolId, key, expectedPrice) => {
-  const [row] = await sqlCall(() =>
-    database()<{ result: ToolUse }[]>`select private.use_tool(${clientId}, ${toolId}, ${key}, ${expectedPrice}::integer) as result`
-  );
+  const [row] = await sqlCall(() => database()<{ result: ToolUse }[]>`select private.use_tool(${clientId}, ${toolId}, ${key}, ${expectedPrice}::integer) as result`);
   return row!.result;
 };
 

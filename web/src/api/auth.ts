@@ -20,11 +20,9 @@ export async function verifyLink(kit: KitClient, tokenHash: string, type: 'signu
   return error ? { data: null, error: errorFromAuth(error) } : { data, error: null };
 }
 
-export const requestPasswordReset = (kit: KitClient, email: string) =>
-  kit.auth.requestPasswordReset({ email, redirect_to: here('/reset-password') });
+export const requestPasswordReset = (kit: KitClient, email: string) => kit.auth.requestPasswordReset({ email, redirect_to: here('/reset-password') });
 
 export const completePasswordReset = (kit: KitClient, tokenHash: string | undefined, password: string) =>
   kit.auth.completePasswordReset({ ...(tokenHash ? { token_hash: tokenHash } : {}), password, password_confirmation: password });
 
-export const joinWaitlist = (kit: KitClient, email: string, idempotencyKey: string) =>
-  kit.auth.joinWaitlist({ email, source: 'web' }, { idempotencyKey });
+export const joinWaitlist = (kit: KitClient, email: string, idempotencyKey: string) => kit.auth.joinWaitlist({ email, source: 'web' }, { idempotencyKey });

@@ -5,16 +5,7 @@
  * and from the SDK's integer minor units.
  */
 import { currencyExponent } from '@kit/sdk';
-import type {
-  AccountPermission,
-  CrmClientCreateInput,
-  CrmClientStatus,
-  CrmClientPackageCreateInput,
-  CrmPackageCreateInput,
-  KitClient,
-  NewMemberInput,
-  PageQuery,
-} from '@kit/sdk';
+import type { AccountPermission, CrmClientCreateInput, CrmClientStatus, CrmClientPackageCreateInput, CrmPackageCreateInput, KitClient, NewMemberInput, PageQuery } from '@kit/sdk';
 
 /** The SDK takes CRM amounts in integer minor units of their currency (cents for usd, yen for jpy). */
 export const toCrmAmount = (major: number, currency = 'usd'): number => Math.round(major * 10 ** currencyExponent(currency));
@@ -29,11 +20,13 @@ export const crm = {
   clients: (kit: KitClient, q: PageQuery & { search?: string; status?: CrmClientStatus }) => kit.crm.clients.list({ ...q, sort: '-created_at' }),
   createClient: (kit: KitClient, input: CrmClientCreateInput) => kit.crm.clients.create(input),
   packages: (kit: KitClient, q: PageQuery) => kit.crm.packages.list(q),
-  createPackage: (kit: KitClient, input: Omit<CrmPackageCreateInput, 'price'> & { price: number }) => kit.crm.packages.create({ ...input, price: toCrmAmount(input.price, input.currency) }),
+  createPackage: (kit: KitClient, input: Omit<CrmPackageCreateInput, 'price'> & { price: number }) =>
+    kit.crm.packages.create({ ...input, price: toCrmAmount(input.price, input.currency) }),
   clientPackages: (kit: KitClient, q: PageQuery) => kit.crm.clientPackages.list(q),
   createClientPackage: (kit: KitClient, input: CrmClientPackageCreateInput) => kit.crm.clientPackages.create(input),
   payments: (kit: KitClient, q: PageQuery) => kit.crm.payments.list({ ...q, sort: '-payment_date' }),
-  createPayment: (kit: KitClient, clientId: string, amount: number, currency: string) => kit.crm.payments.create({ client_id: clientId, amount: toCrmAmount(amount, currency), currency }),
+  createPayment: (kit: KitClient, clientId: string, amount: number, currency: string) =>
+    kit.crm.payments.create({ client_id: clientId, amount: toCrmAmount(amount, currency), currency }),
   instalments: (kit: KitClient, q: PageQuery) => kit.crm.instalments.list({ ...q, sort: 'schedule_date' }),
   clientStats: (kit: KitClient) => kit.crm.statistics.clients(),
   paymentStats: (kit: KitClient) => kit.crm.statistics.payments(),

@@ -35,7 +35,11 @@ export function ActionButton({
       >
         {label}
       </Button>
-      {action.error && <Text size="xs" c="red.9" role="alert" data-code={action.error.code}>{action.message}</Text>}
+      {action.error && (
+        <Text size="xs" c="red.9" role="alert" data-code={action.error.code}>
+          {action.message}
+        </Text>
+      )}
     </span>
   );
 }

@@ -29,23 +29,45 @@ export function PagedTable<T>({
       <div role="region" aria-label={`${caption} (scrolls sideways)`} tabIndex={0} style={{ overflowX: 'auto' }}>
         <Table striped highlightOnHover aria-label={caption} miw={480}>
           <Table.Thead>
-            <Table.Tr>{columns.map((c) => <Table.Th key={c.label} scope="col">{c.label}</Table.Th>)}</Table.Tr>
+            <Table.Tr>
+              {columns.map((c) => (
+                <Table.Th key={c.label} scope="col">
+                  {c.label}
+                </Table.Th>
+              ))}
+            </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {page.items.map((row) => (
-              <Table.Tr key={rowKey(row)}>{columns.map((c) => <Table.Td key={c.label}>{c.render(row)}</Table.Td>)}</Table.Tr>
+              <Table.Tr key={rowKey(row)}>
+                {columns.map((c) => (
+                  <Table.Td key={c.label}>{c.render(row)}</Table.Td>
+                ))}
+              </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       </div>
-      {page.items.length === 0 && <Text c="dimmed" my="sm">{empty}</Text>}
+      {page.items.length === 0 && (
+        <Text c="dimmed" my="sm">
+          {empty}
+        </Text>
+      )}
       <Group justify="space-between" mt="sm">
-        <Text size="sm" c="dimmed">{page.total} in all</Text>
+        <Text size="sm" c="dimmed">
+          {page.total} in all
+        </Text>
         {page.page_count > 1 && (
-          <Pagination total={page.page_count} value={page.page} onChange={onPage} size="sm" getItemProps={(n) => ({ 'aria-label': `Page ${n}` })} getControlProps={(control) => ({ 'aria-label': `${control} page` })} />
+          <Pagination
+            total={page.page_count}
+            value={page.page}
+            onChange={onPage}
+            size="sm"
+            getItemProps={(n) => ({ 'aria-label': `Page ${n}` })}
+            getControlProps={(control) => ({ 'aria-label': `${control} page` })}
+          />
         )}
       </Group>
     </>
   );
 }
-

@@ -11,7 +11,15 @@ interface Item {
 }
 
 function navFor(role: string | null, signedIn: boolean): { title: string; items: Item[] }[] {
-  const groups = [{ title: 'Explore', items: [{ to: '/', label: 'Home' }, { to: '/tools', label: 'Tools' }] }];
+  const groups = [
+    {
+      title: 'Explore',
+      items: [
+        { to: '/', label: 'Home' },
+        { to: '/tools', label: 'Tools' },
+      ],
+    },
+  ];
   if (!signedIn) return groups;
   groups.push({
     title: 'My account',
@@ -52,24 +60,40 @@ export function Shell({ children }: { children: ReactNode }) {
   };
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
-      <a href="#main" className="skip-link" style={{ position: 'absolute', left: -9999 }} onFocus={(e) => (e.currentTarget.style.left = '8px')} onBlur={(e) => (e.currentTarget.style.left = '-9999px')}>
+      <a
+        href="#main"
+        className="skip-link"
+        style={{ position: 'absolute', left: -9999 }}
+        onFocus={(e) => (e.currentTarget.style.left = '8px')}
+        onBlur={(e) => (e.currentTarget.style.left = '-9999px')}
+      >
         Skip to content
       </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
-            <Anchor component={Link} to="/" fw={700} c="dark" underline="never">Backend kit</Anchor>
+            <Anchor component={Link} to="/" fw={700} c="dark" underline="never">
+              Backend kit
+            </Anchor>
           </Group>
           {session ? (
             <Group gap="xs" wrap="nowrap">
-              <Text size="sm" visibleFrom="sm" data-testid="signed-in-as">{session.user.email}</Text>
-              <Button variant="default" size="xs" onClick={() => void signOut()}>Sign out</Button>
+              <Text size="sm" visibleFrom="sm" data-testid="signed-in-as">
+                {session.user.email}
+              </Text>
+              <Button variant="default" size="xs" onClick={() => void signOut()}>
+                Sign out
+              </Button>
             </Group>
           ) : (
             <Group gap="xs" wrap="nowrap">
-              <Button component={Link} to="/sign-in" variant="default" size="xs">Sign in</Button>
-              <Button component={Link} to="/sign-up" size="xs">Sign up</Button>
+              <Button component={Link} to="/sign-in" variant="default" size="xs">
+                Sign in
+              </Button>
+              <Button component={Link} to="/sign-up" size="xs">
+                Sign up
+              </Button>
             </Group>
           )}
         </Group>
@@ -78,7 +102,9 @@ export function Shell({ children }: { children: ReactNode }) {
         <div>
           {navFor(role, Boolean(session)).map((group) => (
             <div key={group.title}>
-              <Text size="xs" fw={700} c="dark.4" tt="uppercase" mt="sm" mb={4} px="sm">{group.title}</Text>
+              <Text size="xs" fw={700} c="dark.4" tt="uppercase" mt="sm" mb={4} px="sm">
+                {group.title}
+              </Text>
               {group.items.map((item) => (
                 <NavLink
                   key={item.to}

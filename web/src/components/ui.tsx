@@ -8,7 +8,10 @@ export function ErrorLine({ error }: { error: Pick<SdkError, 'code' | 'message'>
   if (!error) return null;
   return (
     <Alert color="red" role="alert" data-code={error.code} title="Could not complete">
-      {describeError(error)} <Text span size="xs" c="dimmed">({error.code})</Text>
+      {describeError(error)}{' '}
+      <Text span size="xs" c="dimmed">
+        ({error.code})
+      </Text>
     </Alert>
   );
 }
@@ -17,7 +20,11 @@ export function PageTitle({ children }: { children: string }) {
   useEffect(() => {
     document.title = `${children} · Backend kit`;
   }, [children]);
-  return <Title order={1} size="h2" mb="md">{children}</Title>;
+  return (
+    <Title order={1} size="h2" mb="md">
+      {children}
+    </Title>
+  );
 }
 
 export const dateTime = (value: string | null | undefined) => (value ? new Date(value).toLocaleString() : '—');
@@ -28,7 +35,9 @@ export const money = (minor: number, currency = 'usd') => formatMoney(minor, cur
 export function Notice({ title, children }: { title?: string; children: ReactNode }) {
   return (
     <div role="status">
-      <Alert color="teal" title={title} role="presentation">{children}</Alert>
+      <Alert color="teal" title={title} role="presentation">
+        {children}
+      </Alert>
     </div>
   );
 }
@@ -38,8 +47,9 @@ export function ChartFigure({ label, children }: { label: string; children: Reac
   return (
     <div role="img" aria-label={label}>
       {/* inert: the chart library's focusable layer must not take focus while hidden. */}
-      <div aria-hidden="true" {...{ inert: '' }}>{children}</div>
+      <div aria-hidden="true" {...{ inert: '' }}>
+        {children}
+      </div>
     </div>
   );
 }
-

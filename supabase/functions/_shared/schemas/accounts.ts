@@ -13,14 +13,7 @@ export const accountRoles = ['owner', 'admin', 'member'] as const;
 export type AccountRole = (typeof accountRoles)[number];
 
 /** `public.account_permission`. */
-export const accountPermissions = [
-  'view_all_clients',
-  'manage_all_clients',
-  'manage_packages',
-  'view_payments',
-  'manage_payments',
-  'manage_members',
-] as const;
+export const accountPermissions = ['view_all_clients', 'manage_all_clients', 'manage_packages', 'view_payments', 'manage_payments', 'manage_members'] as const;
 export type AccountPermission = (typeof accountPermissions)[number];
 
 /** `public.account_status`. */
@@ -133,10 +126,7 @@ export type MemberInviteInput = z.input<typeof memberInviteSchema>;
 export const memberBatchSchema = z.strictObject({
   account_id: uuidField,
   name: z.string({ error: 'Enter a batch name' }).trim().min(1, 'Required').max(120, 'At most 120 characters'),
-  members: z
-    .array(z.unknown(), { error: 'Give the members as a list' })
-    .min(1, 'Add at least one member')
-    .max(MAX_BATCH_SIZE, `At most ${MAX_BATCH_SIZE} members per batch`),
+  members: z.array(z.unknown(), { error: 'Give the members as a list' }).min(1, 'Add at least one member').max(MAX_BATCH_SIZE, `At most ${MAX_BATCH_SIZE} members per batch`),
   redirect_to: redirectField.optional(),
 });
 export type MemberBatchInput = Omit<z.input<typeof memberBatchSchema>, 'members'> & { members: NewMemberInput[] };

@@ -75,10 +75,7 @@ export const crmClientPackageCreateSchema = z.strictObject({
   status: enumOf(crmClientPackageStatuses).optional(),
 });
 export type CrmClientPackageCreateInput = z.input<typeof crmClientPackageCreateSchema>;
-export const crmClientPackageUpdateSchema = crmClientPackageCreateSchema
-  .omit({ client_id: true, package_id: true })
-  .partial()
-  .refine(someChange, 'Nothing to update');
+export const crmClientPackageUpdateSchema = crmClientPackageCreateSchema.omit({ client_id: true, package_id: true }).partial().refine(someChange, 'Nothing to update');
 export type CrmClientPackageUpdateInput = z.input<typeof crmClientPackageUpdateSchema>;
 
 export const crmPaymentCreateSchema = z.strictObject({
@@ -106,10 +103,7 @@ export const crmInstalmentCreateSchema = z.strictObject({
   status: enumOf(crmInstalmentStatuses).optional(),
 });
 export type CrmInstalmentCreateInput = z.input<typeof crmInstalmentCreateSchema>;
-export const crmInstalmentUpdateSchema = crmInstalmentCreateSchema
-  .omit({ client_id: true, client_package_id: true })
-  .partial()
-  .refine(someChange, 'Nothing to update');
+export const crmInstalmentUpdateSchema = crmInstalmentCreateSchema.omit({ client_id: true, client_package_id: true }).partial().refine(someChange, 'Nothing to update');
 export type CrmInstalmentUpdateInput = z.input<typeof crmInstalmentUpdateSchema>;
 
 export const crmStripeCustomerCreateSchema = z.strictObject({

@@ -31,13 +31,9 @@ const confirmationField = z.string({ error: 'Repeat the password' }).max(200, 'A
 
 const nameField = z.string().trim().min(1, 'Required').max(100, 'At most 100 characters');
 
-export const usernameField = z
-  .string()
-  .regex(/^[A-Za-z0-9_.]{3,30}$/, 'Use 3–30 letters, digits, "_" or "."');
+export const usernameField = z.string().regex(/^[A-Za-z0-9_.]{3,30}$/, 'Use 3–30 letters, digits, "_" or "."');
 
-export const phoneField = z
-  .string()
-  .regex(/^\+[1-9][0-9]{6,14}$/, 'Use the international format, e.g. +14155550123');
+export const phoneField = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'Use the international format, e.g. +14155550123');
 
 const redirectField = z.url({ error: 'Enter an absolute URL' }).max(2048, 'At most 2048 characters');
 
@@ -87,7 +83,10 @@ export const changePasswordSchema = z
     password: passwordField,
     password_confirmation: confirmationField,
     /** The code `reauthenticate()` mails; needed when the session is more than a day old. */
-    nonce: z.string().regex(/^[0-9]{6,10}$/, 'The code from the reauthentication e-mail').optional(),
+    nonce: z
+      .string()
+      .regex(/^[0-9]{6,10}$/, 'The code from the reauthentication e-mail')
+      .optional(),
   })
   .superRefine((value, ctx) => {
     passwordsMatch(value, ctx);
@@ -150,14 +149,20 @@ export const profileUpdateSchema = z
     last_name: nameField.nullable(),
     username: usernameField.nullable(),
     phone: phoneField.nullable(),
-    avatar_url: z.url({ protocol: /^https?$/, error: 'Enter an http(s) URL' }).max(2048, 'At most 2048 characters').nullable(),
+    avatar_url: z
+      .url({ protocol: /^https?$/, error: 'Enter an http(s) URL' })
+      .max(2048, 'At most 2048 characters')
+      .nullable(),
     date_of_birth: z.iso.date({ error: 'Use YYYY-MM-DD' }).nullable(),
     address_line1: z.string().trim().min(1, 'Required').max(200, 'At most 200 characters').nullable(),
     address_line2: z.string().trim().min(1, 'Required').max(200, 'At most 200 characters').nullable(),
     city: z.string().trim().min(1, 'Required').max(100, 'At most 100 characters').nullable(),
     region: z.string().trim().min(1, 'Required').max(100, 'At most 100 characters').nullable(),
     postal_code: z.string().trim().min(1, 'Required').max(20, 'At most 20 characters').nullable(),
-    country_code: z.string().regex(/^[A-Z]{2}$/, 'Use an ISO 3166-1 alpha-2 code such as DE').nullable(),
+    country_code: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'Use an ISO 3166-1 alpha-2 code such as DE')
+      .nullable(),
     locale: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'Use a language tag such as en or pt-BR'),
     notification_preferences: z.strictObject({
       email: z.boolean(),
@@ -218,14 +223,10 @@ export function validationDetails(error: z.ZodError): ValidationDetails {
 }
 
 /** A missing value reads "Required" rather than zod's "expected string, received undefined". */
-const requiredMessage = (issue: { code: string; input?: unknown }): string | undefined =>
-  issue.code === 'invalid_type' && issue.input === undefined ? 'Required' : undefined;
+const requiredMessage = (issue: { code: string; input?: unknown }): string | undefined => (issue.code === 'invalid_type' && issue.input === undefined ? 'Required' : undefined);
 
 /** Validates `input` with `schema`: the parsed value, or the field-level details of what is wrong. */
-export function validate<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-): { success: true; data: z.output<S> } | { success: false; details: ValidationDetails } {
+export function validate<S extends z.ZodType>(schema: S, input: unknown): { success: true; data: z.output<S> } | { success: false; details: ValidationDetails } {
   const result = schema.safeParse(input, { error: requiredMessage });
   return result.success ? { success: true, data: result.data } : { success: false, details: validationDetails(result.error) };
 }

@@ -11,6 +11,9 @@ export const deleteAccountSchema = z.strictObject({
   /** Your current password (deleting yourself). */
   current_password: z.string({ error: 'Enter your current password' }).min(1, 'Required').max(200, 'At most 200 characters').optional(),
   /** Instead of the password: the code `reauthenticate()` mailed you (deleting yourself). */
-  nonce: z.string().regex(/^[0-9]{6,10}$/, 'The code from the reauthentication e-mail').optional(),
+  nonce: z
+    .string()
+    .regex(/^[0-9]{6,10}$/, 'The code from the reauthentication e-mail')
+    .optional(),
 });
 export type DeleteAccountInput = z.input<typeof deleteAccountSchema>;

@@ -1,44 +1,34 @@
 /** The platform admin console: one route per concern, a tab bar to move between them. */
-import { Stack, Tabs } from "@mantine/core";
-import { lazy, Suspense } from "react";
-import {
-  Navigate,
-  Route,
-  Routes,
-  useLocation,
-  useNavigate,
-} from "react-router-dom";
-import { PageTitle } from "../../components/ui.tsx";
+import { Stack, Tabs } from '@mantine/core';
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { PageTitle } from '../../components/ui.tsx';
 
-const Dashboard = lazy(() => import("./Dashboard.tsx"));
-const Approvals = lazy(() => import("./Approvals.tsx"));
-const Money = lazy(() => import("./Money.tsx"));
-const Catalog = lazy(() => import("./Catalog.tsx"));
-const Users = lazy(() => import("./Users.tsx"));
-const Operations = lazy(() => import("./Operations.tsx"));
+const Dashboard = lazy(() => import('./Dashboard.tsx'));
+const Approvals = lazy(() => import('./Approvals.tsx'));
+const Money = lazy(() => import('./Money.tsx'));
+const Catalog = lazy(() => import('./Catalog.tsx'));
+const Users = lazy(() => import('./Users.tsx'));
+const Operations = lazy(() => import('./Operations.tsx'));
 
 const SECTIONS = [
-  ["dashboard", "Dashboard"],
-  ["approvals", "Approvals"],
-  ["money", "Payouts, refunds, points"],
-  ["catalog", "Vouchers and packages"],
-  ["users", "Users"],
-  ["operations", "Audit, jobs, Stripe"],
+  ['dashboard', 'Dashboard'],
+  ['approvals', 'Approvals'],
+  ['money', 'Payouts, refunds, points'],
+  ['catalog', 'Vouchers and packages'],
+  ['users', 'Users'],
+  ['operations', 'Audit, jobs, Stripe'],
 ] as const;
 
 export default function AdminPage() {
   const location = useLocation();
   const navigate = useNavigate();
-  const current = location.pathname.split("/")[2] ?? "dashboard";
+  const current = location.pathname.split('/')[2] ?? 'dashboard';
   return (
     <Stack>
       <PageTitle>Admin console</PageTitle>
-      <Tabs
-        value={current}
-        onChange={(v) => v && navigate(`/admin/${v}`)}
-        keepMounted={false}
-      >
-        <Tabs.List style={{ overflowX: "auto", flexWrap: "nowrap" }}>
+      <Tabs value={current} onChange={(v) => v && navigate(`/admin/${v}`)} keepMounted={false}>
+        <Tabs.List style={{ overflowX: 'auto', flexWrap: 'nowrap' }}>
           {SECTIONS.map(([value, label]) => (
             <Tabs.Tab key={value} value={value}>
               {label}

@@ -22,7 +22,9 @@ export default function ApprovalsSection() {
   const tools = usePage<PendingTool>((q) => approvals.pendingTools(kit, q), [kit], 20);
   return (
     <Stack>
-      <Text component="h2" fw={700} size="lg">Businesses waiting for approval</Text>
+      <Text component="h2" fw={700} size="lg">
+        Businesses waiting for approval
+      </Text>
       <ErrorLine error={accounts.error} />
       <PagedTable
         caption="Businesses waiting for approval"
@@ -38,13 +40,20 @@ export default function ApprovalsSection() {
             render: (a) => (
               <Group gap="xs" wrap="nowrap">
                 <ActionButton label="Approve" ariaLabel={`Approve ${a.name}`} variant="filled" run={(key) => approvals.approveAccount(kit, a.id, key)} onDone={accounts.reload} />
-                <ActionButton label="Reject" ariaLabel={`Reject ${a.name}`} run={(key) => approvals.rejectAccount(kit, a.id, 'Could not verify the business', key)} onDone={accounts.reload} />
+                <ActionButton
+                  label="Reject"
+                  ariaLabel={`Reject ${a.name}`}
+                  run={(key) => approvals.rejectAccount(kit, a.id, 'Could not verify the business', key)}
+                  onDone={accounts.reload}
+                />
               </Group>
             ),
           },
         ]}
       />
-      <Text component="h2" fw={700} size="lg">Tools waiting for review</Text>
+      <Text component="h2" fw={700} size="lg">
+        Tools waiting for review
+      </Text>
       <ErrorLine error={tools.error} />
       <PagedTable
         caption="Tools waiting for review"
@@ -60,7 +69,13 @@ export default function ApprovalsSection() {
             label: 'Decision',
             render: (t) => (
               <Group gap="xs" wrap="nowrap">
-                <ActionButton label="Approve" ariaLabel={`Approve ${t.name}`} variant="filled" run={(key) => approvals.reviewTool(kit, t.id, 'approve', key)} onDone={tools.reload} />
+                <ActionButton
+                  label="Approve"
+                  ariaLabel={`Approve ${t.name}`}
+                  variant="filled"
+                  run={(key) => approvals.reviewTool(kit, t.id, 'approve', key)}
+                  onDone={tools.reload}
+                />
                 <ActionButton label="Reject" ariaLabel={`Reject ${t.name}`} run={(key) => approvals.reviewTool(kit, t.id, 'reject', key)} onDone={tools.reload} />
               </Group>
             ),

@@ -22,7 +22,13 @@ export default function CatalogSection() {
   const [error, setError] = useState<SdkError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const createType = typeForm.onSubmit(async (v) => {
-    const result = await catalog.createVoucherType(kit, { name: v.name, service_type: v.service_type, price_amount: Number(v.price_amount), max_uses: Number(v.max_uses), validity_days: Number(v.validity_days) });
+    const result = await catalog.createVoucherType(kit, {
+      name: v.name,
+      service_type: v.service_type,
+      price_amount: Number(v.price_amount),
+      max_uses: Number(v.max_uses),
+      validity_days: Number(v.validity_days),
+    });
     setError(result.error);
     showFieldErrors(typeForm, result.error);
     if (result.data) {
@@ -47,7 +53,9 @@ export default function CatalogSection() {
       <ErrorLine error={error ?? types.error ?? packages.error} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
-          <Text component="h2" fw={700} mb="xs">New voucher type</Text>
+          <Text component="h2" fw={700} mb="xs">
+            New voucher type
+          </Text>
           <form onSubmit={createType} noValidate>
             <Stack>
               <TextInput label="Voucher type name" required {...typeForm.getInputProps('name')} />
@@ -62,7 +70,9 @@ export default function CatalogSection() {
           </form>
         </Card>
         <Card withBorder>
-          <Text component="h2" fw={700} mb="xs">New points package</Text>
+          <Text component="h2" fw={700} mb="xs">
+            New points package
+          </Text>
           <form onSubmit={createPackage} noValidate>
             <Stack>
               <TextInput label="Package name" required {...packageForm.getInputProps('name')} />
@@ -95,7 +105,13 @@ export default function CatalogSection() {
           { label: 'Points', render: (p) => p.points },
           { label: 'Price', render: (p) => money(p.price_amount, p.currency) },
           { label: 'Status', render: (p) => <Badge variant="light">{p.is_active ? 'on sale' : 'inactive'}</Badge> },
-          { label: 'Action', render: (p) => (p.is_active ? <ActionButton label="Deactivate" ariaLabel={`Deactivate ${p.name}`} run={() => catalog.deactivatePointsPackage(kit, p.id)} onDone={packages.reload} /> : null) },
+          {
+            label: 'Action',
+            render: (p) =>
+              p.is_active ? (
+                <ActionButton label="Deactivate" ariaLabel={`Deactivate ${p.name}`} run={() => catalog.deactivatePointsPackage(kit, p.id)} onDone={packages.reload} />
+              ) : null,
+          },
         ]}
       />
     </Stack>

@@ -22,7 +22,11 @@ export default function DashboardSection() {
       <Group>
         <TextInput type="date" label="From" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
         <TextInput type="date" label="To" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
-        {health.data && <Badge color={health.data.status === 'ok' ? 'teal' : 'red'} variant="light" mt={24}>system {health.data.status}, database {health.data.database}</Badge>}
+        {health.data && (
+          <Badge color={health.data.status === 'ok' ? 'teal' : 'red'} variant="light" mt={24}>
+            system {health.data.status}, database {health.data.database}
+          </Badge>
+        )}
       </Group>
       <ErrorLine error={dashboard.error} />
       {totals && (
@@ -34,7 +38,9 @@ export default function DashboardSection() {
             ['Points sold', totals.points_sold],
           ].map(([label, value]) => (
             <Card key={String(label)} withBorder>
-              <Text size="sm" c="dimmed">{label}</Text>
+              <Text size="sm" c="dimmed">
+                {label}
+              </Text>
               <Text fw={700}>{value}</Text>
             </Card>
           ))}
@@ -43,20 +49,34 @@ export default function DashboardSection() {
       {dashboard.data && (
         <>
           <Card withBorder>
-            <Text component="h2" fw={700} mb="xs">Revenue per day (minor units)</Text>
+            <Text component="h2" fw={700} mb="xs">
+              Revenue per day (minor units)
+            </Text>
             <ChartFigure label="Area chart of revenue per day">
-              <AreaChart h={220} data={dashboard.data.revenue_by_day} dataKey="day" series={[{ name: 'revenue', label: 'Revenue', color: 'indigo.8' }, { name: 'refunded', label: 'Refunded', color: 'red.8' }]} />
+              <AreaChart
+                h={220}
+                data={dashboard.data.revenue_by_day}
+                dataKey="day"
+                series={[
+                  { name: 'revenue', label: 'Revenue', color: 'indigo.8' },
+                  { name: 'refunded', label: 'Refunded', color: 'red.8' },
+                ]}
+              />
             </ChartFigure>
           </Card>
           <Card withBorder>
-            <Text component="h2" fw={700} mb="xs">Top voucher types</Text>
+            <Text component="h2" fw={700} mb="xs">
+              Top voucher types
+            </Text>
             <ChartFigure label="Bar chart of revenue by voucher type">
               <BarChart h={200} data={dashboard.data.top_voucher_types} dataKey="name" series={[{ name: 'revenue', label: 'Revenue', color: 'teal.8' }]} />
             </ChartFigure>
           </Card>
         </>
       )}
-      <Text size="sm" c="dimmed">Prometheus metrics (`/functions/v1/metrics`) are for the service role or a scraper with the metrics key, not for a browser session.</Text>
+      <Text size="sm" c="dimmed">
+        Prometheus metrics (`/functions/v1/metrics`) are for the service role or a scraper with the metrics key, not for a browser session.
+      </Text>
     </Stack>
   );
 }

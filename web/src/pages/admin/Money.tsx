@@ -26,7 +26,9 @@ function AdjustPoints() {
   });
   return (
     <Card withBorder maw={560}>
-      <Text component="h2" fw={700} mb="xs">Adjust a user's points</Text>
+      <Text component="h2" fw={700} mb="xs">
+        Adjust a user's points
+      </Text>
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput label="User id" description="From the Users tab" required {...form.getInputProps('user_id')} />
@@ -34,7 +36,9 @@ function AdjustPoints() {
           <TextInput label="Reason" required {...form.getInputProps('reason')} />
           <ErrorLine error={adjust.error} />
           {notice && <Notice>{notice}</Notice>}
-          <Button type="submit" loading={adjust.pending} disabled={adjust.pending}>Adjust</Button>
+          <Button type="submit" loading={adjust.pending} disabled={adjust.pending}>
+            Adjust
+          </Button>
         </Stack>
       </form>
     </Card>
@@ -49,8 +53,17 @@ export default function MoneySection() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Text component="h2" fw={700} size="lg">Payouts</Text>
-        <Select label="Status" data={['requested', 'approved', 'paid', 'rejected']} value={status} onChange={(v) => v && setStatus(v as PayoutStatus)} allowDeselect={false} w={160} />
+        <Text component="h2" fw={700} size="lg">
+          Payouts
+        </Text>
+        <Select
+          label="Status"
+          data={['requested', 'approved', 'paid', 'rejected']}
+          value={status}
+          onChange={(v) => v && setStatus(v as PayoutStatus)}
+          allowDeselect={false}
+          w={160}
+        />
       </Group>
       <ErrorLine error={payoutList.error} />
       <PagedTable
@@ -66,15 +79,40 @@ export default function MoneySection() {
             label: 'Decision',
             render: (p) => (
               <Group gap="xs" wrap="nowrap">
-                {p.status === 'requested' && <ActionButton label="Approve" ariaLabel={`Approve payout of ${p.amount_points} points`} variant="filled" run={(key) => payouts.approve(kit, p.id, key)} onDone={payoutList.reload} />}
-                {p.status === 'requested' && <ActionButton label="Reject" ariaLabel={`Reject payout of ${p.amount_points} points`} run={(key) => payouts.reject(kit, p.id, 'Bank details missing', key)} onDone={payoutList.reload} />}
-                {p.status === 'approved' && <ActionButton label="Mark paid" ariaLabel={`Mark payout of ${p.amount_points} points paid`} variant="filled" run={(key) => payouts.markPaid(kit, p.id, key)} onDone={payoutList.reload} />}
+                {p.status === 'requested' && (
+                  <ActionButton
+                    label="Approve"
+                    ariaLabel={`Approve payout of ${p.amount_points} points`}
+                    variant="filled"
+                    run={(key) => payouts.approve(kit, p.id, key)}
+                    onDone={payoutList.reload}
+                  />
+                )}
+                {p.status === 'requested' && (
+                  <ActionButton
+                    label="Reject"
+                    ariaLabel={`Reject payout of ${p.amount_points} points`}
+                    run={(key) => payouts.reject(kit, p.id, 'Bank details missing', key)}
+                    onDone={payoutList.reload}
+                  />
+                )}
+                {p.status === 'approved' && (
+                  <ActionButton
+                    label="Mark paid"
+                    ariaLabel={`Mark payout of ${p.amount_points} points paid`}
+                    variant="filled"
+                    run={(key) => payouts.markPaid(kit, p.id, key)}
+                    onDone={payoutList.reload}
+                  />
+                )}
               </Group>
             ),
           },
         ]}
       />
-      <Text component="h2" fw={700} size="lg">Refund requests</Text>
+      <Text component="h2" fw={700} size="lg">
+        Refund requests
+      </Text>
       <ErrorLine error={refundList.error} />
       <PagedTable
         caption="Refund requests"
@@ -89,8 +127,19 @@ export default function MoneySection() {
             label: 'Decision',
             render: (r) => (
               <Group gap="xs" wrap="nowrap">
-                <ActionButton label="Approve" ariaLabel={`Approve refund: ${r.reason}`} variant="filled" run={(key) => refunds.approve(kit, r.id, key)} onDone={refundList.reload} />
-                <ActionButton label="Reject" ariaLabel={`Reject refund: ${r.reason}`} run={(key) => refunds.reject(kit, r.id, 'The tool worked as described', key)} onDone={refundList.reload} />
+                <ActionButton
+                  label="Approve"
+                  ariaLabel={`Approve refund: ${r.reason}`}
+                  variant="filled"
+                  run={(key) => refunds.approve(kit, r.id, key)}
+                  onDone={refundList.reload}
+                />
+                <ActionButton
+                  label="Reject"
+                  ariaLabel={`Reject refund: ${r.reason}`}
+                  run={(key) => refunds.reject(kit, r.id, 'The tool worked as described', key)}
+                  onDone={refundList.reload}
+                />
               </Group>
             ),
           },

@@ -19,7 +19,9 @@ export default function OperationsSection() {
   const stripe = usePage<Job>((q) => operations.jobs(kit, { ...q, type: 'payments.reapply_stripe_event' }), [kit], 20);
   return (
     <Stack>
-      <Text component="h2" fw={700} size="lg">Audit log</Text>
+      <Text component="h2" fw={700} size="lg">
+        Audit log
+      </Text>
       <TextInput label="Action (exact, or a prefix ending in a dot)" value={action} onChange={(e) => setAction(e.currentTarget.value)} maw={360} />
       <ErrorLine error={audit.error} />
       <PagedTable
@@ -34,8 +36,17 @@ export default function OperationsSection() {
           { label: 'Target', render: (e) => `${e.target_type} ${e.target_id ?? ''}` },
         ]}
       />
-      <Text component="h2" fw={700} size="lg">Jobs</Text>
-      <Select label="Job status" data={['queued', 'running', 'succeeded', 'failed', 'cancelled']} value={status} onChange={(v) => setStatus(v as JobStatus | null)} clearable maw={200} />
+      <Text component="h2" fw={700} size="lg">
+        Jobs
+      </Text>
+      <Select
+        label="Job status"
+        data={['queued', 'running', 'succeeded', 'failed', 'cancelled']}
+        value={status}
+        onChange={(v) => setStatus(v as JobStatus | null)}
+        clearable
+        maw={200}
+      />
       <ErrorLine error={jobs.error} />
       <PagedTable
         caption="Jobs"
@@ -50,8 +61,12 @@ export default function OperationsSection() {
           { label: 'Last error', render: (j) => j.last_error ?? '' },
         ]}
       />
-      <Text component="h2" fw={700} size="lg">Failed Stripe events</Text>
-      <Text size="sm" c="dimmed">A Stripe event whose application failed is re-applied by a background job; these are those jobs.</Text>
+      <Text component="h2" fw={700} size="lg">
+        Failed Stripe events
+      </Text>
+      <Text size="sm" c="dimmed">
+        A Stripe event whose application failed is re-applied by a background job; these are those jobs.
+      </Text>
       <ErrorLine error={stripe.error} />
       <PagedTable
         caption="Failed Stripe events"

@@ -36,14 +36,39 @@ export default function UsersSection() {
         rowKey={(u) => u.id}
         columns={[
           { label: 'E-mail', render: (u) => <Text size="sm">{u.email}</Text> },
-          { label: 'Id', render: (u) => <Text size="xs" ff="monospace">{u.id}</Text> },
+          {
+            label: 'Id',
+            render: (u) => (
+              <Text size="xs" ff="monospace">
+                {u.id}
+              </Text>
+            ),
+          },
           {
             label: 'Role',
             render: (u) => (
-              <Select aria-label={`Role of ${u.email}`} data={['client', 'tool_creator', 'admin']} value={u.role} onChange={(v) => v && v !== u.role && void changeRole(u, v as PlatformRole)} allowDeselect={false} w={140} size="xs" />
+              <Select
+                aria-label={`Role of ${u.email}`}
+                data={['client', 'tool_creator', 'admin']}
+                value={u.role}
+                onChange={(v) => v && v !== u.role && void changeRole(u, v as PlatformRole)}
+                allowDeselect={false}
+                w={140}
+                size="xs"
+              />
             ),
           },
-          { label: 'Status', render: (u) => (u.banned_until ? <Badge color="red" variant="light">banned</Badge> : <Badge variant="light">active</Badge>) },
+          {
+            label: 'Status',
+            render: (u) =>
+              u.banned_until ? (
+                <Badge color="red" variant="light">
+                  banned
+                </Badge>
+              ) : (
+                <Badge variant="light">active</Badge>
+              ),
+          },
           { label: 'Joined', render: (u) => dateTime(u.created_at) },
           {
             label: 'Actions',

@@ -35,7 +35,13 @@ export default function ConfirmPage() {
   return (
     <Paper maw={480} mx="auto" p="md" withBorder>
       <PageTitle>Confirming your e-mail</PageTitle>
-      {error ? <ErrorLine error={error} /> : <Center><Loader aria-label="Confirming" /></Center>}
+      {error ? (
+        <ErrorLine error={error} />
+      ) : (
+        <Center>
+          <Loader aria-label="Confirming" />
+        </Center>
+      )}
     </Paper>
   );
 }

@@ -35,7 +35,9 @@ export default function ResetPasswordPage() {
           <PasswordInput label="New password" autoComplete="new-password" required {...form.getInputProps('password')} />
           <PasswordInput label="Repeat the new password" autoComplete="new-password" required {...form.getInputProps('password_confirmation')} />
           <ErrorLine error={error} />
-          <Button type="submit" loading={pending} disabled={pending}>Save the password</Button>
+          <Button type="submit" loading={pending} disabled={pending}>
+            Save the password
+          </Button>
         </Stack>
       </form>
     </Paper>

@@ -48,15 +48,30 @@ export default function SignInPage() {
           <TextInput label="E-mail" type="email" autoComplete="email" required {...form.getInputProps('email')} />
           <PasswordInput label="Password" autoComplete="current-password" required {...form.getInputProps('password')} />
           <ErrorLine error={error} />
-          {notice && <Text role="status" c="teal.9">{notice}</Text>}
-          <Button type="submit" loading={pending} disabled={pending}>Sign in</Button>
+          {notice && (
+            <Text role="status" c="teal.9">
+              {notice}
+            </Text>
+          )}
+          <Button type="submit" loading={pending} disabled={pending}>
+            Sign in
+          </Button>
         </Stack>
       </form>
       <Divider my="md" label="or" />
       <Stack gap="xs">
-        <Button variant="default" onClick={() => void mail('magic')} disabled={pending}>E-mail me a sign-in link</Button>
-        <Button variant="subtle" onClick={() => void mail('reset')} disabled={pending}>Forgot your password?</Button>
-        <Text size="sm">No account yet? <Anchor component={Link} to="/sign-up">Sign up</Anchor></Text>
+        <Button variant="default" onClick={() => void mail('magic')} disabled={pending}>
+          E-mail me a sign-in link
+        </Button>
+        <Button variant="subtle" onClick={() => void mail('reset')} disabled={pending}>
+          Forgot your password?
+        </Button>
+        <Text size="sm">
+          No account yet?{' '}
+          <Anchor component={Link} to="/sign-up">
+            Sign up
+          </Anchor>
+        </Text>
       </Stack>
     </Paper>
   );

@@ -43,8 +43,15 @@ export default function SignUpPage() {
           <PasswordInput label="Password" autoComplete="new-password" required {...form.getInputProps('password')} />
           <PasswordInput label="Repeat the password" autoComplete="new-password" required {...form.getInputProps('password_confirmation')} />
           <ErrorLine error={error} />
-          <Button type="submit" loading={pending} disabled={pending}>Sign up</Button>
-          <Text size="sm">Already registered? <Anchor component={Link} to="/sign-in">Sign in</Anchor></Text>
+          <Button type="submit" loading={pending} disabled={pending}>
+            Sign up
+          </Button>
+          <Text size="sm">
+            Already registered?{' '}
+            <Anchor component={Link} to="/sign-in">
+              Sign in
+            </Anchor>
+          </Text>
         </Stack>
       </form>
     </Paper>

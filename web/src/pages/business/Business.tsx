@@ -50,13 +50,20 @@ export default function BusinessPage() {
     setCurrent(chosen.data);
   };
   const section = location.pathname.split('/')[2] ?? 'clients';
-  if (!mine) return <Center p="xl"><Loader aria-label="Loading" /></Center>;
+  if (!mine)
+    return (
+      <Center p="xl">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
   return (
     <Stack>
       <PageTitle>Business</PageTitle>
       <ErrorLine error={error} />
       {mine.length === 0 ? (
-        <Card withBorder><Text>You are not a member of any business account.</Text></Card>
+        <Card withBorder>
+          <Text>You are not a member of any business account.</Text>
+        </Card>
       ) : (
         <Group>
           <Select
@@ -66,13 +73,21 @@ export default function BusinessPage() {
             onChange={(v) => void choose(v)}
             allowDeselect={false}
           />
-          {current && <Badge variant="light" mt={24}>{current.role}</Badge>}
+          {current && (
+            <Badge variant="light" mt={24}>
+              {current.role}
+            </Badge>
+          )}
         </Group>
       )}
       {current && (
         <Tabs value={section} onChange={(v) => v && navigate(`/business/${v}`)} keepMounted={false}>
           <Tabs.List style={{ overflowX: 'auto', flexWrap: 'nowrap' }}>
-            {SECTIONS.map(([value, label]) => <Tabs.Tab key={value} value={value}>{label}</Tabs.Tab>)}
+            {SECTIONS.map(([value, label]) => (
+              <Tabs.Tab key={value} value={value}>
+                {label}
+              </Tabs.Tab>
+            ))}
           </Tabs.List>
           <Tabs.Panel value={section} pt="md">
             <Suspense fallback={null}>

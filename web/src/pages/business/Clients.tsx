@@ -18,7 +18,11 @@ export default function ClientsSection() {
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 300);
   const [status, setStatus] = useState<CrmClientStatus | null>(null);
-  const list = usePage<CrmClientRecord>((q) => crm.clients(kit, { ...q, ...(debounced ? { search: debounced } : {}), ...(status ? { status } : {}) }), [kit, debounced, status], 50);
+  const list = usePage<CrmClientRecord>(
+    (q) => crm.clients(kit, { ...q, ...(debounced ? { search: debounced } : {}), ...(status ? { status } : {}) }),
+    [kit, debounced, status],
+    50,
+  );
   const form = useForm({ initialValues: { first_name: '', last_name: '', email: '', status: 'onboarding' } });
   const [error, setError] = useState<SdkError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -35,7 +39,9 @@ export default function ClientsSection() {
   return (
     <Stack>
       <Card withBorder>
-        <Text component="h2" fw={700} mb="xs">Add a client</Text>
+        <Text component="h2" fw={700} mb="xs">
+          Add a client
+        </Text>
         <form onSubmit={submit} noValidate>
           <Group align="flex-start" grow>
             <TextInput label="First name" required {...form.getInputProps('first_name')} />
@@ -44,13 +50,22 @@ export default function ClientsSection() {
             <Select label="Client status" data={STATUSES} allowDeselect={false} {...form.getInputProps('status')} />
           </Group>
           <ErrorLine error={error} />
-          <Button type="submit" mt="sm">Add the client</Button>
+          <Button type="submit" mt="sm">
+            Add the client
+          </Button>
         </form>
       </Card>
       {notice && <Notice>{notice}</Notice>}
       <Group>
         <TextInput label="Search clients" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
-        <Select label="Status filter" data={STATUSES} value={status} onChange={(v) => setStatus(v as CrmClientStatus | null)} clearable clearButtonProps={{ "aria-label": "Clear the status filter" }} />
+        <Select
+          label="Status filter"
+          data={STATUSES}
+          value={status}
+          onChange={(v) => setStatus(v as CrmClientStatus | null)}
+          clearable
+          clearButtonProps={{ 'aria-label': 'Clear the status filter' }}
+        />
       </Group>
       <ErrorLine error={list.error} />
       <PagedTable

@@ -19,7 +19,9 @@ export default function MembersSection() {
   const batchList = usePage<MemberBatch>((q) => batches.list(kit, q), [kit], 20);
   const [error, setError] = useState<SdkError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const form = useForm<{ email: string; full_name: string; role: 'admin' | 'member'; permissions: AccountPermission[] }>({ initialValues: { email: '', full_name: '', role: 'member', permissions: [] } });
+  const form = useForm<{ email: string; full_name: string; role: 'admin' | 'member'; permissions: AccountPermission[] }>({
+    initialValues: { email: '', full_name: '', role: 'member', permissions: [] },
+  });
   const runAdd = useCallback((key: string, v: NewMemberInput & { role: 'admin' | 'member'; permissions: AccountPermission[] }) => members.add(kit, v, key), [kit]);
   const add = useAction(runAdd);
   const batchForm = useForm({ initialValues: { name: '', rows: '' } });
@@ -36,7 +38,11 @@ export default function MembersSection() {
     }
   });
   const submitBatch = batchForm.onSubmit(async (v) => {
-    const rows = v.rows.split('\n').map((line) => line.split(',').map((s) => s.trim())).filter((r) => r[0]).map(([email, full_name]) => ({ email: email!, full_name: full_name ?? '' }));
+    const rows = v.rows
+      .split('\n')
+      .map((line) => line.split(',').map((s) => s.trim()))
+      .filter((r) => r[0])
+      .map(([email, full_name]) => ({ email: email!, full_name: full_name ?? '' }));
     const result = await batch.execute(v.name, rows);
     showFieldErrors(batchForm, result?.error);
     if (result?.data) {
@@ -76,7 +82,14 @@ export default function MembersSection() {
               m.role === 'member' ? (
                 <Group gap={6}>
                   {PERMISSIONS.map((p) => (
-                    <Checkbox key={p} size="xs" label={p.replace(/_/g, ' ')} aria-label={`${p.replace(/_/g, ' ')} for ${m.full_name}`} checked={m.permissions.includes(p)} onChange={() => void togglePermission(m, p)} />
+                    <Checkbox
+                      key={p}
+                      size="xs"
+                      label={p.replace(/_/g, ' ')}
+                      aria-label={`${p.replace(/_/g, ' ')} for ${m.full_name}`}
+                      checked={m.permissions.includes(p)}
+                      onChange={() => void togglePermission(m, p)}
+                    />
                   ))}
                 </Group>
               ) : (
@@ -95,7 +108,9 @@ export default function MembersSection() {
         ]}
       />
       <Card withBorder>
-        <Text component="h2" fw={700} mb="xs">Add a member</Text>
+        <Text component="h2" fw={700} mb="xs">
+          Add a member
+        </Text>
         <form onSubmit={submit} noValidate>
           <Stack>
             <Group grow align="flex-start">
@@ -104,21 +119,31 @@ export default function MembersSection() {
               <Select label="Member role" data={['member', 'admin']} allowDeselect={false} {...form.getInputProps('role')} />
             </Group>
             <Checkbox.Group label="Permissions" {...form.getInputProps('permissions')}>
-              <Group gap="xs" mt={4}>{PERMISSIONS.map((p) => <Checkbox key={p} value={p} label={p.replace(/_/g, ' ')} />)}</Group>
+              <Group gap="xs" mt={4}>
+                {PERMISSIONS.map((p) => (
+                  <Checkbox key={p} value={p} label={p.replace(/_/g, ' ')} />
+                ))}
+              </Group>
             </Checkbox.Group>
             <ErrorLine error={add.error} />
-            <Button type="submit" loading={add.pending} disabled={add.pending}>Invite the member</Button>
+            <Button type="submit" loading={add.pending} disabled={add.pending}>
+              Invite the member
+            </Button>
           </Stack>
         </form>
       </Card>
       <Card withBorder>
-        <Text component="h2" fw={700} mb="xs">Add members in a batch</Text>
+        <Text component="h2" fw={700} mb="xs">
+          Add members in a batch
+        </Text>
         <form onSubmit={submitBatch} noValidate>
           <Stack>
             <TextInput label="Batch name" required {...batchForm.getInputProps('name')} />
             <Textarea label="One member per line: e-mail, full name" minRows={3} autosize {...batchForm.getInputProps('rows')} />
             <ErrorLine error={batch.error} />
-            <Button type="submit" loading={batch.pending} disabled={batch.pending}>Create the batch</Button>
+            <Button type="submit" loading={batch.pending} disabled={batch.pending}>
+              Create the batch
+            </Button>
           </Stack>
         </form>
       </Card>

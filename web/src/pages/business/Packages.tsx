@@ -47,14 +47,18 @@ export default function PackagesSection() {
       {notice && <Notice>{notice}</Notice>}
       <ErrorLine error={error ?? packages.error ?? clientPackages.error} />
       <Card withBorder>
-        <Text component="h2" fw={700} mb="xs">New package</Text>
+        <Text component="h2" fw={700} mb="xs">
+          New package
+        </Text>
         <form onSubmit={create} noValidate>
           <Group align="flex-start" grow>
             <TextInput label="Package name" required {...form.getInputProps('name')} />
             <NumberInput label="Price" decimalScale={2} min={0} required {...form.getInputProps('price')} />
             <TextInput label="Currency" {...form.getInputProps('currency')} />
           </Group>
-          <Button type="submit" mt="sm">Create the package</Button>
+          <Button type="submit" mt="sm">
+            Create the package
+          </Button>
         </form>
       </Card>
       <PagedTable
@@ -69,13 +73,22 @@ export default function PackagesSection() {
         ]}
       />
       <Card withBorder>
-        <Text component="h2" fw={700} mb="xs">Give a package to a client</Text>
+        <Text component="h2" fw={700} mb="xs">
+          Give a package to a client
+        </Text>
         <form onSubmit={give} noValidate>
           <Group align="flex-start" grow>
-            <Select label="Client" searchable data={(clients.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.first_name} ${c.last_name}` }))} {...assign.getInputProps('client_id')} />
+            <Select
+              label="Client"
+              searchable
+              data={(clients.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.first_name} ${c.last_name}` }))}
+              {...assign.getInputProps('client_id')}
+            />
             <Select label="Package" data={(packages.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))} {...assign.getInputProps('package_id')} />
           </Group>
-          <Button type="submit" mt="sm">Give the package</Button>
+          <Button type="submit" mt="sm">
+            Give the package
+          </Button>
         </form>
       </Card>
       <PagedTable

@@ -35,15 +35,25 @@ export default function PaymentsSection() {
   return (
     <Stack>
       <Card withBorder>
-        <Text component="h2" fw={700} mb="xs">Record a payment</Text>
+        <Text component="h2" fw={700} mb="xs">
+          Record a payment
+        </Text>
         <form onSubmit={submit} noValidate>
           <Group align="flex-start" grow>
-            <Select label="Paying client" searchable required data={(clients.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.first_name} ${c.last_name}` }))} {...form.getInputProps('client_id')} />
+            <Select
+              label="Paying client"
+              searchable
+              required
+              data={(clients.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.first_name} ${c.last_name}` }))}
+              {...form.getInputProps('client_id')}
+            />
             <NumberInput label="Amount" decimalScale={2} required {...form.getInputProps('amount')} />
             <TextInput label="Payment currency" {...form.getInputProps('currency')} />
           </Group>
           <ErrorLine error={error} />
-          <Button type="submit" mt="sm">Record the payment</Button>
+          <Button type="submit" mt="sm">
+            Record the payment
+          </Button>
         </form>
       </Card>
       {notice && <Notice>{notice}</Notice>}
@@ -60,7 +70,9 @@ export default function PaymentsSection() {
           { label: 'Status', render: (p) => <Badge variant="light">{p.status}</Badge> },
         ]}
       />
-      <Text component="h2" fw={700} size="lg">Instalments</Text>
+      <Text component="h2" fw={700} size="lg">
+        Instalments
+      </Text>
       <PagedTable
         caption="Instalments"
         page={instalments.data}

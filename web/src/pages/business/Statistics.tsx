@@ -15,19 +15,27 @@ export default function StatisticsSection() {
   const payments = useResult(() => crm.paymentStats(kit), [kit]);
   const c = clients.data;
   const donut = c ? (['active', 'onboarding', 'paused', 'inactive', 'cancelled'] as const).map((k) => ({ name: k, value: c[k], color: COLORS[k]! })) : [];
-  const bars = (payments.data?.rows ?? []).map((r) => ({ label: `${r.status} ${r.currency.toUpperCase()}`, total: fromCrmAmount(r.total_amount, r.currency), payments: r.payments }));
+  const bars = (payments.data?.rows ?? []).map((r) => ({
+    label: `${r.status} ${r.currency.toUpperCase()}`,
+    total: fromCrmAmount(r.total_amount, r.currency),
+    payments: r.payments,
+  }));
   return (
     <Stack>
       <ErrorLine error={clients.error ?? payments.error} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
-          <Text component="h2" fw={700} mb="xs">Clients by status ({c?.total ?? 0} in all)</Text>
+          <Text component="h2" fw={700} mb="xs">
+            Clients by status ({c?.total ?? 0} in all)
+          </Text>
           <ChartFigure label={`Donut chart of clients by status: ${donut.map((d) => `${d.name} ${d.value}`).join(', ')}`}>
             <DonutChart data={donut} withLabels withLabelsLine={false} mx="auto" />
           </ChartFigure>
         </Card>
         <Card withBorder>
-          <Text component="h2" fw={700} mb="xs">Payments by status ({payments.data?.total_payments ?? 0} payments)</Text>
+          <Text component="h2" fw={700} mb="xs">
+            Payments by status ({payments.data?.total_payments ?? 0} payments)
+          </Text>
           <ChartFigure label={`Bar chart of payment totals: ${bars.map((b) => `${b.label} ${b.total}`).join(', ')}`}>
             <BarChart h={220} data={bars} dataKey="label" series={[{ name: 'total', label: 'Total', color: 'indigo.8' }]} />
           </ChartFigure>

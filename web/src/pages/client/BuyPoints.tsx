@@ -28,7 +28,11 @@ export default function BuyPointsPage() {
   return (
     <Stack>
       <PageTitle>Buy points</PageTitle>
-      {config.fakeStripe && <Alert color="gray" title="Test checkout">This stack uses the local fake Stripe: paying succeeds at once.</Alert>}
+      {config.fakeStripe && (
+        <Alert color="gray" title="Test checkout">
+          This stack uses the local fake Stripe: paying succeeds at once.
+        </Alert>
+      )}
       <ErrorLine error={packages.error ?? buy.error} />
       {done && <Notice title="Payment received">{done}</Notice>}
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
@@ -36,7 +40,9 @@ export default function BuyPointsPage() {
           <Card key={pkg.id} withBorder>
             <Text fw={700}>{pkg.name}</Text>
             <Text>{pkg.points} points</Text>
-            <Text c="dimmed" mb="sm">{money(pkg.price_amount, pkg.currency)}</Text>
+            <Text c="dimmed" mb="sm">
+              {money(pkg.price_amount, pkg.currency)}
+            </Text>
             <Button
               loading={buy.pending}
               disabled={buy.pending}

@@ -17,14 +17,22 @@ export default function DashboardPage() {
       <Card withBorder>
         <Group justify="space-between">
           <div>
-            <Text size="sm" c="dimmed">Balance</Text>
-            <Text size="xl" fw={700} data-testid="balance">{balance.data ? `${balance.data.balance} points` : '…'}</Text>
+            <Text size="sm" c="dimmed">
+              Balance
+            </Text>
+            <Text size="xl" fw={700} data-testid="balance">
+              {balance.data ? `${balance.data.balance} points` : '…'}
+            </Text>
           </div>
-          <Button component={Link} to="/wallet/buy">Buy points</Button>
+          <Button component={Link} to="/wallet/buy">
+            Buy points
+          </Button>
         </Group>
       </Card>
       <ErrorLine error={balance.error ?? ledger.error} />
-      <Text component="h2" fw={700} size="lg">History</Text>
+      <Text component="h2" fw={700} size="lg">
+        History
+      </Text>
       <PagedTable
         caption="Wallet history"
         page={ledger.data}

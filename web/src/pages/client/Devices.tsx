@@ -27,16 +27,37 @@ export default function DevicesPage() {
     <Stack>
       <PageTitle>Devices</PageTitle>
       <ErrorLine error={list.error ?? error} />
-      {notice && <Text role="status" c="teal.9">{notice}</Text>}
+      {notice && (
+        <Text role="status" c="teal.9">
+          {notice}
+        </Text>
+      )}
       <PagedTable
         caption="Devices"
         page={list.data}
         onPage={list.setPage}
         rowKey={(d) => d.id}
         columns={[
-          { label: 'Browser', render: (d) => <Text size="sm" lineClamp={2} maw={280}>{d.user_agent}</Text> },
+          {
+            label: 'Browser',
+            render: (d) => (
+              <Text size="sm" lineClamp={2} maw={280}>
+                {d.user_agent}
+              </Text>
+            ),
+          },
           { label: 'Last seen', render: (d) => dateTime(d.last_seen_at) },
-          { label: 'Sessions', render: (d) => (d.active_sessions > 0 ? d.active_sessions : <Badge color="gray" variant="light">signed out</Badge>) },
+          {
+            label: 'Sessions',
+            render: (d) =>
+              d.active_sessions > 0 ? (
+                d.active_sessions
+              ) : (
+                <Badge color="gray" variant="light">
+                  signed out
+                </Badge>
+              ),
+          },
           {
             label: 'Action',
             render: (d) => (

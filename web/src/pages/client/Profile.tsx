@@ -60,7 +60,9 @@ export default function ProfilePage() {
           <TextInput label="Phone" type="tel" autoComplete="tel" {...form.getInputProps('phone')} />
           <ErrorLine error={me.error ?? error} />
           {notice && <div role="status">{notice}</div>}
-          <Button type="submit" loading={pending} disabled={pending}>Save</Button>
+          <Button type="submit" loading={pending} disabled={pending}>
+            Save
+          </Button>
         </Stack>
       </form>
     </Stack>

@@ -26,13 +26,17 @@ function Thread({ id }: { id: string }) {
     <Stack>
       {thread.data?.messages.map((m) => (
         <Card key={m.id} withBorder p="xs">
-          <Text size="xs" c="dimmed">{dateTime(m.created_at)}</Text>
+          <Text size="xs" c="dimmed">
+            {dateTime(m.created_at)}
+          </Text>
           <Text>{m.body}</Text>
         </Card>
       ))}
       <Textarea label="Reply" value={body} onChange={(e) => setBody(e.currentTarget.value)} />
       <ErrorLine error={thread.error ?? error} />
-      <Button onClick={() => void send()} disabled={!body.trim()}>Send</Button>
+      <Button onClick={() => void send()} disabled={!body.trim()}>
+        Send
+      </Button>
     </Stack>
   );
 }
@@ -61,12 +65,16 @@ export default function SupportPage() {
       <Card withBorder maw={560}>
         <form onSubmit={submit} noValidate>
           <Stack>
-            <Text component="h2" fw={700}>Open a ticket</Text>
+            <Text component="h2" fw={700}>
+              Open a ticket
+            </Text>
             <TextInput label="Subject" required {...form.getInputProps('subject')} />
             <Textarea label="Message" required minRows={3} {...form.getInputProps('body')} />
             <Select label="Priority" data={['low', 'normal', 'high', 'urgent']} {...form.getInputProps('priority')} />
             <ErrorLine error={error} />
-            <Button type="submit" loading={pending} disabled={pending}>Open the ticket</Button>
+            <Button type="submit" loading={pending} disabled={pending}>
+              Open the ticket
+            </Button>
           </Stack>
         </form>
       </Card>
@@ -77,7 +85,14 @@ export default function SupportPage() {
         onPage={list.setPage}
         rowKey={(t) => t.id}
         columns={[
-          { label: 'Subject', render: (t) => <Button variant="subtle" size="compact-sm" onClick={() => setOpen(t)}>{t.subject}</Button> },
+          {
+            label: 'Subject',
+            render: (t) => (
+              <Button variant="subtle" size="compact-sm" onClick={() => setOpen(t)}>
+                {t.subject}
+              </Button>
+            ),
+          },
           { label: 'Status', render: (t) => <Badge variant="light">{t.status}</Badge> },
           { label: 'Last message', render: (t) => dateTime(t.last_message_at) },
         ]}

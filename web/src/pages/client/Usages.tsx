@@ -30,7 +30,9 @@ function RateForm({ usage, onDone }: { usage: Usage; onDone: () => void }) {
         <NumberInput label="Rating (1 to 5)" min={1} max={5} {...form.getInputProps('rating')} />
         <Textarea label="Review" {...form.getInputProps('review')} />
         <ErrorLine error={error} />
-        <Button type="submit" loading={pending} disabled={pending}>Send the rating</Button>
+        <Button type="submit" loading={pending} disabled={pending}>
+          Send the rating
+        </Button>
       </Stack>
     </form>
   );
@@ -51,7 +53,9 @@ function RefundForm({ usage, onDone }: { usage: Usage; onDone: () => void }) {
       <Stack>
         <Textarea label="Why do you want a refund?" required {...form.getInputProps('reason')} />
         <ErrorLine error={refund.error} />
-        <Button type="submit" loading={refund.pending} disabled={refund.pending}>Ask for a refund of {usage.points_charged} points</Button>
+        <Button type="submit" loading={refund.pending} disabled={refund.pending}>
+          Ask for a refund of {usage.points_charged} points
+        </Button>
       </Stack>
     </form>
   );
@@ -73,7 +77,11 @@ export default function UsagesPage() {
     <Stack>
       <PageTitle>My tool uses</PageTitle>
       <ErrorLine error={list.error} />
-      {notice && <Text role="status" c="teal.9">{notice}</Text>}
+      {notice && (
+        <Text role="status" c="teal.9">
+          {notice}
+        </Text>
+      )}
       <PagedTable
         caption="My tool uses"
         page={list.data}
@@ -87,14 +95,20 @@ export default function UsagesPage() {
             label: 'Actions',
             render: (u) => (
               <Group gap="xs" wrap="nowrap">
-                <Button size="xs" variant="default" onClick={() => setDialog({ kind: 'rate', usage: u })}>Rate</Button>
-                <Button size="xs" variant="default" onClick={() => setDialog({ kind: 'refund', usage: u })}>Refund</Button>
+                <Button size="xs" variant="default" onClick={() => setDialog({ kind: 'rate', usage: u })}>
+                  Rate
+                </Button>
+                <Button size="xs" variant="default" onClick={() => setDialog({ kind: 'refund', usage: u })}>
+                  Refund
+                </Button>
               </Group>
             ),
           },
         ]}
       />
-      <Text component="h2" fw={700} size="lg">My refund requests</Text>
+      <Text component="h2" fw={700} size="lg">
+        My refund requests
+      </Text>
       <PagedTable
         caption="My refund requests"
         page={refunds.data}

@@ -72,7 +72,9 @@ export default function VouchersPage() {
             {types.data?.items.map((type) => (
               <Card key={type.id} withBorder>
                 <Text fw={700}>{type.name}</Text>
-                <Text size="sm" c="dimmed">{type.description}</Text>
+                <Text size="sm" c="dimmed">
+                  {type.description}
+                </Text>
                 <Button
                   mt="sm"
                   loading={buy.pending}
@@ -103,7 +105,9 @@ export default function VouchersPage() {
                 {...form.getInputProps('service_type')}
               />
               <ErrorLine error={redeem.error} />
-              <Button type="submit" loading={redeem.pending} disabled={redeem.pending}>Redeem</Button>
+              <Button type="submit" loading={redeem.pending} disabled={redeem.pending}>
+                Redeem
+              </Button>
             </Stack>
           </form>
         </Tabs.Panel>

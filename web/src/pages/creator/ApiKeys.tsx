@@ -40,7 +40,9 @@ export default function ApiKeysPage() {
       <form onSubmit={submit} noValidate>
         <Group align="flex-end">
           <TextInput label="Key name" required {...form.getInputProps('name')} />
-          <Button type="submit" loading={pending} disabled={pending}>Create a key</Button>
+          <Button type="submit" loading={pending} disabled={pending}>
+            Create a key
+          </Button>
         </Group>
       </form>
       <ErrorLine error={list.error ?? error} />
@@ -48,8 +50,16 @@ export default function ApiKeysPage() {
         <Notice title="Copy the key now: it is shown only once">
           <Group>
             <Code data-testid="new-key">{created.secret}</Code>
-            <CopyButton value={created.secret}>{({ copied, copy }) => <Button size="xs" variant="default" onClick={copy}>{copied ? 'Copied' : 'Copy'}</Button>}</CopyButton>
-            <Button size="xs" variant="subtle" onClick={() => setCreated(null)}>I saved it</Button>
+            <CopyButton value={created.secret}>
+              {({ copied, copy }) => (
+                <Button size="xs" variant="default" onClick={copy}>
+                  {copied ? 'Copied' : 'Copy'}
+                </Button>
+              )}
+            </CopyButton>
+            <Button size="xs" variant="subtle" onClick={() => setCreated(null)}>
+              I saved it
+            </Button>
           </Group>
         </Notice>
       )}
@@ -63,7 +73,15 @@ export default function ApiKeysPage() {
           { label: 'Key', render: (k) => <Text ff="monospace">{k.prefix}…</Text> },
           { label: 'Last used', render: (k) => dateTime(k.last_used_at) },
           { label: 'Status', render: (k) => <Badge variant="light">{k.revoked_at ? 'revoked' : 'active'}</Badge> },
-          { label: 'Action', render: (k) => (k.revoked_at ? null : <Button size="xs" variant="default" onClick={() => void revoke(k)} aria-label={`Revoke ${k.name}`}>Revoke</Button>) },
+          {
+            label: 'Action',
+            render: (k) =>
+              k.revoked_at ? null : (
+                <Button size="xs" variant="default" onClick={() => void revoke(k)} aria-label={`Revoke ${k.name}`}>
+                  Revoke
+                </Button>
+              ),
+          },
         ]}
       />
     </Stack>

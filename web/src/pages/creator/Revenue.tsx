@@ -46,21 +46,39 @@ export default function RevenuePage() {
               ['Paid out', s.totals.points_paid_out],
             ].map(([label, value]) => (
               <Card key={label} withBorder>
-                <Text size="sm" c="dimmed">{label}</Text>
-                <Text fw={700} size="lg" data-testid={`total-${String(label).toLowerCase().replace(' ', '-')}`}>{value} points</Text>
+                <Text size="sm" c="dimmed">
+                  {label}
+                </Text>
+                <Text fw={700} size="lg" data-testid={`total-${String(label).toLowerCase().replace(' ', '-')}`}>
+                  {value} points
+                </Text>
               </Card>
             ))}
           </SimpleGrid>
           <Card withBorder>
-            <Text component="h2" fw={700} mb="xs">Points earned per day, {s.from} to {s.to}</Text>
+            <Text component="h2" fw={700} mb="xs">
+              Points earned per day, {s.from} to {s.to}
+            </Text>
             <ChartFigure label={`Bar chart of points earned per day: ${s.in_range.points_earned} points in ${s.in_range.usages} uses`}>
               <BarChart h={220} data={s.per_day} dataKey="day" series={[{ name: 'points_earned', label: 'Points earned', color: 'indigo.8' }]} />
             </ChartFigure>
           </Card>
           <Table aria-label="Per tool">
-            <Table.Thead><Table.Tr><Table.Th scope="col">Tool</Table.Th><Table.Th scope="col">Uses</Table.Th><Table.Th scope="col">Points earned</Table.Th></Table.Tr></Table.Thead>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Tool</Table.Th>
+                <Table.Th scope="col">Uses</Table.Th>
+                <Table.Th scope="col">Points earned</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
             <Table.Tbody>
-              {s.per_tool.map((t) => <Table.Tr key={t.tool_id}><Table.Td>{t.name}</Table.Td><Table.Td>{t.usages}</Table.Td><Table.Td>{t.points_earned}</Table.Td></Table.Tr>)}
+              {s.per_tool.map((t) => (
+                <Table.Tr key={t.tool_id}>
+                  <Table.Td>{t.name}</Table.Td>
+                  <Table.Td>{t.usages}</Table.Td>
+                  <Table.Td>{t.points_earned}</Table.Td>
+                </Table.Tr>
+              ))}
             </Table.Tbody>
           </Table>
         </>
@@ -69,7 +87,9 @@ export default function RevenuePage() {
         <form onSubmit={submit} noValidate>
           <Group align="flex-start">
             <NumberInput label="Payout amount (points)" min={1} required {...form.getInputProps('amount')} />
-            <Button type="submit" mt={24} loading={payout.pending} disabled={payout.pending}>Request a payout</Button>
+            <Button type="submit" mt={24} loading={payout.pending} disabled={payout.pending}>
+              Request a payout
+            </Button>
           </Group>
           <ErrorLine error={payout.error} />
         </form>

@@ -44,7 +44,9 @@ function ToolForm({ tool, onDone }: { tool?: Tool; onDone: (message: string) => 
         <TextInput label="Category" description="A lower-case slug, e.g. image-generation" required {...form.getInputProps('category')} />
         <NumberInput label="Price in points" min={1} required {...form.getInputProps('price_points')} />
         <ErrorLine error={error} />
-        <Button type="submit" loading={pending} disabled={pending}>{tool ? 'Save the changes' : 'Create the tool'}</Button>
+        <Button type="submit" loading={pending} disabled={pending}>
+          {tool ? 'Save the changes' : 'Create the tool'}
+        </Button>
       </Stack>
     </form>
   );
@@ -72,7 +74,9 @@ export default function CreatorToolsPage() {
       {notice && <Notice>{notice}</Notice>}
       <ErrorLine error={list.error ?? error} />
       <Card withBorder maw={560}>
-        <Text component="h2" fw={700} mb="xs">New tool</Text>
+        <Text component="h2" fw={700} mb="xs">
+          New tool
+        </Text>
         <ToolForm onDone={done} />
       </Card>
       <PagedTable
@@ -89,9 +93,13 @@ export default function CreatorToolsPage() {
             label: 'Actions',
             render: (t) => (
               <Group gap="xs" wrap="nowrap">
-                <Button size="xs" variant="default" onClick={() => setEditing(t)} aria-label={`Edit ${t.name}`}>Edit</Button>
+                <Button size="xs" variant="default" onClick={() => setEditing(t)} aria-label={`Edit ${t.name}`}>
+                  Edit
+                </Button>
                 {(t.status === 'draft' || t.status === 'rejected') && (
-                  <Button size="xs" onClick={() => void submitForReview(t)} aria-label={`Submit ${t.name} for review`}>Submit</Button>
+                  <Button size="xs" onClick={() => void submitForReview(t)} aria-label={`Submit ${t.name} for review`}>
+                    Submit
+                  </Button>
                 )}
               </Group>
             ),

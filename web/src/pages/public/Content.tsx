@@ -13,7 +13,11 @@ export default function ContentPage() {
     <Stack maw={720}>
       <PageTitle>{item.data?.title ?? 'Page'}</PageTitle>
       <ErrorLine error={item.error} />
-      {item.data && <Text size="xs" c="dimmed">{dateTime(item.data.published_at)}</Text>}
+      {item.data && (
+        <Text size="xs" c="dimmed">
+          {dateTime(item.data.published_at)}
+        </Text>
+      )}
       {item.data && <Text style={{ whiteSpace: 'pre-wrap' }}>{item.data.body}</Text>}
     </Stack>
   );

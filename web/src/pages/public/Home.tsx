@@ -28,29 +28,52 @@ export default function HomePage() {
       <PageTitle>Welcome</PageTitle>
       <Text>Use tools with points, buy vouchers, run your business's clients — all on one backend.</Text>
       <Group>
-        <Button component={Link} to="/tools">Browse the tools</Button>
-        <Button component={Link} to="/sign-up" variant="default">Create an account</Button>
+        <Button component={Link} to="/tools">
+          Browse the tools
+        </Button>
+        <Button component={Link} to="/sign-up" variant="default">
+          Create an account
+        </Button>
       </Group>
       <Card withBorder maw={480}>
-        <Title order={2} size="h4" mb="xs">Join the waitlist</Title>
+        <Title order={2} size="h4" mb="xs">
+          Join the waitlist
+        </Title>
         {joined ? (
           <Text role="status">You are on the list. We will write to you.</Text>
         ) : (
           <form onSubmit={(e) => void submit(e)} noValidate>
             <Group align="flex-end">
-              <TextInput label="E-mail" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fieldErrors(join.error).email} style={{ flex: 1 }} />
-              <Button type="submit" loading={join.pending} disabled={join.pending}>Join</Button>
+              <TextInput
+                label="E-mail"
+                type="email"
+                autoComplete="email"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)}
+                error={fieldErrors(join.error).email}
+                style={{ flex: 1 }}
+              />
+              <Button type="submit" loading={join.pending} disabled={join.pending}>
+                Join
+              </Button>
             </Group>
             <ErrorLine error={join.error} />
           </form>
         )}
       </Card>
-      <Title order={2} size="h3">News and pages</Title>
+      <Title order={2} size="h3">
+        News and pages
+      </Title>
       <ErrorLine error={published.error} />
       {published.data?.items.map((item) => (
         <Card key={item.id} withBorder component="article">
-          <Anchor component={Link} to={`/pages/${item.slug}`} fw={700}>{item.title}</Anchor>
-          <Text size="xs" c="dimmed">{item.kind} · {dateTime(item.published_at)}</Text>
+          <Anchor component={Link} to={`/pages/${item.slug}`} fw={700}>
+            {item.title}
+          </Anchor>
+          <Text size="xs" c="dimmed">
+            {item.kind} · {dateTime(item.published_at)}
+          </Text>
         </Card>
       ))}
       {published.data?.items.length === 0 && <Text c="dimmed">Nothing published yet.</Text>}

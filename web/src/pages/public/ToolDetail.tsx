@@ -30,18 +30,26 @@ export default function ToolDetailPage() {
         <Card withBorder>
           <Text>{t.description}</Text>
           <Group mt="sm">
-            <Badge size="lg" data-testid="price">{t.price_points} points per use</Badge>
-            <Text size="sm" c="dimmed">{t.category} · used {t.usage_count} times</Text>
+            <Badge size="lg" data-testid="price">
+              {t.price_points} points per use
+            </Badge>
+            <Text size="sm" c="dimmed">
+              {t.category} · used {t.usage_count} times
+            </Text>
           </Group>
           {session ? (
             <Group mt="md">
               <Button onClick={() => void use.execute(t.price_points)} loading={use.pending} disabled={use.pending}>
                 Use for {t.price_points} points
               </Button>
-              <Button variant="subtle" component={Link} to="/usages">My uses</Button>
+              <Button variant="subtle" component={Link} to="/usages">
+                My uses
+              </Button>
             </Group>
           ) : (
-            <Button mt="md" component={Link} to={`/sign-in?next=/tools/${t.id}`}>Sign in to use it</Button>
+            <Button mt="md" component={Link} to={`/sign-in?next=/tools/${t.id}`}>
+              Sign in to use it
+            </Button>
           )}
           <ErrorLine error={use.error} />
           {use.data && (
@@ -51,7 +59,9 @@ export default function ToolDetailPage() {
           )}
         </Card>
       )}
-      <Text component="h2" fw={700} size="lg">Reviews</Text>
+      <Text component="h2" fw={700} size="lg">
+        Reviews
+      </Text>
       <PagedTable
         caption="Reviews"
         page={reviews.data}

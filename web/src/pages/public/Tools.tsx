@@ -22,16 +22,30 @@ export default function ToolsPage() {
         {list.data?.items.map((tool) => (
           <Card key={tool.id} withBorder component="article" aria-labelledby={`tool-${tool.id}`}>
             <Group justify="space-between" wrap="nowrap">
-              <Anchor component={Link} to={`/tools/${tool.id}`} fw={700} id={`tool-${tool.id}`}>{tool.name}</Anchor>
+              <Anchor component={Link} to={`/tools/${tool.id}`} fw={700} id={`tool-${tool.id}`}>
+                {tool.name}
+              </Anchor>
               <Badge variant="light">{tool.price_points} points</Badge>
             </Group>
-            <Text size="sm" c="dimmed" lineClamp={2}>{tool.description}</Text>
-            <Text size="xs" mt="xs">{tool.category} · {tool.rating_average ? `★ ${tool.rating_average.toFixed(1)} (${tool.rating_count})` : 'no ratings yet'}</Text>
+            <Text size="sm" c="dimmed" lineClamp={2}>
+              {tool.description}
+            </Text>
+            <Text size="xs" mt="xs">
+              {tool.category} · {tool.rating_average ? `★ ${tool.rating_average.toFixed(1)} (${tool.rating_count})` : 'no ratings yet'}
+            </Text>
           </Card>
         ))}
       </SimpleGrid>
       {list.data?.items.length === 0 && <Text c="dimmed">No tools match.</Text>}
-      {list.data && list.data.page_count > 1 && <Pagination total={list.data.page_count} value={list.page} onChange={list.setPage} getItemProps={(n) => ({ 'aria-label': `Page ${n}` })} getControlProps={(control) => ({ 'aria-label': `${control} page` })} />}
+      {list.data && list.data.page_count > 1 && (
+        <Pagination
+          total={list.data.page_count}
+          value={list.page}
+          onChange={list.setPage}
+          getItemProps={(n) => ({ 'aria-label': `Page ${n}` })}
+          getControlProps={(control) => ({ 'aria-label': `${control} page` })}
+        />
+      )}
     </Stack>
   );
 }
