@@ -211,235 +211,30 @@ export interface RpcErrorCodes {
   crm_client_statistics: 'feature_not_in_plan';
   crm_payment_statistics: 'feature_not_in_plan';
   daily_statistics: 'forbidden' | 'invalid_range';
-  deactivate_voucher:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_idempotency_key'
-    | 'user_not_found'
-    | 'voucher_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found';
-  decide_payout:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'payout_exceeds_available'
-    | 'payout_not_found'
-    | 'reason_required'
-    | 'reason_too_long'
-    | 'user_not_found';
-  decide_refund:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
+  deactivate_voucher: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
+  decide_payout: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long' | 'user_not_found';
+  decide_refund: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
   enqueue_job: 'forbidden' | 'invalid_max_attempts' | 'invalid_payload' | 'unknown_job_type';
   get_job: 'job_not_found';
   get_task: 'task_not_found';
-  get_wallet:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
+  get_wallet: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
   grant_voucher: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   list_jobs: 'invalid_page' | 'invalid_status';
   list_tasks: 'validation_failed';
   open_support_ticket: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_assignee' | 'invalid_idempotency_key';
-  redeem_voucher:
-    | 'forbidden'
-    | 'idempotency_key_in_use'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_idempotency_key'
-    | 'invalid_voucher_code'
-    | 'unauthorized'
-    | 'user_not_found'
-    | 'validation_failed'
-    | 'voucher_exhausted'
-    | 'voucher_expired'
-    | 'voucher_inactive'
-    | 'voucher_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found'
-    | 'wrong_service_type';
-  remove_account_member:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_assignee'
-    | 'invalid_idempotency_key'
-    | 'member_not_found'
-    | 'own_access_unchangeable'
-    | 'owner_protected'
-    | 'unauthorized'
-    | 'validation_failed';
+  redeem_voucher: 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'invalid_voucher_code' | 'unauthorized' | 'user_not_found' | 'validation_failed' | 'voucher_exhausted' | 'voucher_expired' | 'voucher_inactive' | 'voucher_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found' | 'wrong_service_type';
+  remove_account_member: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_assignee' | 'invalid_idempotency_key' | 'member_not_found' | 'own_access_unchangeable' | 'owner_protected' | 'unauthorized' | 'validation_failed';
   request_data_export: 'forbidden' | 'unauthorized';
-  request_payout:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'payout_exceeds_available'
-    | 'payout_not_found'
-    | 'reason_required'
-    | 'reason_too_long'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
-  request_refund:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'unauthorized'
-    | 'usage_not_found';
+  request_payout: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
+  request_refund: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'unauthorized' | 'usage_not_found';
   revenue_stats: 'forbidden' | 'invalid_range' | 'unauthorized';
-  review_tool:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
-  review_tool_revision:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
+  review_tool: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
+  review_tool_revision: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
   revoke_api_key: 'api_key_not_found';
-  settle_points_debts:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
-  submit_feedback:
-    | 'feedback_exists'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_idempotency_key'
-    | 'invalid_rating'
-    | 'own_tool'
-    | 'review_too_long'
-    | 'unauthorized'
-    | 'usage_not_found';
+  settle_points_debts: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
+  submit_feedback: 'feedback_exists' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'invalid_rating' | 'own_tool' | 'review_too_long' | 'unauthorized' | 'usage_not_found';
   submit_task: 'file_not_found' | 'input_too_large' | 'rate_limited' | 'task_quota_exceeded' | 'unauthorized' | 'unknown_task_type' | 'validation_failed';
-  submit_tool:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
+  submit_tool: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
   voucher_by_code: 'invalid_voucher_code' | 'voucher_not_found';
 }
 
@@ -453,15 +248,7 @@ export interface PrivateFunctionErrorCodes {
   analytics_start: 'forbidden' | 'validation_failed';
   analytics_totals: 'forbidden' | 'validation_failed';
   anonymise_deleted_member: 'forbidden' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'seat_limit_reached';
-  apply_database_job:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_idempotency_key'
-    | 'invalid_range'
-    | 'user_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found';
+  apply_database_job: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'invalid_range' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   assert_can_add_members: 'forbidden' | 'owner_role_not_grantable';
   assert_can_manage_member: 'forbidden' | 'member_not_found' | 'own_access_unchangeable' | 'owner_protected' | 'unauthorized';
   assert_can_set_member_password: 'forbidden' | 'member_not_found' | 'member_not_managed' | 'own_access_unchangeable' | 'owner_protected' | 'unauthorized';
@@ -470,735 +257,95 @@ export interface PrivateFunctionErrorCodes {
   billing_subscription_for: 'forbidden' | 'plan_kind_mismatch' | 'price_inactive' | 'price_not_found' | 'same_plan' | 'subscription_not_found';
   cancel_job: 'invalid_transition' | 'job_not_found';
   check_crm_assignees: 'invalid_assignee';
-  check_new_payout:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'payout_exceeds_available'
-    | 'payout_not_found'
-    | 'reason_required'
-    | 'reason_too_long'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
+  check_new_payout: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
   check_ticket_assignee: 'invalid_assignee';
   check_wallet_change: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   check_wallet_ledger_entry: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   claim_insert_idempotency: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
   close_overdue_instalments: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
-  close_payment_dispute:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_idempotency_key'
-    | 'reason_required'
-    | 'user_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found';
-  complete_payment:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_idempotency_key'
-    | 'reason_required'
-    | 'user_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found';
-  count_tool_rating:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
+  close_payment_dispute: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
+  complete_payment: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
+  count_tool_rating: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
   create_api_key: 'forbidden' | 'invalid_expiry' | 'invalid_name' | 'too_many_api_keys';
-  create_business_for_owner:
-    | 'already_member'
-    | 'forbidden'
-    | 'invalid_decision'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'own_access_unchangeable'
-    | 'owner_protected'
-    | 'owner_role_not_grantable'
-    | 'revision_not_found'
-    | 'seat_limit_reached'
-    | 'slug_taken'
-    | 'tool_not_found'
-    | 'validation_failed';
+  create_business_for_owner: 'already_member' | 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'seat_limit_reached' | 'slug_taken' | 'tool_not_found' | 'validation_failed';
   create_member_batch: 'batch_name_taken' | 'feature_not_in_plan' | 'forbidden' | 'owner_role_not_grantable';
-  create_payment:
-    | 'idempotency_key_in_use'
-    | 'idempotency_key_reused'
-    | 'points_package_inactive'
-    | 'points_package_not_found'
-    | 'validation_failed'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found';
+  create_payment: 'idempotency_key_in_use' | 'idempotency_key_reused' | 'points_package_inactive' | 'points_package_not_found' | 'validation_failed' | 'voucher_type_inactive' | 'voucher_type_not_found';
   creator_for_api_key: 'api_key_expired' | 'api_key_revoked' | 'invalid_api_key';
   daily_statistics: 'forbidden' | 'invalid_range';
-  deactivate_voucher:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_idempotency_key'
-    | 'user_not_found'
-    | 'voucher_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found';
-  decide_payout:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'payout_exceeds_available'
-    | 'payout_not_found'
-    | 'reason_required'
-    | 'reason_too_long'
-    | 'user_not_found';
-  decide_refund:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
+  deactivate_voucher: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
+  decide_payout: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long' | 'user_not_found';
+  decide_refund: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
   enforce_seat_limit: 'seat_limit_reached';
   expire_vouchers: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   finish_member_batch: 'feature_not_in_plan';
   get_job: 'job_not_found';
   get_task: 'task_not_found';
-  get_wallet:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
+  get_wallet: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
   grant_voucher: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   guard_crm_client_delete: 'forbidden';
   guard_crm_client_package_delete: 'forbidden';
   guard_member_change: 'forbidden' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable';
-  guard_payout_change:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'payout_exceeds_available'
-    | 'payout_not_found'
-    | 'reason_required'
-    | 'reason_too_long'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
-  guard_points_debt_change:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
-  guard_points_debt_settlement:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
-  guard_points_debt_waiver:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
-  guard_refund_change:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
-  guard_review_status_change:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
-  guard_usage_change:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
-  guard_voucher_change:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_idempotency_key'
-    | 'user_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found';
-  hold_live_tool_changes:
-    | 'forbidden'
-    | 'invalid_decision'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
-  insert_business:
-    | 'forbidden'
-    | 'invalid_decision'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'own_access_unchangeable'
-    | 'owner_protected'
-    | 'owner_role_not_grantable'
-    | 'revision_not_found'
-    | 'seat_limit_reached'
-    | 'slug_taken'
-    | 'tool_not_found'
-    | 'validation_failed';
+  guard_payout_change: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
+  guard_points_debt_change: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
+  guard_points_debt_settlement: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
+  guard_points_debt_waiver: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
+  guard_refund_change: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
+  guard_review_status_change: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
+  guard_usage_change: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
+  guard_voucher_change: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
+  hold_live_tool_changes: 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
+  insert_business: 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'seat_limit_reached' | 'slug_taken' | 'tool_not_found' | 'validation_failed';
   issue_voucher: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   list_jobs: 'invalid_page' | 'invalid_status';
   list_tasks: 'validation_failed';
   list_users: 'validation_failed';
   on_support_message: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_assignee' | 'invalid_idempotency_key';
-  open_payment_dispute:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_idempotency_key'
-    | 'reason_required'
-    | 'user_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found';
+  open_payment_dispute: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   payments_credit_points: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   payments_debit_points_up_to: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   payments_restore_points: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   post_wallet_entry: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   recompute_daily_statistics: 'forbidden' | 'invalid_range';
-  redeem_voucher:
-    | 'forbidden'
-    | 'idempotency_key_in_use'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_idempotency_key'
-    | 'invalid_voucher_code'
-    | 'unauthorized'
-    | 'user_not_found'
-    | 'validation_failed'
-    | 'voucher_exhausted'
-    | 'voucher_expired'
-    | 'voucher_inactive'
-    | 'voucher_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found'
-    | 'wrong_service_type';
-  refund_payment:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_idempotency_key'
-    | 'reason_required'
-    | 'user_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found';
+  redeem_voucher: 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'invalid_voucher_code' | 'unauthorized' | 'user_not_found' | 'validation_failed' | 'voucher_exhausted' | 'voucher_expired' | 'voucher_inactive' | 'voucher_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found' | 'wrong_service_type';
+  refund_payment: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   refuse_wallet_delete: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   refuse_wallet_ledger_change: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   refuse_wallet_owner_change: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
-  register_business:
-    | 'application_pending'
-    | 'forbidden'
-    | 'invalid_decision'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'own_access_unchangeable'
-    | 'owner_protected'
-    | 'owner_role_not_grantable'
-    | 'revision_not_found'
-    | 'seat_limit_reached'
-    | 'slug_taken'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'validation_failed';
-  remove_account_member:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_assignee'
-    | 'invalid_idempotency_key'
-    | 'member_not_found'
-    | 'own_access_unchangeable'
-    | 'owner_protected'
-    | 'unauthorized'
-    | 'validation_failed';
+  register_business: 'application_pending' | 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'seat_limit_reached' | 'slug_taken' | 'tool_not_found' | 'unauthorized' | 'validation_failed';
+  remove_account_member: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_assignee' | 'invalid_idempotency_key' | 'member_not_found' | 'own_access_unchangeable' | 'owner_protected' | 'unauthorized' | 'validation_failed';
   request_data_export: 'forbidden' | 'unauthorized';
-  request_payout:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'payout_exceeds_available'
-    | 'payout_not_found'
-    | 'reason_required'
-    | 'reason_too_long'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
-  request_refund:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'unauthorized'
-    | 'usage_not_found';
+  request_payout: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
+  request_refund: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'unauthorized' | 'usage_not_found';
   require_account_feature: 'feature_not_in_plan';
   require_batches_feature: 'feature_not_in_plan';
-  retire_deleted_user:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'own_access_unchangeable'
-    | 'owner_protected'
-    | 'owner_role_not_grantable'
-    | 'revision_not_found'
-    | 'seat_limit_reached'
-    | 'tool_not_found'
-    | 'validation_failed';
+  retire_deleted_user: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'seat_limit_reached' | 'tool_not_found' | 'validation_failed';
   revenue_stats: 'invalid_range';
   revenue_stats_for_caller: 'forbidden' | 'invalid_range' | 'unauthorized';
   revenue_stats_with_api_key: 'api_key_expired' | 'api_key_revoked' | 'invalid_api_key' | 'invalid_range';
-  reverse_disputed_payment:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_idempotency_key'
-    | 'reason_required'
-    | 'user_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found';
-  review_account:
-    | 'forbidden'
-    | 'invalid_decision'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
-  review_tool:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
-  review_tool_revision:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
+  reverse_disputed_payment: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
+  review_account: 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
+  review_tool: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
+  review_tool_revision: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
   revoke_api_key: 'api_key_not_found';
-  run_database_job:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_idempotency_key'
-    | 'invalid_range'
-    | 'user_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found';
-  settle_all_earnings:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
-  settle_earnings:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
+  run_database_job: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'invalid_range' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
+  settle_all_earnings: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
+  settle_earnings: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
   settle_points_debts: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
-  settle_points_debts_as_admin:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found'
-    | 'validation_failed';
-  submit_feedback:
-    | 'feedback_exists'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_idempotency_key'
-    | 'invalid_rating'
-    | 'own_tool'
-    | 'review_too_long'
-    | 'unauthorized'
-    | 'usage_not_found';
+  settle_points_debts_as_admin: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
+  submit_feedback: 'feedback_exists' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'invalid_rating' | 'own_tool' | 'review_too_long' | 'unauthorized' | 'usage_not_found';
   submit_task: 'file_not_found' | 'input_too_large' | 'rate_limited' | 'task_quota_exceeded' | 'unauthorized' | 'unknown_task_type' | 'validation_failed';
-  submit_tool:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
-  use_tool:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'note_required'
-    | 'note_too_long'
-    | 'own_tool'
-    | 'price_changed'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'tool_not_found'
-    | 'tool_unavailable'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found';
+  submit_tool: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
+  use_tool: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'note_required' | 'note_too_long' | 'own_tool' | 'price_changed' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'tool_not_found' | 'tool_unavailable' | 'unauthorized' | 'usage_not_found' | 'user_not_found';
   use_tool_refusal: 'idempotency_key_reused' | 'own_tool' | 'price_changed' | 'tool_not_found' | 'tool_unavailable';
   verify_usage_with_api_key: 'api_key_expired' | 'api_key_revoked' | 'invalid_api_key' | 'usage_not_found';
   voucher_by_code: 'invalid_voucher_code' | 'voucher_not_found';
-  work_database_jobs:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_idempotency_key'
-    | 'invalid_range'
-    | 'user_not_found'
-    | 'voucher_type_inactive'
-    | 'voucher_type_not_found';
+  work_database_jobs: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'invalid_range' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
 }
 
 /** Per public table: the codes its triggers can raise on a write. */
 export interface TableWriteErrorCodes {
   account_members: 'forbidden' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'seat_limit_reached';
-  accounts:
-    | 'forbidden'
-    | 'invalid_decision'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
+  accounts: 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
   crm_client_packages: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
   crm_clients: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_assignee' | 'invalid_idempotency_key';
   crm_instalments: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
@@ -1207,83 +354,16 @@ export interface TableWriteErrorCodes {
   crm_stripe_customers: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
   feedback: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
   member_batches: 'feature_not_in_plan';
-  payouts:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'payout_exceeds_available'
-    | 'payout_not_found'
-    | 'reason_required'
-    | 'reason_too_long';
+  payouts: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long';
   points_debts: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   points_packages: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
-  refunds:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'unauthorized'
-    | 'usage_not_found';
+  refunds: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'unauthorized' | 'usage_not_found';
   site_content: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
   support_messages: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
   support_tickets: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_assignee' | 'invalid_idempotency_key';
-  tool_revisions:
-    | 'forbidden'
-    | 'invalid_decision'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
-  tools:
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'idempotent_replay'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'invalid_transition'
-    | 'not_found'
-    | 'note_required'
-    | 'note_too_long'
-    | 'revision_not_found'
-    | 'tool_not_found'
-    | 'validation_failed';
-  usages:
-    | 'already_refunded'
-    | 'creator_balance_insufficient'
-    | 'forbidden'
-    | 'idempotency_key_reused'
-    | 'insufficient_points'
-    | 'invalid_amount'
-    | 'invalid_decision'
-    | 'invalid_idempotency_key'
-    | 'invalid_status'
-    | 'note_required'
-    | 'note_too_long'
-    | 'reason_required'
-    | 'refund_exists'
-    | 'refund_not_found'
-    | 'unauthorized'
-    | 'usage_not_found'
-    | 'user_not_found';
+  tool_revisions: 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
+  tools: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
+  usages: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found';
   voucher_types: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
   vouchers: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   wallet_ledger: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';

@@ -81,7 +81,7 @@ test('client: wallet, points, a tool, rating, refund, vouchers, devices, profile
   await page.getByRole('tab', { name: 'Redeem' }).click();
   await page.getByLabel('Voucher code').fill('DEM0-C0DE-0000-0001');
   await page.getByRole('textbox', { name: 'Service' }).click();
-  await page.getByRole('option').first().click();
+  await page.getByRole('option', { name: 'Exam results', exact: true }).click();
   await page.getByRole('button', { name: 'Redeem' }).dblclick();
   await expect(page.getByRole('status')).toHaveText('Voucher DEM0-C0DE-0000-0001 redeemed.');
   await page.getByRole('tab', { name: 'Buy' }).click();

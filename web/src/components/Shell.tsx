@@ -1,5 +1,5 @@
 /** The frame of every page: a header with the user menu, a navigation by role, a skip link. */
-import { Anchor, AppShell, Burger, Button, Group, NavLink, Text } from '@mantine/core';
+import { Anchor, AppShell, Burger, Button, Group, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
@@ -99,7 +99,8 @@ export function Shell({ children }: { children: ReactNode }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main">
-        <div>
+        {/* Scrolls on its own: on a short screen the last groups (Creator, Admin) stay reachable. */}
+        <AppShell.Section grow component={ScrollArea}>
           {navFor(role, Boolean(session)).map((group) => (
             <div key={group.title}>
               <Text size="xs" fw={700} c="dark.4" tt="uppercase" mt="sm" mb={4} px="sm">
@@ -118,7 +119,7 @@ export function Shell({ children }: { children: ReactNode }) {
               ))}
             </div>
           ))}
-        </div>
+        </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         {children}

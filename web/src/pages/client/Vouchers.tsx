@@ -18,6 +18,12 @@ async function buyAndPay(kit: KitClient, key: string, type: VoucherType, fake: b
   return points.confirm(kit, created.data.payment.id);
 }
 
+/** A service type as words: `exam_results` → "Exam results" (one option per service, whatever the types are called). */
+const serviceLabel = (serviceType: string) => {
+  const words = serviceType.replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
 export default function VouchersPage() {
   const kit = useKit();
   const config = useAppConfig();
@@ -101,7 +107,7 @@ export default function VouchersPage() {
               <Select
                 label="Service"
                 required
-                data={[...new Map((types.data?.items ?? []).map((t) => [t.service_type, { value: t.service_type, label: t.name }])).values()]}
+                data={[...new Set((types.data?.items ?? []).map((t) => t.service_type))].map((s) => ({ value: s, label: serviceLabel(s) }))}
                 {...form.getInputProps('service_type')}
               />
               <ErrorLine error={redeem.error} />
