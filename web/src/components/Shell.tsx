@@ -98,7 +98,7 @@ export function Shell({ children }: { children: ReactNode }) {
           )}
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main">
+      <AppShell.Navbar p="xs" aria-label="Main" style={{ overflowY: 'auto' }}>
         <div>
           {navFor(role, Boolean(session)).map((group) => (
             <div key={group.title}>
