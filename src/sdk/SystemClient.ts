@@ -1,4 +1,4 @@
-/** Backend-wide calls: the health check (no user needed) and the Prometheus metrics (service role). */
+/** Backend-wide calls: the health check (no user needed) and the Prometheus metrics (service role or a platform admin). */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
 import type { Result } from './errors.ts';
@@ -85,7 +85,8 @@ export class SystemClient {
 
   /**
    * The platform's metrics (Prometheus text, parsed). Needs a client created with the secret
-   * (service-role) key; others get `unauthorized` / `forbidden`. Never call it from a browser build.
+   * (service-role) key, or a client signed in as a platform admin (the admin console); signed out
+   * gets `unauthorized`, any other user `forbidden`. Never put the secret key in a browser build.
    *
    * @example
    * const { data, error } = await kit.system.metrics();

@@ -1,5 +1,6 @@
 /**
- * The metrics function: Prometheus text that parses, restricted to the service role, and counters
+ * The metrics function: Prometheus text that parses, restricted to the service role and platform
+ * admins, and counters
  * that move when the flows they count run.
  */
 import { describe, expect, it } from 'vitest';
@@ -95,15 +96,31 @@ describe('GET /functions/v1/metrics', () => {
     }
   });
 
-  it('refuses callers without credentials (401) and signed-in users (403)', async () => {
+  it('refuses callers without credentials (401), a client and a tool creator (403)', async () => {
     const anonymous = await fetch(`${stack.url}/functions/v1/metrics`);
     expect(anonymous.status).toBe(401);
     expect((await anonymous.json()).error.code).toBe('unauthorized');
-    const user = await createUser('admin');
-    const asUser = await fetch(`${stack.url}/functions/v1/metrics`, { headers: { apikey: stack.publishableKey, authorization: `Bearer ${user.accessToken}` } });
-    expect(asUser.status).toBe(403);
+    for (const role of ['client', 'tool_creator'] as const) {
+      const user = await createUser(role);
+      const asUser = await fetch(`${stack.url}/functions/v1/metrics`, { headers: { apikey: stack.publishableKey, authorization: `Bearer ${user.accessToken}` } });
+      expect(asUser.status, role).toBe(403);
+      expect((await asUser.json()).error.code, role).toBe('forbidden');
+    }
     const { data, error } = await kit().system.metrics();
     expect(data).toBeNull();
     expect(error?.code).toBe('forbidden');
+  });
+
+  it('answers a signed-in platform admin (the admin console) with the Prometheus text', async () => {
+    const admin = await createUser('admin');
+    const response = await fetch(`${stack.url}/functions/v1/metrics`, { headers: { apikey: stack.publishableKey, authorization: `Bearer ${admin.accessToken}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const { samples } = parsePrometheus(await response.text());
+    expect(value(samples, 'kit_users', { role: 'admin' })).toBeGreaterThanOrEqual(1);
+    // The same through the SDK, as the console calls it.
+    const { data, error } = await admin.kit.system.metrics();
+    expect(error).toBeNull();
+    expect(data!.samples.some((sample) => sample.name === 'kit_users')).toBe(true);
   });
 });

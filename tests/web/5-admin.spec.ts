@@ -3,11 +3,11 @@
  * business and the tool the creator journey submitted; deciding the creator's payout (approve, mark
  * paid) and the client's refund; adjusting a user's points; a voucher type and a points package
  * (a bad service type shows its field error); users (role change, ban, unban); the audit log showing
- * what was just done; jobs and failed Stripe events. Decisions are double-clicked: each applies once.
+ * what was just done; jobs and failed Stripe events; the platform's metrics. Decisions are double-clicked: each applies once.
  */
 import { checkA11y, expect, signIn, snap, test } from './fixtures.ts';
 
-test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, users, audit, jobs', async ({ page }, testInfo) => {
+test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, users, audit, jobs, metrics', async ({ page }, testInfo) => {
   await signIn(page, 'admin@example.test');
   await page.getByRole('link', { name: 'Admin console' }).click();
   await expect(page.getByRole('img', { name: 'Area chart of revenue per day' })).toBeVisible();
@@ -108,4 +108,13 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
   await expect(page.getByRole('table', { name: 'Failed Stripe events' })).toBeVisible();
   await checkA11y(page, testInfo, 'operations');
   await snap(page, testInfo, 'operations');
+
+  await page.getByRole('tab', { name: 'Metrics' }).click();
+  const metrics = page.getByRole('table', { name: /^Platform metrics/ });
+  await expect(metrics.getByRole('row').filter({ hasText: 'kit_users' }).filter({ hasText: 'role="admin"' })).toHaveCount(1);
+  await page.getByLabel('Metric name contains').fill('kit_jobs');
+  await expect(metrics.getByRole('row').filter({ hasText: 'kit_users' })).toHaveCount(0);
+  await expect(metrics.getByRole('row').filter({ hasText: 'kit_jobs' }).first()).toBeVisible();
+  await checkA11y(page, testInfo, 'metrics');
+  await snap(page, testInfo, 'metrics');
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { HttpError } from './errors.ts';
-import { requireOperator } from './operators.ts';
+import { requireOperator, requireOperatorOrAdmin } from './operators.ts';
 
 function withEnv(values: Record<string, string>, run: () => void): void {
   const previous = Object.fromEntries(Object.keys(values).map((key) => [key, Deno.env.get(key)]));
@@ -44,4 +44,32 @@ Deno.test('requireOperator accepts the service-role key and, where allowed, the 
       'unauthorized',
     );
   });
+});
+
+const codeOf = async (run: () => Promise<unknown>): Promise<string | undefined> => {
+  try {
+    await run();
+    return undefined;
+  } catch (error) {
+    return error instanceof HttpError ? error.code : 'other';
+  }
+};
+
+Deno.test('requireOperatorOrAdmin keeps 401 without credentials and 403 for a token that is not an admin session', async () => {
+  const previous = { service: Deno.env.get('SUPABASE_SERVICE_ROLE_KEY'), metrics: Deno.env.get('METRICS_KEY') };
+  Deno.env.set('SUPABASE_SERVICE_ROLE_KEY', 'service-jwt');
+  Deno.env.set('METRICS_KEY', 'scrape-me');
+  try {
+    const both = { allowMetricsKey: true, allowPlatformAdmin: true };
+    assert.equal(await requireOperatorOrAdmin(request({ authorization: 'Bearer service-jwt' }), both), 'service_role');
+    assert.equal(await requireOperatorOrAdmin(request({ 'x-metrics-key': 'scrape-me' }), both), 'metrics_key');
+    assert.equal(await codeOf(() => requireOperatorOrAdmin(request({}), both)), 'unauthorized');
+    // A token that does not verify is refused before any database lookup, with the operators' 403.
+    assert.equal(await codeOf(() => requireOperatorOrAdmin(request({ authorization: 'Bearer a-user-token' }), both)), 'forbidden');
+    // Without the option (job-worker) a user token is never looked at.
+    assert.equal(await codeOf(() => requireOperatorOrAdmin(request({ authorization: 'Bearer a-user-token' }))), 'forbidden');
+  } finally {
+    previous.service === undefined ? Deno.env.delete('SUPABASE_SERVICE_ROLE_KEY') : Deno.env.set('SUPABASE_SERVICE_ROLE_KEY', previous.service);
+    previous.metrics === undefined ? Deno.env.delete('METRICS_KEY') : Deno.env.set('METRICS_KEY', previous.metrics);
+  }
 });

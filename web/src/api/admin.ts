@@ -65,5 +65,7 @@ export const operations = {
   audit: (kit: KitClient, q: PageQuery & { action?: string }) => kit.admin.audit.list(q),
   jobs: (kit: KitClient, q: PageQuery & { type?: string; status?: JobStatus }) => kit.jobs.list(q),
   health: (kit: KitClient) => kit.system.health(),
+  /** The platform's metrics, parsed: the metrics function answers a signed-in platform admin. */
+  metrics: (kit: KitClient) => kit.system.metrics(),
   dashboard: (kit: KitClient, from: string, to: string) => kit.admin.vouchers.dashboard({ from, to }),
 };

@@ -10,6 +10,7 @@ const Money = lazy(() => import('./Money.tsx'));
 const Catalog = lazy(() => import('./Catalog.tsx'));
 const Users = lazy(() => import('./Users.tsx'));
 const Operations = lazy(() => import('./Operations.tsx'));
+const Metrics = lazy(() => import('./Metrics.tsx'));
 
 const SECTIONS = [
   ['dashboard', 'Dashboard'],
@@ -18,6 +19,7 @@ const SECTIONS = [
   ['catalog', 'Vouchers and packages'],
   ['users', 'Users'],
   ['operations', 'Audit, jobs, Stripe'],
+  ['metrics', 'Metrics'],
 ] as const;
 
 export default function AdminPage() {
@@ -45,6 +47,7 @@ export default function AdminPage() {
               <Route path="catalog" element={<Catalog />} />
               <Route path="users" element={<Users />} />
               <Route path="operations" element={<Operations />} />
+              <Route path="metrics" element={<Metrics />} />
             </Routes>
           </Suspense>
         </Tabs.Panel>
