@@ -78,4 +78,21 @@ test('visitor: content, tools, waitlist, sign-up with e-mail confirmation, magic
   await page.getByRole('button', { name: 'Sign out' }).click();
   await signIn(page, email, 'second-password-2');
   await snap(page, testInfo, 'signed-in-after-reset');
+
+  // Register a business (a double click registers one): it waits for a platform admin's approval.
+  await page.goto('/business');
+  await expect(page.getByText('You are not a member of any business account.')).toBeVisible();
+  await page.getByRole('button', { name: 'Register the business' }).click();
+  await expect(page.getByRole('textbox', { name: 'Business name' })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('At least 2 characters')).toBeVisible();
+  const business = `Journey Studio ${Date.now()}`;
+  await page.getByLabel(/^Business name/).fill(business);
+  await page.getByRole('button', { name: 'Register the business' }).dblclick();
+  await expect(page.getByRole('status')).toHaveText(`Business ${business} registered: it waits for approval.`);
+  // Listed once among my accounts (pending: it becomes usable once a platform admin approves it).
+  await page.getByRole('textbox', { name: 'Business account' }).click();
+  await expect(page.getByRole('option', { name: business })).toHaveCount(1);
+  await page.keyboard.press('Escape');
+  await checkA11y(page, testInfo, 'register-business');
+  await snap(page, testInfo, 'business-registered');
 });

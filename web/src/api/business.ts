@@ -5,7 +5,17 @@
  * and from the SDK's integer minor units.
  */
 import { currencyExponent } from '@kit/sdk';
-import type { AccountPermission, CrmClientCreateInput, CrmClientStatus, CrmClientPackageCreateInput, CrmPackageCreateInput, KitClient, NewMemberInput, PageQuery } from '@kit/sdk';
+import type {
+  AccountPermission,
+  BusinessRegistrationInput,
+  CrmClientCreateInput,
+  CrmClientStatus,
+  CrmClientPackageCreateInput,
+  CrmPackageCreateInput,
+  KitClient,
+  NewMemberInput,
+  PageQuery,
+} from '@kit/sdk';
 
 /** The SDK takes CRM amounts in integer minor units of their currency (cents for usd, yen for jpy). */
 export const toCrmAmount = (major: number, currency = 'usd'): number => Math.round(major * 10 ** currencyExponent(currency));
@@ -14,6 +24,7 @@ export const fromCrmAmount = (minor: number, currency = 'usd'): number => minor 
 export const accounts = {
   mine: (kit: KitClient) => kit.accounts.mine(),
   use: (kit: KitClient, id: string) => kit.accounts.use(id),
+  register: (kit: KitClient, input: BusinessRegistrationInput, key: string) => kit.accounts.register(input, { idempotencyKey: key }),
 };
 
 export const crm = {

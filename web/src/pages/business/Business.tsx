@@ -7,6 +7,7 @@ import type { MyAccount, SdkError } from '@kit/sdk';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { accounts } from '../../api/business.ts';
+import { RegisterBusiness } from './RegisterBusiness.tsx';
 import { ErrorLine, PageTitle } from '../../components/ui.tsx';
 import { useKit } from '../../lib/kit.tsx';
 
@@ -31,6 +32,7 @@ export default function BusinessPage() {
   const [mine, setMine] = useState<MyAccount[] | null>(null);
   const [current, setCurrent] = useState<MyAccount | null>(kit.accounts.currentAccount);
   const [error, setError] = useState<SdkError | null>(null);
+  const [version, setVersion] = useState(0);
   useEffect(() => {
     void accounts.mine(kit).then(async (result) => {
       setError(result.error);
@@ -42,7 +44,7 @@ export default function BusinessPage() {
         setCurrent(chosen.data);
       }
     });
-  }, [kit]);
+  }, [kit, version]);
   const choose = async (id: string | null) => {
     if (!id) return;
     const chosen = await accounts.use(kit, id);
@@ -103,6 +105,7 @@ export default function BusinessPage() {
           </Tabs.Panel>
         </Tabs>
       )}
+      <RegisterBusiness onRegistered={() => setVersion((v) => v + 1)} />
     </Stack>
   );
 }
