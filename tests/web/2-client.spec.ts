@@ -31,10 +31,12 @@ test('client: wallet, points, a tool, rating, refund, vouchers, devices, profile
 
   // Buy points: a double click makes one payment.
   await page.goto('/wallet/buy');
-  const pay = page.getByRole('button', { name: /^Pay / }).first();
+  // The seeded Starter package (other suites add packages of their own to the catalogue).
+  const card = page.locator('.mantine-Card-root').filter({ has: page.getByText('Starter', { exact: true }) });
+  const pay = card.getByRole('button', { name: /^Pay / });
   await expect(pay).toBeVisible();
-  const card = page.locator('.mantine-Card-root').first();
-  const bought = Number(/(\d+) points/.exec((await card.textContent()) ?? '')?.[1]);
+  const bought = Number(/^(\d+) points$/.exec((await card.getByText(/^\d+ points$/).textContent()) ?? '')?.[1]);
+  expect(bought).toBe(100);
   await pay.dblclick();
   await expect(page.getByRole('status').filter({ hasText: 'payment completed' })).toBeVisible();
   await checkA11y(page, testInfo, 'buy-points');
