@@ -9,9 +9,14 @@
  * Per call, from the same migrations: `RpcErrorCodes` maps each public SQL function to the codes it can
  * raise (its own and those of the private functions it calls, transitively; the last definition of a
  * function wins), and `TableWriteErrorCodes` maps each public table to the codes its triggers raise.
+ * `FunctionErrorCodes` maps each Edge Function (a folder of supabase/functions) to the codes it answers:
+ * the `HttpError('code', …)` of its own files and the shared files they import (transitively), and the
+ * codes of the private SQL functions it calls that pass through as they are (`httpErrorFromSql` keeps a
+ * code the functions' `ErrorCode` union knows and answers any other by its status).
  * The SDK's methods declare `Result<T, RpcErrorCodes['submit_feedback'] | …>` from them.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -81,6 +86,41 @@ function tableTriggerCodes(migrations: string[], functions: Map<string, Function
   return tables;
 }
 
+const FUNCTIONS_DIR = `${root}supabase/functions`;
+
+/** The files an Edge Function's entry point reaches through relative imports (tests left out). */
+function functionFiles(entry: string): string[] {
+  const files: string[] = [];
+  const visit = (file: string) => {
+    if (files.includes(file) || !existsSync(file) || /[._]test\.ts$/.test(file)) return;
+    files.push(file);
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/\bfrom\s+'(\.{1,2}\/[^']+\.ts)'/g)) visit(resolve(dirname(file), match[1]!));
+  };
+  visit(entry);
+  return files;
+}
+
+/** Per Edge Function: the codes it answers (its own, its shared files' and its SQL calls'). */
+function edgeFunctionCodes(functions: Map<string, FunctionFacts>, tables: Map<string, Set<string>>): [string, Set<string>][] {
+  const errorsSource = readFileSync(`${FUNCTIONS_DIR}/_shared/errors.ts`, 'utf8');
+  const known = new Set(collect([/export type ErrorCode =([^;]*);/.exec(errorsSource)?.[1] ?? ''], [/'([a-z][a-z0-9_]*)'/g]));
+  const out: [string, Set<string>][] = [];
+  for (const name of readdirSync(FUNCTIONS_DIR).sort()) {
+    const entry = `${FUNCTIONS_DIR}/${name}/index.ts`;
+    if (name.startsWith('_') || !statSync(`${FUNCTIONS_DIR}/${name}`).isDirectory() || !existsSync(entry)) continue;
+    const texts = functionFiles(entry).map((file) => readFileSync(file, 'utf8'));
+    const codes = new Set(collect(texts, [/\bHttpError\(\s*\(?(?:[^,'()]*\?\?\s*)?'([a-z][a-z0-9_]*)'/g]));
+    for (const text of texts) {
+      for (const call of text.matchAll(/\bprivate\.(\w+)\s*\(/g)) {
+        for (const code of reachableCodes(functions, `private.${call[1]}`.toLowerCase(), tables)) if (known.has(code)) codes.add(code);
+      }
+    }
+    out.push([`'${name}'`, codes]);
+  }
+  return out;
+}
+
 function unionMap(entries: [string, Set<string>][]): string {
   return entries
     .filter(([, codes]) => codes.size > 0)
@@ -108,6 +148,7 @@ export function render(): string {
   const privates = [...functions.keys()]
     .filter((name) => name.startsWith('private.'))
     .map((name) => [name.slice('private.'.length), reachableCodes(functions, name, triggerCodes)] as [string, Set<string>]);
+  const edgeFunctions = edgeFunctionCodes(functions, triggerCodes);
   const sdk = collect(read(`${root}src/sdk`, '.ts'), [/SdkApiError\([^;]*?'([a-z][a-z0-9_]*)', \d{3}/g, /^\s+'?\d{3}'?: '([a-z][a-z0-9_]*)',$/gm]);
   const authTypes = readFileSync(`${root}node_modules/@supabase/auth-js/dist/module/lib/error-codes.d.ts`, 'utf8');
   const auth = collect([/export type ErrorCode =([^;]*);/.exec(authTypes)?.[1] ?? ''], [/'([a-z][a-z0-9_]*)'/g]);
@@ -141,6 +182,14 @@ ${unionMap(privates)}
 /** Per public table: the codes its triggers can raise on a write. */
 export interface TableWriteErrorCodes {
 ${unionMap(tables)}
+}
+
+/**
+ * Per Edge Function: the codes it answers — its own \`HttpError\`s, those of the shared files it
+ * imports and those of the private SQL functions it calls that it passes through.
+ */
+export interface FunctionErrorCodes {
+${unionMap(edgeFunctions)}
 }
 `;
 }

@@ -8,7 +8,7 @@ import { MAX_BATCH_SIZE, memberBatchSchema, type BatchRowResult, type BatchRowSt
 import type { AccountContext } from './AccountContext.ts';
 import type { Member } from './AccountMembersClient.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkValidationError } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkValidationError, type FunctionErrorCodes, type AccountChoiceErrorCode, coded } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { checkIds, parseInput } from './validation.ts';
@@ -60,7 +60,11 @@ export class AccountBatchesClient {
    * });
    * console.log(data?.counts); // { created: 2, already_exists: 0, invalid: 0, failed: 0 }
    */
-  async create(input: MemberBatchInput, options: MutationOptions = {}): Promise<Result<MemberBatchResult>> {
+  create(input: MemberBatchInput, options: MutationOptions = {}): Promise<Result<MemberBatchResult, FunctionErrorCodes['account-batches'] | AccountChoiceErrorCode>> {
+    return coded(this.#create(input, options));
+  }
+
+  async #create(input: MemberBatchInput, options: MutationOptions = {}): Promise<Result<MemberBatchResult>> {
     const { account_id: accountId, ...rest } = input;
     const account = await this.context.resolve(accountId);
     if (account.error) return account;
@@ -76,7 +80,7 @@ export class AccountBatchesClient {
    * const { data, error } = await kit.accounts.batches.list();
    * for (const b of data?.items ?? []) console.log(b.name, b.created_count);
    */
-  list(query: PageQuery = {}): PageRequest<MemberBatch> {
+  list(query: PageQuery = {}): PageRequest<MemberBatch, AccountChoiceErrorCode> {
     return paged(query, (q) => this.#listPage(q));
   }
 
@@ -102,7 +106,7 @@ export class AccountBatchesClient {
    * @example
    * const { data, error } = await kit.accounts.batches.members(batchId, { page: 1, per_page: 100 });
    */
-  members(batchId: string, query: PageQuery = {}): PageRequest<Member> {
+  members(batchId: string, query: PageQuery = {}): PageRequest<Member, AccountChoiceErrorCode> {
     return paged(query, (q) => this.#membersPage(batchId, q));
   }
 

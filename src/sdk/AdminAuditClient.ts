@@ -32,7 +32,7 @@ export class AdminAuditClient {
    * @example
    * const { data, error } = await kit.admin.audit.list({ action: 'user.role_changed', target_id: userId });
    */
-  list(query: AuditQuery = {}): PageRequest<AuditEntry> {
+  list(query: AuditQuery = {}): PageRequest<AuditEntry, never> {
     return paged(query, (q) => this.#listPage(q));
   }
 

@@ -7,7 +7,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes, coded } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { checkIdempotencyKey, keyed, replayedId } from './postgrest.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
@@ -44,7 +44,7 @@ export class AdminPointsPackagesClient {
    * @example
    * const { data, error } = await kit.admin.pointsPackages.list();
    */
-  list(query: PageQuery = {}): PageRequest<AdminPointsPackage> {
+  list(query: PageQuery = {}): PageRequest<AdminPointsPackage, never> {
     return pagedFromAll(query, () => this.#all());
   }
 
@@ -64,7 +64,14 @@ export class AdminPointsPackagesClient {
    * @example
    * const { data, error } = await kit.admin.pointsPackages.create({ name: 'Starter', points: 100, price_amount: 999 });
    */
-  async create(input: PointsPackageCreateInput, options: MutationOptions = {}): Promise<Result<AdminPointsPackage>> {
+  create(
+    input: PointsPackageCreateInput,
+    options: MutationOptions = {},
+  ): Promise<Result<AdminPointsPackage, Exclude<TableWriteErrorCodes['points_packages'], 'idempotent_replay'>>> {
+    return coded(this.#create(input, options));
+  }
+
+  async #create(input: PointsPackageCreateInput, options: MutationOptions = {}): Promise<Result<AdminPointsPackage>> {
     const parsed = parseInput(pointsPackageCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const admin = await requireAdmin(this.supabase);
@@ -96,7 +103,11 @@ export class AdminPointsPackagesClient {
    * @example
    * const { data, error } = await kit.admin.pointsPackages.update(id, { price_amount: 1299 });
    */
-  async update(id: string, changes: PointsPackageUpdateInput): Promise<Result<AdminPointsPackage>> {
+  update(id: string, changes: PointsPackageUpdateInput): Promise<Result<AdminPointsPackage, TableWriteErrorCodes['points_packages']>> {
+    return coded(this.#update(id, changes));
+  }
+
+  async #update(id: string, changes: PointsPackageUpdateInput): Promise<Result<AdminPointsPackage>> {
     const invalid = checkIds({ id });
     if (invalid) return { data: null, error: invalid };
     const parsed = parseInput(pointsPackageUpdateSchema, changes);
@@ -120,7 +131,11 @@ export class AdminPointsPackagesClient {
    * @example
    * const { error } = await kit.admin.pointsPackages.deactivate(id);
    */
-  deactivate(id: string): Promise<Result<AdminPointsPackage>> {
+  deactivate(id: string): Promise<Result<AdminPointsPackage, TableWriteErrorCodes['points_packages']>> {
+    return coded(this.#deactivate(id));
+  }
+
+  #deactivate(id: string): Promise<Result<AdminPointsPackage>> {
     return this.update(id, { is_active: false });
   }
 
@@ -130,7 +145,11 @@ export class AdminPointsPackagesClient {
    * @example
    * const { error } = await kit.admin.pointsPackages.remove(id);
    */
-  async remove(id: string): Promise<Result<{ id: string }>> {
+  remove(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['points_packages']>> {
+    return coded(this.#remove(id));
+  }
+
+  async #remove(id: string): Promise<Result<{ id: string }>> {
     const invalid = checkIds({ id });
     if (invalid) return { data: null, error: invalid };
     const admin = await requireAdmin(this.supabase);

@@ -4,7 +4,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, coded } from './errors.ts';
 import { paged, toPage, type Page, type PageQuery, type PageRequest } from './pages.ts';
 import { pageOf } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
@@ -22,7 +22,7 @@ export class AdminWaitlistClient {
    * @example
    * const { data, error } = await kit.admin.waitlist.list({ page: 1, per_page: 100 });
    */
-  list(query: PageQuery = {}): PageRequest<WaitlistEntry> {
+  list(query: PageQuery = {}): PageRequest<WaitlistEntry, never> {
     return paged(query, (q) => this.#listPage(q));
   }
 
@@ -50,7 +50,11 @@ export class AdminWaitlistClient {
    * const { data: csv, error } = await kit.admin.waitlist.exportCsv();
    * await writeFile('waitlist.csv', csv ?? '');
    */
-  async exportCsv(): Promise<Result<string>> {
+  exportCsv(): Promise<Result<string, /*rpc admin_export_waitlist_csv*/ never>> {
+    return coded(this.#exportCsv());
+  }
+
+  async #exportCsv(): Promise<Result<string>> {
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.rpc('admin_export_waitlist_csv');
@@ -64,7 +68,11 @@ export class AdminWaitlistClient {
    * @example
    * const { error } = await kit.admin.waitlist.remove(entry.id);
    */
-  async remove(id: string): Promise<Result<null>> {
+  remove(id: string): Promise<Result<null, never>> {
+    return coded(this.#remove(id));
+  }
+
+  async #remove(id: string): Promise<Result<null>> {
     const bad = checkIds({ id });
     if (bad) return { data: null, error: bad };
     const admin = await requireAdmin(this.supabase);

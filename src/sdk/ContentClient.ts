@@ -6,7 +6,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { ContentCreateInput, ContentUpdateInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, coded } from './errors.ts';
 
 export type { ContentCreateInput, ContentUpdateInput };
 
@@ -22,7 +22,7 @@ export class ContentClient {
    * @example
    * const { data, error } = await kit.content.list({ kind: 'announcement' });
    */
-  list(query: PageQuery & { kind?: ContentKind; published_only?: boolean } = {}): PageRequest<SiteContent> {
+  list(query: PageQuery & { kind?: ContentKind; published_only?: boolean } = {}): PageRequest<SiteContent, never> {
     return pagedFromAll(query, (q) => this.#listAll(q));
   }
 
@@ -41,7 +41,11 @@ export class ContentClient {
    * @example
    * const { data, error } = await kit.content.get('terms-of-use');
    */
-  async get(slug: string): Promise<Result<SiteContent>> {
+  get(slug: string): Promise<Result<SiteContent, never>> {
+    return coded(this.#get(slug));
+  }
+
+  async #get(slug: string): Promise<Result<SiteContent>> {
     const { data, error, status } = await this.supabase.from('site_content').select('*').eq('slug', slug).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No published page has this slug', 'not_found', 404) };

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { crmRangeSchema } from '../../supabase/functions/_shared/schemas/crm.ts';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type TableWriteErrorCodes, withCodes } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type TableWriteErrorCodes, withCodes, type AccountChoiceErrorCode, coded } from './errors.ts';
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
 import type { MutationOptions } from './functions.ts';
@@ -63,6 +63,9 @@ export type CrmWriteErrorCode<N extends CrmTable> =
   | 'account_not_chosen'
   | 'account_not_usable';
 
+/** The codes the table's triggers can raise on an update or a delete. */
+export type CrmTableWriteErrorCode<N extends CrmTable> = N extends keyof TableWriteErrorCodes ? Exclude<TableWriteErrorCodes[N], 'idempotent_replay'> : never;
+
 const invalid = (fieldErrors: Record<string, string[]>) => new SdkValidationError('Some fields are not valid', { fieldErrors, formErrors: [] });
 
 export class CrmResource<N extends CrmTable, Filters extends object, Create extends object, Update extends object, Sort extends string> {
@@ -85,7 +88,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * const { data, error } = await kit.crm.clients.list({ status: ['active', 'onboarding'], search: 'ana', sort: 'name', page: 2 });
    * console.log(`${data?.total} clients, page ${data?.page} of ${data?.page_count}`);
    */
-  list(query: ListQuery<Filters, Sort> = {} as ListQuery<Filters, Sort>): PageRequest<Row<N>> {
+  list(query: ListQuery<Filters, Sort> = {} as ListQuery<Filters, Sort>): PageRequest<Row<N>, AccountChoiceErrorCode> {
     return paged(query, (q) => this.#listPage(q));
   }
 
@@ -128,7 +131,11 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * @example
    * const { data, error } = await kit.crm.clients.get(clientId);
    */
-  async get(id: string): Promise<Result<Row<N>>> {
+  get(id: string): Promise<Result<Row<N>, never>> {
+    return coded(this.#get(id));
+  }
+
+  async #get(id: string): Promise<Result<Row<N>>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.client.from(this.spec.table).select('*').eq('id', id).maybeSingle();
@@ -184,7 +191,11 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * @example
    * const { data, error } = await kit.crm.clients.update(clientId, { status: 'paused' });
    */
-  async update(id: string, changes: Update): Promise<Result<Row<N>>> {
+  update(id: string, changes: Update): Promise<Result<Row<N>, CrmTableWriteErrorCode<N>>> {
+    return coded(this.#update(id, changes));
+  }
+
+  async #update(id: string, changes: Update): Promise<Result<Row<N>>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(this.spec.updateSchema, changes);
@@ -208,7 +219,11 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * @example
    * const { error } = await kit.crm.clients.remove(clientId);
    */
-  async remove(id: string): Promise<Result<{ id: string }>> {
+  remove(id: string): Promise<Result<{ id: string }, CrmTableWriteErrorCode<N>>> {
+    return coded(this.#remove(id));
+  }
+
+  async #remove(id: string): Promise<Result<{ id: string }>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.client.from(this.spec.table).delete().eq('id', id).select('id');

@@ -6,7 +6,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import { checkIds } from './validation.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, coded } from './errors.ts';
 import { currentUserId } from './session.ts';
 
 /** A sign-in device: user agent, last IP, first/last seen, open sessions, new-device flag. */
@@ -23,7 +23,7 @@ export class DevicesClient {
    * const { data, error } = await kit.auth.devices.list();
    * for (const d of data?.items ?? []) console.log(d.user_agent, d.last_seen_at, d.is_new_device ? 'new!' : '');
    */
-  list(query: PageQuery = {}): PageRequest<Device> {
+  list(query: PageQuery = {}): PageRequest<Device, never> {
     return pagedFromAll(query, () => this.#listAll());
   }
 
@@ -44,7 +44,11 @@ export class DevicesClient {
    * const { data, error } = await kit.auth.devices.signOut(device.id);
    * if (data) console.log(`${data.sessions_ended} session(s) ended`);
    */
-  async signOut(deviceId: string): Promise<Result<{ sessions_ended: number }>> {
+  signOut(deviceId: string): Promise<Result<{ sessions_ended: number }, /*rpc sign_out_device*/ never>> {
+    return coded(this.#signOut(deviceId));
+  }
+
+  async #signOut(deviceId: string): Promise<Result<{ sessions_ended: number }>> {
     const invalidId = checkIds({ device_id: deviceId });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('sign_out_device', { device_id: deviceId });

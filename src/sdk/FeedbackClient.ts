@@ -61,7 +61,7 @@ export class FeedbackClient {
    * @example
    * const { data, error } = await kit.marketplace.feedback.forTool(toolId, { per_page: 10 });
    */
-  forTool(toolId: string, query: PageQuery = {}): PageRequest<Review> {
+  forTool(toolId: string, query: PageQuery = {}): PageRequest<Review, never> {
     return paged(query, (q) => this.#forToolPage(toolId, q));
   }
 

@@ -55,7 +55,7 @@ export class PayoutsClient {
    * @example
    * const { data, error } = await kit.marketplace.payouts.list({ status: 'requested' });
    */
-  list(query: PayoutQuery = {}): PageRequest<Payout> {
+  list(query: PayoutQuery = {}): PageRequest<Payout, never> {
     return paged(query, (q) => this.#listPage(q));
   }
 

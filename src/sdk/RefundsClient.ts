@@ -55,7 +55,7 @@ export class RefundsClient {
    * @example
    * const { data, error } = await kit.marketplace.refunds.list({ status: 'requested' });
    */
-  list(query: RefundQuery = {}): PageRequest<Refund> {
+  list(query: RefundQuery = {}): PageRequest<Refund, never> {
     return paged(query, (q) => this.#listPage(q));
   }
 

@@ -5,7 +5,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { ticketOpenSchema, type TicketOpenInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type RpcErrorCodes, coded, type TableWriteErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { checkIdempotencyKey, keyed, pageOf, replayedId } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
@@ -49,7 +49,11 @@ export class SupportClient {
    * @example
    * const { data, error } = await kit.support.open({ subject: 'Refund not received', body: 'I was told…', priority: 'high' });
    */
-  async open(input: TicketOpenInput, options: MutationOptions = {}): Promise<Result<SupportTicket>> {
+  open(input: TicketOpenInput, options: MutationOptions = {}): Promise<Result<SupportTicket, Exclude<RpcErrorCodes['open_support_ticket'], 'idempotent_replay'>>> {
+    return coded(this.#open(input, options));
+  }
+
+  async #open(input: TicketOpenInput, options: MutationOptions = {}): Promise<Result<SupportTicket>> {
     const parsed = parseInput(ticketOpenSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const key = checkIdempotencyKey(options);
@@ -80,7 +84,7 @@ export class SupportClient {
    * @example
    * const { data, error } = await kit.support.list({ status: 'open' });
    */
-  list(query: TicketQuery = {}): PageRequest<SupportTicket> {
+  list(query: TicketQuery = {}): PageRequest<SupportTicket, never> {
     return paged(query, (q) => this.#listPage(q));
   }
 
@@ -103,7 +107,11 @@ export class SupportClient {
    * const { data, error } = await kit.support.get(ticketId);
    * for (const message of data?.messages ?? []) console.log(message.from_staff ? 'staff' : 'you', message.body);
    */
-  async get(id: string): Promise<Result<TicketThread>> {
+  get(id: string): Promise<Result<TicketThread, never>> {
+    return coded(this.#get(id));
+  }
+
+  async #get(id: string): Promise<Result<TicketThread>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const ticket = await this.supabase.from('support_tickets').select('*').eq('id', id).maybeSingle();
@@ -122,7 +130,15 @@ export class SupportClient {
    * @example
    * const { data, error } = await kit.support.reply(ticketId, { body: 'Here is the screenshot.' });
    */
-  async reply(ticketId: string, input: { body: string } | undefined, options: MutationOptions = {}): Promise<Result<SupportMessage>> {
+  reply(
+    ticketId: string,
+    input: { body: string } | undefined,
+    options: MutationOptions = {},
+  ): Promise<Result<SupportMessage, Exclude<TableWriteErrorCodes['support_messages'], 'idempotent_replay'>>> {
+    return coded(this.#reply(ticketId, input, options));
+  }
+
+  async #reply(ticketId: string, input: { body: string } | undefined, options: MutationOptions = {}): Promise<Result<SupportMessage>> {
     const invalidId = checkIds({ ticket_id: ticketId });
     if (invalidId) return { data: null, error: invalidId };
     const text = typeof input?.body === 'string' ? input.body.trim() : '';

@@ -3,6 +3,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
 import type { Result } from './errors.ts';
 import { functionsError } from './functions.ts';
+import { type FunctionErrorCodes, coded } from './errors.ts';
 
 export { functionsError } from './functions.ts';
 
@@ -75,7 +76,11 @@ export class SystemClient {
    * const { data, error } = await kit.system.health();
    * if (data?.status === 'ok') console.log(`backend ${data.version} is healthy`);
    */
-  async health(): Promise<Result<Health>> {
+  health(): Promise<Result<Health, FunctionErrorCodes['health']>> {
+    return coded(this.#health());
+  }
+
+  async #health(): Promise<Result<Health>> {
     // supabase-js types a failure's error as any.
     const response: { data: Health | null; error: unknown } = await this.supabase.functions.invoke<Health>('health', { method: 'GET' });
     const { data, error } = response;
@@ -92,7 +97,11 @@ export class SystemClient {
    * const { data, error } = await kit.system.metrics();
    * const depth = data?.samples.find((s) => s.name === 'kit_job_queue_depth')?.value;
    */
-  async metrics(): Promise<Result<Metrics>> {
+  metrics(): Promise<Result<Metrics, FunctionErrorCodes['metrics']>> {
+    return coded(this.#metrics());
+  }
+
+  async #metrics(): Promise<Result<Metrics>> {
     // supabase-js types a failure's error as any.
     const response: { data: string | null; error: unknown } = await this.supabase.functions.invoke<string>('metrics', { method: 'GET' });
     const { data, error } = response;

@@ -8,7 +8,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { toolCreateSchema, toolUpdateSchema, type ToolCreateInput, type ToolUpdateInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, coded, type TableWriteErrorCodes, type RpcErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { checkIdempotencyKey, keyed, pageOf, replayedId } from './postgrest.ts';
 import { pagedFromAll, type PageRequest, paged, type Page, type PageQuery, toPage } from './pages.ts';
@@ -61,7 +61,7 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.list({ search: 'summarise', category: 'text', sort: 'rating' });
    * for (const tool of data?.items ?? []) console.log(tool.name, tool.price_points, tool.rating_average);
    */
-  list(query: ToolQuery = {}): PageRequest<Tool> {
+  list(query: ToolQuery = {}): PageRequest<Tool, never> {
     return paged(query, (q) => this.#listPage(q));
   }
 
@@ -99,7 +99,7 @@ export class ToolsClient {
    * @example
    * const { data, error } = await kit.marketplace.tools.mine();
    */
-  mine(query: PageQuery = {}): PageRequest<Tool> {
+  mine(query: PageQuery = {}): PageRequest<Tool, never> {
     return pagedFromAll(query, () => this.#mineAll());
   }
 
@@ -118,7 +118,11 @@ export class ToolsClient {
    * @example
    * const { data, error } = await kit.marketplace.tools.get(toolId);
    */
-  async get(id: string): Promise<Result<Tool>> {
+  get(id: string): Promise<Result<Tool, never>> {
+    return coded(this.#get(id));
+  }
+
+  async #get(id: string): Promise<Result<Tool>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('id', id).maybeSingle();
@@ -135,7 +139,11 @@ export class ToolsClient {
    * @example
    * const { data, error } = await kit.marketplace.tools.create({ name: 'Summariser', category: 'text', price_points: 5, creator_share_percent: 70 });
    */
-  async create(input: ToolCreateInput, options: MutationOptions = {}): Promise<Result<Tool>> {
+  create(input: ToolCreateInput, options: MutationOptions = {}): Promise<Result<Tool, Exclude<TableWriteErrorCodes['tools'], 'idempotent_replay'>>> {
+    return coded(this.#create(input, options));
+  }
+
+  async #create(input: ToolCreateInput, options: MutationOptions = {}): Promise<Result<Tool>> {
     const parsed = parseInput(toolCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const key = checkIdempotencyKey(options);
@@ -162,7 +170,11 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.update(toolId, { price_points: 8 });
    * const { data: pending } = await kit.marketplace.tools.revisions({ tool_id: toolId, status: 'pending' });
    */
-  async update(id: string, changes: ToolUpdateInput): Promise<Result<Tool>> {
+  update(id: string, changes: ToolUpdateInput): Promise<Result<Tool, TableWriteErrorCodes['tools'] | 'tool_not_found'>> {
+    return coded(this.#update(id, changes));
+  }
+
+  async #update(id: string, changes: ToolUpdateInput): Promise<Result<Tool>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(toolUpdateSchema, changes);
@@ -180,7 +192,11 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.submit(toolId);
    * console.log(data?.status); // 'pending_review'
    */
-  async submit(id: string): Promise<Result<Tool>> {
+  submit(id: string): Promise<Result<Tool, RpcErrorCodes['submit_tool']>> {
+    return coded(this.#submit(id));
+  }
+
+  async #submit(id: string): Promise<Result<Tool>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('submit_tool', { tool_id: id });
@@ -195,7 +211,7 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.revisions({ status: 'pending' });
    * for (const revision of data?.items ?? []) console.log(revision.tool_id, revision.price_points);
    */
-  revisions(query: ToolRevisionQuery = {}): PageRequest<ToolRevision> {
+  revisions(query: ToolRevisionQuery = {}): PageRequest<ToolRevision, never> {
     return paged(query, (q) => this.#revisionsPage(q));
   }
 
@@ -217,7 +233,11 @@ export class ToolsClient {
    * @example
    * const { data, error } = await kit.marketplace.tools.withdrawRevision(revisionId);
    */
-  async withdrawRevision(id: string): Promise<Result<{ id: string }>> {
+  withdrawRevision(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['tool_revisions'] | 'revision_not_found'>> {
+    return coded(this.#withdrawRevision(id));
+  }
+
+  async #withdrawRevision(id: string): Promise<Result<{ id: string }>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('tool_revisions').delete().eq('id', id).select('id').maybeSingle();

@@ -6,7 +6,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { AdjustPointsInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, type RpcErrorCodes, coded } from './errors.ts';
 import { pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 
@@ -45,7 +45,11 @@ export class WalletClient {
    * const { data, error } = await kit.wallet.balance();
    * if (data) console.log(`${data.balance} points`);
    */
-  async balance(): Promise<Result<Wallet>> {
+  balance(): Promise<Result<Wallet, RpcErrorCodes['get_wallet']>> {
+    return coded(this.#balance());
+  }
+
+  async #balance(): Promise<Result<Wallet>> {
     const { data, error, status } = await this.supabase.rpc('get_wallet').single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data, error: null };
@@ -59,7 +63,7 @@ export class WalletClient {
    * const { data, error } = await kit.wallet.history({ kind: ['spend', 'refund'], from: '2026-11-01', page: 1, per_page: 20 });
    * for (const entry of data?.items ?? []) console.log(entry.kind, entry.amount, entry.balance_after);
    */
-  history(query: HistoryQuery = {}): PageRequest<WalletEntry> {
+  history(query: HistoryQuery = {}): PageRequest<WalletEntry, never> {
     return paged(query, (q) => this.#historyPage(q));
   }
 

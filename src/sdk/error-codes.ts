@@ -369,3 +369,32 @@ export interface TableWriteErrorCodes {
   wallet_ledger: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   wallets: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
 }
+
+/**
+ * Per Edge Function: the codes it answers — its own `HttpError`s, those of the shared files it
+ * imports and those of the private SQL functions it calls that it passes through.
+ */
+export interface FunctionErrorCodes {
+  'account-batches': 'already_member' | 'bad_request' | 'batch_name_taken' | 'feature_not_in_plan' | 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'method_not_allowed' | 'nothing_to_create' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'rate_limited' | 'seat_limit_reached' | 'unauthorized' | 'unsupported_media_type' | 'validation_failed';
+  'account-members': 'already_exists' | 'already_member' | 'bad_request' | 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'method_not_allowed' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'rate_limited' | 'seat_limit_reached' | 'unauthorized' | 'unsupported_media_type' | 'validation_failed';
+  'account-staff': 'already_exists' | 'already_member' | 'bad_request' | 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'member_not_found' | 'member_not_managed' | 'method_not_allowed' | 'not_found' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'rate_limited' | 'seat_limit_reached' | 'unauthorized' | 'unsupported_media_type' | 'validation_failed';
+  'accounts-register': 'already_member' | 'application_pending' | 'bad_request' | 'email_taken' | 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'invalid_transition' | 'method_not_allowed' | 'not_found' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'rate_limited' | 'seat_limit_reached' | 'slug_taken' | 'tool_not_found' | 'unauthorized' | 'unsupported_media_type' | 'validation_failed';
+  'accounts-review': 'bad_request' | 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'invalid_transition' | 'method_not_allowed' | 'not_found' | 'tool_not_found' | 'unauthorized' | 'unsupported_media_type' | 'validation_failed';
+  'api-docs': 'method_not_allowed' | 'not_found' | 'unauthorized';
+  'ban-user': 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'method_not_allowed' | 'not_found' | 'rule_broken' | 'unauthorized' | 'unsupported_media_type' | 'validation_failed';
+  'billing': 'already_subscribed' | 'bad_request' | 'conflict' | 'forbidden' | 'invalid_signature' | 'method_not_allowed' | 'not_found' | 'payment_provider_error' | 'payments_not_configured' | 'plan_kind_mismatch' | 'price_inactive' | 'price_not_found' | 'same_plan' | 'subscription_not_found' | 'unauthorized' | 'unsupported_media_type' | 'validation_failed';
+  'change-password': 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'invalid_current_password' | 'method_not_allowed' | 'rate_limited' | 'reauthentication_needed' | 'same_password' | 'unauthorized' | 'unsupported_media_type' | 'validation_failed';
+  'creator-api': 'api_key_expired' | 'api_key_revoked' | 'bad_request' | 'invalid_api_key' | 'invalid_range' | 'method_not_allowed' | 'not_found' | 'rate_limited' | 'unsupported_media_type' | 'usage_not_found' | 'validation_failed';
+  'delete-account': 'account_owner' | 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'invalid_current_password' | 'method_not_allowed' | 'not_found' | 'rate_limited' | 'reauthentication_needed' | 'unauthorized' | 'unsupported_media_type' | 'validation_failed';
+  'health': 'method_not_allowed';
+  'job-worker': 'already_member' | 'bad_request' | 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_idempotency_key' | 'invalid_range' | 'invalid_signature' | 'method_not_allowed' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'payments_not_configured' | 'rate_limited' | 'seat_limit_reached' | 'unauthorized' | 'unsupported_media_type' | 'validation_failed' | 'voucher_type_inactive' | 'voucher_type_not_found';
+  'metrics': 'forbidden' | 'method_not_allowed' | 'unauthorized' | 'unsupported_media_type' | 'validation_failed';
+  'openapi': 'method_not_allowed' | 'unsupported_media_type' | 'validation_failed';
+  'payments': 'bad_request' | 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_idempotency_key' | 'invalid_signature' | 'method_not_allowed' | 'not_found' | 'payment_not_found' | 'payment_not_refundable' | 'payment_provider_error' | 'payments_not_configured' | 'points_package_inactive' | 'points_package_not_found' | 'unauthorized' | 'unsupported_media_type' | 'validation_failed' | 'voucher_type_inactive' | 'voucher_type_not_found';
+  'register-admin': 'email_taken' | 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'method_not_allowed' | 'rate_limited' | 'unauthorized' | 'unsupported_media_type' | 'username_taken' | 'validation_failed';
+  'register-client': 'email_taken' | 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'method_not_allowed' | 'rate_limited' | 'unauthorized' | 'unsupported_media_type' | 'username_taken' | 'validation_failed';
+  'register-tool-creator': 'email_taken' | 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'method_not_allowed' | 'rate_limited' | 'unauthorized' | 'unsupported_media_type' | 'username_taken' | 'validation_failed';
+  'stripe-webhook': 'bad_request' | 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_idempotency_key' | 'invalid_signature' | 'method_not_allowed' | 'payments_not_configured' | 'voucher_type_inactive' | 'voucher_type_not_found';
+  'use-tool': 'bad_request' | 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_idempotency_key' | 'method_not_allowed' | 'own_tool' | 'price_changed' | 'tool_not_found' | 'tool_unavailable' | 'unauthorized' | 'unsupported_media_type' | 'usage_not_found' | 'validation_failed';
+  'waitlist': 'idempotency_key_in_use' | 'idempotency_key_reused' | 'method_not_allowed' | 'rate_limited' | 'unsupported_media_type' | 'validation_failed';
+}

@@ -6,7 +6,7 @@
 
 import type { ErrorCode as FunctionErrorCode } from '../../supabase/functions/_shared/errors.ts';
 import type { AUTH_ERROR_CODES, SDK_ERROR_CODES, SQL_ERROR_CODES } from './error-codes.ts';
-export type { PrivateFunctionErrorCodes, RpcErrorCodes, TableWriteErrorCodes } from './error-codes.ts';
+export type { FunctionErrorCodes, PrivateFunctionErrorCodes, RpcErrorCodes, TableWriteErrorCodes } from './error-codes.ts';
 
 /**
  * Every error code the SDK can answer: one catalogue from the sources that raise them — the Edge
@@ -171,6 +171,23 @@ export type ResultError<R> = R extends { error: infer E } ? Exclude<E, null> : n
 export function withCodes<C extends SdkErrorCode, T>(result: Result<T>): Result<T, C> {
   return result as Result<T, C>;
 }
+
+/**
+ * Declares the codes an implementation's result can carry (types only: the value is unchanged), taken
+ * from the method's declared return type: `foo(): Promise<Result<T, C>> { return coded(this.#foo()); }`.
+ */
+export function coded<T, C extends SdkErrorCode>(result: Promise<Result<T>>): Promise<Result<T, C>> {
+  return result as Promise<Result<T, C>>;
+}
+
+/** Supabase Auth's codes, which the sign-in, sign-up and password methods pass through. */
+export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
+
+/** The codes of choosing the current business account (`kit.accounts.use`) for an account-scoped call. */
+export type AccountChoiceErrorCode = 'no_account' | 'account_not_chosen' | 'account_not_usable';
+
+/** The codes of Storage beyond the common ones (a file too large, a type the bucket refuses). */
+export type StorageErrorCode = 'payload_too_large' | 'unsupported_media_type';
 
 /** The shape of an Auth (supabase-js `AuthError`) failure, as far as the SDK reads it. */
 interface AuthErrorLike {
