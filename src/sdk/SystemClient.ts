@@ -1,9 +1,9 @@
 /** Backend-wide calls: the health check (no user needed) and the Prometheus metrics (service role or a platform admin). */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
-import type { Result } from './errors.ts';
+import { coded, type FunctionErrorCodes, type Result } from './errors.ts';
 import { functionsError } from './functions.ts';
-import { type FunctionErrorCodes, coded } from './errors.ts';
+import { currentUserId } from './session.ts';
 
 export { functionsError } from './functions.ts';
 
@@ -105,7 +105,16 @@ export class SystemClient {
     // supabase-js types a failure's error as any.
     const response: { data: string | null; error: unknown } = await this.supabase.functions.invoke<string>('metrics', { method: 'GET' });
     const { data, error } = response;
-    if (error) return { data: null, error: await functionsError(error) };
+    if (error) {
+      const failure = await functionsError(error);
+      // Signed out, supabase-js sends the publishable key, which the function refuses as `forbidden`;
+      // without a session (and without the secret key, which the function accepts) it is `unauthorized`.
+      if (failure.code === 'forbidden') {
+        const user = await currentUserId(this.supabase);
+        if (user.error) return { data: null, error: user.error };
+      }
+      return { data: null, error: failure };
+    }
     const text = typeof data === 'string' ? data : String(data);
     return { data: { text, ...parsePrometheus(text) }, error: null };
   }

@@ -4,8 +4,12 @@
  * - arguments come as `(id…, input?, options?)` with names from a small vocabulary;
  * - every list answers one `Page<T>` and can be iterated with `for await`;
  * - every `kit.admin.*` method answers `unauthorized` signed out and `forbidden` to a non-admin;
- * - every list of the signed-in user answers `unauthorized` signed out (never an empty page).
- * To extend: a new admin method needs a sample call in ADMIN_SAMPLES; a public list goes in PUBLIC_LISTS.
+ * - every list of the signed-in user answers `unauthorized` signed out (never an empty page);
+ * - every method that is not public answers `unauthorized` signed out, with `data` null and no
+ *   Postgres wording — lists, reads and writes alike.
+ * To extend: a new admin method needs a sample call in ADMIN_SAMPLES, any other method one in
+ * SAMPLES (or a line in PUBLIC_METHODS with the reason anyone may call it); a public list goes in
+ * PUBLIC_LISTS.
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +96,167 @@ const ADMIN_SAMPLES: Record<string, () => unknown[]> = {
   'admin.profiles.update': () => [randomUUID(), { first_name: 'A' }],
   'admin.feedback.remove': () => [randomUUID()],
 };
+
+/** A valid call of every other method that needs a session (so local validation passes). */
+const SAMPLES: Record<string, () => unknown[]> = {
+  'auth.changePassword': () => [{ current_password: 'old-password-1', password: 'new-password-2', password_confirmation: 'new-password-2' }],
+  'auth.reauthenticate': () => [],
+  'auth.devices.list': () => [{}],
+  'auth.devices.signOut': () => [randomUUID()],
+  'profiles.me': () => [],
+  'profiles.updateMe': () => [{ city: 'Lisbon' }],
+  'profiles.uploadAvatar': () => [new Blob([PNG], { type: 'image/png' })],
+  'system.metrics': () => [],
+  'vouchers.mine': () => [{}],
+  'vouchers.redeem': () => [{ code: '7K3M-9QXR-2HJD-WB4T', service_type: 'transcript' }],
+  'vouchers.history': () => [{}],
+  'vouchers.stats': () => [],
+  'payments.create': () => [{ voucher_type_id: randomUUID() }],
+  'payments.buyVoucher': () => [randomUUID()],
+  'payments.buyPoints': () => [randomUUID()],
+  'payments.confirm': () => [randomUUID()],
+  'payments.history': () => [{}],
+  'payments.get': () => [randomUUID()],
+  'payments.debts': () => [{}],
+  'payments.disputes': () => [],
+  'billing.subscribe': () => [{ price_id: 'price_user_starter_monthly' }],
+  'billing.checkout': () => [{ price_id: 'price_user_starter_monthly', success_url: 'http://127.0.0.1/done' }],
+  'billing.change': () => [{ price_id: 'price_user_plus_monthly' }],
+  'billing.cancel': () => [{}],
+  'billing.resume': () => [{}],
+  'billing.portal': () => [{ return_url: 'http://127.0.0.1/back' }],
+  'billing.mySubscription': () => [],
+  'billing.accountSubscription': () => [randomUUID()],
+  'billing.entitlements': () => [randomUUID()],
+  'billing.history': () => [{}],
+  'accounts.mine': () => [{}],
+  'accounts.use': () => [randomUUID()],
+  'accounts.current': () => [],
+  'accounts.register': () => [{ name: 'Acme Coaching', contact_email: 'ops@acme.test' }],
+  'accounts.createForOwner': () => [
+    { name: 'Acme Coaching', contact_email: 'ops@acme.test', owner: { email: `o-${randomUUID()}@example.test`, first_name: 'Owen', last_name: 'Owner' } },
+  ],
+  'accounts.get': () => [],
+  'accounts.update': () => [{ contact_phone: '+14155550123' }],
+  'accounts.members.list': () => [{}],
+  'accounts.members.me': () => [],
+  'accounts.members.get': () => [randomUUID()],
+  'accounts.members.add': () => [{ email: `m-${randomUUID()}@example.test`, full_name: 'Cora Coach', permissions: ['view_payments'] }],
+  'accounts.members.setAccess': () => [randomUUID(), { permissions: ['view_payments'] }],
+  'accounts.members.deactivate': () => [randomUUID()],
+  'accounts.members.reactivate': () => [randomUUID()],
+  'accounts.members.update': () => [randomUUID(), { job_title: 'Head coach' }],
+  'accounts.members.updateMe': () => [{ phone: '+14155550123' }],
+  'accounts.batches.create': () => [{ name: `Batch ${randomUUID()}`, members: [{ email: `b-${randomUUID()}@example.test`, full_name: 'Bea Batch' }] }],
+  'accounts.batches.list': () => [{}],
+  'accounts.batches.members': () => [randomUUID(), {}],
+  'accounts.files.upload': () => ['contracts/a.pdf', 'text', { contentType: 'text/plain' }],
+  'accounts.files.list': () => [{}],
+  'accounts.files.download': () => ['contracts/a.pdf'],
+  'accounts.files.signedUrl': () => ['contracts/a.pdf', { expires_in: 300 }],
+  'accounts.files.remove': () => [['contracts/a.pdf']],
+  'crm.statistics.clients': () => [{}],
+  'crm.statistics.payments': () => [{ from: '2026-01-01', to: '2026-02-01' }],
+  'wallet.balance': () => [],
+  'wallet.history': () => [{}],
+  'marketplace.tools.mine': () => [{}],
+  'marketplace.tools.create': () => [{ name: 'Summariser', category: 'text', price_points: 5, creator_share_percent: 70 }],
+  'marketplace.tools.update': () => [randomUUID(), { price_points: 8 }],
+  'marketplace.tools.submit': () => [randomUUID()],
+  'marketplace.tools.revisions': () => [{}],
+  'marketplace.tools.withdrawRevision': () => [randomUUID()],
+  'marketplace.usage.use': () => [randomUUID(), { expected_price_points: 5 }],
+  'marketplace.usage.list': () => [{}],
+  'marketplace.usage.get': () => [randomUUID()],
+  'marketplace.apiKeys.create': () => [{ name: 'Production backend' }],
+  'marketplace.apiKeys.list': () => [{}],
+  'marketplace.apiKeys.revoke': () => [randomUUID()],
+  'marketplace.revenue.stats': () => [{ from: '2026-11-01', to: '2026-11-30' }],
+  'marketplace.payouts.request': () => [{ amount: 500 }],
+  'marketplace.payouts.list': () => [{}],
+  'marketplace.feedback.submit': () => [{ usage_id: randomUUID(), rating: 5 }],
+  'marketplace.refunds.request': () => [{ usage_id: randomUUID(), reason: 'The result was empty' }],
+  'marketplace.refunds.list': () => [{}],
+  'support.open': () => [{ subject: 'Refund not received', body: 'I was told it would come.', priority: 'high' }],
+  'support.list': () => [{}],
+  'support.get': () => [randomUUID()],
+  'support.reply': () => [randomUUID(), { body: 'Here is the screenshot.' }],
+  'jobs.get': () => [randomUUID()],
+  'jobs.list': () => [{}],
+  'jobs.cancel': () => [randomUUID()],
+  'media.upload': () => ['id/a.txt', 'text', { contentType: 'text/plain' }],
+  'media.list': () => [{}],
+  'media.download': () => ['id/a.txt'],
+  'media.signedUrl': () => ['id/a.txt', { expires_in: 600 }],
+  'media.remove': () => [['id/a.txt']],
+  'staff.create': () => [{ email: `s-${randomUUID()}@example.test`, password: 'secure-password-1', full_name: 'Jane Smith', job_title: 'Sales Manager' }],
+  'staff.setPassword': () => [randomUUID(), { password: 'new-secure-password-2' }],
+  'staff.remove': () => [randomUUID(), { assignments: 'unassign' }],
+  'staff.assignmentHistory': () => [{}],
+  'tasks.submit': () => [{ type: 'add', input: { a: 2, b: 3 } }],
+  'tasks.get': () => [randomUUID()],
+  'tasks.list': () => [{}],
+  'tasks.wait': () => [randomUUID(), { timeoutMs: 1000 }],
+  'userData.deleteAccount': () => [{ current_password: 'my password 1' }],
+  'userData.deleteUser': () => [randomUUID()],
+  'userData.requestExport': () => [],
+  'userData.exportResult': () => [randomUUID()],
+};
+for (const resource of ['clients', 'packages', 'clientPackages', 'payments', 'instalments', 'stripeCustomers']) {
+  SAMPLES[`crm.${resource}.list`] = () => [{}];
+  SAMPLES[`crm.${resource}.get`] = () => [randomUUID()];
+  SAMPLES[`crm.${resource}.remove`] = () => [randomUUID()];
+}
+SAMPLES['crm.clients.create'] = () => [{ first_name: 'Ana', last_name: 'Silva', email: 'ana@client.test' }];
+SAMPLES['crm.packages.create'] = () => [{ name: 'Ten sessions', price: 49900, currency: 'usd' }];
+SAMPLES['crm.clientPackages.create'] = () => [{ client_id: randomUUID(), package_id: randomUUID() }];
+SAMPLES['crm.payments.create'] = () => [{ client_id: randomUUID(), amount: 49900, currency: 'usd' }];
+SAMPLES['crm.instalments.create'] = () => [{ client_id: randomUUID(), instalment_number: 1, amount: 1000, currency: 'usd', schedule_date: '2027-01-01' }];
+SAMPLES['crm.clients.update'] = () => [randomUUID(), { status: 'paused' }];
+SAMPLES['crm.packages.update'] = () => [randomUUID(), { name: 'Twelve sessions' }];
+SAMPLES['crm.clientPackages.update'] = () => [randomUUID(), { status: 'inactive' }];
+SAMPLES['crm.payments.update'] = () => [randomUUID(), { description: 'Paid in cash' }];
+SAMPLES['crm.instalments.update'] = () => [randomUUID(), { instalment_number: 2 }];
+SAMPLES['crm.stripeCustomers.update'] = () => [randomUUID(), { status: 'inactive' }];
+SAMPLES['crm.stripeCustomers.create'] = () => [{ client_id: randomUUID(), stripe_customer_id: 'cus_123' }];
+
+/**
+ * Methods anyone may call signed out, with the reason. Everything else answers `unauthorized`.
+ */
+const PUBLIC_METHODS: Record<string, string> = {
+  'auth.registerClient': 'signs a new user up',
+  'auth.registerToolCreator': 'signs a new user up',
+  'auth.signUp': 'signs a new user up',
+  'auth.signIn': 'signs in',
+  'auth.signOut': 'signing out without a session is a no-op',
+  'auth.getSession': 'answers null without a session',
+  'auth.refreshSession': 'answers from the stored refresh token (Auth says why when there is none)',
+  'auth.role': 'answers null without a session',
+  'auth.onAuthStateChange': 'subscribes to local session events',
+  'auth.requestPasswordReset': 'the forgotten-password form: no session by definition',
+  'auth.completePasswordReset': 'the emailed token is the credential',
+  'auth.setUpPassword': 'the emailed token is the credential',
+  'auth.joinWaitlist': 'visitors join the waitlist',
+  'system.health': 'the public health check',
+  'vouchers.types': 'the catalogue of voucher types is public',
+  'vouchers.get': 'a voucher code is its own credential (a scratch card)',
+  'payments.pointsPackages': 'the price list is public',
+  'billing.plans': 'the plans are public',
+  'content.list': 'published pages are public',
+  'content.get': 'published pages are public',
+  'marketplace.tools.list': 'approved tools are public',
+  'marketplace.tools.get': 'approved tools are public',
+  'marketplace.feedback.forTool': "approved tools' reviews are public",
+  'marketplace.usage.verifyWithApiKey': "the creator's API key is the credential",
+  'marketplace.revenue.statsWithApiKey': "the creator's API key is the credential",
+  'accounts.clearCurrentAccount': 'forgets the current account locally, no request',
+};
+
+/** A 1×1 PNG. */
+const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='), (c) => c.charCodeAt(0));
+
+/** Postgres's wording, which names internals: never shown to a caller. */
+const POSTGRES_WORDING = /permission denied|violates|relation|function /i;
 
 function conforms(params: string[]): boolean {
   let stage = 0; // 0: ids, 1: input seen, 2: options seen
@@ -200,7 +365,28 @@ describe('kit.admin', () => {
     const target = methods(user.kit).find((m) => m.path === path)!;
     const refused = await (call(target, sample()) as Promise<sdk.Result<unknown>>);
     expect(refused.error?.code, JSON.stringify(refused.error)).toBe('forbidden');
-    expect(refused.error?.message).not.toMatch(/permission denied|violates|relation|function /i);
+    expect(refused.error?.message).not.toMatch(POSTGRES_WORDING);
+  });
+});
+
+describe('signed out', () => {
+  const guarded = all.filter((m) => !PUBLIC_METHODS[m.path]);
+
+  it('every method is public (with a reason) or has a sample call here', () => {
+    expect(guarded.map((m) => m.path).filter((path) => !SAMPLES[path] && !ADMIN_SAMPLES[path])).toEqual([]);
+  });
+
+  it('the public list names methods that exist', () => {
+    expect(Object.keys(PUBLIC_METHODS).filter((path) => !all.some((m) => m.path === path))).toEqual([]);
+  });
+
+  it.each(guarded.map((m) => [m.path, m] as const))('%s answers unauthorized signed out, data null, no Postgres wording', async (path, method) => {
+    const sample = SAMPLES[path] ?? ADMIN_SAMPLES[path];
+    if (!sample) return; // reported by the test above
+    const { data, error } = await (call(method, sample()) as Promise<sdk.Result<unknown>>);
+    expect(data).toBeNull();
+    expect(error?.code, JSON.stringify(error)).toBe('unauthorized');
+    expect(error?.message).not.toMatch(POSTGRES_WORDING);
   });
 });
 
