@@ -30,7 +30,7 @@ export class AccountFilesClient {
     name: string,
     file: Blob | ArrayBuffer | Uint8Array | string,
     options: UploadOptions & { accountId?: string } = {},
-  ): Promise<Result<UploadedFile, AccountChoiceErrorCode>> {
+  ): Promise<Result<UploadedFile, AccountChoiceErrorCode | StorageErrorCode>> {
     return coded(this.#upload(name, file, options));
   }
 
@@ -76,7 +76,7 @@ export class AccountFilesClient {
     name: string,
     input: { expires_in: number; download?: string | boolean } | undefined,
     options: { accountId?: string } = {},
-  ): Promise<Result<string, AccountChoiceErrorCode>> {
+  ): Promise<Result<string, AccountChoiceErrorCode | StorageErrorCode>> {
     return coded(this.#signedUrl(name, input, options));
   }
 

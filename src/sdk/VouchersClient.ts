@@ -398,9 +398,7 @@ export class VouchersAdminClient {
    * const { data, error } = await kit.admin.vouchers.dashboard({ from: '2026-11-01', to: '2026-12-01' }); // November
    * data?.revenue_by_day.forEach((d) => console.log(d.day, formatMoney(d.net_revenue, d.currency)));
    */
-  dashboard(
-    query: CrmRange & { top?: number } = {},
-  ): Promise<Result<VoucherDashboard, RpcErrorCodes['analytics_totals']>> {
+  dashboard(query: CrmRange & { top?: number } = {}): Promise<Result<VoucherDashboard, RpcErrorCodes['analytics_totals']>> {
     return coded(this.#dashboard(query));
   }
 

@@ -113,14 +113,29 @@ export interface PostgresFacts {
 
 /** The `details` of the codes that carry known ones; every other code's `details` is `unknown`. */
 export interface ErrorDetailsByCode {
-  /** Field errors when the SDK or a function checked the input; Postgres's facts when a constraint did. */
-  validation_failed: FieldErrors | PostgresFacts | undefined;
+  /**
+   * Field errors when the SDK or a function checked the input; Postgres's facts when a constraint did;
+   * the field at fault when a SQL function did.
+   */
+  validation_failed: FieldErrors | PostgresFacts | { field: string; hint?: string } | undefined;
   /** The row the first request with this Idempotency-Key created. */
   idempotent_replay: { id: string };
   /** Who the caller is not allowed to assign, or the field at fault. */
   invalid_assignee: { field: string; hint?: string } | undefined;
   /** The accounts to choose from. */
   account_not_chosen: { accounts: { account_id: string; name: string }[] };
+  /** Why the account cannot be used (pending, rejected or suspended; or your membership is inactive). */
+  account_not_usable: { status: string; is_active: boolean };
+  /** When the voucher expired. */
+  voucher_expired: { expires_at: string };
+  /** The service the voucher is for. */
+  wrong_service_type: { voucher_service_type: string };
+  /** The tool's price now and the price the caller expected. */
+  price_changed: { price_points: number; expected_price_points: number };
+  /** The job type the workers do not know. */
+  unknown_job_type: { type: string };
+  /** The page asked for. */
+  invalid_page: { page: number; per_page: number };
 }
 
 /** The `details` type of one code. */

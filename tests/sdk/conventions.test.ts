@@ -191,7 +191,7 @@ const SAMPLES: Record<string, () => unknown[]> = {
   'media.remove': () => [['id/a.txt']],
   'staff.create': () => [{ email: `s-${randomUUID()}@example.test`, password: 'secure-password-1', full_name: 'Jane Smith', job_title: 'Sales Manager' }],
   'staff.setPassword': () => [randomUUID(), { password: 'new-secure-password-2' }],
-  'staff.remove': () => [randomUUID(), { assignments: 'unassign' }],
+  'staff.remove': () => [randomUUID(), { assignments: 'keep_history' }],
   'staff.assignmentHistory': () => [{}],
   'tasks.submit': () => [{ type: 'add', input: { a: 2, b: 3 } }],
   'tasks.get': () => [randomUUID()],
