@@ -8,7 +8,7 @@ import { MAX_BATCH_SIZE, memberBatchSchema, type BatchRowResult, type BatchRowSt
 import type { AccountContext } from './AccountContext.ts';
 import type { Member } from './AccountMembersClient.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkValidationError, type FunctionErrorCodes, type AccountChoiceErrorCode, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkValidationError, type FunctionErrorCodes, type AccountChoiceErrorCode } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { checkIds, parseInput } from './validation.ts';
@@ -60,11 +60,8 @@ export class AccountBatchesClient {
    * });
    * console.log(data?.counts); // { created: 2, already_exists: 0, invalid: 0, failed: 0 }
    */
-  create(input: MemberBatchInput, options: MutationOptions = {}): Promise<Result<MemberBatchResult, FunctionErrorCodes['account-batches'] | AccountChoiceErrorCode>> {
-    return coded(this.#create(input, options));
-  }
-
-  async #create(input: MemberBatchInput, options: MutationOptions = {}): Promise<Result<MemberBatchResult>> {
+  create(input: MemberBatchInput, options?: MutationOptions): Promise<Result<MemberBatchResult, FunctionErrorCodes['account-batches'] | AccountChoiceErrorCode>>;
+  async create(input: MemberBatchInput, options: MutationOptions = {}): Promise<Result<MemberBatchResult>> {
     const { account_id: accountId, ...rest } = input;
     const account = await this.context.resolve(accountId);
     if (account.error) return account;

@@ -8,7 +8,7 @@ import type { AccountContext } from './AccountContext.ts';
 import type { Database } from './database.types.ts';
 import type { Result } from './errors.ts';
 import { StorageFolder, type ListOptions, type StoredFile, type UploadedFile, type UploadOptions } from './StorageFolder.ts';
-import { type AccountChoiceErrorCode, coded, type StorageErrorCode } from './errors.ts';
+import { type AccountChoiceErrorCode, type StorageErrorCode } from './errors.ts';
 
 export class AccountFilesClient {
   constructor(
@@ -29,12 +29,9 @@ export class AccountFilesClient {
   upload(
     name: string,
     file: Blob | ArrayBuffer | Uint8Array | string,
-    options: UploadOptions & { accountId?: string } = {},
-  ): Promise<Result<UploadedFile, AccountChoiceErrorCode | StorageErrorCode>> {
-    return coded(this.#upload(name, file, options));
-  }
-
-  #upload(name: string, file: Blob | ArrayBuffer | Uint8Array | string, options: UploadOptions & { accountId?: string } = {}): Promise<Result<UploadedFile>> {
+    options?: UploadOptions & { accountId?: string },
+  ): Promise<Result<UploadedFile, AccountChoiceErrorCode | StorageErrorCode>>;
+  upload(name: string, file: Blob | ArrayBuffer | Uint8Array | string, options: UploadOptions & { accountId?: string } = {}): Promise<Result<UploadedFile>> {
     return this.#folder(options.accountId).upload(name, file, options);
   }
 
@@ -44,11 +41,8 @@ export class AccountFilesClient {
    * @example
    * const { data, error } = await kit.accounts.files.list({ prefix: 'contracts' });
    */
-  list(options: ListOptions & { accountId?: string } = {}): Promise<Result<StoredFile[], AccountChoiceErrorCode | StorageErrorCode>> {
-    return coded(this.#list(options));
-  }
-
-  #list(options: ListOptions & { accountId?: string } = {}): Promise<Result<StoredFile[]>> {
+  list(options?: ListOptions & { accountId?: string }): Promise<Result<StoredFile[], AccountChoiceErrorCode | StorageErrorCode>>;
+  list(options: ListOptions & { accountId?: string } = {}): Promise<Result<StoredFile[]>> {
     return this.#folder(options.accountId).list(options);
   }
 
@@ -58,11 +52,8 @@ export class AccountFilesClient {
    * @example
    * const { data, error } = await kit.accounts.files.download('contracts/acme-2026.pdf');
    */
-  download(name: string, options: { accountId?: string } = {}): Promise<Result<Blob, AccountChoiceErrorCode | StorageErrorCode>> {
-    return coded(this.#download(name, options));
-  }
-
-  #download(name: string, options: { accountId?: string } = {}): Promise<Result<Blob>> {
+  download(name: string, options?: { accountId?: string }): Promise<Result<Blob, AccountChoiceErrorCode | StorageErrorCode>>;
+  download(name: string, options: { accountId?: string } = {}): Promise<Result<Blob>> {
     return this.#folder(options.accountId).download(name);
   }
 
@@ -75,12 +66,9 @@ export class AccountFilesClient {
   signedUrl(
     name: string,
     input: { expires_in: number; download?: string | boolean } | undefined,
-    options: { accountId?: string } = {},
-  ): Promise<Result<string, AccountChoiceErrorCode | StorageErrorCode>> {
-    return coded(this.#signedUrl(name, input, options));
-  }
-
-  #signedUrl(name: string, input: { expires_in: number; download?: string | boolean } | undefined, options: { accountId?: string } = {}): Promise<Result<string>> {
+    options?: { accountId?: string },
+  ): Promise<Result<string, AccountChoiceErrorCode | StorageErrorCode>>;
+  signedUrl(name: string, input: { expires_in: number; download?: string | boolean } | undefined, options: { accountId?: string } = {}): Promise<Result<string>> {
     return this.#folder(options.accountId).signedUrl(name, input?.expires_in, input?.download === undefined ? {} : { download: input.download });
   }
 
@@ -90,11 +78,8 @@ export class AccountFilesClient {
    * @example
    * const { data, error } = await kit.accounts.files.remove(['contracts/old.pdf']);
    */
-  remove(names: string[], options: { accountId?: string } = {}): Promise<Result<string[], AccountChoiceErrorCode | StorageErrorCode>> {
-    return coded(this.#remove(names, options));
-  }
-
-  #remove(names: string[], options: { accountId?: string } = {}): Promise<Result<string[]>> {
+  remove(names: string[], options?: { accountId?: string }): Promise<Result<string[], AccountChoiceErrorCode | StorageErrorCode>>;
+  remove(names: string[], options: { accountId?: string } = {}): Promise<Result<string[]>> {
     return this.#folder(options.accountId).remove(names);
   }
 }

@@ -11,16 +11,7 @@ import { memberInviteSchema, type AccountPermission, type AccountRole, type Memb
 import { phoneField } from '../../supabase/functions/_shared/schemas/identity.ts';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
-import {
-  errorFromPostgrest,
-  type Result,
-  SdkApiError,
-  SdkValidationError,
-  type AccountChoiceErrorCode,
-  coded,
-  type FunctionErrorCodes,
-  type TableWriteErrorCodes,
-} from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type AccountChoiceErrorCode, type FunctionErrorCodes, type TableWriteErrorCodes } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
@@ -113,11 +104,8 @@ export class AccountMembersClient {
    * const { data, error } = await kit.accounts.members.me();
    * console.log(data?.role, data?.permissions);
    */
-  me(): Promise<Result<Member, AccountChoiceErrorCode>> {
-    return coded(this.#me());
-  }
-
-  async #me(): Promise<Result<Member>> {
+  me(): Promise<Result<Member, AccountChoiceErrorCode>>;
+  async me(): Promise<Result<Member>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     return this.get(me.id);
@@ -129,11 +117,8 @@ export class AccountMembersClient {
    * @example
    * const { data, error } = await kit.accounts.members.get(userId);
    */
-  get(userId: string): Promise<Result<Member, AccountChoiceErrorCode>> {
-    return coded(this.#get(userId));
-  }
-
-  async #get(userId: string): Promise<Result<Member>> {
+  get(userId: string): Promise<Result<Member, AccountChoiceErrorCode>>;
+  async get(userId: string): Promise<Result<Member>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return { data: null, error: invalidId };
     const account = await this.context.resolve();
@@ -153,12 +138,9 @@ export class AccountMembersClient {
    */
   add(
     input: Omit<MemberInviteInput, 'account_id'> & { account_id?: string },
-    options: MutationOptions = {},
-  ): Promise<Result<{ member: Member }, FunctionErrorCodes['account-members'] | AccountChoiceErrorCode>> {
-    return coded(this.#add(input, options));
-  }
-
-  async #add(input: Omit<MemberInviteInput, 'account_id'> & { account_id?: string }, options: MutationOptions = {}): Promise<Result<{ member: Member }>> {
+    options?: MutationOptions,
+  ): Promise<Result<{ member: Member }, FunctionErrorCodes['account-members'] | AccountChoiceErrorCode>>;
+  async add(input: Omit<MemberInviteInput, 'account_id'> & { account_id?: string }, options: MutationOptions = {}): Promise<Result<{ member: Member }>> {
     const account = await this.context.resolve(input.account_id);
     if (account.error) return account;
     const parsed = parseInput(memberInviteSchema, { ...input, account_id: account.data });
@@ -174,11 +156,8 @@ export class AccountMembersClient {
    * const { data, error } = await kit.accounts.members.setAccess(userId, { permissions: ['view_all_clients', 'manage_payments'] });
    * if (error?.code === 'own_access_unchangeable') console.log('ask another admin');
    */
-  setAccess(userId: string, changes: MemberAccessUpdate): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>> {
-    return coded(this.#setAccess(userId, changes));
-  }
-
-  #setAccess(userId: string, changes: MemberAccessUpdate): Promise<Result<Member>> {
+  setAccess(userId: string, changes: MemberAccessUpdate): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
+  setAccess(userId: string, changes: MemberAccessUpdate): Promise<Result<Member>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     if (changes.role === undefined && changes.permissions === undefined) {
@@ -193,11 +172,8 @@ export class AccountMembersClient {
    * @example
    * const { error } = await kit.accounts.members.deactivate(userId);
    */
-  deactivate(userId: string): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>> {
-    return coded(this.#deactivate(userId));
-  }
-
-  #deactivate(userId: string): Promise<Result<Member>> {
+  deactivate(userId: string): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
+  deactivate(userId: string): Promise<Result<Member>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#patch(userId, { is_active: false });
@@ -209,11 +185,8 @@ export class AccountMembersClient {
    * @example
    * const { error } = await kit.accounts.members.reactivate(userId);
    */
-  reactivate(userId: string): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>> {
-    return coded(this.#reactivate(userId));
-  }
-
-  #reactivate(userId: string): Promise<Result<Member>> {
+  reactivate(userId: string): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
+  reactivate(userId: string): Promise<Result<Member>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#patch(userId, { is_active: true });
@@ -225,11 +198,8 @@ export class AccountMembersClient {
    * @example
    * const { data, error } = await kit.accounts.members.update(userId, { job_title: 'Head coach' });
    */
-  update(userId: string, changes: MemberProfileUpdate): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>> {
-    return coded(this.#update(userId, changes));
-  }
-
-  #update(userId: string, changes: MemberProfileUpdate): Promise<Result<Member>> {
+  update(userId: string, changes: MemberProfileUpdate): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
+  update(userId: string, changes: MemberProfileUpdate): Promise<Result<Member>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     const invalid = checkProfile(changes);
@@ -243,11 +213,8 @@ export class AccountMembersClient {
    * @example
    * const { data, error } = await kit.accounts.members.updateMe({ phone: '+14155550123' });
    */
-  updateMe(changes: MemberProfileUpdate): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>> {
-    return coded(this.#updateMe(changes));
-  }
-
-  async #updateMe(changes: MemberProfileUpdate): Promise<Result<Member>> {
+  updateMe(changes: MemberProfileUpdate): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
+  async updateMe(changes: MemberProfileUpdate): Promise<Result<Member>> {
     const invalid = checkProfile(changes);
     if (invalid) return { data: null, error: invalid };
     const me = await currentUserId(this.supabase);

@@ -7,7 +7,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { accountReviewSchema, accountStatuses, type AccountReviewInput, type AccountStatus } from '../../supabase/functions/_shared/schemas/accounts.ts';
 import type { Account, ReviewResult } from './AccountsClient.ts';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, type FunctionErrorCodes, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, type FunctionErrorCodes } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { paged, toPage, type Page, type PageQuery, type PageRequest } from './pages.ts';
 import { pageOf } from './postgrest.ts';
@@ -59,11 +59,8 @@ export class AdminAccountsClient {
    * @example
    * const { data, error } = await kit.admin.accounts.approve(accountId);
    */
-  approve(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<ReviewResult, FunctionErrorCodes['accounts-review']>> {
-    return coded(this.#approve(id, input, options));
-  }
-
-  #approve(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+  approve(id: string, input?: { reason?: string }, options?: MutationOptions): Promise<Result<ReviewResult, FunctionErrorCodes['accounts-review']>>;
+  approve(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#review({ account_id: id, decision: 'approve', ...(input.reason ? { reason: input.reason } : {}) }, options);
@@ -75,11 +72,8 @@ export class AdminAccountsClient {
    * @example
    * const { data, error } = await kit.admin.accounts.reject(accountId, { reason: 'We could not verify the company' });
    */
-  reject(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<ReviewResult, FunctionErrorCodes['accounts-review']>> {
-    return coded(this.#reject(id, input, options));
-  }
-
-  #reject(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+  reject(id: string, input: { reason: string } | undefined, options?: MutationOptions): Promise<Result<ReviewResult, FunctionErrorCodes['accounts-review']>>;
+  reject(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#review({ account_id: id, decision: 'reject', reason: input?.reason }, options);
@@ -91,11 +85,8 @@ export class AdminAccountsClient {
    * @example
    * const { data, error } = await kit.admin.accounts.suspend(accountId, { reason: 'Unpaid invoices' });
    */
-  suspend(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<ReviewResult, FunctionErrorCodes['accounts-review']>> {
-    return coded(this.#suspend(id, input, options));
-  }
-
-  #suspend(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+  suspend(id: string, input: { reason: string } | undefined, options?: MutationOptions): Promise<Result<ReviewResult, FunctionErrorCodes['accounts-review']>>;
+  suspend(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#review({ account_id: id, decision: 'suspend', reason: input?.reason }, options);
@@ -107,11 +98,8 @@ export class AdminAccountsClient {
    * @example
    * const { data, error } = await kit.admin.accounts.reactivate(accountId);
    */
-  reactivate(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<ReviewResult, FunctionErrorCodes['accounts-review']>> {
-    return coded(this.#reactivate(id, input, options));
-  }
-
-  #reactivate(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
+  reactivate(id: string, input?: { reason?: string }, options?: MutationOptions): Promise<Result<ReviewResult, FunctionErrorCodes['accounts-review']>>;
+  reactivate(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<ReviewResult>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#review({ account_id: id, decision: 'reactivate', ...(input.reason ? { reason: input.reason } : {}) }, options);

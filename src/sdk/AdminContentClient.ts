@@ -6,7 +6,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { contentCreateSchema, contentUpdateSchema, type ContentCreateInput, type ContentUpdateInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { SiteContent } from './ContentClient.ts';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { checkIdempotencyKey, keyed, replayedId } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
@@ -23,11 +23,8 @@ export class AdminContentClient {
    * @example
    * const { data, error } = await kit.admin.content.create({ slug: 'launch', title: 'We are live', body: '…', kind: 'announcement', published: true });
    */
-  create(input: ContentCreateInput, options: MutationOptions = {}): Promise<Result<SiteContent, Exclude<TableWriteErrorCodes['site_content'], 'idempotent_replay'>>> {
-    return coded(this.#create(input, options));
-  }
-
-  async #create(input: ContentCreateInput, options: MutationOptions = {}): Promise<Result<SiteContent>> {
+  create(input: ContentCreateInput, options?: MutationOptions): Promise<Result<SiteContent, Exclude<TableWriteErrorCodes['site_content'], 'idempotent_replay'>>>;
+  async create(input: ContentCreateInput, options: MutationOptions = {}): Promise<Result<SiteContent>> {
     const parsed = parseInput(contentCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const admin = await requireAdmin(this.supabase);
@@ -51,11 +48,8 @@ export class AdminContentClient {
    * @example
    * const { data, error } = await kit.admin.content.update(pageId, { published: true });
    */
-  update(id: string, changes: ContentUpdateInput): Promise<Result<SiteContent, TableWriteErrorCodes['site_content']>> {
-    return coded(this.#update(id, changes));
-  }
-
-  async #update(id: string, changes: ContentUpdateInput): Promise<Result<SiteContent>> {
+  update(id: string, changes: ContentUpdateInput): Promise<Result<SiteContent, TableWriteErrorCodes['site_content']>>;
+  async update(id: string, changes: ContentUpdateInput): Promise<Result<SiteContent>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(contentUpdateSchema, changes);
@@ -73,11 +67,8 @@ export class AdminContentClient {
    * @example
    * const { error } = await kit.admin.content.remove(pageId);
    */
-  remove(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['site_content']>> {
-    return coded(this.#remove(id));
-  }
-
-  async #remove(id: string): Promise<Result<{ id: string }>> {
+  remove(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['site_content']>>;
+  async remove(id: string): Promise<Result<{ id: string }>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const admin = await requireAdmin(this.supabase);

@@ -4,7 +4,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes } from './errors.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds } from './validation.ts';
 
@@ -17,11 +17,8 @@ export class AdminFeedbackClient {
    * @example
    * const { error } = await kit.admin.feedback.remove(reviewId);
    */
-  remove(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['feedback']>> {
-    return coded(this.#remove(id));
-  }
-
-  async #remove(id: string): Promise<Result<{ id: string }>> {
+  remove(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['feedback']>>;
+  async remove(id: string): Promise<Result<{ id: string }>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const admin = await requireAdmin(this.supabase);

@@ -4,7 +4,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, type RpcErrorCodes, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import type { Payout, PayoutDecision } from './PayoutsClient.ts';
 import { checkIds, invalidField } from './validation.ts';
@@ -18,11 +18,8 @@ export class AdminPayoutsClient {
    * @example
    * const { data, error } = await kit.admin.payouts.approve(payoutId);
    */
-  approve(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Payout, RpcErrorCodes['decide_payout']>> {
-    return coded(this.#approve(id, input, options));
-  }
-
-  #approve(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Payout>> {
+  approve(id: string, input?: { reason?: string }, options?: MutationOptions): Promise<Result<Payout, RpcErrorCodes['decide_payout']>>;
+  approve(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Payout>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#decide(id, 'approve', input.reason, options);
@@ -34,11 +31,8 @@ export class AdminPayoutsClient {
    * @example
    * const { data, error } = await kit.admin.payouts.reject(payoutId, { reason: 'Bank details missing' });
    */
-  reject(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<Payout, RpcErrorCodes['decide_payout']>> {
-    return coded(this.#reject(id, input, options));
-  }
-
-  #reject(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<Payout>> {
+  reject(id: string, input: { reason: string } | undefined, options?: MutationOptions): Promise<Result<Payout, RpcErrorCodes['decide_payout']>>;
+  reject(id: string, input: { reason: string } | undefined, options: MutationOptions = {}): Promise<Result<Payout>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     // JavaScript callers may leave the reason out.
@@ -53,11 +47,8 @@ export class AdminPayoutsClient {
    * @example
    * const { data, error } = await kit.admin.payouts.markPaid(payoutId);
    */
-  markPaid(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Payout, RpcErrorCodes['decide_payout']>> {
-    return coded(this.#markPaid(id, input, options));
-  }
-
-  #markPaid(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Payout>> {
+  markPaid(id: string, input?: { reason?: string }, options?: MutationOptions): Promise<Result<Payout, RpcErrorCodes['decide_payout']>>;
+  markPaid(id: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Payout>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#decide(id, 'mark_paid', input.reason, options);

@@ -7,7 +7,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { checkIdempotencyKey, keyed, replayedId } from './postgrest.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
@@ -64,14 +64,8 @@ export class AdminPointsPackagesClient {
    * @example
    * const { data, error } = await kit.admin.pointsPackages.create({ name: 'Starter', points: 100, price_amount: 999 });
    */
-  create(
-    input: PointsPackageCreateInput,
-    options: MutationOptions = {},
-  ): Promise<Result<AdminPointsPackage, Exclude<TableWriteErrorCodes['points_packages'], 'idempotent_replay'>>> {
-    return coded(this.#create(input, options));
-  }
-
-  async #create(input: PointsPackageCreateInput, options: MutationOptions = {}): Promise<Result<AdminPointsPackage>> {
+  create(input: PointsPackageCreateInput, options?: MutationOptions): Promise<Result<AdminPointsPackage, Exclude<TableWriteErrorCodes['points_packages'], 'idempotent_replay'>>>;
+  async create(input: PointsPackageCreateInput, options: MutationOptions = {}): Promise<Result<AdminPointsPackage>> {
     const parsed = parseInput(pointsPackageCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const admin = await requireAdmin(this.supabase);
@@ -103,11 +97,8 @@ export class AdminPointsPackagesClient {
    * @example
    * const { data, error } = await kit.admin.pointsPackages.update(id, { price_amount: 1299 });
    */
-  update(id: string, changes: PointsPackageUpdateInput): Promise<Result<AdminPointsPackage, TableWriteErrorCodes['points_packages']>> {
-    return coded(this.#update(id, changes));
-  }
-
-  async #update(id: string, changes: PointsPackageUpdateInput): Promise<Result<AdminPointsPackage>> {
+  update(id: string, changes: PointsPackageUpdateInput): Promise<Result<AdminPointsPackage, TableWriteErrorCodes['points_packages']>>;
+  async update(id: string, changes: PointsPackageUpdateInput): Promise<Result<AdminPointsPackage>> {
     const invalid = checkIds({ id });
     if (invalid) return { data: null, error: invalid };
     const parsed = parseInput(pointsPackageUpdateSchema, changes);
@@ -131,11 +122,8 @@ export class AdminPointsPackagesClient {
    * @example
    * const { error } = await kit.admin.pointsPackages.deactivate(id);
    */
-  deactivate(id: string): Promise<Result<AdminPointsPackage, TableWriteErrorCodes['points_packages']>> {
-    return coded(this.#deactivate(id));
-  }
-
-  #deactivate(id: string): Promise<Result<AdminPointsPackage>> {
+  deactivate(id: string): Promise<Result<AdminPointsPackage, TableWriteErrorCodes['points_packages']>>;
+  deactivate(id: string): Promise<Result<AdminPointsPackage>> {
     return this.update(id, { is_active: false });
   }
 
@@ -145,11 +133,8 @@ export class AdminPointsPackagesClient {
    * @example
    * const { error } = await kit.admin.pointsPackages.remove(id);
    */
-  remove(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['points_packages']>> {
-    return coded(this.#remove(id));
-  }
-
-  async #remove(id: string): Promise<Result<{ id: string }>> {
+  remove(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['points_packages']>>;
+  async remove(id: string): Promise<Result<{ id: string }>> {
     const invalid = checkIds({ id });
     if (invalid) return { data: null, error: invalid };
     const admin = await requireAdmin(this.supabase);

@@ -5,7 +5,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { profileUpdateSchema, type ProfileUpdateInput } from '../../supabase/functions/_shared/schemas/identity.ts';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, SdkApiError, type Result, coded } from './errors.ts';
+import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
 import type { Profile } from './ProfilesClient.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds, definedFields, parseInput } from './validation.ts';
@@ -19,11 +19,8 @@ export class AdminProfilesClient {
    * @example
    * const { data, error } = await kit.admin.profiles.get('9b2f…');
    */
-  get(userId: string): Promise<Result<Profile, never>> {
-    return coded(this.#get(userId));
-  }
-
-  async #get(userId: string): Promise<Result<Profile>> {
+  get(userId: string): Promise<Result<Profile, never>>;
+  async get(userId: string): Promise<Result<Profile>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return { data: null, error: invalidId };
     const admin = await requireAdmin(this.supabase);
@@ -39,11 +36,8 @@ export class AdminProfilesClient {
    * @example
    * const { data, error } = await kit.admin.profiles.update(userId, { first_name: 'Ana' });
    */
-  update(userId: string, changes: ProfileUpdateInput): Promise<Result<Profile, 'username_taken'>> {
-    return coded(this.#update(userId, changes));
-  }
-
-  async #update(userId: string, changes: ProfileUpdateInput): Promise<Result<Profile>> {
+  update(userId: string, changes: ProfileUpdateInput): Promise<Result<Profile, 'username_taken'>>;
+  async update(userId: string, changes: ProfileUpdateInput): Promise<Result<Profile>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return { data: null, error: invalidId };
     const input = parseInput(profileUpdateSchema, changes);

@@ -5,7 +5,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, type RpcErrorCodes, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import type { Refund } from './RefundsClient.ts';
 import { checkIds, invalidField } from './validation.ts';
@@ -20,11 +20,8 @@ export class AdminRefundsClient {
    * const { data, error } = await kit.admin.refunds.approve(refundId);
    * if (error?.code === 'creator_balance_insufficient') console.log('the creator was paid out already');
    */
-  approve(id: string, input: { note?: string } = {}, options: MutationOptions = {}): Promise<Result<Refund, RpcErrorCodes['decide_refund']>> {
-    return coded(this.#approve(id, input, options));
-  }
-
-  #approve(id: string, input: { note?: string } = {}, options: MutationOptions = {}): Promise<Result<Refund>> {
+  approve(id: string, input?: { note?: string }, options?: MutationOptions): Promise<Result<Refund, RpcErrorCodes['decide_refund']>>;
+  approve(id: string, input: { note?: string } = {}, options: MutationOptions = {}): Promise<Result<Refund>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.#decide(id, 'approve', input.note, options);
@@ -36,11 +33,8 @@ export class AdminRefundsClient {
    * @example
    * const { data, error } = await kit.admin.refunds.reject(refundId, { note: 'The tool worked as described' });
    */
-  reject(id: string, input: { note: string } | undefined, options: MutationOptions = {}): Promise<Result<Refund, RpcErrorCodes['decide_refund']>> {
-    return coded(this.#reject(id, input, options));
-  }
-
-  #reject(id: string, input: { note: string } | undefined, options: MutationOptions = {}): Promise<Result<Refund>> {
+  reject(id: string, input: { note: string } | undefined, options?: MutationOptions): Promise<Result<Refund, RpcErrorCodes['decide_refund']>>;
+  reject(id: string, input: { note: string } | undefined, options: MutationOptions = {}): Promise<Result<Refund>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     // JavaScript callers may leave the note out.

@@ -4,7 +4,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes } from './errors.ts';
 import type { SupportTicket, TicketUpdate } from './SupportClient.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds } from './validation.ts';
@@ -19,11 +19,8 @@ export class AdminSupportClient {
    * @example
    * const { data, error } = await kit.admin.support.update(ticketId, { status: 'resolved', assigned_to: adminId });
    */
-  update(ticketId: string, changes: TicketUpdate): Promise<Result<SupportTicket, TableWriteErrorCodes['support_tickets']>> {
-    return coded(this.#update(ticketId, changes));
-  }
-
-  async #update(ticketId: string, changes: TicketUpdate): Promise<Result<SupportTicket>> {
+  update(ticketId: string, changes: TicketUpdate): Promise<Result<SupportTicket, TableWriteErrorCodes['support_tickets']>>;
+  async update(ticketId: string, changes: TicketUpdate): Promise<Result<SupportTicket>> {
     const invalidId = checkIds({ ticket_id: ticketId });
     if (invalidId) return { data: null, error: invalidId };
     const admin = await requireAdmin(this.supabase);
@@ -40,11 +37,8 @@ export class AdminSupportClient {
    * @example
    * const { data, error } = await kit.admin.support.assign(ticketId, { assigned_to: adminId });
    */
-  assign(ticketId: string, input: { assigned_to: string | null } | undefined): Promise<Result<SupportTicket, TableWriteErrorCodes['support_tickets']>> {
-    return coded(this.#assign(ticketId, input));
-  }
-
-  async #assign(ticketId: string, input: { assigned_to: string | null } | undefined): Promise<Result<SupportTicket>> {
+  assign(ticketId: string, input: { assigned_to: string | null } | undefined): Promise<Result<SupportTicket, TableWriteErrorCodes['support_tickets']>>;
+  async assign(ticketId: string, input: { assigned_to: string | null } | undefined): Promise<Result<SupportTicket>> {
     if (input?.assigned_to) {
       const invalidAssignee = checkIds({ assigned_to: input.assigned_to });
       if (invalidAssignee) return { data: null, error: invalidAssignee };
@@ -58,11 +52,8 @@ export class AdminSupportClient {
    * @example
    * const { data, error } = await kit.admin.support.close(ticketId);
    */
-  close(ticketId: string): Promise<Result<SupportTicket, TableWriteErrorCodes['support_tickets']>> {
-    return coded(this.#close(ticketId));
-  }
-
-  async #close(ticketId: string): Promise<Result<SupportTicket>> {
+  close(ticketId: string): Promise<Result<SupportTicket, TableWriteErrorCodes['support_tickets']>>;
+  async close(ticketId: string): Promise<Result<SupportTicket>> {
     return this.update(ticketId, { status: 'closed' });
   }
 }

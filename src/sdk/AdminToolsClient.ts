@@ -4,7 +4,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, type RpcErrorCodes, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import type { Tool, ToolDecision, ToolRevision, ToolRevisionDecision } from './ToolsClient.ts';
 import { checkEnum, checkIds } from './validation.ts';
@@ -23,11 +23,8 @@ export class AdminToolsClient {
    * const { data, error } = await kit.admin.tools.review(toolId, { decision: 'approve' });
    * await kit.admin.tools.review(otherId, { decision: 'suspend', note: 'Reported as broken' });
    */
-  review(id: string, input: { decision: ToolDecision; note?: string } | undefined, options: MutationOptions = {}): Promise<Result<Tool, RpcErrorCodes['review_tool']>> {
-    return coded(this.#review(id, input, options));
-  }
-
-  async #review(id: string, input: { decision: ToolDecision; note?: string } | undefined, options: MutationOptions = {}): Promise<Result<Tool>> {
+  review(id: string, input: { decision: ToolDecision; note?: string } | undefined, options?: MutationOptions): Promise<Result<Tool, RpcErrorCodes['review_tool']>>;
+  async review(id: string, input: { decision: ToolDecision; note?: string } | undefined, options: MutationOptions = {}): Promise<Result<Tool>> {
     const bad = checkIds({ id }) ?? checkEnum('decision', input?.decision, TOOL_DECISIONS);
     if (bad) return { data: null, error: bad };
     // checkEnum answered a missing input above.
@@ -50,12 +47,9 @@ export class AdminToolsClient {
   reviewRevision(
     id: string,
     input: { decision: ToolRevisionDecision; note?: string } | undefined,
-    options: MutationOptions = {},
-  ): Promise<Result<ToolRevision, RpcErrorCodes['review_tool_revision']>> {
-    return coded(this.#reviewRevision(id, input, options));
-  }
-
-  async #reviewRevision(id: string, input: { decision: ToolRevisionDecision; note?: string } | undefined, options: MutationOptions = {}): Promise<Result<ToolRevision>> {
+    options?: MutationOptions,
+  ): Promise<Result<ToolRevision, RpcErrorCodes['review_tool_revision']>>;
+  async reviewRevision(id: string, input: { decision: ToolRevisionDecision; note?: string } | undefined, options: MutationOptions = {}): Promise<Result<ToolRevision>> {
     const bad = checkIds({ id }) ?? checkEnum('decision', input?.decision, REVISION_DECISIONS);
     if (bad) return { data: null, error: bad };
     let request = this.supabase.rpc('review_tool_revision', { revision_id: id, decision: input!.decision, ...(input!.note ? { note: input!.note } : {}) });

@@ -15,7 +15,7 @@ import {
 } from '../../supabase/functions/_shared/schemas/identity.ts';
 import type { RegisteredUser } from './AuthClient.ts';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, type RpcErrorCodes, type FunctionErrorCodes, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, type FunctionErrorCodes } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import type { Profile } from './ProfilesClient.ts';
 import { paged, toPage, type Page, type PageRequest } from './pages.ts';
@@ -84,11 +84,8 @@ export class AdminUsersClient {
    * const { data, error } = await kit.admin.users.createAdmin({ email: 'ops@example.com', first_name: 'Ops', last_name: 'Team' });
    * if (data?.user.invited_at) console.log('invite sent');
    */
-  createAdmin(input: AdminRegistrationInput, options: MutationOptions = {}): Promise<Result<RegisteredUser, FunctionErrorCodes['register-admin']>> {
-    return coded(this.#createAdmin(input, options));
-  }
-
-  async #createAdmin(input: AdminRegistrationInput, options: MutationOptions = {}): Promise<Result<RegisteredUser>> {
+  createAdmin(input: AdminRegistrationInput, options?: MutationOptions): Promise<Result<RegisteredUser, FunctionErrorCodes['register-admin']>>;
+  async createAdmin(input: AdminRegistrationInput, options: MutationOptions = {}): Promise<Result<RegisteredUser>> {
     const parsed = parseInput(adminRegistrationSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation(this.supabase, 'register-admin', parsed.data, options);
@@ -101,11 +98,8 @@ export class AdminUsersClient {
    * @example
    * const { data, error } = await kit.admin.users.setRole(userId, { role: 'tool_creator' });
    */
-  setRole(userId: string, input: { role: PlatformRole } | undefined, options: MutationOptions = {}): Promise<Result<Profile, /*rpc set_user_role*/ never>> {
-    return coded(this.#setRole(userId, input, options));
-  }
-
-  async #setRole(userId: string, input: { role: PlatformRole } | undefined, options: MutationOptions = {}): Promise<Result<Profile>> {
+  setRole(userId: string, input: { role: PlatformRole } | undefined, options?: MutationOptions): Promise<Result<Profile, /*rpc set_user_role*/ never>>;
+  async setRole(userId: string, input: { role: PlatformRole } | undefined, options: MutationOptions = {}): Promise<Result<Profile>> {
     const bad = checkIds({ user_id: userId }) ?? checkEnum('role', input?.role, platformRoles);
     if (bad) return { data: null, error: bad };
     let request = this.supabase.rpc('set_user_role', { user_id: userId, role: input!.role });
@@ -122,14 +116,8 @@ export class AdminUsersClient {
    * @example
    * const { data, error } = await kit.admin.users.ban(userId, { durationHours: 24 });
    */
-  ban(
-    userId: string,
-    options: MutationOptions & { durationHours?: number } = {},
-  ): Promise<Result<{ user_id: string; banned_until: string | null }, FunctionErrorCodes['ban-user']>> {
-    return coded(this.#ban(userId, options));
-  }
-
-  async #ban(userId: string, options: MutationOptions & { durationHours?: number } = {}): Promise<Result<{ user_id: string; banned_until: string | null }>> {
+  ban(userId: string, options?: MutationOptions & { durationHours?: number }): Promise<Result<{ user_id: string; banned_until: string | null }, FunctionErrorCodes['ban-user']>>;
+  async ban(userId: string, options: MutationOptions & { durationHours?: number } = {}): Promise<Result<{ user_id: string; banned_until: string | null }>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return { data: null, error: invalidId };
     const { durationHours, ...mutation } = options;
@@ -144,11 +132,8 @@ export class AdminUsersClient {
    * @example
    * const { error } = await kit.admin.users.unban(userId);
    */
-  unban(userId: string, options: MutationOptions = {}): Promise<Result<{ user_id: string; banned_until: string | null }, FunctionErrorCodes['ban-user']>> {
-    return coded(this.#unban(userId, options));
-  }
-
-  async #unban(userId: string, options: MutationOptions = {}): Promise<Result<{ user_id: string; banned_until: string | null }>> {
+  unban(userId: string, options?: MutationOptions): Promise<Result<{ user_id: string; banned_until: string | null }, FunctionErrorCodes['ban-user']>>;
+  async unban(userId: string, options: MutationOptions = {}): Promise<Result<{ user_id: string; banned_until: string | null }>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(banSchema, { user_id: userId, banned: false });

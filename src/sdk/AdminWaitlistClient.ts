@@ -4,7 +4,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, coded } from './errors.ts';
+import { errorFromPostgrest, type Result } from './errors.ts';
 import { paged, toPage, type Page, type PageQuery, type PageRequest } from './pages.ts';
 import { pageOf } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
@@ -50,11 +50,8 @@ export class AdminWaitlistClient {
    * const { data: csv, error } = await kit.admin.waitlist.exportCsv();
    * await writeFile('waitlist.csv', csv ?? '');
    */
-  exportCsv(): Promise<Result<string, /*rpc admin_export_waitlist_csv*/ never>> {
-    return coded(this.#exportCsv());
-  }
-
-  async #exportCsv(): Promise<Result<string>> {
+  exportCsv(): Promise<Result<string, /*rpc admin_export_waitlist_csv*/ never>>;
+  async exportCsv(): Promise<Result<string>> {
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
     const { data, error, status } = await this.supabase.rpc('admin_export_waitlist_csv');
@@ -68,11 +65,8 @@ export class AdminWaitlistClient {
    * @example
    * const { error } = await kit.admin.waitlist.remove(entry.id);
    */
-  remove(id: string): Promise<Result<null, never>> {
-    return coded(this.#remove(id));
-  }
-
-  async #remove(id: string): Promise<Result<null>> {
+  remove(id: string): Promise<Result<null, never>>;
+  async remove(id: string): Promise<Result<null>> {
     const bad = checkIds({ id });
     if (bad) return { data: null, error: bad };
     const admin = await requireAdmin(this.supabase);

@@ -5,7 +5,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { adjustPointsSchema, type AdjustPointsInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, type RpcErrorCodes, SdkApiError, withCodes, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, SdkApiError, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { idempotencyKey, keyed } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
@@ -21,11 +21,8 @@ export class AdminWalletClient {
    * @example
    * const { data, error } = await kit.admin.wallet.balanceOf(userId);
    */
-  balanceOf(userId: string): Promise<Result<Wallet, never>> {
-    return coded(this.#balanceOf(userId));
-  }
-
-  async #balanceOf(userId: string): Promise<Result<Wallet>> {
+  balanceOf(userId: string): Promise<Result<Wallet, never>>;
+  async balanceOf(userId: string): Promise<Result<Wallet>> {
     const bad = checkIds({ user_id: userId });
     if (bad) return { data: null, error: bad };
     const admin = await requireAdmin(this.supabase);

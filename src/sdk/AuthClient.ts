@@ -21,7 +21,7 @@ import {
 } from '../../supabase/functions/_shared/schemas/identity.ts';
 import type { Database } from './database.types.ts';
 import { DevicesClient } from './DevicesClient.ts';
-import { errorFromAuth, errorFromPostgrest, type Result, coded, type AuthErrorCode, type FunctionErrorCodes } from './errors.ts';
+import { errorFromAuth, errorFromPostgrest, type Result, type AuthErrorCode, type FunctionErrorCodes } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import type { Profile } from './ProfilesClient.ts';
 import { decodeClaims } from './session.ts';
@@ -78,8 +78,9 @@ export class AuthClient {
    *   first_name: 'Ana', last_name: 'Silva',
    * });
    */
-  registerClient(input: RegistrationInput, options: RegisterOptions = {}): Promise<Result<Registration, FunctionErrorCodes['register-client'] | AuthErrorCode>> {
-    return coded(this.#register('register-client', input, options));
+  registerClient(input: RegistrationInput, options?: RegisterOptions): Promise<Result<Registration, FunctionErrorCodes['register-client'] | AuthErrorCode>>;
+  registerClient(input: RegistrationInput, options: RegisterOptions = {}): Promise<Result<Registration>> {
+    return this.#register('register-client', input, options);
   }
 
   /**
@@ -89,8 +90,9 @@ export class AuthClient {
    * @example
    * const { data, error } = await kit.auth.registerToolCreator({ email, password, password_confirmation: password, first_name: 'Theo', last_name: 'Kim' });
    */
-  registerToolCreator(input: RegistrationInput, options: RegisterOptions = {}): Promise<Result<Registration, FunctionErrorCodes['register-tool-creator'] | AuthErrorCode>> {
-    return coded(this.#register('register-tool-creator', input, options));
+  registerToolCreator(input: RegistrationInput, options?: RegisterOptions): Promise<Result<Registration, FunctionErrorCodes['register-tool-creator'] | AuthErrorCode>>;
+  registerToolCreator(input: RegistrationInput, options: RegisterOptions = {}): Promise<Result<Registration>> {
+    return this.#register('register-tool-creator', input, options);
   }
 
   async #register(fn: string, input: RegistrationInput, options: RegisterOptions): Promise<Result<Registration>> {
@@ -115,11 +117,8 @@ export class AuthClient {
    * @example
    * const { data, error } = await kit.auth.signUp({ email, password, password_confirmation: password, first_name: 'Ana', last_name: 'Silva' });
    */
-  signUp(input: RegistrationInput, options: { emailRedirectTo?: string } = {}): Promise<Result<{ user: User; session: Session | null }, AuthErrorCode>> {
-    return coded(this.#signUp(input, options));
-  }
-
-  async #signUp(input: RegistrationInput, options: { emailRedirectTo?: string } = {}): Promise<Result<{ user: User; session: Session | null }>> {
+  signUp(input: RegistrationInput, options?: { emailRedirectTo?: string }): Promise<Result<{ user: User; session: Session | null }, AuthErrorCode>>;
+  async signUp(input: RegistrationInput, options: { emailRedirectTo?: string } = {}): Promise<Result<{ user: User; session: Session | null }>> {
     const parsed = parseInput(registrationSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const { email, password, first_name, last_name, username, phone } = parsed.data;
@@ -146,11 +145,8 @@ export class AuthClient {
    * const { data, error } = await kit.auth.signIn({ email: 'admin@example.test', password: 'demo-password-1' });
    * if (error?.code === 'invalid_credentials') console.log('wrong e-mail or password');
    */
-  signIn(credentials: { email: string; password: string }): Promise<Result<SignedIn, AuthErrorCode>> {
-    return coded(this.#signIn(credentials));
-  }
-
-  async #signIn(credentials: { email: string; password: string }): Promise<Result<SignedIn>> {
+  signIn(credentials: { email: string; password: string }): Promise<Result<SignedIn, AuthErrorCode>>;
+  async signIn(credentials: { email: string; password: string }): Promise<Result<SignedIn>> {
     const { data, error } = await this.supabase.auth.signInWithPassword(credentials);
     if (error) return { data: null, error: errorFromAuth(error) };
     // supabase-js types a successful sign-in's session as present; the check keeps a server that answers none from passing as signed in.
@@ -166,11 +162,8 @@ export class AuthClient {
    * @example
    * const { error } = await kit.auth.signOut({ scope: 'local' });
    */
-  signOut(options: { scope?: 'global' | 'local' | 'others' } = {}): Promise<Result<null, AuthErrorCode>> {
-    return coded(this.#signOut(options));
-  }
-
-  async #signOut(options: { scope?: 'global' | 'local' | 'others' } = {}): Promise<Result<null>> {
+  signOut(options?: { scope?: 'global' | 'local' | 'others' }): Promise<Result<null, AuthErrorCode>>;
+  async signOut(options: { scope?: 'global' | 'local' | 'others' } = {}): Promise<Result<null>> {
     const { error } = await this.supabase.auth.signOut(options);
     if (error) return { data: null, error: errorFromAuth(error) };
     return { data: null, error: null };
@@ -182,11 +175,8 @@ export class AuthClient {
    * @example
    * const { data: session } = await kit.auth.getSession();
    */
-  getSession(): Promise<Result<Session | null, never>> {
-    return coded(this.#getSession());
-  }
-
-  async #getSession(): Promise<Result<Session | null>> {
+  getSession(): Promise<Result<Session | null, never>>;
+  async getSession(): Promise<Result<Session | null>> {
     const { data, error } = await this.supabase.auth.getSession();
     if (error) return { data: null, error: errorFromAuth(error) };
     return { data: data.session, error: null };
@@ -199,11 +189,8 @@ export class AuthClient {
    * await kit.admin.users.setRole(userId, { role: 'tool_creator' }); // as an admin, elsewhere
    * const { data } = await kit.auth.refreshSession();      // as that user: the token now says tool_creator
    */
-  refreshSession(): Promise<Result<Session, AuthErrorCode>> {
-    return coded(this.#refreshSession());
-  }
-
-  async #refreshSession(): Promise<Result<Session>> {
+  refreshSession(): Promise<Result<Session, AuthErrorCode>>;
+  async refreshSession(): Promise<Result<Session>> {
     const { data, error } = await this.supabase.auth.refreshSession();
     if (error || !data.session) return { data: null, error: errorFromAuth(error ?? { message: 'No session to refresh', status: 401 }) };
     return { data: data.session, error: null };
@@ -218,11 +205,8 @@ export class AuthClient {
    * const { data: role } = await kit.auth.role();
    * if (role === 'admin') showAdminMenu();
    */
-  role(): Promise<Result<PlatformRole | null, never>> {
-    return coded(this.#role());
-  }
-
-  async #role(): Promise<Result<PlatformRole | null>> {
+  role(): Promise<Result<PlatformRole | null, never>>;
+  async role(): Promise<Result<PlatformRole | null>> {
     const session = await this.getSession();
     if (session.error) return session;
     if (!session.data) return { data: null, error: null };
@@ -254,11 +238,8 @@ export class AuthClient {
    * @example
    * const { error } = await kit.auth.changePassword({ current_password: old, password: next, password_confirmation: next });
    */
-  changePassword(input: ChangePasswordInput, options: MutationOptions = {}): Promise<Result<{ password_changed: true }, FunctionErrorCodes['change-password']>> {
-    return coded(this.#changePassword(input, options));
-  }
-
-  async #changePassword(input: ChangePasswordInput, options: MutationOptions = {}): Promise<Result<{ password_changed: true }>> {
+  changePassword(input: ChangePasswordInput, options?: MutationOptions): Promise<Result<{ password_changed: true }, FunctionErrorCodes['change-password']>>;
+  async changePassword(input: ChangePasswordInput, options: MutationOptions = {}): Promise<Result<{ password_changed: true }>> {
     const parsed = parseInput(changePasswordSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation(this.supabase, 'change-password', parsed.data, options);
@@ -272,11 +253,8 @@ export class AuthClient {
    * const { error } = await kit.auth.reauthenticate();
    * // then: kit.auth.changePassword({ current_password, password, password_confirmation: password, nonce: codeFromMail })
    */
-  reauthenticate(): Promise<Result<null, AuthErrorCode>> {
-    return coded(this.#reauthenticate());
-  }
-
-  async #reauthenticate(): Promise<Result<null>> {
+  reauthenticate(): Promise<Result<null, AuthErrorCode>>;
+  async reauthenticate(): Promise<Result<null>> {
     const { error } = await this.supabase.auth.reauthenticate();
     if (error) return { data: null, error: errorFromAuth(error) };
     return { data: null, error: null };
@@ -289,11 +267,8 @@ export class AuthClient {
    * @example
    * const { error } = await kit.auth.requestPasswordReset({ email: 'ana@example.com', redirect_to: 'https://app.example.com/reset' });
    */
-  requestPasswordReset(input: PasswordResetRequestInput): Promise<Result<null, AuthErrorCode>> {
-    return coded(this.#requestPasswordReset(input));
-  }
-
-  async #requestPasswordReset(input: PasswordResetRequestInput): Promise<Result<null>> {
+  requestPasswordReset(input: PasswordResetRequestInput): Promise<Result<null, AuthErrorCode>>;
+  async requestPasswordReset(input: PasswordResetRequestInput): Promise<Result<null>> {
     const parsed = parseInput(passwordResetRequestSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const { error } = await this.supabase.auth.resetPasswordForEmail(parsed.data.email, parsed.data.redirect_to ? { redirectTo: parsed.data.redirect_to } : {});
@@ -309,11 +284,8 @@ export class AuthClient {
    * @example
    * const { data, error } = await kit.auth.completePasswordReset({ token_hash, password: next, password_confirmation: next });
    */
-  completePasswordReset(input: NewPasswordInput): Promise<Result<SignedIn, AuthErrorCode>> {
-    return coded(this.#completePasswordReset(input));
-  }
-
-  #completePasswordReset(input: NewPasswordInput): Promise<Result<SignedIn>> {
+  completePasswordReset(input: NewPasswordInput): Promise<Result<SignedIn, AuthErrorCode>>;
+  completePasswordReset(input: NewPasswordInput): Promise<Result<SignedIn>> {
     return this.#setPasswordWithLink('recovery', input);
   }
 
@@ -324,11 +296,8 @@ export class AuthClient {
    * @example
    * const { data, error } = await kit.auth.setUpPassword({ token_hash, password, password_confirmation: password });
    */
-  setUpPassword(input: NewPasswordInput): Promise<Result<SignedIn, AuthErrorCode>> {
-    return coded(this.#setUpPassword(input));
-  }
-
-  #setUpPassword(input: NewPasswordInput): Promise<Result<SignedIn>> {
+  setUpPassword(input: NewPasswordInput): Promise<Result<SignedIn, AuthErrorCode>>;
+  setUpPassword(input: NewPasswordInput): Promise<Result<SignedIn>> {
     return this.#setPasswordWithLink('invite', input);
   }
 
@@ -355,11 +324,8 @@ export class AuthClient {
    * @example
    * const { error } = await kit.auth.joinWaitlist({ email: 'early@example.com', source: 'landing-page' });
    */
-  joinWaitlist(input: WaitlistJoinInput, options: MutationOptions = {}): Promise<Result<{ status: 'joined' }, FunctionErrorCodes['waitlist']>> {
-    return coded(this.#joinWaitlist(input, options));
-  }
-
-  async #joinWaitlist(input: WaitlistJoinInput, options: MutationOptions = {}): Promise<Result<{ status: 'joined' }>> {
+  joinWaitlist(input: WaitlistJoinInput, options?: MutationOptions): Promise<Result<{ status: 'joined' }, FunctionErrorCodes['waitlist']>>;
+  async joinWaitlist(input: WaitlistJoinInput, options: MutationOptions = {}): Promise<Result<{ status: 'joined' }>> {
     const parsed = parseInput(waitlistJoinSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation(this.supabase, 'waitlist', parsed.data, options);

@@ -23,7 +23,7 @@ import {
   type SubscriberInput,
 } from '../../supabase/functions/_shared/schemas/billing.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, type FunctionErrorCodes, coded, type RpcErrorCodes } from './errors.ts';
+import { errorFromPostgrest, type Result, type FunctionErrorCodes, type RpcErrorCodes } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { type PageQuery, type PageRequest, paged, pagedFromAll, toPage } from './pages.ts';
 import { pageOf } from './postgrest.ts';
@@ -107,11 +107,8 @@ export class BillingClient {
    * @example
    * const { data, error } = await kit.billing.subscribe({ price_id: 'price_user_starter_monthly' });
    */
-  subscribe(input: SubscribeInput, options: MutationOptions = {}): Promise<Result<StartedSubscription, FunctionErrorCodes['billing']>> {
-    return coded(this.#subscribe(input, options));
-  }
-
-  async #subscribe(input: SubscribeInput, options: MutationOptions = {}): Promise<Result<StartedSubscription>> {
+  subscribe(input: SubscribeInput, options?: MutationOptions): Promise<Result<StartedSubscription, FunctionErrorCodes['billing']>>;
+  async subscribe(input: SubscribeInput, options: MutationOptions = {}): Promise<Result<StartedSubscription>> {
     const parsed = parseInput(subscribeSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation<StartedSubscription>(this.supabase, 'billing/subscribe', parsed.data, options);
@@ -124,11 +121,8 @@ export class BillingClient {
    * const { data } = await kit.billing.checkout({ price_id, success_url: location.href });
    * if (data?.url) location.assign(data.url);
    */
-  checkout(input: CheckoutInput, options: MutationOptions = {}): Promise<Result<{ session_id: string; url: string | null }, FunctionErrorCodes['billing']>> {
-    return coded(this.#checkout(input, options));
-  }
-
-  async #checkout(input: CheckoutInput, options: MutationOptions = {}): Promise<Result<{ session_id: string; url: string | null }>> {
+  checkout(input: CheckoutInput, options?: MutationOptions): Promise<Result<{ session_id: string; url: string | null }, FunctionErrorCodes['billing']>>;
+  async checkout(input: CheckoutInput, options: MutationOptions = {}): Promise<Result<{ session_id: string; url: string | null }>> {
     const parsed = parseInput(checkoutSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation(this.supabase, 'billing/checkout', parsed.data, options);
@@ -140,11 +134,8 @@ export class BillingClient {
    * @example
    * const { data, error } = await kit.billing.change({ price_id: 'price_user_plus_monthly' });
    */
-  change(input: ChangePlanInput, options: MutationOptions = {}): Promise<Result<SubscriptionChange, FunctionErrorCodes['billing']>> {
-    return coded(this.#change(input, options));
-  }
-
-  async #change(input: ChangePlanInput, options: MutationOptions = {}): Promise<Result<SubscriptionChange>> {
+  change(input: ChangePlanInput, options?: MutationOptions): Promise<Result<SubscriptionChange, FunctionErrorCodes['billing']>>;
+  async change(input: ChangePlanInput, options: MutationOptions = {}): Promise<Result<SubscriptionChange>> {
     const parsed = parseInput(changePlanSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation<SubscriptionChange>(this.supabase, 'billing/change', parsed.data, options);
@@ -157,11 +148,8 @@ export class BillingClient {
    * await kit.billing.cancel();                         // your own plan
    * await kit.billing.cancel({ account_id: accountId }); // the account's (owner only)
    */
-  cancel(input: SubscriberInput = {}, options: MutationOptions = {}): Promise<Result<SubscriptionChange, FunctionErrorCodes['billing']>> {
-    return coded(this.#cancel(input, options));
-  }
-
-  async #cancel(input: SubscriberInput = {}, options: MutationOptions = {}): Promise<Result<SubscriptionChange>> {
+  cancel(input?: SubscriberInput, options?: MutationOptions): Promise<Result<SubscriptionChange, FunctionErrorCodes['billing']>>;
+  async cancel(input: SubscriberInput = {}, options: MutationOptions = {}): Promise<Result<SubscriptionChange>> {
     const parsed = parseInput(subscriberSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation<SubscriptionChange>(this.supabase, 'billing/cancel', parsed.data, options);
@@ -173,11 +161,8 @@ export class BillingClient {
    * @example
    * await kit.billing.resume();
    */
-  resume(input: SubscriberInput = {}, options: MutationOptions = {}): Promise<Result<SubscriptionChange, FunctionErrorCodes['billing']>> {
-    return coded(this.#resume(input, options));
-  }
-
-  async #resume(input: SubscriberInput = {}, options: MutationOptions = {}): Promise<Result<SubscriptionChange>> {
+  resume(input?: SubscriberInput, options?: MutationOptions): Promise<Result<SubscriptionChange, FunctionErrorCodes['billing']>>;
+  async resume(input: SubscriberInput = {}, options: MutationOptions = {}): Promise<Result<SubscriptionChange>> {
     const parsed = parseInput(subscriberSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation<SubscriptionChange>(this.supabase, 'billing/resume', parsed.data, options);
@@ -189,11 +174,8 @@ export class BillingClient {
    * @example
    * const { data } = await kit.billing.portal({ return_url: location.href });
    */
-  portal(input: PortalInput = {}, options: MutationOptions = {}): Promise<Result<{ url: string }, FunctionErrorCodes['billing']>> {
-    return coded(this.#portal(input, options));
-  }
-
-  async #portal(input: PortalInput = {}, options: MutationOptions = {}): Promise<Result<{ url: string }>> {
+  portal(input?: PortalInput, options?: MutationOptions): Promise<Result<{ url: string }, FunctionErrorCodes['billing']>>;
+  async portal(input: PortalInput = {}, options: MutationOptions = {}): Promise<Result<{ url: string }>> {
     const parsed = parseInput(portalSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation<{ url: string }>(this.supabase, 'billing/portal', parsed.data, options);
@@ -205,11 +187,8 @@ export class BillingClient {
    * @example
    * const { data } = await kit.billing.mySubscription();
    */
-  mySubscription(): Promise<Result<BillingSubscription | null, never>> {
-    return coded(this.#mySubscription());
-  }
-
-  async #mySubscription(): Promise<Result<BillingSubscription | null>> {
+  mySubscription(): Promise<Result<BillingSubscription | null, never>>;
+  async mySubscription(): Promise<Result<BillingSubscription | null>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const { data, error, status } = await this.supabase
@@ -230,11 +209,8 @@ export class BillingClient {
    * @example
    * const { data } = await kit.billing.accountSubscription(accountId);
    */
-  accountSubscription(accountId: string): Promise<Result<BillingSubscription | null, never>> {
-    return coded(this.#accountSubscription(accountId));
-  }
-
-  async #accountSubscription(accountId: string): Promise<Result<BillingSubscription | null>> {
+  accountSubscription(accountId: string): Promise<Result<BillingSubscription | null, never>>;
+  async accountSubscription(accountId: string): Promise<Result<BillingSubscription | null>> {
     const invalid = checkIds({ account_id: accountId });
     if (invalid) return { data: null, error: invalid };
     const me = await currentUserId(this.supabase);
@@ -259,11 +235,8 @@ export class BillingClient {
    * const { data } = await kit.billing.entitlements(accountId);
    * if (data?.features.includes('batches')) showBatches();
    */
-  entitlements(accountId: string): Promise<Result<BillingEntitlements, RpcErrorCodes['billing_entitlements']>> {
-    return coded(this.#entitlements(accountId));
-  }
-
-  async #entitlements(accountId: string): Promise<Result<BillingEntitlements>> {
+  entitlements(accountId: string): Promise<Result<BillingEntitlements, RpcErrorCodes['billing_entitlements']>>;
+  async entitlements(accountId: string): Promise<Result<BillingEntitlements>> {
     const invalid = checkIds({ account_id: accountId });
     if (invalid) return { data: null, error: invalid };
     const { data, error, status } = await this.supabase.rpc('billing_entitlements', { account_id: accountId }).single();

@@ -6,7 +6,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { ContentCreateInput, ContentUpdateInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
 
 export type { ContentCreateInput, ContentUpdateInput };
 
@@ -41,11 +41,8 @@ export class ContentClient {
    * @example
    * const { data, error } = await kit.content.get('terms-of-use');
    */
-  get(slug: string): Promise<Result<SiteContent, never>> {
-    return coded(this.#get(slug));
-  }
-
-  async #get(slug: string): Promise<Result<SiteContent>> {
+  get(slug: string): Promise<Result<SiteContent, never>>;
+  async get(slug: string): Promise<Result<SiteContent>> {
     const { data, error, status } = await this.supabase.from('site_content').select('*').eq('slug', slug).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No published page has this slug', 'not_found', 404) };

@@ -42,7 +42,7 @@ import type { AccountContext } from './AccountContext.ts';
 import { likePattern } from './AccountMembersClient.ts';
 import { CrmResource, type FilterQuery } from './CrmResource.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, type RpcErrorCodes, type AccountChoiceErrorCode, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, type AccountChoiceErrorCode } from './errors.ts';
 import { dayRange } from './money.ts';
 import { parseInput } from './validation.ts';
 
@@ -166,11 +166,8 @@ export class CrmStatistics {
    * const { data, error } = await kit.crm.statistics.clients();
    * console.log(`${data?.active} of ${data?.total} clients are active`);
    */
-  clients(options: { account_id?: string } = {}): Promise<Result<CrmClientStatistics, RpcErrorCodes['crm_client_statistics'] | AccountChoiceErrorCode>> {
-    return coded(this.#clients(options));
-  }
-
-  async #clients(options: { account_id?: string } = {}): Promise<Result<CrmClientStatistics>> {
+  clients(options?: { account_id?: string }): Promise<Result<CrmClientStatistics, RpcErrorCodes['crm_client_statistics'] | AccountChoiceErrorCode>>;
+  async clients(options: { account_id?: string } = {}): Promise<Result<CrmClientStatistics>> {
     const account = await this.context.resolve(options.account_id);
     if (account.error) return account;
     const { data, error, status } = await this.supabase.rpc('crm_client_statistics', { account_id: account.data }).single();
@@ -187,11 +184,8 @@ export class CrmStatistics {
    * const usd = data?.by_currency.usd;
    * if (usd) console.log(formatMoney(usd.paid_amount, 'usd', 'en-US')); // "$1,234.50"
    */
-  payments(options: CrmRange & { account_id?: string } = {}): Promise<Result<CrmPaymentStatistics, RpcErrorCodes['crm_payment_statistics'] | AccountChoiceErrorCode>> {
-    return coded(this.#payments(options));
-  }
-
-  async #payments(options: CrmRange & { account_id?: string } = {}): Promise<Result<CrmPaymentStatistics>> {
+  payments(options?: CrmRange & { account_id?: string }): Promise<Result<CrmPaymentStatistics, RpcErrorCodes['crm_payment_statistics'] | AccountChoiceErrorCode>>;
+  async payments(options: CrmRange & { account_id?: string } = {}): Promise<Result<CrmPaymentStatistics>> {
     const { account_id, ...range } = options;
     const parsed = parseInput(crmRangeSchema, range);
     if (parsed.error) return { data: null, error: parsed.error };

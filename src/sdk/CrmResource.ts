@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { crmRangeSchema } from '../../supabase/functions/_shared/schemas/crm.ts';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type TableWriteErrorCodes, withCodes, type AccountChoiceErrorCode, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type TableWriteErrorCodes, withCodes, type AccountChoiceErrorCode } from './errors.ts';
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
 import type { MutationOptions } from './functions.ts';
@@ -131,11 +131,8 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * @example
    * const { data, error } = await kit.crm.clients.get(clientId);
    */
-  get(id: string): Promise<Result<Row<N>, never>> {
-    return coded(this.#get(id));
-  }
-
-  async #get(id: string): Promise<Result<Row<N>>> {
+  get(id: string): Promise<Result<Row<N>, never>>;
+  async get(id: string): Promise<Result<Row<N>>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.client.from(this.spec.table).select('*').eq('id', id).maybeSingle();
@@ -191,11 +188,8 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * @example
    * const { data, error } = await kit.crm.clients.update(clientId, { status: 'paused' });
    */
-  update(id: string, changes: Update): Promise<Result<Row<N>, CrmTableWriteErrorCode<N>>> {
-    return coded(this.#update(id, changes));
-  }
-
-  async #update(id: string, changes: Update): Promise<Result<Row<N>>> {
+  update(id: string, changes: Update): Promise<Result<Row<N>, CrmTableWriteErrorCode<N>>>;
+  async update(id: string, changes: Update): Promise<Result<Row<N>>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(this.spec.updateSchema, changes);
@@ -219,11 +213,8 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
    * @example
    * const { error } = await kit.crm.clients.remove(clientId);
    */
-  remove(id: string): Promise<Result<{ id: string }, CrmTableWriteErrorCode<N>>> {
-    return coded(this.#remove(id));
-  }
-
-  async #remove(id: string): Promise<Result<{ id: string }>> {
+  remove(id: string): Promise<Result<{ id: string }, CrmTableWriteErrorCode<N>>>;
+  async remove(id: string): Promise<Result<{ id: string }>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.client.from(this.spec.table).delete().eq('id', id).select('id');

@@ -6,7 +6,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import { checkIds } from './validation.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, coded } from './errors.ts';
+import { errorFromPostgrest, type Result } from './errors.ts';
 import { currentUserId } from './session.ts';
 
 /** A sign-in device: user agent, last IP, first/last seen, open sessions, new-device flag. */
@@ -44,11 +44,8 @@ export class DevicesClient {
    * const { data, error } = await kit.auth.devices.signOut(device.id);
    * if (data) console.log(`${data.sessions_ended} session(s) ended`);
    */
-  signOut(deviceId: string): Promise<Result<{ sessions_ended: number }, /*rpc sign_out_device*/ never>> {
-    return coded(this.#signOut(deviceId));
-  }
-
-  async #signOut(deviceId: string): Promise<Result<{ sessions_ended: number }>> {
+  signOut(deviceId: string): Promise<Result<{ sessions_ended: number }, /*rpc sign_out_device*/ never>>;
+  async signOut(deviceId: string): Promise<Result<{ sessions_ended: number }>> {
     const invalidId = checkIds({ device_id: deviceId });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('sign_out_device', { device_id: deviceId });

@@ -8,7 +8,7 @@ import type { Database } from './database.types.ts';
 import type { Result } from './errors.ts';
 import { currentUserId } from './session.ts';
 import { StorageFolder, type ListOptions, type StoredFile, type UploadedFile, type UploadOptions } from './StorageFolder.ts';
-import { coded, type StorageErrorCode } from './errors.ts';
+import { type StorageErrorCode } from './errors.ts';
 
 export type { ListOptions, StoredFile, UploadedFile, UploadOptions };
 
@@ -29,11 +29,8 @@ export class MediaClient {
    * const { data, error } = await kit.media.upload('id/passport.pdf', file, { contentType: 'application/pdf' });
    * if (error?.code === 'payload_too_large') console.log('20 MB at most');
    */
-  upload(name: string, file: Blob | ArrayBuffer | Uint8Array | string, options?: UploadOptions): Promise<Result<UploadedFile, StorageErrorCode>> {
-    return coded(this.#upload(name, file, options));
-  }
-
-  #upload(name: string, file: Blob | ArrayBuffer | Uint8Array | string, options?: UploadOptions): Promise<Result<UploadedFile>> {
+  upload(name: string, file: Blob | ArrayBuffer | Uint8Array | string, options?: UploadOptions): Promise<Result<UploadedFile, StorageErrorCode>>;
+  upload(name: string, file: Blob | ArrayBuffer | Uint8Array | string, options?: UploadOptions): Promise<Result<UploadedFile>> {
     return this.folder.upload(name, file, options);
   }
 
@@ -43,11 +40,8 @@ export class MediaClient {
    * @example
    * const { data, error } = await kit.media.list({ prefix: 'id' });
    */
-  list(options?: ListOptions): Promise<Result<StoredFile[], StorageErrorCode>> {
-    return coded(this.#list(options));
-  }
-
-  #list(options?: ListOptions): Promise<Result<StoredFile[]>> {
+  list(options?: ListOptions): Promise<Result<StoredFile[], StorageErrorCode>>;
+  list(options?: ListOptions): Promise<Result<StoredFile[]>> {
     return this.folder.list(options);
   }
 
@@ -57,11 +51,8 @@ export class MediaClient {
    * @example
    * const { data, error } = await kit.media.download('id/passport.pdf');
    */
-  download(name: string): Promise<Result<Blob, StorageErrorCode>> {
-    return coded(this.#download(name));
-  }
-
-  #download(name: string): Promise<Result<Blob>> {
+  download(name: string): Promise<Result<Blob, StorageErrorCode>>;
+  download(name: string): Promise<Result<Blob>> {
     return this.folder.download(name);
   }
 
@@ -71,11 +62,8 @@ export class MediaClient {
    * @example
    * const { data: url, error } = await kit.media.signedUrl('id/passport.pdf', { expires_in: 600 });
    */
-  signedUrl(name: string, input: { expires_in: number; download?: string | boolean } | undefined): Promise<Result<string, StorageErrorCode>> {
-    return coded(this.#signedUrl(name, input));
-  }
-
-  #signedUrl(name: string, input: { expires_in: number; download?: string | boolean } | undefined): Promise<Result<string>> {
+  signedUrl(name: string, input: { expires_in: number; download?: string | boolean } | undefined): Promise<Result<string, StorageErrorCode>>;
+  signedUrl(name: string, input: { expires_in: number; download?: string | boolean } | undefined): Promise<Result<string>> {
     return this.folder.signedUrl(name, input?.expires_in, input?.download === undefined ? {} : { download: input.download });
   }
 
@@ -85,11 +73,8 @@ export class MediaClient {
    * @example
    * const { data, error } = await kit.media.remove(['id/passport.pdf']);
    */
-  remove(names: string[]): Promise<Result<string[], StorageErrorCode>> {
-    return coded(this.#remove(names));
-  }
-
-  #remove(names: string[]): Promise<Result<string[]>> {
+  remove(names: string[]): Promise<Result<string[], StorageErrorCode>>;
+  remove(names: string[]): Promise<Result<string[]>> {
     return this.folder.remove(names);
   }
 }

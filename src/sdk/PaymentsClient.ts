@@ -10,7 +10,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { createPaymentSchema, paymentIdSchema, refundPaymentSchema, type CreatePaymentInput, type RefundPaymentInput } from '../../supabase/functions/_shared/schemas/payments.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, SdkApiError, type Result, type FunctionErrorCodes, coded, type RpcErrorCodes } from './errors.ts';
+import { errorFromPostgrest, SdkApiError, type Result, type FunctionErrorCodes, type RpcErrorCodes } from './errors.ts';
 import { pagedFromAll, type PageRequest, paged, toPage } from './pages.ts';
 import { pageOf } from './postgrest.ts';
 import { functionsError, invokeMutation, type MutationOptions } from './functions.ts';
@@ -90,11 +90,8 @@ export class PaymentsClient {
    * const { data, error } = await kit.payments.create({ voucher_type_id: typeId }, { idempotencyKey: cartId });
    * if (data) await stripe.confirmPayment({ clientSecret: data.client_secret!, confirmParams: { return_url } });
    */
-  create(input: CreatePaymentInput, options: MutationOptions = {}): Promise<Result<CreatedPayment, FunctionErrorCodes['payments']>> {
-    return coded(this.#create(input, options));
-  }
-
-  async #create(input: CreatePaymentInput, options: MutationOptions = {}): Promise<Result<CreatedPayment>> {
+  create(input: CreatePaymentInput, options?: MutationOptions): Promise<Result<CreatedPayment, FunctionErrorCodes['payments']>>;
+  async create(input: CreatePaymentInput, options: MutationOptions = {}): Promise<Result<CreatedPayment>> {
     const parsed = parseInput(createPaymentSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation<CreatedPayment>(this.supabase, 'payments', parsed.data, options);
@@ -106,11 +103,8 @@ export class PaymentsClient {
    * @example
    * const { data, error } = await kit.payments.buyVoucher(voucherTypeId);
    */
-  buyVoucher(voucherTypeId: string, options: MutationOptions = {}): Promise<Result<CreatedPayment, FunctionErrorCodes['payments']>> {
-    return coded(this.#buyVoucher(voucherTypeId, options));
-  }
-
-  #buyVoucher(voucherTypeId: string, options: MutationOptions = {}): Promise<Result<CreatedPayment>> {
+  buyVoucher(voucherTypeId: string, options?: MutationOptions): Promise<Result<CreatedPayment, FunctionErrorCodes['payments']>>;
+  buyVoucher(voucherTypeId: string, options: MutationOptions = {}): Promise<Result<CreatedPayment>> {
     const invalidId = checkIds({ voucher_type_id: voucherTypeId });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.create({ voucher_type_id: voucherTypeId }, options);
@@ -122,11 +116,8 @@ export class PaymentsClient {
    * @example
    * const { data, error } = await kit.payments.buyPoints(pointsPackageId);
    */
-  buyPoints(pointsPackageId: string, options: MutationOptions = {}): Promise<Result<CreatedPayment, FunctionErrorCodes['payments']>> {
-    return coded(this.#buyPoints(pointsPackageId, options));
-  }
-
-  #buyPoints(pointsPackageId: string, options: MutationOptions = {}): Promise<Result<CreatedPayment>> {
+  buyPoints(pointsPackageId: string, options?: MutationOptions): Promise<Result<CreatedPayment, FunctionErrorCodes['payments']>>;
+  buyPoints(pointsPackageId: string, options: MutationOptions = {}): Promise<Result<CreatedPayment>> {
     const invalidId = checkIds({ points_package_id: pointsPackageId });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     return this.create({ points_package_id: pointsPackageId }, options);
@@ -140,11 +131,8 @@ export class PaymentsClient {
    * const { data, error } = await kit.payments.confirm(paymentId);
    * if (data?.payment.status === 'completed') showVoucher();
    */
-  confirm(paymentId: string): Promise<Result<ConfirmedPayment, FunctionErrorCodes['payments']>> {
-    return coded(this.#confirm(paymentId));
-  }
-
-  async #confirm(paymentId: string): Promise<Result<ConfirmedPayment>> {
+  confirm(paymentId: string): Promise<Result<ConfirmedPayment, FunctionErrorCodes['payments']>>;
+  async confirm(paymentId: string): Promise<Result<ConfirmedPayment>> {
     const invalidId = checkIds({ payment_id: paymentId });
     if (invalidId) return { data: null, error: invalidId };
     const id = parseInput(paymentIdSchema, paymentId);
@@ -174,11 +162,8 @@ export class PaymentsClient {
    * @example
    * const { data, error } = await kit.payments.get(paymentId);
    */
-  get(paymentId: string): Promise<Result<Payment, 'payment_not_found'>> {
-    return coded(this.#get(paymentId));
-  }
-
-  async #get(paymentId: string): Promise<Result<Payment>> {
+  get(paymentId: string): Promise<Result<Payment, 'payment_not_found'>>;
+  async get(paymentId: string): Promise<Result<Payment>> {
     const invalidId = checkIds({ payment_id: paymentId });
     if (invalidId) return { data: null, error: invalidId };
     const id = parseInput(paymentIdSchema, paymentId);
@@ -218,11 +203,8 @@ export class PaymentsClient {
    * @example
    * const { data, error } = await kit.payments.disputes();
    */
-  disputes(): Promise<Result<PaymentDispute[], never>> {
-    return coded(this.#disputes());
-  }
-
-  async #disputes(): Promise<Result<PaymentDispute[]>> {
+  disputes(): Promise<Result<PaymentDispute[], never>>;
+  async disputes(): Promise<Result<PaymentDispute[]>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const { data, error, status } = await this.supabase.from('payment_disputes').select('*').eq('user_id', me.id).order('created_at', { ascending: false });
@@ -276,15 +258,8 @@ export class PaymentsAdminClient {
    * const { data, error } = await kit.admin.payments.refund(paymentId, { reason: 'requested_by_customer' });
    * if (error?.code === 'payment_not_refundable') console.log('only completed payments can be refunded');
    */
-  refund(
-    paymentId: string,
-    input: RefundPaymentInput = {},
-    options: MutationOptions = {},
-  ): Promise<Result<{ payment: Payment; refund_id: string }, FunctionErrorCodes['payments']>> {
-    return coded(this.#refund(paymentId, input, options));
-  }
-
-  async #refund(paymentId: string, input: RefundPaymentInput = {}, options: MutationOptions = {}): Promise<Result<{ payment: Payment; refund_id: string }>> {
+  refund(paymentId: string, input?: RefundPaymentInput, options?: MutationOptions): Promise<Result<{ payment: Payment; refund_id: string }, FunctionErrorCodes['payments']>>;
+  async refund(paymentId: string, input: RefundPaymentInput = {}, options: MutationOptions = {}): Promise<Result<{ payment: Payment; refund_id: string }>> {
     const invalidId = checkIds({ payment_id: paymentId });
     if (invalidId) return { data: null, error: invalidId };
     const id = parseInput(paymentIdSchema, paymentId);
@@ -300,11 +275,8 @@ export class PaymentsAdminClient {
    * @example
    * const { data, error } = await kit.admin.payments.settleDebts(userId);
    */
-  settleDebts(userId: string): Promise<Result<number, RpcErrorCodes['settle_points_debts']>> {
-    return coded(this.#settleDebts(userId));
-  }
-
-  async #settleDebts(userId: string): Promise<Result<number>> {
+  settleDebts(userId: string): Promise<Result<number, RpcErrorCodes['settle_points_debts']>>;
+  async settleDebts(userId: string): Promise<Result<number>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('settle_points_debts', { user_id: userId });

@@ -7,7 +7,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { profileUpdateSchema, type PlatformRole, type ProfileUpdateInput } from '../../supabase/functions/_shared/schemas/identity.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, SdkApiError, type Result, coded, type StorageErrorCode } from './errors.ts';
+import { errorFromPostgrest, SdkApiError, type Result, type StorageErrorCode } from './errors.ts';
 import { currentUserId } from './session.ts';
 import { errorFromStorage } from './StorageFolder.ts';
 import { definedFields, checkIds, parseInput } from './validation.ts';
@@ -37,11 +37,8 @@ export class ProfilesClient {
    * const { data, error } = await kit.profiles.me();
    * if (data) console.log(`${data.first_name} is a ${data.role}`);
    */
-  me(): Promise<Result<Profile, never>> {
-    return coded(this.#me());
-  }
-
-  async #me(): Promise<Result<Profile>> {
+  me(): Promise<Result<Profile, never>>;
+  async me(): Promise<Result<Profile>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     return this.#get(me.id);
@@ -55,11 +52,8 @@ export class ProfilesClient {
    * const { data, error } = await kit.profiles.updateMe({ city: 'Lisbon', locale: 'pt-PT' });
    * if (error?.code === 'username_taken') console.log('pick another username');
    */
-  updateMe(changes: ProfileUpdateInput): Promise<Result<Profile, 'username_taken'>> {
-    return coded(this.#updateMe(changes));
-  }
-
-  async #updateMe(changes: ProfileUpdateInput): Promise<Result<Profile>> {
+  updateMe(changes: ProfileUpdateInput): Promise<Result<Profile, 'username_taken'>>;
+  async updateMe(changes: ProfileUpdateInput): Promise<Result<Profile>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     return this.#update(me.id, changes);
@@ -75,11 +69,8 @@ export class ProfilesClient {
    * if (error?.code === 'payload_too_large') console.log('2 MB at most');
    * else if (data) img.src = data.avatar_url!;
    */
-  uploadAvatar(file: Blob, options: { contentType?: string } = {}): Promise<Result<Profile, StorageErrorCode>> {
-    return coded(this.#uploadAvatar(file, options));
-  }
-
-  async #uploadAvatar(file: Blob, options: { contentType?: string } = {}): Promise<Result<Profile>> {
+  uploadAvatar(file: Blob, options?: { contentType?: string }): Promise<Result<Profile, StorageErrorCode>>;
+  async uploadAvatar(file: Blob, options: { contentType?: string } = {}): Promise<Result<Profile>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const contentType = options.contentType ?? file.type;

@@ -9,7 +9,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { employeeCreateSchema, memberPasswordSchema, type EmployeeCreateInput, type MemberPasswordInput } from '../../supabase/functions/_shared/schemas/staff.ts';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkValidationError, type FunctionErrorCodes, type AccountChoiceErrorCode, coded, type RpcErrorCodes } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkValidationError, type FunctionErrorCodes, type AccountChoiceErrorCode, type RpcErrorCodes } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { parseInput, checkIds } from './validation.ts';
 
@@ -47,12 +47,9 @@ export class StaffClient {
    */
   create(
     input: Omit<EmployeeCreateInput, 'account_id'> & { account_id?: string },
-    options: MutationOptions = {},
-  ): Promise<Result<{ member: Tables<'account_members'> }, FunctionErrorCodes['account-staff'] | AccountChoiceErrorCode>> {
-    return coded(this.#create(input, options));
-  }
-
-  async #create(input: Omit<EmployeeCreateInput, 'account_id'> & { account_id?: string }, options: MutationOptions = {}): Promise<Result<{ member: Tables<'account_members'> }>> {
+    options?: MutationOptions,
+  ): Promise<Result<{ member: Tables<'account_members'> }, FunctionErrorCodes['account-staff'] | AccountChoiceErrorCode>>;
+  async create(input: Omit<EmployeeCreateInput, 'account_id'> & { account_id?: string }, options: MutationOptions = {}): Promise<Result<{ member: Tables<'account_members'> }>> {
     const account = await this.context.resolve(input.account_id);
     if (account.error) return account;
     const parsed = parseInput(employeeCreateSchema, { ...input, account_id: account.data });
@@ -70,12 +67,9 @@ export class StaffClient {
   setPassword(
     userId: string,
     input: { password: string },
-    options: MutationOptions & { account_id?: string } = {},
-  ): Promise<Result<{ password_set: true; sessions_ended: number }, FunctionErrorCodes['account-staff'] | AccountChoiceErrorCode>> {
-    return coded(this.#setPassword(userId, input, options));
-  }
-
-  async #setPassword(
+    options?: MutationOptions & { account_id?: string },
+  ): Promise<Result<{ password_set: true; sessions_ended: number }, FunctionErrorCodes['account-staff'] | AccountChoiceErrorCode>>;
+  async setPassword(
     userId: string,
     input: { password: string },
     options: MutationOptions & { account_id?: string } = {},
@@ -98,13 +92,10 @@ export class StaffClient {
    */
   remove(
     userId: string,
-    input: AssignmentsOnRemoval = { assignments: 'keep_history' },
-    options: { account_id?: string } = {},
-  ): Promise<Result<MemberRemoval, RpcErrorCodes['remove_account_member'] | AccountChoiceErrorCode>> {
-    return coded(this.#remove(userId, input, options));
-  }
-
-  async #remove(userId: string, input: AssignmentsOnRemoval = { assignments: 'keep_history' }, options: { account_id?: string } = {}): Promise<Result<MemberRemoval>> {
+    input?: AssignmentsOnRemoval,
+    options?: { account_id?: string },
+  ): Promise<Result<MemberRemoval, RpcErrorCodes['remove_account_member'] | AccountChoiceErrorCode>>;
+  async remove(userId: string, input: AssignmentsOnRemoval = { assignments: 'keep_history' }, options: { account_id?: string } = {}): Promise<Result<MemberRemoval>> {
     const invalid = checkIds({ userId });
     if (invalid) return { data: null, error: invalid };
     if (input.assignments === 'reassign' && !input.reassign_to) {
@@ -128,11 +119,8 @@ export class StaffClient {
    * @example
    * const { data, error } = await kit.staff.assignmentHistory({ client_id: clientId });
    */
-  assignmentHistory(query: { client_id?: string; member_id?: string } = {}): Promise<Result<AssignmentHistoryEntry[], AccountChoiceErrorCode>> {
-    return coded(this.#assignmentHistory(query));
-  }
-
-  async #assignmentHistory(query: { client_id?: string; member_id?: string } = {}): Promise<Result<AssignmentHistoryEntry[]>> {
+  assignmentHistory(query?: { client_id?: string; member_id?: string }): Promise<Result<AssignmentHistoryEntry[], AccountChoiceErrorCode>>;
+  async assignmentHistory(query: { client_id?: string; member_id?: string } = {}): Promise<Result<AssignmentHistoryEntry[]>> {
     const account = await this.context.resolve();
     if (account.error) return account;
     let request = this.supabase.from('crm_assignment_history').select('*').eq('account_id', account.data);

@@ -5,7 +5,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { ticketOpenSchema, type TicketOpenInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type RpcErrorCodes, coded, type TableWriteErrorCodes } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type RpcErrorCodes, type TableWriteErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { checkIdempotencyKey, keyed, pageOf, replayedId } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
@@ -49,11 +49,8 @@ export class SupportClient {
    * @example
    * const { data, error } = await kit.support.open({ subject: 'Refund not received', body: 'I was told…', priority: 'high' });
    */
-  open(input: TicketOpenInput, options: MutationOptions = {}): Promise<Result<SupportTicket, Exclude<RpcErrorCodes['open_support_ticket'], 'idempotent_replay'>>> {
-    return coded(this.#open(input, options));
-  }
-
-  async #open(input: TicketOpenInput, options: MutationOptions = {}): Promise<Result<SupportTicket>> {
+  open(input: TicketOpenInput, options?: MutationOptions): Promise<Result<SupportTicket, Exclude<RpcErrorCodes['open_support_ticket'], 'idempotent_replay'>>>;
+  async open(input: TicketOpenInput, options: MutationOptions = {}): Promise<Result<SupportTicket>> {
     const parsed = parseInput(ticketOpenSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const key = checkIdempotencyKey(options);
@@ -107,11 +104,8 @@ export class SupportClient {
    * const { data, error } = await kit.support.get(ticketId);
    * for (const message of data?.messages ?? []) console.log(message.from_staff ? 'staff' : 'you', message.body);
    */
-  get(id: string): Promise<Result<TicketThread, never>> {
-    return coded(this.#get(id));
-  }
-
-  async #get(id: string): Promise<Result<TicketThread>> {
+  get(id: string): Promise<Result<TicketThread, never>>;
+  async get(id: string): Promise<Result<TicketThread>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const ticket = await this.supabase.from('support_tickets').select('*').eq('id', id).maybeSingle();
@@ -133,12 +127,9 @@ export class SupportClient {
   reply(
     ticketId: string,
     input: { body: string } | undefined,
-    options: MutationOptions = {},
-  ): Promise<Result<SupportMessage, Exclude<TableWriteErrorCodes['support_messages'], 'idempotent_replay'>>> {
-    return coded(this.#reply(ticketId, input, options));
-  }
-
-  async #reply(ticketId: string, input: { body: string } | undefined, options: MutationOptions = {}): Promise<Result<SupportMessage>> {
+    options?: MutationOptions,
+  ): Promise<Result<SupportMessage, Exclude<TableWriteErrorCodes['support_messages'], 'idempotent_replay'>>>;
+  async reply(ticketId: string, input: { body: string } | undefined, options: MutationOptions = {}): Promise<Result<SupportMessage>> {
     const invalidId = checkIds({ ticket_id: ticketId });
     if (invalidId) return { data: null, error: invalidId };
     const text = typeof input?.body === 'string' ? input.body.trim() : '';

@@ -1,7 +1,7 @@
 /** Backend-wide calls: the health check (no user needed) and the Prometheus metrics (service role or a platform admin). */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
-import { coded, type FunctionErrorCodes, type Result } from './errors.ts';
+import { type FunctionErrorCodes, type Result } from './errors.ts';
 import { functionsError } from './functions.ts';
 import { currentUserId } from './session.ts';
 
@@ -76,11 +76,8 @@ export class SystemClient {
    * const { data, error } = await kit.system.health();
    * if (data?.status === 'ok') console.log(`backend ${data.version} is healthy`);
    */
-  health(): Promise<Result<Health, FunctionErrorCodes['health']>> {
-    return coded(this.#health());
-  }
-
-  async #health(): Promise<Result<Health>> {
+  health(): Promise<Result<Health, FunctionErrorCodes['health']>>;
+  async health(): Promise<Result<Health>> {
     // supabase-js types a failure's error as any.
     const response: { data: Health | null; error: unknown } = await this.supabase.functions.invoke<Health>('health', { method: 'GET' });
     const { data, error } = response;
@@ -97,11 +94,8 @@ export class SystemClient {
    * const { data, error } = await kit.system.metrics();
    * const depth = data?.samples.find((s) => s.name === 'kit_job_queue_depth')?.value;
    */
-  metrics(): Promise<Result<Metrics, FunctionErrorCodes['metrics']>> {
-    return coded(this.#metrics());
-  }
-
-  async #metrics(): Promise<Result<Metrics>> {
+  metrics(): Promise<Result<Metrics, FunctionErrorCodes['metrics']>>;
+  async metrics(): Promise<Result<Metrics>> {
     // supabase-js types a failure's error as any.
     const response: { data: string | null; error: unknown } = await this.supabase.functions.invoke<string>('metrics', { method: 'GET' });
     const { data, error } = response;

@@ -8,7 +8,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { toolCreateSchema, toolUpdateSchema, type ToolCreateInput, type ToolUpdateInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, coded, type TableWriteErrorCodes, type RpcErrorCodes } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes, type RpcErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { checkIdempotencyKey, keyed, pageOf, replayedId } from './postgrest.ts';
 import { pagedFromAll, type PageRequest, paged, type Page, type PageQuery, toPage } from './pages.ts';
@@ -118,11 +118,8 @@ export class ToolsClient {
    * @example
    * const { data, error } = await kit.marketplace.tools.get(toolId);
    */
-  get(id: string): Promise<Result<Tool, never>> {
-    return coded(this.#get(id));
-  }
-
-  async #get(id: string): Promise<Result<Tool>> {
+  get(id: string): Promise<Result<Tool, never>>;
+  async get(id: string): Promise<Result<Tool>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('tools').select(TOOL_COLUMNS).eq('id', id).maybeSingle();
@@ -139,11 +136,8 @@ export class ToolsClient {
    * @example
    * const { data, error } = await kit.marketplace.tools.create({ name: 'Summariser', category: 'text', price_points: 5, creator_share_percent: 70 });
    */
-  create(input: ToolCreateInput, options: MutationOptions = {}): Promise<Result<Tool, Exclude<TableWriteErrorCodes['tools'], 'idempotent_replay'>>> {
-    return coded(this.#create(input, options));
-  }
-
-  async #create(input: ToolCreateInput, options: MutationOptions = {}): Promise<Result<Tool>> {
+  create(input: ToolCreateInput, options?: MutationOptions): Promise<Result<Tool, Exclude<TableWriteErrorCodes['tools'], 'idempotent_replay'>>>;
+  async create(input: ToolCreateInput, options: MutationOptions = {}): Promise<Result<Tool>> {
     const parsed = parseInput(toolCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     const key = checkIdempotencyKey(options);
@@ -170,11 +164,8 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.update(toolId, { price_points: 8 });
    * const { data: pending } = await kit.marketplace.tools.revisions({ tool_id: toolId, status: 'pending' });
    */
-  update(id: string, changes: ToolUpdateInput): Promise<Result<Tool, TableWriteErrorCodes['tools'] | 'tool_not_found'>> {
-    return coded(this.#update(id, changes));
-  }
-
-  async #update(id: string, changes: ToolUpdateInput): Promise<Result<Tool>> {
+  update(id: string, changes: ToolUpdateInput): Promise<Result<Tool, TableWriteErrorCodes['tools'] | 'tool_not_found'>>;
+  async update(id: string, changes: ToolUpdateInput): Promise<Result<Tool>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(toolUpdateSchema, changes);
@@ -192,11 +183,8 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.submit(toolId);
    * console.log(data?.status); // 'pending_review'
    */
-  submit(id: string): Promise<Result<Tool, RpcErrorCodes['submit_tool']>> {
-    return coded(this.#submit(id));
-  }
-
-  async #submit(id: string): Promise<Result<Tool>> {
+  submit(id: string): Promise<Result<Tool, RpcErrorCodes['submit_tool']>>;
+  async submit(id: string): Promise<Result<Tool>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('submit_tool', { tool_id: id });
@@ -233,11 +221,8 @@ export class ToolsClient {
    * @example
    * const { data, error } = await kit.marketplace.tools.withdrawRevision(revisionId);
    */
-  withdrawRevision(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['tool_revisions'] | 'revision_not_found'>> {
-    return coded(this.#withdrawRevision(id));
-  }
-
-  async #withdrawRevision(id: string): Promise<Result<{ id: string }>> {
+  withdrawRevision(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['tool_revisions'] | 'revision_not_found'>>;
+  async withdrawRevision(id: string): Promise<Result<{ id: string }>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('tool_revisions').delete().eq('id', id).select('id').maybeSingle();

@@ -7,7 +7,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { deleteAccountSchema, type DeleteAccountInput } from '../../supabase/functions/_shared/schemas/user-data.ts';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, type FunctionErrorCodes, coded, type RpcErrorCodes } from './errors.ts';
+import { errorFromPostgrest, type Result, type FunctionErrorCodes, type RpcErrorCodes } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import type { Job } from './JobsClient.ts';
 import { parseInput, checkIds } from './validation.ts';
@@ -34,14 +34,8 @@ export class UserDataClient {
    * const { data, error } = await kit.userData.deleteAccount({ current_password: 'my password' });
    * if (!error) await kit.auth.signOut();
    */
-  deleteAccount(
-    input: Omit<DeleteAccountInput, 'user_id'>,
-    options: MutationOptions = {},
-  ): Promise<Result<{ user_id: string; deleted: true }, FunctionErrorCodes['delete-account']>> {
-    return coded(this.#deleteAccount(input, options));
-  }
-
-  async #deleteAccount(input: Omit<DeleteAccountInput, 'user_id'>, options: MutationOptions = {}): Promise<Result<{ user_id: string; deleted: true }>> {
+  deleteAccount(input: Omit<DeleteAccountInput, 'user_id'>, options?: MutationOptions): Promise<Result<{ user_id: string; deleted: true }, FunctionErrorCodes['delete-account']>>;
+  async deleteAccount(input: Omit<DeleteAccountInput, 'user_id'>, options: MutationOptions = {}): Promise<Result<{ user_id: string; deleted: true }>> {
     const parsed = parseInput(deleteAccountSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation(this.supabase, 'delete-account', parsed.data, options);
@@ -53,11 +47,8 @@ export class UserDataClient {
    * @example
    * const { data, error } = await kit.userData.deleteUser(userId);
    */
-  deleteUser(userId: string, options: MutationOptions = {}): Promise<Result<{ user_id: string; deleted: true }, FunctionErrorCodes['delete-account']>> {
-    return coded(this.#deleteUser(userId, options));
-  }
-
-  async #deleteUser(userId: string, options: MutationOptions = {}): Promise<Result<{ user_id: string; deleted: true }>> {
+  deleteUser(userId: string, options?: MutationOptions): Promise<Result<{ user_id: string; deleted: true }, FunctionErrorCodes['delete-account']>>;
+  async deleteUser(userId: string, options: MutationOptions = {}): Promise<Result<{ user_id: string; deleted: true }>> {
     const parsed = parseInput(deleteAccountSchema, { user_id: userId });
     if (parsed.error) return { data: null, error: parsed.error };
     return invokeMutation(this.supabase, 'delete-account', parsed.data, options);
@@ -69,11 +60,8 @@ export class UserDataClient {
    * @example
    * const { data: job, error } = await kit.userData.requestExport();
    */
-  requestExport(): Promise<Result<Pick<Job, 'id' | 'type' | 'status' | 'created_at'>, RpcErrorCodes['request_data_export']>> {
-    return coded(this.#requestExport());
-  }
-
-  async #requestExport(): Promise<Result<Pick<Job, 'id' | 'type' | 'status' | 'created_at'>>> {
+  requestExport(): Promise<Result<Pick<Job, 'id' | 'type' | 'status' | 'created_at'>, RpcErrorCodes['request_data_export']>>;
+  async requestExport(): Promise<Result<Pick<Job, 'id' | 'type' | 'status' | 'created_at'>>> {
     const { data, error, status } = await this.supabase.rpc('request_data_export', {});
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Pick<Job, 'id' | 'type' | 'status' | 'created_at'>, error: null };
@@ -86,11 +74,8 @@ export class UserDataClient {
    * const { data } = await kit.userData.exportResult(job.id);
    * if (data?.export) window.location.href = data.export.signed_url;
    */
-  exportResult(jobId: string): Promise<Result<{ job: Job; export: DataExport | null }, RpcErrorCodes['get_job']>> {
-    return coded(this.#exportResult(jobId));
-  }
-
-  async #exportResult(jobId: string): Promise<Result<{ job: Job; export: DataExport | null }>> {
+  exportResult(jobId: string): Promise<Result<{ job: Job; export: DataExport | null }, RpcErrorCodes['get_job']>>;
+  async exportResult(jobId: string): Promise<Result<{ job: Job; export: DataExport | null }>> {
     const invalid = checkIds({ jobId });
     if (invalid) return { data: null, error: invalid };
     const { data, error, status } = await this.supabase.rpc('get_job', { job_id: jobId });

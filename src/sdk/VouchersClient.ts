@@ -10,7 +10,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { crmRangeSchema, type CrmRange } from '../../supabase/functions/_shared/schemas/crm.ts';
 import { redeemVoucherSchema, voucherCodeSchema, type DateRangeInput, type RedeemVoucherInput } from '../../supabase/functions/_shared/schemas/payments.ts';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
-import { errorFromPostgrest, SdkApiError, SdkValidationError, type Result, type RpcErrorCodes, withCodes, coded, type TableWriteErrorCodes } from './errors.ts';
+import { errorFromPostgrest, SdkApiError, SdkValidationError, type Result, type RpcErrorCodes, withCodes, type TableWriteErrorCodes } from './errors.ts';
 import { dayBefore, dayRange } from './money.ts';
 import type { MutationOptions } from './functions.ts';
 import { paged, type PageRequest, toPage, type Page, type PageQuery } from './pages.ts';
@@ -123,11 +123,8 @@ export class VouchersClient {
    * const { data, error } = await kit.vouchers.get('7K3M-9QXR-2HJD-WB4T');
    * if (error?.code === 'voucher_not_found') console.log('check the code');
    */
-  get(code: string): Promise<Result<VoucherDetails, RpcErrorCodes['voucher_by_code'] | 'voucher_not_found'>> {
-    return coded(this.#get(code));
-  }
-
-  async #get(code: string): Promise<Result<VoucherDetails>> {
+  get(code: string): Promise<Result<VoucherDetails, RpcErrorCodes['voucher_by_code'] | 'voucher_not_found'>>;
+  async get(code: string): Promise<Result<VoucherDetails>> {
     const input = parseInput(voucherCodeSchema, code);
     if (input.error) return { data: null, error: input.error };
     const { data, error, status } = await this.supabase.rpc('voucher_by_code', { code: input.data });
@@ -205,11 +202,8 @@ export class VouchersClient {
    * const { data, error } = await kit.vouchers.stats();
    * if (data) console.log(`${data.vouchers_active} usable vouchers, ${data.redemptions} uses`);
    */
-  stats(): Promise<Result<VoucherStats, /*rpc my_voucher_stats*/ never>> {
-    return coded(this.#stats());
-  }
-
-  async #stats(): Promise<Result<VoucherStats>> {
+  stats(): Promise<Result<VoucherStats, /*rpc my_voucher_stats*/ never>>;
+  async stats(): Promise<Result<VoucherStats>> {
     const { data, error, status } = await this.supabase.rpc('my_voucher_stats');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     const rows = data;
@@ -267,11 +261,8 @@ export class VouchersAdminClient {
    * @example
    * const { data, error } = await kit.admin.vouchers.createType({ name: 'Transcript', service_type: 'transcript', price_amount: 2000, max_uses: 1 });
    */
-  createType(input: VoucherTypeInput, options: MutationOptions = {}): Promise<Result<VoucherType, Exclude<TableWriteErrorCodes['voucher_types'], 'idempotent_replay'>>> {
-    return coded(this.#createType(input, options));
-  }
-
-  async #createType(input: VoucherTypeInput, options: MutationOptions = {}): Promise<Result<VoucherType>> {
+  createType(input: VoucherTypeInput, options?: MutationOptions): Promise<Result<VoucherType, Exclude<TableWriteErrorCodes['voucher_types'], 'idempotent_replay'>>>;
+  async createType(input: VoucherTypeInput, options: MutationOptions = {}): Promise<Result<VoucherType>> {
     const key = checkIdempotencyKey(options);
     if (key.error) return { data: null, error: key.error };
     const admin = await requireAdmin(this.supabase);
@@ -294,11 +285,8 @@ export class VouchersAdminClient {
    * @example
    * const { data, error } = await kit.admin.vouchers.updateType(typeId, { price_amount: 1200 });
    */
-  updateType(voucherTypeId: string, changes: VoucherTypeChanges): Promise<Result<VoucherType, TableWriteErrorCodes['voucher_types'] | 'voucher_type_not_found'>> {
-    return coded(this.#updateType(voucherTypeId, changes));
-  }
-
-  async #updateType(voucherTypeId: string, changes: VoucherTypeChanges): Promise<Result<VoucherType>> {
+  updateType(voucherTypeId: string, changes: VoucherTypeChanges): Promise<Result<VoucherType, TableWriteErrorCodes['voucher_types'] | 'voucher_type_not_found'>>;
+  async updateType(voucherTypeId: string, changes: VoucherTypeChanges): Promise<Result<VoucherType>> {
     const bad = checkIds({ voucher_type_id: voucherTypeId });
     if (bad) return { data: null, error: bad };
     const admin = await requireAdmin(this.supabase);
@@ -347,11 +335,8 @@ export class VouchersAdminClient {
    * const { data, error } = await kit.admin.vouchers.grant(userId, voucherTypeId);
    * if (data) console.log('their code:', data.code);
    */
-  grant(userId: string, voucherTypeId: string, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>, Exclude<RpcErrorCodes['grant_voucher'], 'idempotent_replay'>>> {
-    return coded(this.#grant(userId, voucherTypeId, options));
-  }
-
-  async #grant(userId: string, voucherTypeId: string, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>>> {
+  grant(userId: string, voucherTypeId: string, options?: MutationOptions): Promise<Result<Tables<'vouchers'>, Exclude<RpcErrorCodes['grant_voucher'], 'idempotent_replay'>>>;
+  async grant(userId: string, voucherTypeId: string, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return { data: null, error: invalidId };
     const key = checkIdempotencyKey(options);
@@ -374,11 +359,8 @@ export class VouchersAdminClient {
    * @example
    * const { data, error } = await kit.admin.vouchers.deactivate(voucherId, { reason: 'reported stolen' });
    */
-  deactivate(voucherId: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>, RpcErrorCodes['deactivate_voucher']>> {
-    return coded(this.#deactivate(voucherId, input, options));
-  }
-
-  async #deactivate(voucherId: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>>> {
+  deactivate(voucherId: string, input?: { reason?: string }, options?: MutationOptions): Promise<Result<Tables<'vouchers'>, RpcErrorCodes['deactivate_voucher']>>;
+  async deactivate(voucherId: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>>> {
     const bad = checkIds({ voucher_id: voucherId });
     if (bad) return { data: null, error: bad };
     let request = this.supabase.rpc('deactivate_voucher', { voucher_id: voucherId, ...(input.reason ? { reason: input.reason } : {}) });
@@ -398,11 +380,8 @@ export class VouchersAdminClient {
    * const { data, error } = await kit.admin.vouchers.dashboard({ from: '2026-11-01', to: '2026-12-01' }); // November
    * data?.revenue_by_day.forEach((d) => console.log(d.day, formatMoney(d.net_revenue, d.currency)));
    */
-  dashboard(query: CrmRange & { top?: number } = {}): Promise<Result<VoucherDashboard, RpcErrorCodes['analytics_totals']>> {
-    return coded(this.#dashboard(query));
-  }
-
-  async #dashboard(query: CrmRange & { top?: number } = {}): Promise<Result<VoucherDashboard>> {
+  dashboard(query?: CrmRange & { top?: number }): Promise<Result<VoucherDashboard, RpcErrorCodes['analytics_totals']>>;
+  async dashboard(query: CrmRange & { top?: number } = {}): Promise<Result<VoucherDashboard>> {
     const { top = 10, ...dates } = query;
     const parsed = parseInput(crmRangeSchema, dates);
     if (parsed.error) return { data: null, error: parsed.error };

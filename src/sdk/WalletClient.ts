@@ -6,7 +6,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { AdjustPointsInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, type RpcErrorCodes, coded } from './errors.ts';
+import { errorFromPostgrest, type Result, SdkApiError, type RpcErrorCodes } from './errors.ts';
 import { pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 
@@ -45,11 +45,8 @@ export class WalletClient {
    * const { data, error } = await kit.wallet.balance();
    * if (data) console.log(`${data.balance} points`);
    */
-  balance(): Promise<Result<Wallet, RpcErrorCodes['get_wallet']>> {
-    return coded(this.#balance());
-  }
-
-  async #balance(): Promise<Result<Wallet>> {
+  balance(): Promise<Result<Wallet, RpcErrorCodes['get_wallet']>>;
+  async balance(): Promise<Result<Wallet>> {
     const { data, error, status } = await this.supabase.rpc('get_wallet').single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data, error: null };

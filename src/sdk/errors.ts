@@ -187,14 +187,6 @@ export function withCodes<C extends SdkErrorCode, T>(result: Result<T>): Result<
   return result as Result<T, C>;
 }
 
-/**
- * Declares the codes an implementation's result can carry (types only: the value is unchanged), taken
- * from the method's declared return type: `foo(): Promise<Result<T, C>> { return coded(this.#foo()); }`.
- */
-export function coded<T, C extends SdkErrorCode>(result: Promise<Result<T>>): Promise<Result<T, C>> {
-  return result as Promise<Result<T, C>>;
-}
-
 /** Supabase Auth's codes, which the sign-in, sign-up and password methods pass through. */
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
 

@@ -77,7 +77,7 @@ export function paged<T, Q extends PageQuery, C extends SdkErrorCode = SdkErrorC
       result = await fetchPage({ ...query, page: current.page + 1 });
     }
   };
-  // The codes `C` are the caller's declaration (types only), as with `coded`.
+  // The codes `C` are the caller's declaration (types only), as with `withCodes`.
   return Object.assign(first as Promise<Result<Page<T>, C>>, { [Symbol.asyncIterator]: iterate });
 }
 
