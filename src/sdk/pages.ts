@@ -3,7 +3,7 @@
  * Every list method returns a `PageRequest<T>`: await it for one `Page<T>`, or iterate it with
  * `for await` to walk every matching row page after page (as stripe-node's auto-paging).
  */
-import { SdkValidationError, type Result } from './errors.ts';
+import { SdkValidationError, type Result, type SdkErrorCode } from './errors.ts';
 
 /** How to page a list. */
 export interface PageQuery {
@@ -33,7 +33,7 @@ export interface Page<T> {
  * const { data, error } = await kit.admin.users.list({ per_page: 20 });
  * for await (const user of kit.admin.users.list({ role: 'tool_creator' })) console.log(user.email);
  */
-export type PageRequest<T> = Promise<Result<Page<T>>> & AsyncIterable<T>;
+export type PageRequest<T, C extends SdkErrorCode = SdkErrorCode> = Promise<Result<Page<T>, C>> & AsyncIterable<T>;
 
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 1000;
@@ -65,7 +65,7 @@ export function onePage<T>(items: T[]): Page<T> {
  * Makes a list method's answer: fetches the requested page now, and pages on when iterated.
  * `fetchPage` gets the query with the page to fetch.
  */
-export function paged<T, Q extends PageQuery>(query: Q, fetchPage: (query: Q) => Promise<Result<Page<T>>>): PageRequest<T> {
+export function paged<T, Q extends PageQuery, C extends SdkErrorCode = SdkErrorCode>(query: Q, fetchPage: (query: Q) => Promise<Result<Page<T>>>): PageRequest<T, C> {
   const first = fetchPage(query);
   const iterate = async function* (): AsyncGenerator<T> {
     let result = await first;
@@ -77,15 +77,16 @@ export function paged<T, Q extends PageQuery>(query: Q, fetchPage: (query: Q) =>
       result = await fetchPage({ ...query, page: current.page + 1 });
     }
   };
-  return Object.assign(first, { [Symbol.asyncIterator]: iterate });
+  // The codes `C` are the caller's declaration (types only), as with `coded`.
+  return Object.assign(first as Promise<Result<Page<T>, C>>, { [Symbol.asyncIterator]: iterate });
 }
 
 /**
  * A list the backend answers whole (a user's devices, memberships, keys — a handful of rows) as the
  * same `Page<T>`: fetched once per page asked for and cut to the page here, so `total` is exact.
  */
-export function pagedFromAll<T, Q extends PageQuery>(query: Q, fetchAll: (query: Q) => Promise<Result<T[]>>): PageRequest<T> {
-  return paged(query, async (q) => {
+export function pagedFromAll<T, Q extends PageQuery, C extends SdkErrorCode = SdkErrorCode>(query: Q, fetchAll: (query: Q) => Promise<Result<T[]>>): PageRequest<T, C> {
+  return paged<T, Q, C>(query, async (q) => {
     const range = pageRange(q);
     if ('error' in range) return { data: null, error: new SdkValidationError('The page is not valid', { fieldErrors: range.error, formErrors: [] }) };
     const all = await fetchAll(q);
