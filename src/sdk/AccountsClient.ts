@@ -127,7 +127,7 @@ export class AccountsClient {
    * @example
    * const { data, error } = await kit.accounts.current();
    * if (error?.code === 'account_not_chosen') {
-   *   const { accounts } = error.details as { accounts: { account_id: string; name: string }[] };
+   *   const { accounts } = error.details;
    *   if (accounts[0]) await kit.accounts.use(accounts[0].account_id);
    * }
    */
@@ -224,7 +224,7 @@ export class AccountsClient {
   update(accountId: string, changes: AccountDetailsUpdate): Promise<Result<Account, AccountGetErrorCode>>;
   update(accountId: string | AccountDetailsUpdate, changes?: AccountDetailsUpdate): Promise<Result<Account, AccountGetErrorCode>> {
     const named = typeof accountId === 'string';
-    return this.#update(named ? (changes ?? {}) : (accountId ?? {}), named ? accountId : undefined).then(withCodes<AccountGetErrorCode, Account>);
+    return this.#update(named ? (changes ?? {}) : accountId, named ? accountId : undefined).then(withCodes<AccountGetErrorCode, Account>);
   }
 
   /** The implementation of `update` (its result carries any `SdkError`). */

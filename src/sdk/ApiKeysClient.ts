@@ -60,8 +60,8 @@ export class ApiKeysClient {
     const request = this.supabase.rpc('create_api_key', { name: parsed.data.name, ...(parsed.data.expires_at ? { expires_at: parsed.data.expires_at } : {}) });
     const { data, error, status } = await keyed(request, key.key, options.signal).single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    // The generated type says `secret` is a string; a replay answers it as null.
-    return { data: data as NewApiKey, error: null };
+    // The generated type says `secret` is a string; a replay answers it as null (NewApiKey says so).
+    return { data, error: null };
   }
 
   /**

@@ -101,7 +101,7 @@ export class RevenueClient {
     // supabase-js types a failure's error as any.
     const response: { data: RevenueStats | null; error: unknown } = await this.supabase.functions.invoke<RevenueStats>(`creator-api/stats${search.size ? `?${search}` : ''}`, {
       method: 'GET',
-      headers: { 'x-api-key': String(apiKey ?? '') },
+      headers: { 'x-api-key': apiKey ?? '' },
     });
     const { data, error } = response;
     if (error) return { data: null, error: await functionsError(error) };

@@ -167,7 +167,7 @@ export class UsageClient {
     // supabase-js types a failure's error as any.
     const response: { data: VerifiedUsage | null; error: unknown } = await this.supabase.functions.invoke<VerifiedUsage>(`creator-api/usages/${encodeURIComponent(usageId)}`, {
       method: 'GET',
-      headers: { 'x-api-key': String((input as Partial<ApiKeyInput> | undefined)?.api_key ?? '') },
+      headers: { 'x-api-key': (input as Partial<ApiKeyInput> | undefined)?.api_key ?? '' },
     });
     const { data, error } = response;
     if (error) return { data: null, error: await functionsError(error) };
