@@ -164,6 +164,8 @@ export class UsageClient {
 
   /** The implementation of `verifyWithApiKey` (its result carries any `SdkError`). */
   async #verifyWithApiKey(usageId: string, input: ApiKeyInput): Promise<Result<VerifiedUsage>> {
+    const invalidId = checkIds({ usage_id: usageId });
+    if (invalidId) return { data: null, error: invalidId };
     // supabase-js types a failure's error as any.
     const response: { data: VerifiedUsage | null; error: unknown } = await this.supabase.functions.invoke<VerifiedUsage>(`creator-api/usages/${encodeURIComponent(usageId)}`, {
       method: 'GET',
