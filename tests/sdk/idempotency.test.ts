@@ -1,7 +1,9 @@
 /**
  * Every creating SDK call takes `{ idempotencyKey }` and the database holds it: the same key and input
  * again answer the first row and create nothing; the same key with other input is refused with
- * `idempotency_key_reused`. (The CRM and feedback: tests/crm/idempotency.test.ts.)
+ * `idempotency_key_reused`. Creations through PostgREST inserts (the table trigger) and through the
+ * creating SQL functions (API keys, tasks, jobs: the functions claim the key themselves), also when
+ * calls race or the first answer is lost. (The CRM and feedback: tests/crm/idempotency.test.ts.)
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
