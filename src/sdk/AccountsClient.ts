@@ -20,7 +20,7 @@ import { AccountBatchesClient } from './AccountBatchesClient.ts';
 import { AccountContext, type MyAccount } from './AccountContext.ts';
 import { AccountMembersClient } from './AccountMembersClient.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError } from './errors.ts';
+import { errorFromPostgrest, type PrivateFunctionErrorCodes, type Result, SdkApiError, SdkValidationError, withCodes } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import { checkIds, parseInput } from './validation.ts';
@@ -49,6 +49,21 @@ export interface AccountDetailsUpdate {
   contact_email?: string | null;
   contact_phone?: string | null;
 }
+
+/** The codes of finding the account a call acts in (the current one, or one you name). */
+export type AccountResolveErrorCode = 'no_account' | 'account_not_chosen' | 'account_not_usable';
+
+/** The codes `use` can answer besides the common ones (`not_found` when you are not a member). */
+export type AccountUseErrorCode = 'account_not_usable';
+
+/** The codes `register` can answer besides the common ones. */
+export type AccountRegisterErrorCode = PrivateFunctionErrorCodes['register_business'] | 'idempotency_key_in_use' | 'idempotency_key_reused';
+
+/** The codes `createForOwner` can answer besides the common ones. */
+export type AccountCreateForOwnerErrorCode = PrivateFunctionErrorCodes['create_business_for_owner'] | 'email_taken' | 'idempotency_key_in_use' | 'idempotency_key_reused';
+
+/** The codes `get` and `update` can answer besides the common ones. */
+export type AccountGetErrorCode = AccountResolveErrorCode;
 
 export class AccountsClient {
   /** Add members (invited by e-mail), change their access, deactivate them; your own membership. */
@@ -87,8 +102,8 @@ export class AccountsClient {
    * const { data, error } = await kit.accounts.mine();
    * const pending = data?.items.filter((a) => a.status === 'pending');
    */
-  mine(query: PageQuery = {}): PageRequest<MyAccount> {
-    return pagedFromAll(query, () => this.context.list());
+  mine(query: PageQuery = {}): PageRequest<MyAccount, never> {
+    return pagedFromAll<MyAccount, PageQuery, never>(query, () => this.context.list());
   }
 
   /**
@@ -99,10 +114,10 @@ export class AccountsClient {
    * const { data, error } = await kit.accounts.use(accountId);
    * if (data?.permissions.includes('view_all_clients')) console.log('you see every client');
    */
-  use(accountId: string): Promise<Result<MyAccount>> {
+  use(accountId: string): Promise<Result<MyAccount, AccountUseErrorCode>> {
     const invalidId = checkIds({ account_id: accountId });
-    if (invalidId) return Promise.resolve({ data: null, error: invalidId });
-    return this.context.use(accountId);
+    if (invalidId) return Promise.resolve(withCodes<AccountUseErrorCode, MyAccount>({ data: null, error: invalidId }));
+    return this.context.use(accountId).then(withCodes<AccountUseErrorCode, MyAccount>);
   }
 
   /**
@@ -112,11 +127,16 @@ export class AccountsClient {
    * @example
    * const { data, error } = await kit.accounts.current();
    * if (error?.code === 'account_not_chosen') {
-   *   const { accounts } = error.details as { accounts: { account_id: string; name: string }[] };
+   *   const { accounts } = error.details;
    *   if (accounts[0]) await kit.accounts.use(accounts[0].account_id);
    * }
    */
-  async current(): Promise<Result<MyAccount>> {
+  current(): Promise<Result<MyAccount, AccountResolveErrorCode>> {
+    return this.#current().then(withCodes<AccountResolveErrorCode, MyAccount>);
+  }
+
+  /** The implementation of `current` (its result carries any `SdkError`). */
+  async #current(): Promise<Result<MyAccount>> {
     const resolved = await this.context.resolve();
     if (resolved.error) return resolved;
     return { data: this.context.current!, error: null };
@@ -140,10 +160,10 @@ export class AccountsClient {
    * const { data, error } = await kit.accounts.register({ name: 'Acme Coaching', contact_email: 'ops@acme.test' });
    * console.log(data?.account.status); // 'pending'
    */
-  async register(input: BusinessRegistrationInput, options: MutationOptions = {}): Promise<Result<{ account: Account }>> {
+  register(input: BusinessRegistrationInput, options: MutationOptions = {}): Promise<Result<{ account: Account }, AccountRegisterErrorCode>> {
     const parsed = parseInput(businessRegistrationSchema, input);
-    if (parsed.error) return { data: null, error: parsed.error };
-    return invokeMutation(this.supabase, 'accounts-register', parsed.data, options);
+    if (parsed.error) return Promise.resolve(withCodes<AccountRegisterErrorCode, { account: Account }>({ data: null, error: parsed.error }));
+    return invokeMutation<{ account: Account }>(this.supabase, 'accounts-register', parsed.data, options).then(withCodes<AccountRegisterErrorCode, { account: Account }>);
   }
 
   /**
@@ -162,10 +182,10 @@ export class AccountsClient {
    * });
    * console.log(data?.account.status, data?.owner.id); // 'active', the owner's user id
    */
-  async createForOwner(input: BusinessCreationInput, options: MutationOptions = {}): Promise<Result<BusinessCreated>> {
+  createForOwner(input: BusinessCreationInput, options: MutationOptions = {}): Promise<Result<BusinessCreated, AccountCreateForOwnerErrorCode>> {
     const parsed = parseInput(businessCreationSchema, input);
-    if (parsed.error) return { data: null, error: parsed.error };
-    return invokeMutation(this.supabase, 'accounts-register', parsed.data, options);
+    if (parsed.error) return Promise.resolve(withCodes<AccountCreateForOwnerErrorCode, BusinessCreated>({ data: null, error: parsed.error }));
+    return invokeMutation<BusinessCreated>(this.supabase, 'accounts-register', parsed.data, options).then(withCodes<AccountCreateForOwnerErrorCode, BusinessCreated>);
   }
 
   /**
@@ -176,7 +196,12 @@ export class AccountsClient {
    * const { data, error } = await kit.accounts.get();
    * console.log(data?.status, data?.review_reason);
    */
-  async get(accountId?: string): Promise<Result<Account>> {
+  get(accountId?: string): Promise<Result<Account, AccountGetErrorCode>> {
+    return this.#get(accountId).then(withCodes<AccountGetErrorCode, Account>);
+  }
+
+  /** The implementation of `get` (its result carries any `SdkError`). */
+  async #get(accountId?: string): Promise<Result<Account>> {
     const invalidId = accountId !== undefined ? checkIds({ account_id: accountId }) : null;
     if (invalidId) return { data: null, error: invalidId };
     const resolved = await this.context.resolve(accountId);
@@ -188,12 +213,24 @@ export class AccountsClient {
   }
 
   /**
-   * Changes the current account's name or contact (owners and admins of an active account).
+   * Changes an account's name or contact (owners and admins of an active account): the current
+   * account's with `update(changes)`, a named one's with `update(accountId, changes)`.
    *
    * @example
    * const { data, error } = await kit.accounts.update({ contact_phone: '+14155550123' });
+   * const named = await kit.accounts.update(accountId, { name: 'Acme Coaching Ltd' });
    */
-  async update(changes: AccountDetailsUpdate, accountId?: string): Promise<Result<Account>> {
+  update(changes: AccountDetailsUpdate): Promise<Result<Account, AccountGetErrorCode>>;
+  update(accountId: string, changes: AccountDetailsUpdate): Promise<Result<Account, AccountGetErrorCode>>;
+  update(accountId: string | AccountDetailsUpdate, changes?: AccountDetailsUpdate): Promise<Result<Account, AccountGetErrorCode>> {
+    const named = typeof accountId === 'string';
+    return this.#update(named ? (changes ?? {}) : accountId, named ? accountId : undefined).then(withCodes<AccountGetErrorCode, Account>);
+  }
+
+  /** The implementation of `update` (its result carries any `SdkError`). */
+  async #update(changes: AccountDetailsUpdate, accountId: string | undefined): Promise<Result<Account>> {
+    const invalidId = accountId !== undefined ? checkIds({ account_id: accountId }) : null;
+    if (invalidId) return { data: null, error: invalidId };
     const allowed = ['name', 'contact_name', 'contact_email', 'contact_phone'];
     const unknown = Object.keys(changes).filter((k) => !allowed.includes(k));
     if (unknown.length > 0 || Object.keys(changes).length === 0) {

@@ -4,11 +4,16 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result } from './errors.ts';
-import { type Job, type JobEnqueueInput, type JobListQuery, JobsClient } from './JobsClient.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
+import type { MutationOptions } from './functions.ts';
+import { type Job, type JobCancelErrorCode, type JobEnqueueInput, type JobListErrorCode, type JobListQuery, JobsClient } from './JobsClient.ts';
 import { paged, type Page, type PageRequest } from './pages.ts';
+import { checkIdempotencyKey, keyed } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds } from './validation.ts';
+
+/** The codes `enqueue` can answer besides the common ones. */
+export type JobEnqueueErrorCode = RpcErrorCodes['enqueue_job'];
 
 export class AdminJobsClient {
   readonly #jobs: JobsClient;
@@ -23,8 +28,8 @@ export class AdminJobsClient {
    * @example
    * const { data, error } = await kit.admin.jobs.list({ status: 'failed' });
    */
-  list(query: JobListQuery = {}): PageRequest<Job> {
-    return paged(query, async (q): Promise<Result<Page<Job>>> => {
+  list(query: JobListQuery = {}): PageRequest<Job, JobListErrorCode> {
+    return paged<Job, JobListQuery, JobListErrorCode>(query, async (q): Promise<Result<Page<Job>>> => {
       const admin = await requireAdmin(this.supabase);
       if (admin.error) return { data: null, error: admin.error };
       return this.#jobs.list(q);
@@ -33,19 +38,31 @@ export class AdminJobsClient {
 
   /**
    * Admins: enqueue a job (`forbidden` for others, `unknown_job_type` for a type workers don't know).
+   * Idempotent: a retry with the same `idempotencyKey` (generated when absent, retried automatically
+   * after a network failure) enqueues nothing and answers the first job as it stands now; the same key
+   * with another type, payload, `run_after` or `max_attempts` is `idempotency_key_reused`.
    *
    * @example
-   * const { data, error } = await kit.admin.jobs.enqueue({ type: 'statistics.recompute_daily', payload: { day: '2026-11-22' } });
+   * const { data, error } = await kit.admin.jobs.enqueue({ type: 'statistics.recompute_daily', payload: { day: '2026-11-22' } }, { idempotencyKey: 'recompute-2026-11-22' });
+   * if (error?.code === 'unknown_job_type') console.log('no worker runs this type');
    */
-  async enqueue(input: JobEnqueueInput): Promise<Result<Job>> {
+  enqueue(input: JobEnqueueInput, options: MutationOptions = {}): Promise<Result<Job, JobEnqueueErrorCode>> {
+    return this.#enqueue(input, options).then(withCodes<JobEnqueueErrorCode, Job>);
+  }
+
+  /** The implementation of `enqueue` (its result carries any `SdkError`). */
+  async #enqueue(input: JobEnqueueInput, options: MutationOptions): Promise<Result<Job>> {
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase.rpc('enqueue_job', {
+    const request = this.supabase.rpc('enqueue_job', {
       type: input.type,
       payload: input.payload ?? {},
       ...(input.run_after ? { run_after: input.run_after } : {}),
       ...(input.max_attempts ? { max_attempts: input.max_attempts } : {}),
     });
+    const { data, error, status } = await keyed(request, key.key, options.signal);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Job, error: null };
   }
@@ -56,7 +73,12 @@ export class AdminJobsClient {
    * @example
    * const { data, error } = await kit.admin.jobs.cancel(jobId);
    */
-  async cancel(id: string): Promise<Result<Job>> {
+  cancel(id: string): Promise<Result<Job, JobCancelErrorCode>> {
+    return this.#cancel(id).then(withCodes<JobCancelErrorCode, Job>);
+  }
+
+  /** The implementation of `cancel` (its result carries any `SdkError`). */
+  async #cancel(id: string): Promise<Result<Job>> {
     const invalidId = checkIds({ id });
     if (invalidId) return { data: null, error: invalidId };
     const admin = await requireAdmin(this.supabase);

@@ -7,8 +7,9 @@ import { apiKeyCreateSchema, type ApiKeyCreateInput } from '../../supabase/funct
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import { currentUserId } from './session.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
-
+import { errorFromPostgrest, type Result, type RpcErrorCodes, SdkApiError, withCodes } from './errors.ts';
+import type { MutationOptions } from './functions.ts';
+import { checkIdempotencyKey, keyed } from './postgrest.ts';
 import { checkIds, parseInput } from './validation.ts';
 
 export type { ApiKeyCreateInput };
@@ -16,26 +17,50 @@ export type { ApiKeyCreateInput };
 /** An API key as listed: name, prefix, expiry, revocation, last use — never the secret. */
 export type ApiKey = Tables<'api_keys'>;
 
-/** A new key with its secret, shown this once. */
-export type NewApiKey = Database['public']['Functions']['create_api_key']['Returns'][number];
+/**
+ * A new key with its secret, shown this once. `secret` is `null` when the call was a replay (its
+ * `idempotencyKey` had already created this key, e.g. an automatic retry after the first answer was
+ * lost): the secret was in that first answer only and is stored nowhere, so it cannot be shown again.
+ * If you do not have it, revoke the key (`id`) and create another.
+ */
+export type NewApiKey = Omit<Database['public']['Functions']['create_api_key']['Returns'][number], 'secret'> & { secret: string | null };
+
+/** The codes `create` can answer besides the common ones. */
+export type ApiKeyCreateErrorCode = RpcErrorCodes['create_api_key'];
+
+/** The codes `revoke` can answer besides the common ones. */
+export type ApiKeyRevokeErrorCode = RpcErrorCodes['revoke_api_key'];
 
 export class ApiKeysClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
 
   /**
-   * Tool creators: creates a key. Store `secret` now: it is never shown again.
+   * Tool creators: creates a key. Store `secret` now: it is never shown again. Idempotent: a retry with
+   * the same `idempotencyKey` (generated when absent, retried automatically after a network failure)
+   * creates nothing and answers the same key with `secret: null` — the secret was in the first answer
+   * only and is stored nowhere (revoke the key and create another if that answer was lost); the same
+   * key with another name or expiry is `idempotency_key_reused`.
    *
    * @example
-   * const { data, error } = await kit.marketplace.apiKeys.create({ name: 'Production backend', expires_at: '2027-01-01T00:00:00Z' });
-   * if (data) saveSecret(data.secret);
+   * const { data, error } = await kit.marketplace.apiKeys.create({ name: 'Production backend', expires_at: '2027-01-01T00:00:00Z' }, { idempotencyKey: requestId });
+   * if (data?.secret) saveSecret(data.secret);
+   * else if (data) console.log(`key ${data.prefix} was created by an earlier attempt: its secret is not shown again`);
+   * else if (error?.code === 'too_many_api_keys') console.log('revoke a key first');
    */
-  async create(input: ApiKeyCreateInput): Promise<Result<NewApiKey>> {
+  create(input: ApiKeyCreateInput, options: MutationOptions = {}): Promise<Result<NewApiKey, ApiKeyCreateErrorCode>> {
+    return this.#create(input, options).then(withCodes<ApiKeyCreateErrorCode, NewApiKey>);
+  }
+
+  /** The implementation of `create` (its result carries any `SdkError`). */
+  async #create(input: ApiKeyCreateInput, options: MutationOptions): Promise<Result<NewApiKey>> {
     const parsed = parseInput(apiKeyCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase
-      .rpc('create_api_key', { name: parsed.data.name, ...(parsed.data.expires_at ? { expires_at: parsed.data.expires_at } : {}) })
-      .single();
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
+    const request = this.supabase.rpc('create_api_key', { name: parsed.data.name, ...(parsed.data.expires_at ? { expires_at: parsed.data.expires_at } : {}) });
+    const { data, error, status } = await keyed(request, key.key, options.signal).single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
+    // The generated type says `secret` is a string; a replay answers it as null (NewApiKey says so).
     return { data, error: null };
   }
 
@@ -46,7 +71,7 @@ export class ApiKeysClient {
    * const { data, error } = await kit.marketplace.apiKeys.list();
    * for (const key of data?.items ?? []) console.log(key.prefix, key.revoked_at ? 'revoked' : 'active');
    */
-  list(query: PageQuery = {}): PageRequest<ApiKey> {
+  list(query: PageQuery = {}): PageRequest<ApiKey, never> {
     return pagedFromAll(query, () => this.#listAll());
   }
 
@@ -64,7 +89,12 @@ export class ApiKeysClient {
    * @example
    * const { data, error } = await kit.marketplace.apiKeys.revoke(keyId);
    */
-  async revoke(id: string): Promise<Result<ApiKey>> {
+  revoke(id: string): Promise<Result<ApiKey, ApiKeyRevokeErrorCode>> {
+    return this.#revoke(id).then(withCodes<ApiKeyRevokeErrorCode, ApiKey>);
+  }
+
+  /** The implementation of `revoke` (its result carries any `SdkError`). */
+  async #revoke(id: string): Promise<Result<ApiKey>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('revoke_api_key', { api_key_id: id });

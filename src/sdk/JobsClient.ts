@@ -6,7 +6,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { checkIds } from './validation.ts';
 import type { Database, Json } from './database.types.ts';
-import { errorFromPostgrest, type Result } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
 import { paged, type PageRequest, type Page, type PageQuery } from './pages.ts';
 import { pageOf } from './postgrest.ts';
 
@@ -47,6 +47,15 @@ export interface JobEnqueueInput {
   max_attempts?: number;
 }
 
+/** The codes `get` can answer besides the common ones. */
+export type JobGetErrorCode = RpcErrorCodes['get_job'];
+
+/** The codes `list` can answer besides the common ones. */
+export type JobListErrorCode = RpcErrorCodes['list_jobs'];
+
+/** The codes `cancel` can answer besides the common ones. */
+export type JobCancelErrorCode = RpcErrorCodes['cancel_job'];
+
 export class JobsClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
 
@@ -57,7 +66,12 @@ export class JobsClient {
    * const { data, error } = await kit.jobs.get(jobId);
    * if (data?.status === 'failed') console.log(data.last_error);
    */
-  async get(id: string): Promise<Result<Job>> {
+  get(id: string): Promise<Result<Job, JobGetErrorCode>> {
+    return this.#get(id).then(withCodes<JobGetErrorCode, Job>);
+  }
+
+  /** The implementation of `get` (its result carries any `SdkError`). */
+  async #get(id: string): Promise<Result<Job>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('get_job', { job_id: id });
@@ -72,8 +86,8 @@ export class JobsClient {
    * const { data, error } = await kit.jobs.list({ status: 'failed', per_page: 20 });
    * data?.items.forEach((job) => console.log(job.type, job.last_error));
    */
-  list(query: JobListQuery = {}): PageRequest<Job> {
-    return paged(query, (q) => this.#listPage(q));
+  list(query: JobListQuery = {}): PageRequest<Job, JobListErrorCode> {
+    return paged<Job, JobListQuery, JobListErrorCode>(query, (q) => this.#listPage(q));
   }
 
   async #listPage(query: JobListQuery): Promise<Result<Page<Job>>> {
@@ -95,7 +109,12 @@ export class JobsClient {
    * @example
    * const { data, error } = await kit.jobs.cancel(jobId);
    */
-  async cancel(id: string): Promise<Result<Job>> {
+  cancel(id: string): Promise<Result<Job, JobCancelErrorCode>> {
+    return this.#cancel(id).then(withCodes<JobCancelErrorCode, Job>);
+  }
+
+  /** The implementation of `cancel` (its result carries any `SdkError`). */
+  async #cancel(id: string): Promise<Result<Job>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.rpc('cancel_job', { job_id: id });

@@ -6,7 +6,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { dateRangeSchema, type DateRangeInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result } from './errors.ts';
+import { errorFromPostgrest, type PrivateFunctionErrorCodes, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
 import { functionsError } from './functions.ts';
 
 import { parseInput } from './validation.ts';
@@ -40,6 +40,17 @@ export interface RevenueQuery extends DateRangeInput {
   creator_id?: string;
 }
 
+/** What `statsWithApiKey` sends: the range and the creator's API key (sent as `x-api-key`, never in the URL). */
+export interface RevenueApiKeyQuery extends DateRangeInput {
+  api_key: string;
+}
+
+/** The codes `stats` can answer besides the common ones. */
+export type RevenueStatsErrorCode = RpcErrorCodes['revenue_stats'];
+
+/** The codes `statsWithApiKey` can answer besides the common ones. */
+export type RevenueStatsWithApiKeyErrorCode = PrivateFunctionErrorCodes['revenue_stats_with_api_key'];
+
 export class RevenueClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
 
@@ -50,7 +61,12 @@ export class RevenueClient {
    * const { data, error } = await kit.marketplace.revenue.stats({ from: '2026-11-01', to: '2026-11-30' });
    * console.log(`${data?.totals.points_available} points available for payout`);
    */
-  async stats(query: RevenueQuery = {}): Promise<Result<RevenueStats>> {
+  stats(query: RevenueQuery = {}): Promise<Result<RevenueStats, RevenueStatsErrorCode>> {
+    return this.#stats(query).then(withCodes<RevenueStatsErrorCode, RevenueStats>);
+  }
+
+  /** The implementation of `stats` (its result carries any `SdkError`). */
+  async #stats(query: RevenueQuery): Promise<Result<RevenueStats>> {
     const { creator_id, ...range } = query;
     const parsed = parseInput(dateRangeSchema, range);
     if (parsed.error) return { data: null, error: parsed.error };
@@ -64,19 +80,28 @@ export class RevenueClient {
   }
 
   /**
-   * For a creator's backend: the key owner's revenue, with an API key instead of a session.
+   * For a creator's backend: the key owner's revenue, with an API key (`query.api_key`, sent as
+   * `x-api-key`) instead of a session. `invalid_api_key`, `api_key_revoked`, `api_key_expired` for a
+   * key that does not work.
    *
    * @example
-   * const { data, error } = await kit.marketplace.revenue.statsWithApiKey(process.env.MARKETPLACE_API_KEY!, { from: '2026-11-01' });
+   * const { data, error } = await kit.marketplace.revenue.statsWithApiKey({ api_key: process.env.MARKETPLACE_API_KEY!, from: '2026-11-01' });
+   * if (error?.code === 'api_key_expired') console.log('create a new key');
    */
-  async statsWithApiKey(apiKey: string, query: DateRangeInput = {}): Promise<Result<RevenueStats>> {
-    const parsed = parseInput(dateRangeSchema, query);
+  statsWithApiKey(query: RevenueApiKeyQuery): Promise<Result<RevenueStats, RevenueStatsWithApiKeyErrorCode>> {
+    return this.#statsWithApiKey(query).then(withCodes<RevenueStatsWithApiKeyErrorCode, RevenueStats>);
+  }
+
+  /** The implementation of `statsWithApiKey` (its result carries any `SdkError`). */
+  async #statsWithApiKey(query: RevenueApiKeyQuery): Promise<Result<RevenueStats>> {
+    const { api_key: apiKey, ...range } = (query as Partial<RevenueApiKeyQuery> | undefined) ?? {};
+    const parsed = parseInput(dateRangeSchema, range);
     if (parsed.error) return { data: null, error: parsed.error };
     const search = new URLSearchParams(Object.entries(parsed.data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     // supabase-js types a failure's error as any.
     const response: { data: RevenueStats | null; error: unknown } = await this.supabase.functions.invoke<RevenueStats>(`creator-api/stats${search.size ? `?${search}` : ''}`, {
       method: 'GET',
-      headers: { 'x-api-key': apiKey },
+      headers: { 'x-api-key': apiKey ?? '' },
     });
     const { data, error } = response;
     if (error) return { data: null, error: await functionsError(error) };

@@ -8,8 +8,10 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError } from './errors.ts';
+import { errorFromPostgrest, type Result, type RpcErrorCodes, SdkApiError, withCodes } from './errors.ts';
+import type { MutationOptions } from './functions.ts';
 import { paged, type Page, type PageQuery, type PageRequest } from './pages.ts';
+import { checkIdempotencyKey, keyed } from './postgrest.ts';
 import { checkIds } from './validation.ts';
 
 /** Celery's names for a task's state. */
@@ -36,17 +38,37 @@ export interface Task {
 
 const FINISHED: CeleryStatus[] = ['SUCCESS', 'FAILURE', 'REVOKED'];
 
+/** The codes `submit` can answer besides the common ones. */
+export type TaskSubmitErrorCode = RpcErrorCodes['submit_task'];
+
+/** The codes `get` can answer besides the common ones. */
+export type TaskGetErrorCode = RpcErrorCodes['get_task'];
+
+/** The codes `wait` can answer besides the common ones: `get`'s, and `timeout`. */
+export type TaskWaitErrorCode = TaskGetErrorCode | 'timeout';
+
 export class TasksClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
 
   /**
-   * Submits a task; it starts `PENDING` and a worker runs it.
+   * Submits a task; it starts `PENDING` and a worker runs it. Idempotent: a retry with the same
+   * `idempotencyKey` (generated when absent, retried automatically after a network failure) submits
+   * nothing and answers the first task as it stands now (quotas are not counted again); the same key
+   * with another type or input is `idempotency_key_reused`.
    *
    * @example
-   * const { data, error } = await kit.tasks.submit({ type: 'add', input: { a: 2, b: 3 } });
+   * const { data, error } = await kit.tasks.submit({ type: 'add', input: { a: 2, b: 3 } }, { idempotencyKey: requestId });
+   * if (error?.code === 'task_quota_exceeded') console.log('wait until one of your tasks finishes');
    */
-  async submit(input: TaskInput): Promise<Result<Task>> {
-    const { data, error, status } = await this.supabase.rpc('submit_task', { type: input.type, input: input.input });
+  submit(input: TaskInput, options: MutationOptions = {}): Promise<Result<Task, TaskSubmitErrorCode>> {
+    return this.#submit(input, options).then(withCodes<TaskSubmitErrorCode, Task>);
+  }
+
+  /** The implementation of `submit` (its result carries any `SdkError`). */
+  async #submit(input: TaskInput, options: MutationOptions): Promise<Result<Task>> {
+    const key = checkIdempotencyKey(options);
+    if (key.error) return { data: null, error: key.error };
+    const { data, error, status } = await keyed(this.supabase.rpc('submit_task', { type: input.type, input: input.input }), key.key, options.signal);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Task, error: null };
   }
@@ -58,7 +80,12 @@ export class TasksClient {
    * const { data, error } = await kit.tasks.get(taskId);
    * if (data?.celery_status === 'SUCCESS') console.log(data.result);
    */
-  async get(taskId: string): Promise<Result<Task>> {
+  get(taskId: string): Promise<Result<Task, TaskGetErrorCode>> {
+    return this.#get(taskId).then(withCodes<TaskGetErrorCode, Task>);
+  }
+
+  /** The implementation of `get` (its result carries any `SdkError`). */
+  async #get(taskId: string): Promise<Result<Task>> {
     const invalid = checkIds({ taskId });
     if (invalid) return { data: null, error: invalid };
     const { data, error, status } = await this.supabase.rpc('get_task', { task_id: taskId });
@@ -72,8 +99,8 @@ export class TasksClient {
    * @example
    * const { data, error } = await kit.tasks.list({ page: 1 });
    */
-  list(query: PageQuery = {}): PageRequest<Task> {
-    return paged(query, (q) => this.#page(q));
+  list(query: PageQuery = {}): PageRequest<Task, never> {
+    return paged<Task, PageQuery, never>(query, (q) => this.#page(q));
   }
 
   async #page(query: PageQuery): Promise<Result<Page<Task>>> {
@@ -89,12 +116,17 @@ export class TasksClient {
    * @example
    * const { data, error } = await kit.tasks.wait(taskId, { timeoutMs: 30_000 });
    */
-  async wait(taskId: string, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Result<Task>> {
+  wait(taskId: string, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Result<Task, TaskWaitErrorCode>> {
+    return this.#wait(taskId, options).then(withCodes<TaskWaitErrorCode, Task>);
+  }
+
+  /** The implementation of `wait` (its result carries any `SdkError`). */
+  async #wait(taskId: string, options: { timeoutMs?: number; intervalMs?: number }): Promise<Result<Task>> {
     const invalid = checkIds({ taskId });
     if (invalid) return { data: null, error: invalid };
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     for (;;) {
-      const task = await this.get(taskId);
+      const task = await this.#get(taskId);
       if (task.error || FINISHED.includes(task.data.celery_status)) return task;
       if (Date.now() > deadline) return { data: null, error: new SdkApiError('The task did not finish in time', 'timeout', 408) };
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));

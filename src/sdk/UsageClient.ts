@@ -36,6 +36,20 @@ export interface VerifiedUsage {
   created_at: string;
 }
 
+/** What `verifyWithApiKey` sends: the creator's API key (`mk_…`, shown once by `kit.marketplace.apiKeys.create`). */
+export interface ApiKeyInput {
+  api_key: string;
+}
+
+/** The codes `use` can answer besides the common ones. */
+export type UsageUseErrorCode = PrivateFunctionErrorCodes['use_tool'] | 'idempotency_key_in_use';
+
+/** The codes `get` can answer besides the common ones. */
+export type UsageGetErrorCode = 'usage_not_found';
+
+/** The codes `verifyWithApiKey` can answer besides the common ones. */
+export type UsageVerifyErrorCode = PrivateFunctionErrorCodes['verify_usage_with_api_key'];
+
 /** Filters of `list`. */
 export interface UsageQuery extends PageQuery {
   tool_id?: string;
@@ -60,12 +74,8 @@ export class UsageClient {
    * else if (error?.code === 'insufficient_points') console.log('top up first');
    * else console.log(`usage ${data?.usage.id}, ${data?.balance} points left`);
    */
-  use(
-    toolId: string,
-    input: { expected_price_points: number },
-    options: MutationOptions = {},
-  ): Promise<Result<ToolUse, PrivateFunctionErrorCodes['use_tool'] | 'idempotency_key_in_use'>> {
-    return this.#use(toolId, input, options).then(withCodes<PrivateFunctionErrorCodes['use_tool'] | 'idempotency_key_in_use', ToolUse>);
+  use(toolId: string, input: { expected_price_points: number }, options: MutationOptions = {}): Promise<Result<ToolUse, UsageUseErrorCode>> {
+    return this.#use(toolId, input, options).then(withCodes<UsageUseErrorCode, ToolUse>);
   }
 
   /** The implementation of `use` (its result carries any `SdkError`). */
@@ -102,8 +112,8 @@ export class UsageClient {
    * @example
    * const { data, error } = await kit.marketplace.usage.list({ page: 1, per_page: 20 });
    */
-  list(query: UsageQuery = {}): PageRequest<Usage> {
-    return paged(query, (q) => this.#listPage(q));
+  list(query: UsageQuery = {}): PageRequest<Usage, never> {
+    return paged<Usage, UsageQuery, never>(query, (q) => this.#listPage(q));
   }
 
   async #listPage(query: UsageQuery): Promise<Result<Page<Usage>>> {
@@ -124,7 +134,12 @@ export class UsageClient {
    * @example
    * const { data, error } = await kit.marketplace.usage.get(usageId);
    */
-  async get(id: string): Promise<Result<Usage>> {
+  get(id: string): Promise<Result<Usage, UsageGetErrorCode>> {
+    return this.#get(id).then(withCodes<UsageGetErrorCode, Usage>);
+  }
+
+  /** The implementation of `get` (its result carries any `SdkError`). */
+  async #get(id: string): Promise<Result<Usage>> {
     const invalidId = checkIds({ id: id });
     if (invalidId) return { data: null, error: invalidId };
     const { data, error, status } = await this.supabase.from('usages').select('*').eq('id', id).maybeSingle();
@@ -134,18 +149,27 @@ export class UsageClient {
   }
 
   /**
-   * For a creator's backend: checks with an API key that a usage is one of the creator's tools'
-   * (`usage_not_found` otherwise). `status` says whether it has been refunded since.
+   * For a creator's backend: checks with an API key (`input.api_key`, sent as `x-api-key`) that a usage
+   * is one of the creator's tools' (`usage_not_found` otherwise). `status` says whether it has been
+   * refunded since. `invalid_api_key`, `api_key_revoked`, `api_key_expired` for a key that does not work.
    *
    * @example
-   * const { data, error } = await kit.marketplace.usage.verifyWithApiKey(process.env.MARKETPLACE_API_KEY!, usageId);
+   * const { data, error } = await kit.marketplace.usage.verifyWithApiKey(usageId, { api_key: process.env.MARKETPLACE_API_KEY! });
    * if (data?.status === 'completed') deliver(data.client_id);
+   * else if (error?.code === 'api_key_revoked') console.log('create a new key');
    */
-  async verifyWithApiKey(apiKey: string, usageId: string): Promise<Result<VerifiedUsage>> {
+  verifyWithApiKey(usageId: string, input: ApiKeyInput): Promise<Result<VerifiedUsage, UsageVerifyErrorCode>> {
+    return this.#verifyWithApiKey(usageId, input).then(withCodes<UsageVerifyErrorCode, VerifiedUsage>);
+  }
+
+  /** The implementation of `verifyWithApiKey` (its result carries any `SdkError`). */
+  async #verifyWithApiKey(usageId: string, input: ApiKeyInput): Promise<Result<VerifiedUsage>> {
+    const invalidId = checkIds({ usage_id: usageId });
+    if (invalidId) return { data: null, error: invalidId };
     // supabase-js types a failure's error as any.
     const response: { data: VerifiedUsage | null; error: unknown } = await this.supabase.functions.invoke<VerifiedUsage>(`creator-api/usages/${encodeURIComponent(usageId)}`, {
       method: 'GET',
-      headers: { 'x-api-key': apiKey },
+      headers: { 'x-api-key': (input as Partial<ApiKeyInput> | undefined)?.api_key ?? '' },
     });
     const { data, error } = response;
     if (error) return { data: null, error: await functionsError(error) };

@@ -207,14 +207,14 @@ export interface RpcErrorCodes {
   analytics_totals: 'forbidden' | 'validation_failed';
   billing_entitlements: 'not_found';
   cancel_job: 'invalid_transition' | 'job_not_found';
-  create_api_key: 'forbidden' | 'invalid_expiry' | 'invalid_name' | 'too_many_api_keys';
+  create_api_key: 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'invalid_expiry' | 'invalid_idempotency_key' | 'invalid_name' | 'too_many_api_keys';
   crm_client_statistics: 'feature_not_in_plan';
   crm_payment_statistics: 'feature_not_in_plan';
   daily_statistics: 'forbidden' | 'invalid_range';
   deactivate_voucher: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'user_not_found' | 'voucher_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   decide_payout: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'payout_exceeds_available' | 'payout_not_found' | 'reason_required' | 'reason_too_long' | 'user_not_found';
   decide_refund: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
-  enqueue_job: 'forbidden' | 'invalid_max_attempts' | 'invalid_payload' | 'unknown_job_type';
+  enqueue_job: 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'invalid_idempotency_key' | 'invalid_max_attempts' | 'invalid_payload' | 'job_not_found' | 'unknown_job_type';
   get_job: 'job_not_found';
   get_task: 'task_not_found';
   get_wallet: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
@@ -233,7 +233,7 @@ export interface RpcErrorCodes {
   revoke_api_key: 'api_key_not_found';
   settle_points_debts: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
   submit_feedback: 'feedback_exists' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'invalid_rating' | 'own_tool' | 'review_too_long' | 'unauthorized' | 'usage_not_found';
-  submit_task: 'file_not_found' | 'input_too_large' | 'rate_limited' | 'task_quota_exceeded' | 'unauthorized' | 'unknown_task_type' | 'validation_failed';
+  submit_task: 'file_not_found' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'input_too_large' | 'invalid_idempotency_key' | 'rate_limited' | 'task_not_found' | 'task_quota_exceeded' | 'unauthorized' | 'unknown_task_type' | 'validation_failed';
   submit_tool: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
   voucher_by_code: 'invalid_voucher_code' | 'voucher_not_found';
 }
@@ -242,7 +242,7 @@ export interface RpcErrorCodes {
 export interface PrivateFunctionErrorCodes {
   add_member: 'already_member' | 'forbidden' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'seat_limit_reached';
   admin_adjust_points: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
-  admin_enqueue_job: 'forbidden' | 'invalid_max_attempts' | 'invalid_payload' | 'unknown_job_type';
+  admin_enqueue_job: 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'invalid_idempotency_key' | 'invalid_max_attempts' | 'invalid_payload' | 'job_not_found' | 'unknown_job_type';
   analytics_revenue_by_day: 'forbidden' | 'validation_failed';
   analytics_revenue_by_voucher_type: 'forbidden' | 'validation_failed';
   analytics_start: 'forbidden' | 'validation_failed';
@@ -262,11 +262,12 @@ export interface PrivateFunctionErrorCodes {
   check_wallet_change: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   check_wallet_ledger_entry: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   claim_insert_idempotency: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
+  claim_request_idempotency: 'idempotency_key_in_use' | 'idempotency_key_reused' | 'invalid_idempotency_key';
   close_overdue_instalments: 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key';
   close_payment_dispute: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   complete_payment: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found' | 'voucher_type_inactive' | 'voucher_type_not_found';
   count_tool_rating: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
-  create_api_key: 'forbidden' | 'invalid_expiry' | 'invalid_name' | 'too_many_api_keys';
+  create_api_key: 'forbidden' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'invalid_expiry' | 'invalid_idempotency_key' | 'invalid_name' | 'too_many_api_keys';
   create_business_for_owner: 'already_member' | 'forbidden' | 'invalid_decision' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'own_access_unchangeable' | 'owner_protected' | 'owner_role_not_grantable' | 'revision_not_found' | 'seat_limit_reached' | 'slug_taken' | 'tool_not_found' | 'validation_failed';
   create_member_batch: 'batch_name_taken' | 'feature_not_in_plan' | 'forbidden' | 'owner_role_not_grantable';
   create_payment: 'idempotency_key_in_use' | 'idempotency_key_reused' | 'points_package_inactive' | 'points_package_not_found' | 'validation_failed' | 'voucher_type_inactive' | 'voucher_type_not_found';
@@ -333,7 +334,7 @@ export interface PrivateFunctionErrorCodes {
   settle_points_debts: 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_idempotency_key' | 'reason_required' | 'user_not_found';
   settle_points_debts_as_admin: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'revision_not_found' | 'tool_not_found' | 'unauthorized' | 'usage_not_found' | 'user_not_found' | 'validation_failed';
   submit_feedback: 'feedback_exists' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_idempotency_key' | 'invalid_rating' | 'own_tool' | 'review_too_long' | 'unauthorized' | 'usage_not_found';
-  submit_task: 'file_not_found' | 'input_too_large' | 'rate_limited' | 'task_quota_exceeded' | 'unauthorized' | 'unknown_task_type' | 'validation_failed';
+  submit_task: 'file_not_found' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'input_too_large' | 'invalid_idempotency_key' | 'rate_limited' | 'task_not_found' | 'task_quota_exceeded' | 'unauthorized' | 'unknown_task_type' | 'validation_failed';
   submit_tool: 'forbidden' | 'idempotency_key_reused' | 'idempotent_replay' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'invalid_transition' | 'not_found' | 'note_required' | 'note_too_long' | 'revision_not_found' | 'tool_not_found' | 'validation_failed';
   use_tool: 'already_refunded' | 'creator_balance_insufficient' | 'forbidden' | 'idempotency_key_reused' | 'insufficient_points' | 'invalid_amount' | 'invalid_decision' | 'invalid_idempotency_key' | 'invalid_status' | 'note_required' | 'note_too_long' | 'own_tool' | 'price_changed' | 'reason_required' | 'refund_exists' | 'refund_not_found' | 'tool_not_found' | 'tool_unavailable' | 'unauthorized' | 'usage_not_found' | 'user_not_found';
   use_tool_refusal: 'idempotency_key_reused' | 'own_tool' | 'price_changed' | 'tool_not_found' | 'tool_unavailable';

@@ -31,7 +31,8 @@ export type { Database, Json } from './database.types.ts';
 export type { Health, Metrics, MetricSample } from './SystemClient.ts';
 export { parsePrometheus } from './SystemClient.ts';
 export { currencyExponent, formatMoney } from './money.ts';
-export type { Job, JobEnqueueInput, JobListQuery, JobStatus, JobType } from './JobsClient.ts';
+export type { Job, JobCancelErrorCode, JobEnqueueInput, JobGetErrorCode, JobListErrorCode, JobListQuery, JobStatus, JobType } from './JobsClient.ts';
+export type { JobEnqueueErrorCode } from './AdminJobsClient.ts';
 export type { AuditEntry, AuditQuery } from './AdminAuditClient.ts';
 export { JobsClient } from './JobsClient.ts';
 export { AdminAuditClient } from './AdminAuditClient.ts';
@@ -106,9 +107,14 @@ export type * from './BillingClient.ts';
 export { VouchersAdminClient, VouchersClient } from './VouchersClient.ts';
 export type {
   Account,
+  AccountCreateForOwnerErrorCode,
   AccountDetailsUpdate,
+  AccountGetErrorCode,
+  AccountRegisterErrorCode,
+  AccountResolveErrorCode,
   AccountReviewInput,
   AccountStatus,
+  AccountUseErrorCode,
   BusinessCreated,
   BusinessCreationInput,
   BusinessOwnerInput,
@@ -173,9 +179,9 @@ export type {
   ToolStatus,
   ToolUpdateInput,
 } from './ToolsClient.ts';
-export type { ToolUse, Usage, UsageQuery, UsageStatus, VerifiedUsage } from './UsageClient.ts';
-export type { ApiKey, ApiKeyCreateInput, NewApiKey } from './ApiKeysClient.ts';
-export type { RevenueQuery, RevenueStats } from './RevenueClient.ts';
+export type { ApiKeyInput, ToolUse, Usage, UsageGetErrorCode, UsageQuery, UsageStatus, UsageUseErrorCode, UsageVerifyErrorCode, VerifiedUsage } from './UsageClient.ts';
+export type { ApiKey, ApiKeyCreateErrorCode, ApiKeyCreateInput, ApiKeyRevokeErrorCode, NewApiKey } from './ApiKeysClient.ts';
+export type { RevenueApiKeyQuery, RevenueQuery, RevenueStats, RevenueStatsErrorCode, RevenueStatsWithApiKeyErrorCode } from './RevenueClient.ts';
 export type { Payout, PayoutDecision, PayoutQuery, PayoutRequestInput, PayoutStatus } from './PayoutsClient.ts';
 export type { FeedbackInput, Review } from './FeedbackClient.ts';
 export type { Refund, RefundQuery, RefundRequestInput, RefundStatus } from './RefundsClient.ts';
@@ -197,7 +203,7 @@ export { UsageClient } from './UsageClient.ts';
 export { WalletClient } from './WalletClient.ts';
 export { StaffClient } from './StaffClient.ts';
 export { TasksClient } from './TasksClient.ts';
-export type { CeleryStatus, Task, TaskInput } from './TasksClient.ts';
+export type { CeleryStatus, Task, TaskGetErrorCode, TaskInput, TaskSubmitErrorCode, TaskWaitErrorCode } from './TasksClient.ts';
 export { AdminPointsPackagesClient } from './AdminPointsPackagesClient.ts';
 export type { AdminPointsPackage, PointsPackageCreateInput, PointsPackageUpdateInput } from './AdminPointsPackagesClient.ts';
 export type { AssignmentHistoryEntry, AssignmentsOnRemoval, EmployeeCreateInput, MemberPasswordInput, MemberRemoval } from './StaffClient.ts';

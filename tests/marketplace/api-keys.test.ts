@@ -28,7 +28,7 @@ describe('API keys', () => {
   it('a creator gets the secret once and lists the key by its prefix only', async () => {
     const created = await creator.kit.marketplace.apiKeys.create({ name: 'Backend' });
     expect(created.error).toBeNull();
-    secret = created.data!.secret;
+    secret = created.data!.secret!;
     keyId = created.data!.id;
     expect(secret).toMatch(/^mk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
 
@@ -50,19 +50,19 @@ describe('API keys', () => {
 
   it("with the key, the creator's backend verifies a usage of its own tools", async () => {
     const backend = kit();
-    const verified = await backend.marketplace.usage.verifyWithApiKey(secret, ownUsage);
+    const verified = await backend.marketplace.usage.verifyWithApiKey(ownUsage, { api_key: secret });
     expect(verified.error).toBeNull();
     expect(verified.data).toMatchObject({ id: ownUsage, client_id: client.id, status: 'completed', points_charged: 3 });
   });
 
   it("the key does not reveal usages of other creators' tools", async () => {
-    const refused = await kit().marketplace.usage.verifyWithApiKey(secret, otherUsage);
+    const refused = await kit().marketplace.usage.verifyWithApiKey(otherUsage, { api_key: secret });
     expect(refused.error?.code).toBe('usage_not_found');
     expect(refused.error?.status).toBe(404);
   });
 
   it("with the key, the backend reads its creator's revenue", async () => {
-    const stats = await kit().marketplace.revenue.statsWithApiKey(secret);
+    const stats = await kit().marketplace.revenue.statsWithApiKey({ api_key: secret });
     expect(stats.error).toBeNull();
     expect(stats.data).toMatchObject({ creator_id: creator.id, totals: { usages: 1 } });
   });
@@ -88,7 +88,7 @@ describe('API keys', () => {
 
   it('a tampered key is refused', async () => {
     const tampered = secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A');
-    const refused = await kit().marketplace.usage.verifyWithApiKey(tampered, ownUsage);
+    const refused = await kit().marketplace.usage.verifyWithApiKey(ownUsage, { api_key: tampered });
     expect(refused.error?.code).toBe('invalid_api_key');
     expect(refused.error?.status).toBe(401);
   });
@@ -96,7 +96,7 @@ describe('API keys', () => {
   it('an expired key is refused', async () => {
     const expiring = await creator.kit.marketplace.apiKeys.create({ name: 'Short-lived', expires_at: new Date(Date.now() + 3_600_000).toISOString() });
     await sql(`update public.api_keys set expires_at = now() - interval '1 second' where id = $1`, [expiring.data!.id]);
-    const refused = await kit().marketplace.revenue.statsWithApiKey(expiring.data!.secret);
+    const refused = await kit().marketplace.revenue.statsWithApiKey({ api_key: expiring.data!.secret! });
     expect(refused.error?.code).toBe('api_key_expired');
   });
 
@@ -107,7 +107,7 @@ describe('API keys', () => {
     const revoked = await creator.kit.marketplace.apiKeys.revoke(keyId);
     expect(revoked.error).toBeNull();
     expect(revoked.data?.revoked_at).not.toBeNull();
-    const refused = await kit().marketplace.usage.verifyWithApiKey(secret, ownUsage);
+    const refused = await kit().marketplace.usage.verifyWithApiKey(ownUsage, { api_key: secret });
     expect(refused.error?.code).toBe('api_key_revoked');
   });
 });

@@ -31,9 +31,6 @@ const OPTIONS = /^options$/;
  */
 const LEGACY_ARGUMENTS: Record<string, string> = {
   'auth.onAuthStateChange': 'mirrors supabase-js (callback)',
-  'accounts.update': '(changes, accountId?) — the account defaults to the current one',
-  'marketplace.usage.verifyWithApiKey': "(apiKey, usageId) — called by creators' servers",
-  'marketplace.revenue.statsWithApiKey': "(apiKey, range) — called by creators' servers",
 };
 
 /** Method names that denote a list: each must answer a `Page<T>` and be async-iterable. */

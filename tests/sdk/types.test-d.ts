@@ -39,7 +39,7 @@ export async function currentAccountExample(): Promise<void> {
   const kit = createKit('http://127.0.0.1:54321', 'key');
   const { data, error } = await kit.accounts.current();
   if (error?.code === 'account_not_chosen') {
-    const { accounts } = error.details as { accounts: { account_id: string; name: string }[] };
+    const { accounts } = error.details;
     if (accounts[0]) await kit.accounts.use(accounts[0].account_id);
   }
   void data;

@@ -103,7 +103,7 @@ describe('functions verify the caller themselves', () => {
     const banned = await createUser('tool_creator');
     const created = await banned.kit.marketplace.apiKeys.create({ name: 'Backend' });
     expect(created.error).toBeNull();
-    const key = created.data!.secret;
+    const key = created.data!.secret!;
     const stats = () => fetch(`${gateway}/creator-api/stats`, { headers: { 'x-api-key': key } });
     expect((await stats()).status).toBe(200);
 

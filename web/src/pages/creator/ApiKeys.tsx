@@ -46,7 +46,17 @@ export default function ApiKeysPage() {
         </Group>
       </form>
       <ErrorLine error={list.error ?? error} />
-      {created && (
+      {created?.secret === null && (
+        <Notice title={`Key ${created.prefix}… was created by an earlier attempt`}>
+          <Group>
+            <Text size="sm">Its secret was shown only in that attempt&apos;s answer. If you did not save it, revoke this key and create another.</Text>
+            <Button size="xs" variant="subtle" onClick={() => setCreated(null)}>
+              Understood
+            </Button>
+          </Group>
+        </Notice>
+      )}
+      {created?.secret && (
         <Notice title="Copy the key now: it is shown only once">
           <Group>
             <Code data-testid="new-key">{created.secret}</Code>
