@@ -221,3 +221,27 @@ begin
   return jsonb_build_object('items', items, 'total', total, 'page', p_page, 'per_page', p_per_page);
 end;
 $$;
+
+-- seq is filled per attempt, like id and created_at: the insert idempotency fingerprint leaves it out,
+-- or a retry with the same fields would read as another request.
+drop trigger zz_claim_idempotency on public.crm_clients;
+create trigger zz_claim_idempotency before insert on public.crm_clients
+  for each row execute function private.claim_insert_idempotency('seq');
+drop trigger zz_claim_idempotency on public.crm_packages;
+create trigger zz_claim_idempotency before insert on public.crm_packages
+  for each row execute function private.claim_insert_idempotency('seq');
+drop trigger zz_claim_idempotency on public.crm_client_packages;
+create trigger zz_claim_idempotency before insert on public.crm_client_packages
+  for each row execute function private.claim_insert_idempotency('seq');
+drop trigger zz_claim_idempotency on public.crm_payments;
+create trigger zz_claim_idempotency before insert on public.crm_payments
+  for each row execute function private.claim_insert_idempotency('seq');
+drop trigger zz_claim_idempotency on public.crm_instalments;
+create trigger zz_claim_idempotency before insert on public.crm_instalments
+  for each row execute function private.claim_insert_idempotency('seq');
+drop trigger zz_claim_idempotency on public.crm_stripe_customers;
+create trigger zz_claim_idempotency before insert on public.crm_stripe_customers
+  for each row execute function private.claim_insert_idempotency('seq');
+drop trigger zz_claim_idempotency on public.support_messages;
+create trigger zz_claim_idempotency before insert on public.support_messages
+  for each row execute function private.claim_insert_idempotency('seq');
