@@ -34,8 +34,7 @@ export class AdminWaitlistClient {
     const { data, error, status, count } = await this.supabase
       .from('waitlist')
       .select('*', { count: 'exact' })
-      .order('created_at', { ascending: false })
-      .order('id')
+      .order('seq', { ascending: false })
       .range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data, count, range.page, range.perPage), error: null };

@@ -925,6 +925,7 @@ export type Database = {
           id: string;
           rating: number;
           review: string | null;
+          seq: number;
           tool_id: string;
           usage_id: string;
         };
@@ -935,6 +936,7 @@ export type Database = {
           id?: string;
           rating: number;
           review?: string | null;
+          seq?: never;
           tool_id: string;
           usage_id: string;
         };
@@ -944,6 +946,7 @@ export type Database = {
           id?: string;
           rating?: number;
           review?: string | null;
+          seq?: never;
           tool_id?: string;
           usage_id?: string;
         };
@@ -2023,6 +2026,7 @@ export type Database = {
           id: string;
           last_requested_at: string;
           request_count: number;
+          seq: number;
           source: string | null;
         };
         ComputedFields: never;
@@ -2032,6 +2036,7 @@ export type Database = {
           id?: string;
           last_requested_at?: string;
           request_count?: number;
+          seq?: never;
           source?: string | null;
         };
         Update: {
@@ -2040,6 +2045,7 @@ export type Database = {
           id?: string;
           last_requested_at?: string;
           request_count?: number;
+          seq?: never;
           source?: string | null;
         };
         Relationships: [];
@@ -2615,6 +2621,7 @@ export type Database = {
           id: string;
           rating: number;
           review: string | null;
+          seq: number;
           tool_id: string;
           usage_id: string;
         };

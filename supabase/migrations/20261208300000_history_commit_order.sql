@@ -26,6 +26,8 @@ begin
       ('public', 'support_messages', 'created_at'),
       ('public', 'billing_allowance_credits', 'created_at'),
       ('public', 'member_batches', 'created_at'),
+      ('public', 'feedback', 'created_at'),
+      ('public', 'waitlist', 'created_at'),
       ('public', 'crm_clients', 'created_at'),
       ('public', 'crm_packages', 'created_at'),
       ('public', 'crm_client_packages', 'created_at'),
@@ -73,6 +75,8 @@ create index tool_revisions_status_seq_idx on public.tool_revisions (status, seq
 create index support_messages_ticket_seq_idx on public.support_messages (ticket_id, seq);
 create index billing_allowance_credits_user_seq_idx on public.billing_allowance_credits (user_id, seq);
 create index member_batches_account_seq_idx on public.member_batches (account_id, seq);
+create index feedback_tool_seq_idx on public.feedback (tool_id, seq);
+create index waitlist_seq_idx on public.waitlist (seq);
 create index crm_clients_account_seq_idx on public.crm_clients (account_id, seq);
 create index crm_packages_account_seq_idx on public.crm_packages (account_id, seq);
 create index crm_client_packages_account_seq_idx on public.crm_client_packages (account_id, seq);
@@ -81,6 +85,9 @@ create index crm_instalments_account_seq_idx on public.crm_instalments (account_
 create index crm_stripe_customers_account_seq_idx on public.crm_stripe_customers (account_id, seq);
 create index jobs_owner_seq_idx on private.jobs (owner_id, seq);
 create index crm_assignment_history_account_id_idx on public.crm_assignment_history (account_id, id);
+
+-- Reviews are read through column grants: the order key is one of the columns anyone may read.
+grant select (seq) on public.feedback to anon, authenticated;
 
 -- The CRM's own sorts break ties by seq in their direction; these replace the indexes that broke ties by uuid.
 create index crm_clients_account_name_seq_idx on public.crm_clients (account_id, last_name, first_name, seq);
@@ -241,6 +248,12 @@ create trigger zz_claim_idempotency before insert on public.crm_instalments
   for each row execute function private.claim_insert_idempotency('seq');
 drop trigger zz_claim_idempotency on public.crm_stripe_customers;
 create trigger zz_claim_idempotency before insert on public.crm_stripe_customers
+  for each row execute function private.claim_insert_idempotency('seq');
+drop trigger zz_claim_idempotency on public.vouchers;
+create trigger zz_claim_idempotency before insert on public.vouchers
+  for each row execute function private.claim_insert_idempotency('code', 'purchased_at', 'expires_at', 'seq');
+drop trigger zz_claim_idempotency on public.feedback;
+create trigger zz_claim_idempotency before insert on public.feedback
   for each row execute function private.claim_insert_idempotency('seq');
 drop trigger zz_claim_idempotency on public.support_messages;
 create trigger zz_claim_idempotency before insert on public.support_messages
