@@ -90,8 +90,7 @@ export class AccountBatchesClient {
       .from('member_batches')
       .select('*', { count: 'exact' })
       .eq('account_id', account.data)
-      .order('created_at', { ascending: false })
-      .order('id')
+      .order('seq', { ascending: false })
       .range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data, count, range.page, range.perPage), error: null };

@@ -31,12 +31,7 @@ export class AdminWaitlistClient {
     if (range.error) return { data: null, error: range.error };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status, count } = await this.supabase
-      .from('waitlist')
-      .select('*', { count: 'exact' })
-      .order('created_at', { ascending: false })
-      .order('id')
-      .range(range.from, range.to);
+    const { data, error, status, count } = await this.supabase.from('waitlist').select('*', { count: 'exact' }).order('seq', { ascending: false }).range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data, count, range.page, range.perPage), error: null };
   }

@@ -263,8 +263,7 @@ export class BillingClient {
       .from('billing_allowance_credits')
       .select('*', { count: 'exact' })
       .eq('user_id', me.id)
-      .order('created_at', { ascending: false })
-      .order('invoice_id')
+      .order('seq', { ascending: false })
       .range(rows.from, rows.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data, count, rows.page, rows.perPage), error: null };

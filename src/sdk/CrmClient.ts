@@ -240,8 +240,8 @@ export class CrmClient {
           ['last_name', false],
           ['first_name', false],
         ],
-        created_at: [['created_at', true]],
-        '-created_at': [['created_at', false]],
+        created_at: [['seq', true]],
+        '-created_at': [['seq', false]],
         status: [
           ['status', true],
           ['last_name', true],
@@ -266,7 +266,7 @@ export class CrmClient {
       noun: 'package',
       createSchema: crmPackageCreateSchema,
       updateSchema: crmPackageUpdateSchema,
-      sorts: { name: [['name', true]], '-created_at': [['created_at', false]] },
+      sorts: { name: [['name', true]], '-created_at': [['seq', false]] },
       defaultSort: 'name',
       filter: (query, f) => (f.is_active === undefined ? query : query.eq('is_active', f.is_active)),
     });
@@ -275,7 +275,7 @@ export class CrmClient {
       noun: 'client package',
       createSchema: crmClientPackageCreateSchema,
       updateSchema: crmClientPackageUpdateSchema,
-      sorts: { '-start_date': [['start_date', false]], start_date: [['start_date', true]], '-created_at': [['created_at', false]] },
+      sorts: { '-start_date': [['start_date', false]], start_date: [['start_date', true]], '-created_at': [['seq', false]] },
       defaultSort: '-start_date',
       filter: (query, f) => {
         let q = applyOneOrMany(query, 'status', f.status);
@@ -334,7 +334,7 @@ export class CrmClient {
       noun: 'Stripe customer link',
       createSchema: crmStripeCustomerCreateSchema,
       updateSchema: crmStripeCustomerUpdateSchema,
-      sorts: { '-created_at': [['created_at', false]] },
+      sorts: { '-created_at': [['seq', false]] },
       defaultSort: '-created_at',
       filter: (query, f) => {
         let q = query;

@@ -116,7 +116,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- without it tsc compares the builder's type to FilterQuery structurally and gives up (TS2589)
     request = this.spec.filter(request as unknown as FilterQuery, filters as Filters, me) as unknown as typeof request;
     for (const [column, ascending] of order) request = request.order(column, { ascending });
-    const { data, error, status, count } = await request.order('id').range(range.from, range.to);
+    const { data, error, status, count } = await request.order('seq', { ascending: order.at(-1)?.[1] ?? true }).range(range.from, range.to);
     if (error) {
       // Past the last page PostgREST answers 416: an empty page is the useful answer.
       if (status === 416) return { data: toPage([], count, range.page, range.perPage), error: null };

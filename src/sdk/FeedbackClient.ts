@@ -75,8 +75,7 @@ export class FeedbackClient {
       .from('feedback')
       .select('id, usage_id, tool_id, rating, review, created_at', { count: 'exact' })
       .eq('tool_id', toolId)
-      .order('created_at', { ascending: false })
-      .order('id')
+      .order('seq', { ascending: false })
       .range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data, count, page, perPage), error: null };

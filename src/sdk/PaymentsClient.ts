@@ -192,7 +192,7 @@ export class PaymentsClient {
       .select('*')
       .eq('user_id', me.id)
       .order('settled_at', { ascending: true, nullsFirst: true })
-      .order('created_at');
+      .order('seq');
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
@@ -207,7 +207,7 @@ export class PaymentsClient {
   async disputes(): Promise<Result<PaymentDispute[]>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
-    const { data, error, status } = await this.supabase.from('payment_disputes').select('*').eq('user_id', me.id).order('created_at', { ascending: false });
+    const { data, error, status } = await this.supabase.from('payment_disputes').select('*').eq('user_id', me.id).order('seq', { ascending: false });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }
@@ -220,7 +220,7 @@ async function listPayments(supabase: SupabaseClient<Database>, filters: Payment
   if (filters.user_id) query = query.eq('user_id', filters.user_id);
   if (filters.status) query = query.eq('status', filters.status);
   if (filters.purpose) query = query.eq('purpose', filters.purpose);
-  const { data, error, status, count } = await query.order('created_at', { ascending: false }).order('id').range(rows.from, rows.to);
+  const { data, error, status, count } = await query.order('seq', { ascending: false }).range(rows.from, rows.to);
   if (error) return { data: null, error: errorFromPostgrest(error, status) };
   return { data: toPage(data, count, rows.page, rows.perPage), error: null };
 }

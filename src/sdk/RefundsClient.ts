@@ -65,7 +65,7 @@ export class RefundsClient {
     const { page, perPage, from, to } = range;
     let request = this.supabase.from('refunds').select('*', { count: 'exact' });
     if (query.status) request = request.eq('status', query.status);
-    const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id').range(from, to);
+    const { data, error, status, count } = await request.order('seq', { ascending: false }).range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data, count, page, perPage), error: null };
   }

@@ -126,7 +126,7 @@ export class StaffClient {
     let request = this.supabase.from('crm_assignment_history').select('*').eq('account_id', account.data);
     if (query.client_id) request = request.eq('client_id', query.client_id);
     if (query.member_id) request = request.eq('member_id', query.member_id);
-    const { data, error, status } = await request.order('ended_at', { ascending: false }).order('id', { ascending: false });
+    const { data, error, status } = await request.order('id', { ascending: false });
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }

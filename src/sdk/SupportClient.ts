@@ -111,7 +111,7 @@ export class SupportClient {
     const ticket = await this.supabase.from('support_tickets').select('*').eq('id', id).maybeSingle();
     if (ticket.error) return { data: null, error: errorFromPostgrest(ticket.error, ticket.status) };
     if (!ticket.data) return { data: null, error: new SdkApiError('No ticket you may see has this id', 'not_found', 404) };
-    const messages = await this.supabase.from('support_messages').select('*').eq('ticket_id', id).order('created_at').order('id');
+    const messages = await this.supabase.from('support_messages').select('*').eq('ticket_id', id).order('seq');
     if (messages.error) return { data: null, error: errorFromPostgrest(messages.error, messages.status) };
     return { data: { ticket: ticket.data, messages: messages.data }, error: null };
   }

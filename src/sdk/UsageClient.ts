@@ -123,7 +123,7 @@ export class UsageClient {
     let request = this.supabase.from('usages').select('*', { count: 'exact' });
     if (query.tool_id) request = request.eq('tool_id', query.tool_id);
     if (query.status) request = request.eq('status', query.status);
-    const { data, error, status, count } = await request.order('created_at', { ascending: false }).order('id').range(from, to);
+    const { data, error, status, count } = await request.order('seq', { ascending: false }).range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data, count, page, perPage), error: null };
   }

@@ -110,7 +110,7 @@ export class VouchersClient {
     if (range.error) return { data: null, error: range.error };
     let query = this.supabase.from('vouchers').select(VOUCHER_WITH_TYPE, { count: 'exact' }).eq('owner_id', me.id);
     if (options.usable) query = query.eq('is_active', true).gt('uses_remaining', 0).gt('expires_at', new Date().toISOString());
-    const { data, error, status, count } = await query.order('purchased_at', { ascending: false }).order('id').range(range.from, range.to);
+    const { data, error, status, count } = await query.order('seq', { ascending: false }).range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data as unknown as Voucher[], count, range.page, range.perPage), error: null };
   }
@@ -188,8 +188,7 @@ export class VouchersClient {
       .from('voucher_redemptions')
       .select('*, voucher:vouchers(code, voucher_type:voucher_types(name))', { count: 'exact' })
       .or(`voucher_owner_id.eq.${me.id},redeemed_by.eq.${me.id}`)
-      .order('redeemed_at', { ascending: false })
-      .order('id')
+      .order('seq', { ascending: false })
       .range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data as unknown as VoucherRedemption[], count, range.page, range.perPage), error: null };
@@ -321,7 +320,7 @@ export class VouchersAdminClient {
     if (filters.owner_id) query = query.eq('owner_id', filters.owner_id);
     if (filters.voucher_type_id) query = query.eq('voucher_type_id', filters.voucher_type_id);
     if (filters.is_active !== undefined) query = query.eq('is_active', filters.is_active);
-    const { data, error, status, count } = await query.order('purchased_at', { ascending: false }).order('id').range(range.from, range.to);
+    const { data, error, status, count } = await query.order('seq', { ascending: false }).range(range.from, range.to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data as unknown as Voucher[], count, range.page, range.perPage), error: null };
   }

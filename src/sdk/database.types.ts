@@ -211,6 +211,7 @@ export type Database = {
           period_start: string | null;
           points: number;
           price_id: string;
+          seq: number;
           subscription_id: string;
           user_id: string;
         };
@@ -224,6 +225,7 @@ export type Database = {
           period_start?: string | null;
           points: number;
           price_id: string;
+          seq?: never;
           subscription_id: string;
           user_id: string;
         };
@@ -236,6 +238,7 @@ export type Database = {
           period_start?: string | null;
           points?: number;
           price_id?: string;
+          seq?: never;
           subscription_id?: string;
           user_id?: string;
         };
@@ -476,6 +479,7 @@ export type Database = {
           monthly_amount: number | null;
           package_id: string;
           payment_schedule: Database['public']['Enums']['crm_payment_schedule'];
+          seq: number;
           start_date: string;
           status: Database['public']['Enums']['crm_client_package_status'];
           updated_at: string;
@@ -491,6 +495,7 @@ export type Database = {
           monthly_amount?: number | null;
           package_id: string;
           payment_schedule?: Database['public']['Enums']['crm_payment_schedule'];
+          seq?: never;
           start_date?: string;
           status?: Database['public']['Enums']['crm_client_package_status'];
           updated_at?: string;
@@ -505,6 +510,7 @@ export type Database = {
           monthly_amount?: number | null;
           package_id?: string;
           payment_schedule?: Database['public']['Enums']['crm_payment_schedule'];
+          seq?: never;
           start_date?: string;
           status?: Database['public']['Enums']['crm_client_package_status'];
           updated_at?: string;
@@ -549,6 +555,7 @@ export type Database = {
           notes: string | null;
           phone: string | null;
           search_text: string | null;
+          seq: number;
           setter_id: string | null;
           status: Database['public']['Enums']['crm_client_status'];
           updated_at: string;
@@ -569,6 +576,7 @@ export type Database = {
           notes?: string | null;
           phone?: string | null;
           search_text?: never;
+          seq?: never;
           setter_id?: string | null;
           status?: Database['public']['Enums']['crm_client_status'];
           updated_at?: string;
@@ -588,6 +596,7 @@ export type Database = {
           notes?: string | null;
           phone?: string | null;
           search_text?: never;
+          seq?: never;
           setter_id?: string | null;
           status?: Database['public']['Enums']['crm_client_status'];
           updated_at?: string;
@@ -635,6 +644,7 @@ export type Database = {
           instalment_number: number;
           payment_id: string | null;
           schedule_date: string;
+          seq: number;
           status: Database['public']['Enums']['crm_instalment_status'];
           updated_at: string;
         };
@@ -650,6 +660,7 @@ export type Database = {
           instalment_number: number;
           payment_id?: string | null;
           schedule_date: string;
+          seq?: never;
           status?: Database['public']['Enums']['crm_instalment_status'];
           updated_at?: string;
         };
@@ -664,6 +675,7 @@ export type Database = {
           instalment_number?: number;
           payment_id?: string | null;
           schedule_date?: string;
+          seq?: never;
           status?: Database['public']['Enums']['crm_instalment_status'];
           updated_at?: string;
         };
@@ -708,6 +720,7 @@ export type Database = {
           is_active: boolean;
           name: string;
           price: number | null;
+          seq: number;
           updated_at: string;
         };
         ComputedFields: never;
@@ -720,6 +733,7 @@ export type Database = {
           is_active?: boolean;
           name: string;
           price?: number | null;
+          seq?: never;
           updated_at?: string;
         };
         Update: {
@@ -731,6 +745,7 @@ export type Database = {
           is_active?: boolean;
           name?: string;
           price?: number | null;
+          seq?: never;
           updated_at?: string;
         };
         Relationships: [
@@ -754,6 +769,7 @@ export type Database = {
           description: string | null;
           id: string;
           payment_date: string;
+          seq: number;
           status: Database['public']['Enums']['crm_payment_status'];
           stripe_payment_id: string | null;
           updated_at: string;
@@ -769,6 +785,7 @@ export type Database = {
           description?: string | null;
           id?: string;
           payment_date?: string;
+          seq?: never;
           status?: Database['public']['Enums']['crm_payment_status'];
           stripe_payment_id?: string | null;
           updated_at?: string;
@@ -783,6 +800,7 @@ export type Database = {
           description?: string | null;
           id?: string;
           payment_date?: string;
+          seq?: never;
           status?: Database['public']['Enums']['crm_payment_status'];
           stripe_payment_id?: string | null;
           updated_at?: string;
@@ -817,6 +835,7 @@ export type Database = {
           client_id: string;
           created_at: string;
           id: string;
+          seq: number;
           status: Database['public']['Enums']['crm_stripe_customer_status'];
           stripe_customer_id: string;
           updated_at: string;
@@ -827,6 +846,7 @@ export type Database = {
           client_id: string;
           created_at?: string;
           id?: string;
+          seq?: never;
           status?: Database['public']['Enums']['crm_stripe_customer_status'];
           stripe_customer_id: string;
           updated_at?: string;
@@ -836,6 +856,7 @@ export type Database = {
           client_id?: string;
           created_at?: string;
           id?: string;
+          seq?: never;
           status?: Database['public']['Enums']['crm_stripe_customer_status'];
           stripe_customer_id?: string;
           updated_at?: string;
@@ -904,6 +925,7 @@ export type Database = {
           id: string;
           rating: number;
           review: string | null;
+          seq: number;
           tool_id: string;
           usage_id: string;
         };
@@ -914,6 +936,7 @@ export type Database = {
           id?: string;
           rating: number;
           review?: string | null;
+          seq?: never;
           tool_id: string;
           usage_id: string;
         };
@@ -923,6 +946,7 @@ export type Database = {
           id?: string;
           rating?: number;
           review?: string | null;
+          seq?: never;
           tool_id?: string;
           usage_id?: string;
         };
@@ -963,6 +987,7 @@ export type Database = {
           invalid_count: number;
           name: string;
           requested_count: number;
+          seq: number;
         };
         ComputedFields: never;
         Insert: {
@@ -977,6 +1002,7 @@ export type Database = {
           invalid_count?: number;
           name: string;
           requested_count?: number;
+          seq?: never;
         };
         Update: {
           account_id?: string;
@@ -990,6 +1016,7 @@ export type Database = {
           invalid_count?: number;
           name?: string;
           requested_count?: number;
+          seq?: never;
         };
         Relationships: [
           {
@@ -1015,6 +1042,7 @@ export type Database = {
           points_restored: number;
           points_reversed: number;
           reason: string | null;
+          seq: number;
           status: string;
           stripe_charge_id: string | null;
           updated_at: string;
@@ -1035,6 +1063,7 @@ export type Database = {
           points_restored?: number;
           points_reversed?: number;
           reason?: string | null;
+          seq?: never;
           status: string;
           stripe_charge_id?: string | null;
           updated_at?: string;
@@ -1054,6 +1083,7 @@ export type Database = {
           points_restored?: number;
           points_reversed?: number;
           reason?: string | null;
+          seq?: never;
           status?: string;
           stripe_charge_id?: string | null;
           updated_at?: string;
@@ -1097,6 +1127,7 @@ export type Database = {
           points_reversed: number;
           purpose: Database['public']['Enums']['payment_purpose'];
           refunded_at: string | null;
+          seq: number;
           status: Database['public']['Enums']['payment_status'];
           stripe_customer_id: string | null;
           stripe_payment_intent_id: string | null;
@@ -1124,6 +1155,7 @@ export type Database = {
           points_reversed?: number;
           purpose: Database['public']['Enums']['payment_purpose'];
           refunded_at?: string | null;
+          seq?: never;
           status?: Database['public']['Enums']['payment_status'];
           stripe_customer_id?: string | null;
           stripe_payment_intent_id?: string | null;
@@ -1150,6 +1182,7 @@ export type Database = {
           points_reversed?: number;
           purpose?: Database['public']['Enums']['payment_purpose'];
           refunded_at?: string | null;
+          seq?: never;
           status?: Database['public']['Enums']['payment_status'];
           stripe_customer_id?: string | null;
           stripe_payment_intent_id?: string | null;
@@ -1192,6 +1225,7 @@ export type Database = {
           id: string;
           idempotency_key: string;
           paid_at: string | null;
+          seq: number;
           status: Database['public']['Enums']['payout_status'];
           updated_at: string;
         };
@@ -1206,6 +1240,7 @@ export type Database = {
           id?: string;
           idempotency_key: string;
           paid_at?: string | null;
+          seq?: never;
           status?: Database['public']['Enums']['payout_status'];
           updated_at?: string;
         };
@@ -1219,6 +1254,7 @@ export type Database = {
           id?: string;
           idempotency_key?: string;
           paid_at?: string | null;
+          seq?: never;
           status?: Database['public']['Enums']['payout_status'];
           updated_at?: string;
         };
@@ -1239,6 +1275,7 @@ export type Database = {
           id: string;
           payment_id: string;
           points: number;
+          seq: number;
           settled_at: string | null;
           settled_points: number;
           user_id: string;
@@ -1251,6 +1288,7 @@ export type Database = {
           id?: string;
           payment_id: string;
           points: number;
+          seq?: never;
           settled_at?: string | null;
           settled_points?: number;
           user_id: string;
@@ -1262,6 +1300,7 @@ export type Database = {
           id?: string;
           payment_id?: string;
           points?: number;
+          seq?: never;
           settled_at?: string | null;
           settled_points?: number;
           user_id?: string;
@@ -1410,6 +1449,7 @@ export type Database = {
           idempotency_key: string;
           points: number;
           reason: string;
+          seq: number;
           status: Database['public']['Enums']['refund_status'];
           tool_id: string;
           updated_at: string;
@@ -1427,6 +1467,7 @@ export type Database = {
           idempotency_key: string;
           points: number;
           reason: string;
+          seq?: never;
           status?: Database['public']['Enums']['refund_status'];
           tool_id: string;
           updated_at?: string;
@@ -1443,6 +1484,7 @@ export type Database = {
           idempotency_key?: string;
           points?: number;
           reason?: string;
+          seq?: never;
           status?: Database['public']['Enums']['refund_status'];
           tool_id?: string;
           updated_at?: string;
@@ -1545,6 +1587,7 @@ export type Database = {
           created_at: string;
           from_staff: boolean;
           id: string;
+          seq: number;
           ticket_id: string;
         };
         ComputedFields: never;
@@ -1554,6 +1597,7 @@ export type Database = {
           created_at?: string;
           from_staff?: boolean;
           id?: string;
+          seq?: never;
           ticket_id: string;
         };
         Update: {
@@ -1562,6 +1606,7 @@ export type Database = {
           created_at?: string;
           from_staff?: boolean;
           id?: string;
+          seq?: never;
           ticket_id?: string;
         };
         Relationships: [
@@ -1624,6 +1669,7 @@ export type Database = {
           review_note: string | null;
           reviewed_at: string | null;
           reviewed_by: string | null;
+          seq: number;
           status: Database['public']['Enums']['tool_revision_status'];
           tool_id: string;
         };
@@ -1640,6 +1686,7 @@ export type Database = {
           review_note?: string | null;
           reviewed_at?: string | null;
           reviewed_by?: string | null;
+          seq?: never;
           status?: Database['public']['Enums']['tool_revision_status'];
           tool_id: string;
         };
@@ -1655,6 +1702,7 @@ export type Database = {
           review_note?: string | null;
           reviewed_at?: string | null;
           reviewed_by?: string | null;
+          seq?: never;
           status?: Database['public']['Enums']['tool_revision_status'];
           tool_id?: string;
         };
@@ -1760,6 +1808,7 @@ export type Database = {
           idempotency_key: string;
           points_charged: number;
           refunded_at: string | null;
+          seq: number;
           settled_at: string | null;
           status: Database['public']['Enums']['usage_status'];
           tool_id: string;
@@ -1774,6 +1823,7 @@ export type Database = {
           idempotency_key: string;
           points_charged: number;
           refunded_at?: string | null;
+          seq?: never;
           settled_at?: string | null;
           status?: Database['public']['Enums']['usage_status'];
           tool_id: string;
@@ -1787,6 +1837,7 @@ export type Database = {
           idempotency_key?: string;
           points_charged?: number;
           refunded_at?: string | null;
+          seq?: never;
           settled_at?: string | null;
           status?: Database['public']['Enums']['usage_status'];
           tool_id?: string;
@@ -1800,6 +1851,7 @@ export type Database = {
           idempotency_key: string | null;
           redeemed_at: string;
           redeemed_by: string | null;
+          seq: number;
           service_type: string;
           voucher_id: string;
           voucher_owner_id: string;
@@ -1811,6 +1863,7 @@ export type Database = {
           idempotency_key?: string | null;
           redeemed_at?: string;
           redeemed_by?: string | null;
+          seq?: never;
           service_type: string;
           voucher_id: string;
           voucher_owner_id: string;
@@ -1821,6 +1874,7 @@ export type Database = {
           idempotency_key?: string | null;
           redeemed_at?: string;
           redeemed_by?: string | null;
+          seq?: never;
           service_type?: string;
           voucher_id?: string;
           voucher_owner_id?: string;
@@ -1901,6 +1955,7 @@ export type Database = {
           owner_id: string;
           payment_id: string | null;
           purchased_at: string;
+          seq: number;
           total_uses: number;
           uses_remaining: number;
           voucher_type_id: string;
@@ -1918,6 +1973,7 @@ export type Database = {
           owner_id: string;
           payment_id?: string | null;
           purchased_at?: string;
+          seq?: never;
           total_uses: number;
           uses_remaining: number;
           voucher_type_id: string;
@@ -1934,6 +1990,7 @@ export type Database = {
           owner_id?: string;
           payment_id?: string | null;
           purchased_at?: string;
+          seq?: never;
           total_uses?: number;
           uses_remaining?: number;
           voucher_type_id?: string;
@@ -1969,6 +2026,7 @@ export type Database = {
           id: string;
           last_requested_at: string;
           request_count: number;
+          seq: number;
           source: string | null;
         };
         ComputedFields: never;
@@ -1978,6 +2036,7 @@ export type Database = {
           id?: string;
           last_requested_at?: string;
           request_count?: number;
+          seq?: never;
           source?: string | null;
         };
         Update: {
@@ -1986,6 +2045,7 @@ export type Database = {
           id?: string;
           last_requested_at?: string;
           request_count?: number;
+          seq?: never;
           source?: string | null;
         };
         Relationships: [];
@@ -2221,6 +2281,7 @@ export type Database = {
           owner_id: string;
           payment_id: string | null;
           purchased_at: string;
+          seq: number;
           total_uses: number;
           uses_remaining: number;
           voucher_type_id: string;
@@ -2244,6 +2305,7 @@ export type Database = {
           id: string;
           idempotency_key: string;
           paid_at: string | null;
+          seq: number;
           status: Database['public']['Enums']['payout_status'];
           updated_at: string;
         };
@@ -2267,6 +2329,7 @@ export type Database = {
           idempotency_key: string;
           points: number;
           reason: string;
+          seq: number;
           status: Database['public']['Enums']['refund_status'];
           tool_id: string;
           updated_at: string;
@@ -2307,6 +2370,7 @@ export type Database = {
           owner_id: string;
           payment_id: string | null;
           purchased_at: string;
+          seq: number;
           total_uses: number;
           uses_remaining: number;
           voucher_type_id: string;
@@ -2401,6 +2465,7 @@ export type Database = {
           id: string;
           idempotency_key: string;
           paid_at: string | null;
+          seq: number;
           status: Database['public']['Enums']['payout_status'];
           updated_at: string;
         };
@@ -2424,6 +2489,7 @@ export type Database = {
           idempotency_key: string;
           points: number;
           reason: string;
+          seq: number;
           status: Database['public']['Enums']['refund_status'];
           tool_id: string;
           updated_at: string;
@@ -2484,6 +2550,7 @@ export type Database = {
           review_note: string | null;
           reviewed_at: string | null;
           reviewed_by: string | null;
+          seq: number;
           status: Database['public']['Enums']['tool_revision_status'];
           tool_id: string;
         };
@@ -2554,6 +2621,7 @@ export type Database = {
           id: string;
           rating: number;
           review: string | null;
+          seq: number;
           tool_id: string;
           usage_id: string;
         };
