@@ -92,7 +92,7 @@ export async function burst(baseUrl: string, requests: BurstRequest[]): Promise<
     sockets.map(
       (socket, i) =>
         new Promise<void>((resolve, reject) => {
-          let data = Buffer.alloc(0);
+          let data: Buffer = Buffer.alloc(0);
           socket.on('data', (chunk: Buffer) => {
             data = data.length ? Buffer.concat([data, chunk]) : chunk;
             const answer = complete(data);

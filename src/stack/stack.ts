@@ -170,6 +170,15 @@ function readdirFunctions(): string[] {
   return readdirSync(FUNCTIONS_DIR).filter((n) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(n) && existsSync(path.join(FUNCTIONS_DIR, n, 'index.ts')));
 }
 
+/** PostgREST's database: through the cluster's Unix socket when it has one, else TCP. */
+function postgrestDbUri(config: StackConfig): string {
+  const sockets = database.socketDir(config);
+  const password = encodeURIComponent(config.dbPassword);
+  return sockets
+    ? `postgresql://authenticator:${password}@/postgres?host=${encodeURIComponent(sockets)}&port=${config.ports.db}`
+    : `postgresql://authenticator:${password}@127.0.0.1:${config.ports.db}/postgres`;
+}
+
 function services(config: StackConfig): ServiceSpec[] {
   const { ports } = config;
   const childEnv = { ...process.env, STACK_PROFILE: config.profile };
@@ -180,7 +189,7 @@ function services(config: StackConfig): ServiceSpec[] {
       args: [],
       env: {
         ...process.env,
-        PGRST_DB_URI: `postgresql://authenticator:${config.dbPassword}@127.0.0.1:${ports.db}/postgres`,
+        PGRST_DB_URI: postgrestDbUri(config),
         PGRST_DB_SCHEMAS: config.api.schemas.join(','),
         PGRST_DB_EXTRA_SEARCH_PATH: config.api.extraSearchPath.join(','),
         PGRST_DB_ANON_ROLE: 'anon',
