@@ -179,9 +179,6 @@ function postgrestDbUri(config: StackConfig): string {
     : `postgresql://authenticator:${password}@127.0.0.1:${config.ports.db}/postgres`;
 }
 
-/** Services that connect to the database as they start (and fail without it). */
-const NEEDS_DATABASE_AT_START = new Set(['postgrest', 'auth', 'storage']);
-
 function services(config: StackConfig): ServiceSpec[] {
   const { ports } = config;
   const childEnv = { ...process.env, STACK_PROFILE: config.profile };
@@ -303,7 +300,6 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     await supervisor.stopAll();
   };
 
-  let earlyStarted: Promise<void> | undefined;
   try {
     const fresh = options.reset === true || !database.clusterExists(config);
     const fingerprint = fresh ? database.clusterFingerprint(config) : '';
@@ -320,34 +316,6 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     bundles.catch(() => undefined);
     denoCache.catch(() => undefined);
     phase('checks and cluster');
-    // What needs no database starts while Postgres does: the services that never connect at start
-    // (the functions server loads its functions and connects on first use; the mailbox and the fake
-    // Stripe have no database) and the gateway, which holds requests to a service still starting.
-    // On a busy machine their start-up CPU then overlaps Postgres' recovery instead of following it.
-    const all = services(config);
-    const early = all.filter((spec) => !NEEDS_DATABASE_AT_START.has(spec.name));
-    const startService = async (spec: ServiceSpec) => {
-      await supervisor.start(spec);
-      phase(`${spec.name} ready`);
-    };
-    const startGateway = async () => {
-      if (gatewayMode() === 'nginx') {
-        gateway = createGateway(config, { behindNginx: true });
-        await listen(gateway, config.ports.gateway);
-        await supervisor.start(nginxService(config));
-      } else {
-        gateway = createGateway(config);
-        await listen(gateway, config.ports.api);
-      }
-      phase('gateway ready');
-    };
-    earlyStarted = (async () => {
-      await denoCache;
-      await bundles;
-      phase('deno cache and service bundles');
-      await Promise.all([...early.map(startService), startGateway()]);
-    })();
-    earlyStarted.catch(() => undefined);
     await supervisor.start(database.postgresService(config));
     phase('postgres ready');
     const build = fresh && !fromTemplate;
@@ -365,21 +333,30 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     }
     if (fresh) database.markClusterReady(config);
 
+    await denoCache;
     await bundles;
-    // The rest need only Postgres: all start at once. The health function is checked through the
-    // gateway as soon as both are up, while PostgREST may still be loading its schema cache.
-    await Promise.all([
-      ...all.filter((spec) => NEEDS_DATABASE_AT_START.has(spec.name)).map(startService),
-      (async () => {
-        await earlyStarted;
-        const healthy = await httpOk(`${config.apiUrl}/functions/v1/health`).catch(() => false);
-        phase('health function through the gateway');
-        if (!healthy) throw new Error(`the health function did not answer 200 at ${config.apiUrl}/functions/v1/health`);
-      })(),
-    ]);
+    phase('deno cache and service bundles');
+    // Every service needs only Postgres (the gateway holds requests to one still starting): all start at once.
+    await Promise.all(
+      services(config).map(async (spec) => {
+        await supervisor.start(spec);
+        phase(`${spec.name} ready`);
+      }),
+    );
+
+    if (gatewayMode() === 'nginx') {
+      gateway = createGateway(config, { behindNginx: true });
+      await listen(gateway, config.ports.gateway);
+      await supervisor.start(nginxService(config));
+    } else {
+      gateway = createGateway(config);
+      await listen(gateway, config.ports.api);
+    }
+    phase('gateway ready');
+    const healthy = await httpOk(`${config.apiUrl}/functions/v1/health`).catch(() => false);
+    phase('health function through the gateway');
+    if (!healthy) throw new Error(`the health function did not answer 200 at ${config.apiUrl}/functions/v1/health`);
   } catch (error) {
-    // Let services already starting finish, so that stopping them leaves none behind.
-    await earlyStarted?.catch(() => undefined);
     await stop();
     throw error;
   }
