@@ -104,12 +104,31 @@ export function durabilitySettings(config: Pick<StackConfig, 'durable'>): string
   return ['fsync', 'synchronous_commit', 'full_page_writes'].flatMap((name) => ['-c', `${name}=${value}`]);
 }
 
+/**
+ * The folder of the cluster's Unix socket, which PostgREST connects through (a local socket skips the
+ * TCP stack; docs/benchmarks.md has what it measured). Undefined when sockets are off
+ * (STACK_DB_SOCKET=0) or the path would not fit a socket address (107 bytes). Only the cluster's
+ * owner (and root) may enter it: local connections are trusted, as `initdb --auth-local=trust` made
+ * them, so the folder's mode is the access rule.
+ */
+export function socketDir(config: StackConfig): string | undefined {
+  if (process.env.STACK_DB_SOCKET === '0') return undefined;
+  const dir = path.join(config.dataDir, 'sock');
+  return Buffer.byteLength(path.join(dir, `.s.PGSQL.${config.ports.db}.lock`)) <= 100 ? dir : undefined;
+}
+
 /** The cluster as a supervised service. */
 export function postgresService(config: StackConfig): ServiceSpec {
+  const sockets = socketDir(config);
+  if (sockets) {
+    mkdirSync(sockets, { recursive: true, mode: 0o700 });
+    const owner = clusterOwner();
+    if (owner.uid !== undefined) chownSync(sockets, owner.uid, owner.gid!);
+  }
   return {
     name: 'postgres',
     command: path.join(PG_BIN, 'postgres'),
-    args: ['-D', clusterDir(config), '-p', String(config.ports.db), ...durabilitySettings(config)],
+    args: ['-D', clusterDir(config), '-p', String(config.ports.db), ...durabilitySettings(config), ...(sockets ? ['-c', `unix_socket_directories=${sockets}`] : [])],
     ...clusterOwner(),
     ready: async () => {
       const client = new pg.Client({ connectionString: superuserUrl(config), connectionTimeoutMillis: 1000 });

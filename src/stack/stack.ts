@@ -170,6 +170,15 @@ function readdirFunctions(): string[] {
   return readdirSync(FUNCTIONS_DIR).filter((n) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(n) && existsSync(path.join(FUNCTIONS_DIR, n, 'index.ts')));
 }
 
+/** PostgREST's database: through the cluster's Unix socket when it has one, else TCP. */
+function postgrestDbUri(config: StackConfig): string {
+  const sockets = database.socketDir(config);
+  const password = encodeURIComponent(config.dbPassword);
+  return sockets
+    ? `postgresql://authenticator:${password}@/postgres?host=${encodeURIComponent(sockets)}&port=${config.ports.db}`
+    : `postgresql://authenticator:${password}@127.0.0.1:${config.ports.db}/postgres`;
+}
+
 function services(config: StackConfig): ServiceSpec[] {
   const { ports } = config;
   const childEnv = { ...process.env, STACK_PROFILE: config.profile };
@@ -180,7 +189,7 @@ function services(config: StackConfig): ServiceSpec[] {
       args: [],
       env: {
         ...process.env,
-        PGRST_DB_URI: `postgresql://authenticator:${config.dbPassword}@127.0.0.1:${ports.db}/postgres`,
+        PGRST_DB_URI: postgrestDbUri(config),
         PGRST_DB_SCHEMAS: config.api.schemas.join(','),
         PGRST_DB_EXTRA_SEARCH_PATH: config.api.extraSearchPath.join(','),
         PGRST_DB_ANON_ROLE: 'anon',
@@ -191,6 +200,12 @@ function services(config: StackConfig): ServiceSpec[] {
         PGRST_SERVER_PORT: String(ports.rest),
         PGRST_ADMIN_SERVER_PORT: String(ports.restAdmin),
         PGRST_LOG_LEVEL: 'warn',
+        // Keep each token's validation result until the token expires (capped at an hour) instead of
+        // checking its signature and claims again on every request: 1.5–1.7× the signed-in reads per
+        // second of PostgREST alone on the development machine (docs/benchmarks.md). An expired token
+        // is never served from the cache (an entry lives until the token's exp), and a token that
+        // fails validation is not kept.
+        PGRST_JWT_CACHE_MAX_LIFETIME: '3600',
       },
       ready: () => httpOk(`http://127.0.0.1:${ports.restAdmin}/ready`),
     },
