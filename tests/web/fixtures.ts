@@ -59,3 +59,13 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Wallet' })).toBeVisible();
 }
+
+/** The page as it is now, at a phone's width (390 px): nothing wider than the screen (tables scroll in their own region). */
+export async function checkPhoneWidth(page: Page, testInfo: TestInfo, label: string): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: `${label} fits 390 px` }).toBeLessThanOrEqual(390);
+  await checkA11y(page, testInfo, `${label}-390px`);
+  await snap(page, testInfo, `${label}-390px`);
+  if (before) await page.setViewportSize(before);
+}
