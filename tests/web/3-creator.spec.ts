@@ -5,7 +5,7 @@
  * creator sees); an API key shown once, then only its prefix, then revoked; revenue
  * with its chart; a payout requested with a double click that holds the points once.
  */
-import { checkA11y, expect, signIn, snap, test } from './fixtures.ts';
+import { checkA11y, checkPhoneWidth, expect, signIn, snap, test } from './fixtures.ts';
 
 test('tool creator: tools, API keys, revenue, payouts', async ({ page }, testInfo) => {
   await signIn(page, 'creator@example.test');
@@ -49,6 +49,7 @@ test('tool creator: tools, API keys, revenue, payouts', async ({ page }, testInf
   }
   await checkA11y(page, testInfo, 'creator-revisions');
   await snap(page, testInfo, 'revisions-pending');
+  await checkPhoneWidth(page, testInfo, 'creator-tools');
 
   await page.goto('/creator/keys');
   const keyName = `journey key ${Date.now().toString(36)}`;

@@ -6,7 +6,7 @@
  * deleted after confirming; statistics charts), sets a member's permission and adds a batch of members
  * (one row invalid). Then the coach, a member who sees only their own clients.
  */
-import { checkA11y, expect, signIn, snap, test } from './fixtures.ts';
+import { checkA11y, checkPhoneWidth, expect, signIn, snap, test } from './fixtures.ts';
 
 test('business owner, admin and member: CRM, members, batches', async ({ page }, testInfo) => {
   await signIn(page, 'owner@acme.example.test');
@@ -103,6 +103,7 @@ test('business owner, admin and member: CRM, members, batches', async ({ page },
   await expect(heldRow).toContainText('Monthly');
   await expect(heldRow).toContainText('$30.00');
   await snap(page, testInfo, 'packages-edited');
+  await checkPhoneWidth(page, testInfo, 'crm-packages');
 
   await page.getByRole('tab', { name: 'Payments' }).click();
   await page.getByRole('textbox', { name: 'Paying client' }).fill(last);
@@ -125,6 +126,7 @@ test('business owner, admin and member: CRM, members, batches', async ({ page },
   await expect(instalmentRows).toHaveCount(2);
   await checkA11y(page, testInfo, 'crm-payments');
   await snap(page, testInfo, 'payments');
+  await checkPhoneWidth(page, testInfo, 'crm-payments');
 
   // Edit the payment: a zero amount shows its field error; then the row shows the new amount.
   await paymentRows

@@ -12,15 +12,19 @@
 import type { Browser } from '@playwright/test';
 import { checkA11y, checkPhoneWidth, expect, signIn, snap, test } from './fixtures.ts';
 
-/** Another person's browser (a fresh context), signed in when `email` is given. */
-async function otherBrowser(browser: Browser, email?: string) {
+/** Another person's browser (a fresh context), signed in when `email` is given; its console errors fail the journey too. */
+async function otherBrowser(browser: Browser, consoleErrors: string[], email?: string) {
   const context = await browser.newContext({ baseURL: process.env.WEB_URL });
   const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
   if (email) await signIn(page, email);
   return { page, close: () => context.close() };
 }
 
-test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, users, audit, jobs, metrics', async ({ page, browser }, testInfo) => {
+test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, users, audit, jobs, metrics', async ({ page, browser, consoleErrors }, testInfo) => {
   await signIn(page, 'admin@example.test');
   await page.getByRole('link', { name: 'Admin console' }).click();
   await expect(page.getByRole('img', { name: 'Area chart of revenue per day' })).toBeVisible();
@@ -57,6 +61,7 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
   }
   await checkA11y(page, testInfo, 'approvals');
   await snap(page, testInfo, 'approvals');
+  await checkPhoneWidth(page, testInfo, 'approvals');
 
   await page.getByRole('tab', { name: 'Payouts, refunds, points' }).click();
   const approvePayout = page.getByRole('button', { name: /^Approve payout of/ }).first();
@@ -134,6 +139,7 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
   await expect(granted.getByRole('row').filter({ hasText: typeName })).toHaveCount(1);
   await checkA11y(page, testInfo, 'catalog');
   await snap(page, testInfo, 'catalog');
+  await checkPhoneWidth(page, testInfo, 'catalog');
 
   // Support: the client journey's ticket, answered (double click: one reply) and closed.
   await page.getByRole('tab', { name: 'Support' }).click();
@@ -182,7 +188,7 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
     .getByRole('button', { name: 'Save the changes' })
     .click();
   await expect(page.getByRole('status')).toHaveText(`Saved ${title}.`);
-  const visitor = await otherBrowser(browser);
+  const visitor = await otherBrowser(browser, consoleErrors);
   await visitor.page.goto('/');
   await expect(visitor.page.getByRole('heading', { name: 'News and pages' })).toBeVisible();
   await expect(visitor.page.getByRole('link', { name: title })).toHaveCount(0);
@@ -224,7 +230,7 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
   await snap(page, testInfo, 'metrics');
 
   // What the others see of the admin's decisions: the client reads the reply; the creator, the outcomes.
-  const client = await otherBrowser(browser, 'client@example.test');
+  const client = await otherBrowser(browser, consoleErrors, 'client@example.test');
   await client.page.goto('/support');
   await client.page.getByRole('button', { name: 'Where is my receipt?' }).first().click();
   await expect(client.page.getByRole('dialog').getByText(answer)).toBeVisible();
@@ -232,7 +238,7 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
   await checkA11y(client.page, testInfo, 'client-reads-reply');
   await snap(client.page, testInfo, 'client-reads-reply');
   await client.close();
-  const creator = await otherBrowser(browser, 'creator@example.test');
+  const creator = await otherBrowser(browser, consoleErrors, 'creator@example.test');
   await creator.page.goto('/creator/tools');
   const outcomes = creator.page.getByRole('table', { name: 'My proposed changes' });
   await expect(outcomes.getByRole('row').filter({ hasText: 'Translator' }).first()).toContainText('approved');

@@ -4,7 +4,7 @@
  * critical violation) and signing in through the UI.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test as base, type Page, type TestInfo } from '@playwright/test';
+import { expect, test as base, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 export const PASSWORD = 'demo-password-1';
 
@@ -68,4 +68,16 @@ export async function checkPhoneWidth(page: Page, testInfo: TestInfo, label: str
   await checkA11y(page, testInfo, `${label}-390px`);
   await snap(page, testInfo, `${label}-390px`);
   if (before) await page.setViewportSize(before);
+}
+
+/**
+ * Two presses of a button in one go, before the page can re-render: unlike a mouse double click, the
+ * second press arrives while the button still looks enabled, so only the action's own guard (one
+ * intent, one idempotency key: `useAction`) stands between it and a second charge.
+ */
+export async function pressTwice(button: Locator): Promise<void> {
+  await button.evaluate((element: HTMLElement) => {
+    element.click();
+    element.click();
+  });
 }
