@@ -1,9 +1,11 @@
 /**
  * The tool creator's journey through the UI: a tool created (a bad category shows its field error),
- * edited and submitted for review; an API key shown once, then only its prefix, then revoked; revenue
+ * edited and submitted for review; two approved tools edited, which proposes changes (revisions) that
+ * wait for the admin (the admin journey approves one and rejects the other, then checks what the
+ * creator sees); an API key shown once, then only its prefix, then revoked; revenue
  * with its chart; a payout requested with a double click that holds the points once.
  */
-import { checkA11y, expect, signIn, snap, test } from './fixtures.ts';
+import { checkA11y, checkPhoneWidth, expect, signIn, snap, test } from './fixtures.ts';
 
 test('tool creator: tools, API keys, revenue, payouts', async ({ page }, testInfo) => {
   await signIn(page, 'creator@example.test');
@@ -32,6 +34,22 @@ test('tool creator: tools, API keys, revenue, payouts', async ({ page }, testInf
   await expect(page.getByRole('row').filter({ hasText: name })).toContainText('pending review');
   await expect(page.getByRole('row').filter({ hasText: name })).toContainText('9 points');
   await snap(page, testInfo, 'tools');
+
+  // Editing a live tool proposes a change for review; the tool keeps its approved values meanwhile.
+  const mine = page.getByRole('table', { name: 'My tools' });
+  const changes = page.getByRole('table', { name: 'My proposed changes' });
+  for (const live of ['Translator', 'Summariser']) {
+    const before = await mine.getByRole('row').filter({ hasText: live }).first().textContent();
+    await page.getByRole('button', { name: `Edit ${live}`, exact: true }).click();
+    await page.getByRole('dialog').getByLabel('Description').fill(`${live} as the creator journey describes it.`);
+    await page.getByRole('dialog').getByRole('button', { name: 'Save the changes' }).click();
+    await expect(page.getByRole('status')).toHaveText(`Your changes to ${live} wait for an admin's review; until then it keeps its current values.`);
+    await expect(mine.getByRole('row').filter({ hasText: live }).first()).toHaveText(before!);
+    await expect(changes.getByRole('row').filter({ hasText: live }).first()).toContainText('waiting for review');
+  }
+  await checkA11y(page, testInfo, 'creator-revisions');
+  await snap(page, testInfo, 'revisions-pending');
+  await checkPhoneWidth(page, testInfo, 'creator-tools');
 
   await page.goto('/creator/keys');
   const keyName = `journey key ${Date.now().toString(36)}`;

@@ -4,10 +4,27 @@
  * paid) and the client's refund; adjusting a user's points; a voucher type and a points package
  * (a bad service type shows its field error); users (role change, ban, unban); the audit log showing
  * what was just done; jobs and failed Stripe events; the platform's metrics. Decisions are double-clicked: each applies once.
+ * Then the creator's proposed tool changes (one approved, one rejected with a note: the creator sees
+ * both outcomes), a voucher granted to a user with a double click (one voucher), the client's support
+ * ticket answered and closed (the client reads the reply), and a page written, published and
+ * unpublished (a signed-out visitor sees it only while published). The new pages also at 390 px.
  */
-import { checkA11y, expect, signIn, snap, test } from './fixtures.ts';
+import type { Browser } from '@playwright/test';
+import { checkA11y, checkPhoneWidth, expect, signIn, snap, test } from './fixtures.ts';
 
-test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, users, audit, jobs, metrics', async ({ page }, testInfo) => {
+/** Another person's browser (a fresh context), signed in when `email` is given; its console errors fail the journey too. */
+async function otherBrowser(browser: Browser, consoleErrors: string[], email?: string) {
+  const context = await browser.newContext({ baseURL: process.env.WEB_URL });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  if (email) await signIn(page, email);
+  return { page, close: () => context.close() };
+}
+
+test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, users, audit, jobs, metrics', async ({ page, browser, consoleErrors }, testInfo) => {
   await signIn(page, 'admin@example.test');
   await page.getByRole('link', { name: 'Admin console' }).click();
   await expect(page.getByRole('img', { name: 'Area chart of revenue per day' })).toBeVisible();
@@ -26,8 +43,25 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
   if ((await pendingTools.count()) > 0) {
     await pendingTools.first().dblclick();
   }
+  // The creator journey's proposed changes to two live tools: approve one (double click), reject the other with a note.
+  const revisions = page.getByRole('table', { name: 'Tool changes waiting for review' });
+  await expect(revisions).toBeVisible();
+  if ((await page.getByRole('button', { name: 'Approve the changes to Translator' }).count()) > 0) {
+    await page.getByRole('button', { name: 'Approve the changes to Translator' }).dblclick();
+    await expect(page.getByRole('button', { name: 'Approve the changes to Translator' })).toHaveCount(0);
+  }
+  if ((await page.getByRole('button', { name: 'Reject the changes to Summariser' }).count()) > 0) {
+    await page.getByRole('button', { name: 'Reject the changes to Summariser' }).click();
+    const reject = page.getByRole('dialog', { name: 'Reject the changes to Summariser' });
+    await reject.getByLabel(/^Why/).fill('Keep the description as it was, please.');
+    await checkA11y(page, testInfo, 'reject-revision');
+    await reject.getByRole('button', { name: 'Reject the changes' }).dblclick();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Reject the changes to Summariser' })).toHaveCount(0);
+  }
   await checkA11y(page, testInfo, 'approvals');
   await snap(page, testInfo, 'approvals');
+  await checkPhoneWidth(page, testInfo, 'approvals');
 
   await page.getByRole('tab', { name: 'Payouts, refunds, points' }).click();
   const approvePayout = page.getByRole('button', { name: /^Approve payout of/ }).first();
@@ -93,8 +127,85 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
   await expect(page.getByRole('status')).toHaveText(`Points package ${packageName} created.`);
   await page.getByRole('button', { name: `Deactivate ${packageName}` }).click();
   await expect(page.getByRole('row').filter({ hasText: packageName })).toContainText('inactive');
+  await expect(page.getByRole('table', { name: 'Voucher types' }).getByRole('row').filter({ hasText: typeName })).toContainText('on sale');
+
+  // Grant the new type's voucher to the buyer: a double click grants one.
+  await page.getByLabel(/^User's e-mail/).fill('buyer@example.test');
+  await page.getByRole('textbox', { name: 'Voucher type to grant' }).fill(typeName);
+  await page.getByRole('option', { name: typeName }).click();
+  await page.getByRole('button', { name: 'Grant the voucher' }).dblclick();
+  await expect(page.getByRole('status').filter({ hasText: 'Granted' })).toContainText(`Granted a ${typeName} voucher`);
+  const granted = page.getByRole('table', { name: 'Vouchers of buyer@example.test' });
+  await expect(granted.getByRole('row').filter({ hasText: typeName })).toHaveCount(1);
   await checkA11y(page, testInfo, 'catalog');
   await snap(page, testInfo, 'catalog');
+  await checkPhoneWidth(page, testInfo, 'catalog');
+
+  // Support: the client journey's ticket, answered (double click: one reply) and closed.
+  await page.getByRole('tab', { name: 'Support' }).click();
+  await page.getByRole('textbox', { name: 'Ticket status' }).click();
+  await page.getByRole('option', { name: 'open', exact: true }).click();
+  const tickets = page.getByRole('table', { name: 'Support tickets' });
+  await expect(tickets.getByRole('row').nth(1)).toContainText('open');
+  await checkA11y(page, testInfo, 'support');
+  await checkPhoneWidth(page, testInfo, 'support');
+  const answer = `We e-mailed your receipt (${Date.now().toString(36)}).`;
+  await tickets.getByRole('button', { name: 'Read Where is my receipt?' }).first().click();
+  const ticket = page.getByRole('dialog', { name: 'Where is my receipt?' });
+  await expect(ticket.getByText('I bought points today')).toBeVisible();
+  await ticket.getByLabel('Reply to the user').fill(answer);
+  await ticket.getByRole('button', { name: 'Send the reply' }).dblclick();
+  await expect(ticket.getByRole('status')).toHaveText('Reply sent.');
+  await expect(ticket.getByText(answer)).toHaveCount(1);
+  await ticket.getByRole('button', { name: 'Close the ticket' }).click();
+  await expect(ticket.getByText('closed', { exact: true })).toBeVisible();
+  await checkA11y(page, testInfo, 'support-ticket');
+  await snap(page, testInfo, 'support-ticket');
+  await ticket.getByRole('button', { name: 'Close', exact: true }).click();
+
+  // Site content: a bad address shows its field error; a draft, edited, then published and unpublished.
+  await page.getByRole('tab', { name: 'Site content' }).click();
+  const stamp = Date.now().toString(36);
+  const title = `Journey news ${stamp}`;
+  await page.getByLabel(/^Title/).fill(title);
+  await page.getByLabel(/^Address/).fill('Not A Slug');
+  await page.getByLabel('Text').fill('Written by the admin journey.');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Use a lower-case slug such as terms-of-use')).toBeVisible();
+  await page.getByLabel(/^Address/).fill(`journey-news-${stamp}`);
+  await page.getByRole('button', { name: 'Save', exact: true }).dblclick();
+  await expect(page.getByRole('status')).toHaveText(`${title} is saved as a draft.`);
+  const contentRows = page.getByRole('table', { name: 'Site content' }).getByRole('row').filter({ hasText: title });
+  await expect(contentRows).toHaveCount(1);
+  await expect(contentRows).toContainText('draft');
+  await page.getByRole('button', { name: `Edit ${title}` }).click();
+  await page
+    .getByRole('dialog', { name: `Edit ${title}` })
+    .getByLabel('Text')
+    .fill('Written by the admin journey, then edited.');
+  await page
+    .getByRole('dialog', { name: `Edit ${title}` })
+    .getByRole('button', { name: 'Save the changes' })
+    .click();
+  await expect(page.getByRole('status')).toHaveText(`Saved ${title}.`);
+  const visitor = await otherBrowser(browser, consoleErrors);
+  await visitor.page.goto('/');
+  await expect(visitor.page.getByRole('heading', { name: 'News and pages' })).toBeVisible();
+  await expect(visitor.page.getByRole('link', { name: title })).toHaveCount(0);
+  await page.getByRole('button', { name: `Publish ${title}` }).click();
+  await expect(contentRows).toContainText('published');
+  await checkA11y(page, testInfo, 'site-content');
+  await checkPhoneWidth(page, testInfo, 'site-content');
+  await visitor.page.reload();
+  await visitor.page.getByRole('link', { name: title }).click();
+  await expect(visitor.page.getByRole('heading', { name: title })).toBeVisible();
+  await expect(visitor.page.getByText('Written by the admin journey, then edited.')).toBeVisible();
+  await page.getByRole('button', { name: `Unpublish ${title}` }).click();
+  await expect(contentRows).toContainText('draft');
+  await visitor.page.goto('/');
+  await expect(visitor.page.getByRole('heading', { name: 'News and pages' })).toBeVisible();
+  await expect(visitor.page.getByRole('link', { name: title })).toHaveCount(0);
+  await visitor.close();
 
   await page.getByRole('tab', { name: 'Audit, jobs, Stripe' }).click();
   await page.getByLabel(/^Action/).fill('user.');
@@ -117,4 +228,22 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
   await expect(metrics.getByRole('row').filter({ hasText: 'kit_jobs' }).first()).toBeVisible();
   await checkA11y(page, testInfo, 'metrics');
   await snap(page, testInfo, 'metrics');
+
+  // What the others see of the admin's decisions: the client reads the reply; the creator, the outcomes.
+  const client = await otherBrowser(browser, consoleErrors, 'client@example.test');
+  await client.page.goto('/support');
+  await client.page.getByRole('button', { name: 'Where is my receipt?' }).first().click();
+  await expect(client.page.getByRole('dialog').getByText(answer)).toBeVisible();
+  await expect(client.page.getByRole('dialog').getByText('This ticket is closed')).toBeVisible();
+  await checkA11y(client.page, testInfo, 'client-reads-reply');
+  await snap(client.page, testInfo, 'client-reads-reply');
+  await client.close();
+  const creator = await otherBrowser(browser, consoleErrors, 'creator@example.test');
+  await creator.page.goto('/creator/tools');
+  const outcomes = creator.page.getByRole('table', { name: 'My proposed changes' });
+  await expect(outcomes.getByRole('row').filter({ hasText: 'Translator' }).first()).toContainText('approved');
+  await expect(outcomes.getByRole('row').filter({ hasText: 'Summariser' }).first()).toContainText('rejected');
+  await expect(outcomes.getByRole('row').filter({ hasText: 'Summariser' }).first()).toContainText('Keep the description as it was, please.');
+  await snap(creator.page, testInfo, 'creator-sees-outcomes');
+  await creator.close();
 });

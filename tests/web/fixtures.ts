@@ -4,7 +4,7 @@
  * critical violation) and signing in through the UI.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test as base, type Page, type TestInfo } from '@playwright/test';
+import { expect, test as base, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 export const PASSWORD = 'demo-password-1';
 
@@ -58,4 +58,26 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Wallet' })).toBeVisible();
+}
+
+/** The page as it is now, at a phone's width (390 px): nothing wider than the screen (tables scroll in their own region). */
+export async function checkPhoneWidth(page: Page, testInfo: TestInfo, label: string): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: `${label} fits 390 px` }).toBeLessThanOrEqual(390);
+  await checkA11y(page, testInfo, `${label}-390px`);
+  await snap(page, testInfo, `${label}-390px`);
+  if (before) await page.setViewportSize(before);
+}
+
+/**
+ * Two presses of a button in one go, before the page can re-render: unlike a mouse double click, the
+ * second press arrives while the button still looks enabled, so only the action's own guard (one
+ * intent, one idempotency key: `useAction`) stands between it and a second charge.
+ */
+export async function pressTwice(button: Locator): Promise<void> {
+  await button.evaluate((element: HTMLElement) => {
+    element.click();
+    element.click();
+  });
 }

@@ -2,7 +2,22 @@
  * The platform admin's SDK calls (`kit.admin.*`, plus the few admin sides still on other namespaces).
  * Money decisions take the intent's idempotency key.
  */
-import type { AccountStatus, JobStatus, PayoutStatus, KitClient, PageQuery, PlatformRole, PointsPackageCreateInput, VoucherTypeInput } from '@kit/sdk';
+import type {
+  AccountStatus,
+  ContentCreateInput,
+  ContentKind,
+  ContentUpdateInput,
+  JobStatus,
+  PayoutStatus,
+  KitClient,
+  PageQuery,
+  PlatformRole,
+  PointsPackageCreateInput,
+  TicketStatus,
+  ToolRevisionDecision,
+  ToolRevisionStatus,
+  VoucherTypeInput,
+} from '@kit/sdk';
 import { errorFromPostgrest } from '@kit/sdk';
 
 export const approvals = {
@@ -27,6 +42,30 @@ export const approvals = {
     kit.admin.tools.review(id, { decision, ...(decision === 'reject' ? { note: 'Rejected in the admin console' } : {}) }, { idempotencyKey: key }),
 };
 
+/** Tool revisions: a creator's changes to a live tool, waiting for an admin's decision. */
+export const revisions = {
+  list: (kit: KitClient, q: PageQuery & { status?: ToolRevisionStatus }) => kit.marketplace.tools.revisions(q),
+  review: (kit: KitClient, id: string, decision: ToolRevisionDecision, note: string | undefined, key: string) =>
+    kit.admin.tools.reviewRevision(id, { decision, ...(note ? { note } : {}) }, { idempotencyKey: key }),
+};
+
+/** Support tickets: admins read every ticket through `kit.support`, reply there, and close through `kit.admin.support`. */
+export const support = {
+  list: (kit: KitClient, q: PageQuery & { status?: TicketStatus }) => kit.support.list(q),
+  get: (kit: KitClient, id: string) => kit.support.get(id),
+  reply: (kit: KitClient, id: string, body: string, key: string) => kit.support.reply(id, { body }, { idempotencyKey: key }),
+  close: (kit: KitClient, id: string) => kit.admin.support.close(id),
+  reopen: (kit: KitClient, id: string) => kit.admin.support.update(id, { status: 'open' }),
+};
+
+/** Site pages and announcements: drafts included (`published_only: false`). */
+export const siteContent = {
+  list: (kit: KitClient, q: PageQuery & { kind?: ContentKind }) => kit.content.list({ ...q, published_only: false }),
+  create: (kit: KitClient, input: ContentCreateInput, key: string) => kit.admin.content.create(input, { idempotencyKey: key }),
+  update: (kit: KitClient, id: string, changes: ContentUpdateInput) => kit.admin.content.update(id, changes),
+  remove: (kit: KitClient, id: string) => kit.admin.content.remove(id),
+};
+
 export const payouts = {
   list: (kit: KitClient, q: PageQuery & { status?: PayoutStatus }) => kit.marketplace.payouts.list(q),
   approve: (kit: KitClient, id: string, key: string) => kit.admin.payouts.approve(id, {}, { idempotencyKey: key }),
@@ -48,6 +87,9 @@ export const points = {
 export const catalog = {
   voucherTypes: (kit: KitClient, q: PageQuery) => kit.admin.vouchers.types(q),
   createVoucherType: (kit: KitClient, input: VoucherTypeInput) => kit.admin.vouchers.createType(input),
+  /** Gives a user a voucher without payment; the intent's key makes a double click grant one. */
+  grantVoucher: (kit: KitClient, userId: string, voucherTypeId: string, key: string) => kit.admin.vouchers.grant(userId, voucherTypeId, { idempotencyKey: key }),
+  vouchersOf: (kit: KitClient, userId: string, q: PageQuery) => kit.admin.vouchers.list({ ...q, owner_id: userId }),
   pointsPackages: (kit: KitClient, q: PageQuery) => kit.admin.pointsPackages.list(q),
   createPointsPackage: (kit: KitClient, input: PointsPackageCreateInput) => kit.admin.pointsPackages.create(input),
   deactivatePointsPackage: (kit: KitClient, id: string) => kit.admin.pointsPackages.deactivate(id),

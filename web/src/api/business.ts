@@ -11,7 +11,14 @@ import type {
   CrmClientCreateInput,
   CrmClientStatus,
   CrmClientPackageCreateInput,
+  CrmClientPackageUpdateInput,
+  CrmClientUpdateInput,
+  CrmInstalmentStatus,
+  CrmInstalmentUpdateInput,
   CrmPackageCreateInput,
+  CrmPackageUpdateInput,
+  CrmPaymentStatus,
+  CrmPaymentUpdateInput,
   KitClient,
   NewMemberInput,
   PageQuery,
@@ -35,10 +42,29 @@ export const crm = {
     kit.crm.packages.create({ ...input, price: toCrmAmount(input.price, input.currency) }),
   clientPackages: (kit: KitClient, q: PageQuery) => kit.crm.clientPackages.list(q),
   createClientPackage: (kit: KitClient, input: CrmClientPackageCreateInput) => kit.crm.clientPackages.create(input),
-  payments: (kit: KitClient, q: PageQuery) => kit.crm.payments.list({ ...q, sort: '-payment_date' }),
+  payments: (kit: KitClient, q: PageQuery & { client_id?: string }) => kit.crm.payments.list({ ...q, sort: '-payment_date' }),
   createPayment: (kit: KitClient, clientId: string, amount: number, currency: string) =>
     kit.crm.payments.create({ client_id: clientId, amount: toCrmAmount(amount, currency), currency }),
-  instalments: (kit: KitClient, q: PageQuery) => kit.crm.instalments.list({ ...q, sort: 'schedule_date' }),
+  instalments: (kit: KitClient, q: PageQuery & { client_id?: string }) => kit.crm.instalments.list({ ...q, sort: 'schedule_date' }),
+  updateClient: (kit: KitClient, id: string, changes: CrmClientUpdateInput) => kit.crm.clients.update(id, changes),
+  removeClient: (kit: KitClient, id: string) => kit.crm.clients.remove(id),
+  updatePackage: (kit: KitClient, id: string, currency: string, changes: Omit<CrmPackageUpdateInput, 'price'> & { price?: number | null }) =>
+    kit.crm.packages.update(id, { ...changes, ...(changes.price !== undefined ? { price: changes.price === null ? null : toCrmAmount(changes.price, currency) } : {}) }),
+  removePackage: (kit: KitClient, id: string) => kit.crm.packages.remove(id),
+  updateClientPackage: (kit: KitClient, id: string, currency: string, changes: Omit<CrmClientPackageUpdateInput, 'custom_price'> & { custom_price?: number | null }) =>
+    kit.crm.clientPackages.update(id, {
+      ...changes,
+      ...(changes.custom_price !== undefined ? { custom_price: changes.custom_price === null ? null : toCrmAmount(changes.custom_price, currency) } : {}),
+    }),
+  removeClientPackage: (kit: KitClient, id: string) => kit.crm.clientPackages.remove(id),
+  updatePayment: (kit: KitClient, id: string, currency: string, changes: Omit<CrmPaymentUpdateInput, 'amount'> & { amount?: number; status?: CrmPaymentStatus }) =>
+    kit.crm.payments.update(id, { ...changes, ...(changes.amount !== undefined ? { amount: toCrmAmount(changes.amount, currency) } : {}) }),
+  removePayment: (kit: KitClient, id: string) => kit.crm.payments.remove(id),
+  createInstalment: (kit: KitClient, input: { client_id: string; instalment_number: number; amount: number; currency: string; schedule_date: string }) =>
+    kit.crm.instalments.create({ ...input, amount: toCrmAmount(input.amount, input.currency) }),
+  updateInstalment: (kit: KitClient, id: string, currency: string, changes: Omit<CrmInstalmentUpdateInput, 'amount'> & { amount?: number; status?: CrmInstalmentStatus }) =>
+    kit.crm.instalments.update(id, { ...changes, ...(changes.amount !== undefined ? { amount: toCrmAmount(changes.amount, currency) } : {}) }),
+  removeInstalment: (kit: KitClient, id: string) => kit.crm.instalments.remove(id),
   clientStats: (kit: KitClient) => kit.crm.statistics.clients(),
   paymentStats: (kit: KitClient) => kit.crm.statistics.payments(),
 };

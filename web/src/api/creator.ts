@@ -1,11 +1,14 @@
 /** The tool creator's SDK calls: tools, API keys, revenue, payouts. */
-import type { KitClient, PageQuery, ToolCreateInput, ToolUpdateInput } from '@kit/sdk';
+import type { KitClient, PageQuery, ToolCreateInput, ToolRevisionStatus, ToolUpdateInput } from '@kit/sdk';
 
 export const creatorTools = {
   mine: (kit: KitClient, q: PageQuery) => kit.marketplace.tools.mine(q),
   create: (kit: KitClient, input: ToolCreateInput) => kit.marketplace.tools.create(input),
   update: (kit: KitClient, id: string, changes: ToolUpdateInput) => kit.marketplace.tools.update(id, changes),
   submit: (kit: KitClient, id: string) => kit.marketplace.tools.submit(id),
+  /** My proposed changes to live tools and the admins' decisions, newest first. */
+  revisions: (kit: KitClient, q: PageQuery & { status?: ToolRevisionStatus }) => kit.marketplace.tools.revisions(q),
+  withdrawRevision: (kit: KitClient, id: string) => kit.marketplace.tools.withdrawRevision(id),
 };
 
 export const apiKeys = {

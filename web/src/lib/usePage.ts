@@ -3,7 +3,7 @@
  * `Page<T>`, the page number to change and a reload. Lists always go through the SDK's `Page<T>`.
  */
 import type { Page, PageQuery, SdkError } from '@kit/sdk';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
 const sameDeps = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
@@ -16,9 +16,11 @@ export function usePage<T>(fetchPage: Fetch<T>, deps: unknown[], perPage = 50) {
   const [loading, setLoading] = useState(true);
   const [version, setVersion] = useState(0);
   // New filters start at page 1, before anything is fetched (a page past the end would be refused).
-  const lastDeps = useRef(deps);
-  if (!sameDeps(lastDeps.current, deps)) {
-    lastDeps.current = deps;
+  // The previous filters are state, not a ref: React's pattern for adjusting state while rendering,
+  // which also holds when a render is repeated (StrictMode) and its first run discarded.
+  const [lastDeps, setLastDeps] = useState(deps);
+  if (!sameDeps(lastDeps, deps)) {
+    setLastDeps(deps);
     if (page !== 1) setPage(1);
   }
   useEffect(() => {

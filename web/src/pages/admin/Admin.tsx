@@ -11,6 +11,8 @@ const Catalog = lazy(() => import('./Catalog.tsx'));
 const Users = lazy(() => import('./Users.tsx'));
 const Operations = lazy(() => import('./Operations.tsx'));
 const Metrics = lazy(() => import('./Metrics.tsx'));
+const Support = lazy(() => import('./Support.tsx'));
+const SiteContent = lazy(() => import('./SiteContent.tsx'));
 
 const SECTIONS = [
   ['dashboard', 'Dashboard'],
@@ -18,6 +20,8 @@ const SECTIONS = [
   ['money', 'Payouts, refunds, points'],
   ['catalog', 'Vouchers and packages'],
   ['users', 'Users'],
+  ['support', 'Support'],
+  ['content', 'Site content'],
   ['operations', 'Audit, jobs, Stripe'],
   ['metrics', 'Metrics'],
 ] as const;
@@ -46,6 +50,8 @@ export default function AdminPage() {
               <Route path="money" element={<Money />} />
               <Route path="catalog" element={<Catalog />} />
               <Route path="users" element={<Users />} />
+              <Route path="support" element={<Support />} />
+              <Route path="content" element={<SiteContent />} />
               <Route path="operations" element={<Operations />} />
               <Route path="metrics" element={<Metrics />} />
             </Routes>

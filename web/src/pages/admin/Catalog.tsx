@@ -1,4 +1,4 @@
-/** What is on sale: voucher types and points packages (create; deactivate a package). */
+/** What is on sale: voucher types and points packages (create; deactivate a package); granting a voucher to a user. */
 import { Badge, Button, Card, Group, NumberInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import type { AdminPointsPackage, SdkError, VoucherType } from '@kit/sdk';
@@ -10,6 +10,7 @@ import { PagedTable } from '../../components/PagedTable.tsx';
 import { showFieldErrors } from '../../lib/form.ts';
 import { useKit } from '../../lib/kit.tsx';
 import { usePage } from '../../lib/usePage.ts';
+import { GrantVoucher } from './GrantVoucher.tsx';
 
 export default function CatalogSection() {
   const kit = useKit();
@@ -83,6 +84,7 @@ export default function CatalogSection() {
           </form>
         </Card>
       </SimpleGrid>
+      <GrantVoucher typesVersion={types.data?.total ?? 0} />
       <PagedTable
         caption="Voucher types"
         page={types.data}
@@ -92,6 +94,8 @@ export default function CatalogSection() {
           { label: 'Name', render: (t) => t.name },
           { label: 'Service', render: (t) => t.service_type },
           { label: 'Price', render: (t) => money(t.price_amount, t.currency) },
+          { label: 'Uses', render: (t) => t.max_uses },
+          { label: 'Valid for', render: (t) => `${t.validity_days} days` },
           { label: 'Status', render: (t) => <Badge variant="light">{t.is_active ? 'on sale' : 'inactive'}</Badge> },
         ]}
       />

@@ -1,5 +1,5 @@
-/** CRM clients: filters (search, status), 50 per page, add a client. */
-import { Badge, Button, Card, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+/** CRM clients: filters (search, status), 50 per page, add a client, edit or delete one in place. */
+import { Badge, Button, Card, Group, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDebouncedValue } from '@mantine/hooks';
 import type { CrmClientRecord, CrmClientStatus, SdkError } from '@kit/sdk';
@@ -7,11 +7,65 @@ import { useState } from 'react';
 import { crm } from '../../api/business.ts';
 import { ErrorLine, Notice, dateTime } from '../../components/ui.tsx';
 import { PagedTable } from '../../components/PagedTable.tsx';
+import { DeleteButton, EditButton } from '../../components/RowDialogs.tsx';
 import { showFieldErrors } from '../../lib/form.ts';
 import { useKit } from '../../lib/kit.tsx';
 import { usePage } from '../../lib/usePage.ts';
 
 const STATUSES = ['active', 'inactive', 'onboarding', 'paused', 'cancelled'];
+
+const nameOf = (c: CrmClientRecord) => `${c.first_name} ${c.last_name}`.trim();
+
+/** The edit dialog's form: every field the owner keeps up to date; the SDK's field errors show beside them. */
+function EditClient({ client, onSaved }: { client: CrmClientRecord; onSaved: (message: string) => void }) {
+  const kit = useKit();
+  const form = useForm({
+    initialValues: {
+      first_name: client.first_name,
+      last_name: client.last_name,
+      email: client.email ?? '',
+      phone: client.phone ?? '',
+      country: client.country ?? '',
+      status: client.status,
+      notes: client.notes ?? '',
+    },
+  });
+  const [error, setError] = useState<SdkError | null>(null);
+  const [pending, setPending] = useState(false);
+  const submit = form.onSubmit(async (v) => {
+    setPending(true);
+    const result = await crm.updateClient(kit, client.id, {
+      first_name: v.first_name,
+      last_name: v.last_name,
+      email: v.email || null,
+      phone: v.phone || null,
+      country: v.country || null,
+      status: v.status,
+      notes: v.notes || null,
+    });
+    setPending(false);
+    setError(result.error);
+    showFieldErrors(form, result.error);
+    if (result.data) onSaved(`Client ${nameOf(result.data)} saved.`);
+  });
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        <TextInput label="First name" required {...form.getInputProps('first_name')} />
+        <TextInput label="Last name" {...form.getInputProps('last_name')} />
+        <TextInput label="E-mail" type="email" {...form.getInputProps('email')} />
+        <TextInput label="Phone" type="tel" {...form.getInputProps('phone')} />
+        <TextInput label="Country" description="Two letters, e.g. DE" {...form.getInputProps('country')} />
+        <Select label="Status" data={STATUSES} allowDeselect={false} {...form.getInputProps('status')} />
+        <Textarea label="Notes" {...form.getInputProps('notes')} />
+        <ErrorLine error={error} />
+        <Button type="submit" loading={pending} disabled={pending}>
+          Save the client
+        </Button>
+      </Stack>
+    </form>
+  );
+}
 
 export default function ClientsSection() {
   const kit = useKit();
@@ -79,6 +133,34 @@ export default function ClientsSection() {
           { label: 'Status', render: (c) => <Badge variant="light">{c.status}</Badge> },
           { label: 'Country', render: (c) => c.country ?? '' },
           { label: 'Added', render: (c) => dateTime(c.created_at) },
+          {
+            label: 'Actions',
+            render: (c) => (
+              <Group gap="xs" wrap="nowrap">
+                <EditButton what={nameOf(c)}>
+                  {(close) => (
+                    <EditClient
+                      client={c}
+                      onSaved={(message) => {
+                        close();
+                        setNotice(message);
+                        list.reload();
+                      }}
+                    />
+                  )}
+                </EditButton>
+                <DeleteButton
+                  what={nameOf(c)}
+                  consequence="The client's packages, payments and instalments are deleted with them. This cannot be undone."
+                  run={() => crm.removeClient(kit, c.id)}
+                  onDone={() => {
+                    setNotice(`Client ${nameOf(c)} deleted.`);
+                    list.reload();
+                  }}
+                />
+              </Group>
+            ),
+          },
         ]}
       />
     </Stack>

@@ -27,16 +27,22 @@ function Thread({ id }: { id: string }) {
       {thread.data?.messages.map((m) => (
         <Card key={m.id} withBorder p="xs">
           <Text size="xs" c="dimmed">
-            {dateTime(m.created_at)}
+            {m.from_staff ? 'Support' : 'You'} · {dateTime(m.created_at)}
           </Text>
-          <Text>{m.body}</Text>
+          <Text style={{ whiteSpace: 'pre-wrap' }}>{m.body}</Text>
         </Card>
       ))}
-      <Textarea label="Reply" value={body} onChange={(e) => setBody(e.currentTarget.value)} />
+      {thread.data?.ticket.status === 'closed' ? (
+        <Text c="dimmed">This ticket is closed: open a new one to write again.</Text>
+      ) : (
+        <>
+          <Textarea label="Reply" value={body} onChange={(e) => setBody(e.currentTarget.value)} />
+          <Button onClick={() => void send()} disabled={!body.trim()}>
+            Send
+          </Button>
+        </>
+      )}
       <ErrorLine error={thread.error ?? error} />
-      <Button onClick={() => void send()} disabled={!body.trim()}>
-        Send
-      </Button>
     </Stack>
   );
 }

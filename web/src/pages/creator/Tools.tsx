@@ -1,10 +1,14 @@
-/** A creator's tools: create (draft), edit, submit for review. */
+/**
+ * A creator's tools: create (draft), edit, submit for review. Editing a live (approved or suspended)
+ * tool proposes a revision that an admin approves or rejects; "My proposed changes" shows the outcome.
+ */
 import { Badge, Button, Card, Group, Modal, NumberInput, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import type { SdkError, Tool } from '@kit/sdk';
+import type { SdkError, Tool, ToolRevision } from '@kit/sdk';
 import { useState } from 'react';
 import { creatorTools } from '../../api/creator.ts';
-import { ErrorLine, Notice, PageTitle } from '../../components/ui.tsx';
+import { ActionButton } from '../../components/ActionButton.tsx';
+import { ErrorLine, Notice, PageTitle, dateTime } from '../../components/ui.tsx';
 import { PagedTable } from '../../components/PagedTable.tsx';
 import { showFieldErrors } from '../../lib/form.ts';
 import { useKit } from '../../lib/kit.tsx';
@@ -33,7 +37,14 @@ function ToolForm({ tool, onDone }: { tool?: Tool; onDone: (message: string) => 
     showFieldErrors(form, result.error);
     if (!result.error) {
       if (!tool) form.reset();
-      onDone(tool ? `Saved ${values.name}.` : `Created ${values.name} as a draft.`);
+      const live = tool && (tool.status === 'approved' || tool.status === 'suspended');
+      onDone(
+        live
+          ? `Your changes to ${tool.name} wait for an admin's review; until then it keeps its current values.`
+          : tool
+            ? `Saved ${values.name}.`
+            : `Created ${values.name} as a draft.`,
+      );
     }
   });
   return (
@@ -55,6 +66,7 @@ function ToolForm({ tool, onDone }: { tool?: Tool; onDone: (message: string) => 
 export default function CreatorToolsPage() {
   const kit = useKit();
   const list = usePage<Tool>((q) => creatorTools.mine(kit, q), [kit], 20);
+  const changes = usePage<ToolRevision>((q) => creatorTools.revisions(kit, q), [kit], 20);
   const [editing, setEditing] = useState<Tool | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<SdkError | null>(null);
@@ -62,6 +74,7 @@ export default function CreatorToolsPage() {
     setEditing(null);
     setNotice(message);
     list.reload();
+    changes.reload();
   };
   const submitForReview = async (tool: Tool) => {
     const result = await creatorTools.submit(kit, tool.id);
@@ -103,6 +116,31 @@ export default function CreatorToolsPage() {
                 )}
               </Group>
             ),
+          },
+        ]}
+      />
+      <Text component="h2" fw={700} size="lg">
+        My proposed changes
+      </Text>
+      <ErrorLine error={changes.error} />
+      <PagedTable
+        caption="My proposed changes"
+        page={changes.data}
+        onPage={changes.setPage}
+        rowKey={(r) => r.id}
+        empty="You have not changed a live tool yet."
+        columns={[
+          { label: 'Tool', render: (r) => r.name },
+          { label: 'Price', render: (r) => `${r.price_points} points` },
+          { label: 'Proposed', render: (r) => dateTime(r.created_at) },
+          { label: 'Outcome', render: (r) => <Badge variant="light">{r.status === 'pending' ? 'waiting for review' : r.status}</Badge> },
+          { label: "Admin's note", render: (r) => r.review_note ?? '' },
+          {
+            label: 'Action',
+            render: (r) =>
+              r.status === 'pending' ? (
+                <ActionButton label="Withdraw" ariaLabel={`Withdraw the changes to ${r.name}`} run={() => creatorTools.withdrawRevision(kit, r.id)} onDone={changes.reload} />
+              ) : null,
           },
         ]}
       />
