@@ -98,7 +98,7 @@ beforeAll(async () => {
   // From a clean tree: nothing of a previous build may be relied on.
   rmSync(path.join(root, 'dist', 'sdk'), { recursive: true, force: true });
   await buildSdk(() => undefined);
-}, 120_000);
+}, 300_000);
 
 describe('npm run build:sdk', () => {
   it('writes dist/sdk/index.js and one index.d.ts, with only supabase-js and zod left as imports', () => {
@@ -146,7 +146,7 @@ describe('the built package', () => {
     const result = (await runInChromium(browserBundle.code)) as { total: number };
     expect(result).toEqual({ ...expectedAnswers, userAgent: expect.stringContaining('Chrome') });
     expect(result.total).toBeGreaterThan(0);
-  }, 90_000);
+  }, 240_000);
 
   it('type-checks an application against dist/sdk/index.d.ts under strict, exactOptionalPropertyTypes and noUncheckedIndexedAccess', async () => {
     // tests/package/fixtures/consumer.mts resolves 'supabase-backend-kit' through "exports"; the
@@ -154,7 +154,7 @@ describe('the built package', () => {
     const { code, output } = await runCommand(bin('tsc'), ['-p', path.join(fixtures, 'tsconfig.json')]);
     expect(output).toBe('');
     expect(code).toBe(0);
-  }, 90_000);
+  }, 240_000);
 });
 
 /** esbuild writes a class as `class X` or, when it renames or lowers it, `var X = class`. */
@@ -209,7 +209,7 @@ describe('npm run docs:api', () => {
     expect(code, output).toBe(0);
     expect(existsSync(path.join(root, 'dist', 'api-docs', 'index.html'))).toBe(true);
     expect(existsSync(path.join(root, 'dist', 'api-docs', 'functions', 'createClient.html'))).toBe(true);
-  }, 120_000);
+  }, 300_000);
 });
 
 /**
