@@ -105,10 +105,15 @@ describe('GET /functions/v1/metrics', () => {
       const asUser = await fetch(`${stack.url}/functions/v1/metrics`, { headers: { apikey: stack.publishableKey, authorization: `Bearer ${user.accessToken}` } });
       expect(asUser.status, role).toBe(403);
       expect((await asUser.json()).error.code, role).toBe('forbidden');
+      const viaSdk = await user.kit.system.metrics();
+      expect(viaSdk.data, role).toBeNull();
+      expect(viaSdk.error?.code, role).toBe('forbidden');
     }
+    // Signed out, the SDK sends the publishable key, which the function refuses (403); the SDK says
+    // what it means: sign in first.
     const { data, error } = await kit().system.metrics();
     expect(data).toBeNull();
-    expect(error?.code).toBe('forbidden');
+    expect(error?.code).toBe('unauthorized');
   });
 
   it('answers a signed-in platform admin (the admin console) with the Prometheus text', async () => {
