@@ -18,33 +18,6 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const WIDE_BY_DESIGN: Record<string, string> = {
   'auth.onAuthStateChange': 'mirrors supabase-js: answers a subscription at once, not a Result',
   'accounts.clearCurrentAccount': 'forgets the current account locally: no request, nothing can fail',
-  // Narrowed on their own branch (API keys, tasks, jobs, accounts, usage, revenue): remove each line
-  // once its union is declared.
-  'accounts.mine': 'narrowed with the accounts namespace',
-  'accounts.use': 'narrowed with the accounts namespace',
-  'accounts.current': 'narrowed with the accounts namespace',
-  'accounts.register': 'narrowed with the accounts namespace',
-  'accounts.createForOwner': 'narrowed with the accounts namespace',
-  'accounts.get': 'narrowed with the accounts namespace',
-  'accounts.update': 'narrowed with the accounts namespace',
-  'admin.jobs.list': 'narrowed with the jobs namespaces',
-  'admin.jobs.enqueue': 'narrowed with the jobs namespaces',
-  'admin.jobs.cancel': 'narrowed with the jobs namespaces',
-  'jobs.get': 'narrowed with the jobs namespaces',
-  'jobs.list': 'narrowed with the jobs namespaces',
-  'jobs.cancel': 'narrowed with the jobs namespaces',
-  'tasks.submit': 'narrowed with the tasks namespace',
-  'tasks.get': 'narrowed with the tasks namespace',
-  'tasks.list': 'narrowed with the tasks namespace',
-  'tasks.wait': 'narrowed with the tasks namespace',
-  'marketplace.apiKeys.create': 'narrowed with the API keys namespace',
-  'marketplace.apiKeys.list': 'narrowed with the API keys namespace',
-  'marketplace.apiKeys.revoke': 'narrowed with the API keys namespace',
-  'marketplace.usage.list': 'narrowed with the usage namespace',
-  'marketplace.usage.get': 'narrowed with the usage namespace',
-  'marketplace.usage.verifyWithApiKey': 'narrowed with the usage namespace',
-  'marketplace.revenue.stats': 'narrowed with the revenue namespace',
-  'marketplace.revenue.statsWithApiKey': 'narrowed with the revenue namespace',
 };
 
 interface MethodFacts {
