@@ -20,7 +20,7 @@ import { AccountBatchesClient } from './AccountBatchesClient.ts';
 import { AccountContext, type MyAccount } from './AccountContext.ts';
 import { AccountMembersClient } from './AccountMembersClient.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type PrivateFunctionErrorCodes, type Result, SdkApiError, SdkValidationError, withCodes } from './errors.ts';
+import { errorFromPostgrest, type FunctionErrorCodes, type Result, SdkApiError, SdkValidationError, withCodes } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import { checkIds, parseInput } from './validation.ts';
@@ -57,10 +57,10 @@ export type AccountResolveErrorCode = 'no_account' | 'account_not_chosen' | 'acc
 export type AccountUseErrorCode = 'account_not_usable';
 
 /** The codes `register` can answer besides the common ones. */
-export type AccountRegisterErrorCode = PrivateFunctionErrorCodes['register_business'] | 'idempotency_key_in_use' | 'idempotency_key_reused';
+export type AccountRegisterErrorCode = FunctionErrorCodes['accounts-register'];
 
 /** The codes `createForOwner` can answer besides the common ones. */
-export type AccountCreateForOwnerErrorCode = PrivateFunctionErrorCodes['create_business_for_owner'] | 'email_taken' | 'idempotency_key_in_use' | 'idempotency_key_reused';
+export type AccountCreateForOwnerErrorCode = FunctionErrorCodes['accounts-register'];
 
 /** The codes `get` and `update` can answer besides the common ones. */
 export type AccountGetErrorCode = AccountResolveErrorCode;

@@ -6,7 +6,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { dateRangeSchema, type DateRangeInput } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type PrivateFunctionErrorCodes, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
+import { errorFromPostgrest, type FunctionErrorCodes, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
 import { functionsError } from './functions.ts';
 
 import { parseInput } from './validation.ts';
@@ -49,7 +49,7 @@ export interface RevenueApiKeyQuery extends DateRangeInput {
 export type RevenueStatsErrorCode = RpcErrorCodes['revenue_stats'];
 
 /** The codes `statsWithApiKey` can answer besides the common ones. */
-export type RevenueStatsWithApiKeyErrorCode = PrivateFunctionErrorCodes['revenue_stats_with_api_key'];
+export type RevenueStatsWithApiKeyErrorCode = FunctionErrorCodes['creator-api'];
 
 export class RevenueClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}

@@ -6,7 +6,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { idempotencyKeyField, useToolSchema } from '../../supabase/functions/_shared/schemas/marketplace.ts';
 import type { Database, Enums, Tables } from './database.types.ts';
-import { errorFromPostgrest, type PrivateFunctionErrorCodes, type Result, SdkApiError, SdkValidationError, withCodes } from './errors.ts';
+import { errorFromPostgrest, type FunctionErrorCodes, type PrivateFunctionErrorCodes, type Result, SdkApiError, SdkValidationError, withCodes } from './errors.ts';
 import { functionsError, type MutationOptions } from './functions.ts';
 import { idempotencyKey, pageOf } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
@@ -48,7 +48,7 @@ export type UsageUseErrorCode = PrivateFunctionErrorCodes['use_tool'] | 'idempot
 export type UsageGetErrorCode = 'usage_not_found';
 
 /** The codes `verifyWithApiKey` can answer besides the common ones. */
-export type UsageVerifyErrorCode = PrivateFunctionErrorCodes['verify_usage_with_api_key'];
+export type UsageVerifyErrorCode = FunctionErrorCodes['creator-api'];
 
 /** Filters of `list`. */
 export interface UsageQuery extends PageQuery {

@@ -5,7 +5,7 @@
  * codes; plain reads answer only the common codes. A code a method cannot answer does not compile.
  */
 import { expectTypeOf } from 'vitest';
-import { createClient, type CommonErrorCode, type PrivateFunctionErrorCodes, type ResultError } from '../../src/sdk/index.ts';
+import { createClient, type CommonErrorCode, type FunctionErrorCodes, type ResultError } from '../../src/sdk/index.ts';
 
 const kit = createClient('http://127.0.0.1:54321', 'sb_publishable_key');
 
@@ -65,12 +65,8 @@ export async function accounts(): Promise<void> {
   expectTypeOf<Codes<typeof kit.accounts.current>>().toEqualTypeOf<CommonErrorCode | Resolve>();
   expectTypeOf<Codes<typeof kit.accounts.get>>().toEqualTypeOf<CommonErrorCode | Resolve>();
   expectTypeOf<Codes<typeof kit.accounts.update>>().toEqualTypeOf<CommonErrorCode | Resolve>();
-  expectTypeOf<Codes<typeof kit.accounts.register>>().toEqualTypeOf<
-    CommonErrorCode | PrivateFunctionErrorCodes['register_business'] | 'idempotency_key_in_use' | 'idempotency_key_reused'
-  >();
-  expectTypeOf<Codes<typeof kit.accounts.createForOwner>>().toEqualTypeOf<
-    CommonErrorCode | PrivateFunctionErrorCodes['create_business_for_owner'] | 'email_taken' | 'idempotency_key_in_use' | 'idempotency_key_reused'
-  >();
+  expectTypeOf<Codes<typeof kit.accounts.register>>().toEqualTypeOf<CommonErrorCode | FunctionErrorCodes['accounts-register']>();
+  expectTypeOf<Codes<typeof kit.accounts.createForOwner>>().toEqualTypeOf<CommonErrorCode | FunctionErrorCodes['accounts-register']>();
 
   const current = await kit.accounts.update({ contact_phone: '+14155550123' });
   if (current.error?.code === 'account_not_chosen') {
@@ -88,9 +84,7 @@ export async function accounts(): Promise<void> {
 export async function usage(): Promise<void> {
   expectTypeOf<Codes<typeof kit.marketplace.usage.list>>().toEqualTypeOf<CommonErrorCode>();
   expectTypeOf<Codes<typeof kit.marketplace.usage.get>>().toEqualTypeOf<CommonErrorCode | 'usage_not_found'>();
-  expectTypeOf<Codes<typeof kit.marketplace.usage.verifyWithApiKey>>().toEqualTypeOf<
-    CommonErrorCode | 'api_key_expired' | 'api_key_revoked' | 'invalid_api_key' | 'usage_not_found'
-  >();
+  expectTypeOf<Codes<typeof kit.marketplace.usage.verifyWithApiKey>>().toEqualTypeOf<CommonErrorCode | FunctionErrorCodes['creator-api']>();
   const verified = await kit.marketplace.usage.verifyWithApiKey('u', { api_key: 'mk_…' });
   if (verified.error?.code === 'api_key_revoked') return;
   // @ts-expect-error verifying a usage never answers insufficient_points
@@ -101,9 +95,7 @@ export async function usage(): Promise<void> {
 
 export async function revenue(): Promise<void> {
   expectTypeOf<Codes<typeof kit.marketplace.revenue.stats>>().toEqualTypeOf<CommonErrorCode | 'invalid_range'>();
-  expectTypeOf<Codes<typeof kit.marketplace.revenue.statsWithApiKey>>().toEqualTypeOf<
-    CommonErrorCode | 'api_key_expired' | 'api_key_revoked' | 'invalid_api_key' | 'invalid_range'
-  >();
+  expectTypeOf<Codes<typeof kit.marketplace.revenue.statsWithApiKey>>().toEqualTypeOf<CommonErrorCode | FunctionErrorCodes['creator-api']>();
   const stats = await kit.marketplace.revenue.statsWithApiKey({ api_key: 'mk_…', from: '2026-11-01' });
   if (stats.error?.code === 'api_key_expired') return;
   // @ts-expect-error reading revenue never answers payout_exceeds_available
