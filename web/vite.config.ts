@@ -61,5 +61,8 @@ export default defineConfig({
     outDir: process.env.KIT_WEB_OUT_DIR ?? 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 800,
+    // terser (two compress passes) gives ~5 % less gzipped JS than esbuild's minifier: the first page stays within its budget.
+    minify: 'terser',
+    terserOptions: { compress: { passes: 2 } },
   },
 });
