@@ -70,6 +70,12 @@ export default function CatalogSection() {
   const packageForm = useForm<{ name: string; points: number | string; price_amount: number | string }>({ initialValues: { name: '', points: '', price_amount: '' } });
   const [error, setError] = useState<SdkError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // Counts the changes to voucher types, so the grant form offers exactly the types on sale.
+  const [typesVersion, setTypesVersion] = useState(0);
+  const typesChanged = () => {
+    types.reload();
+    setTypesVersion((v) => v + 1);
+  };
   const createType = typeForm.onSubmit(async (v) => {
     const result = await catalog.createVoucherType(kit, {
       name: v.name,
@@ -83,7 +89,7 @@ export default function CatalogSection() {
     if (result.data) {
       setNotice(`Voucher type ${result.data.name} created.`);
       typeForm.reset();
-      types.reload();
+      typesChanged();
     }
   });
   const createPackage = packageForm.onSubmit(async (v) => {
@@ -132,7 +138,7 @@ export default function CatalogSection() {
           </form>
         </Card>
       </SimpleGrid>
-      <GrantVoucher typesVersion={types.data?.total ?? 0} />
+      <GrantVoucher typesVersion={typesVersion} />
       <PagedTable
         caption="Voucher types"
         page={types.data}
@@ -155,7 +161,7 @@ export default function CatalogSection() {
                     onSaved={(saved) => {
                       close();
                       setNotice(`Saved ${saved.name}.`);
-                      types.reload();
+                      typesChanged();
                     }}
                   />
                 )}
