@@ -1,7 +1,7 @@
 /**
  * Support for platform admins: every ticket (filter by status, 20 a page), a ticket's conversation,
  * a reply (one per intent: a double click sends it once), closing and reopening, its priority, and
- * the admin it is assigned to (or nobody). The list shows each ticket's priority and assignee.
+ * the admin it is assigned to (or nobody: Unassign). The list shows each ticket's priority and assignee.
  */
 import { Badge, Button, Card, Group, Modal, Select, SimpleGrid, Stack, Text, Textarea } from '@mantine/core';
 import type { AdminUser, SdkError, SupportTicket, TicketPriority, TicketStatus } from '@kit/sdk';
@@ -84,14 +84,20 @@ function Ticket({ ticket: initial, admins, onChanged }: { ticket: SupportTicket;
           placeholder="Nobody"
           data={admins.map((a) => ({ value: a.id, label: a.email }))}
           value={ticket.assigned_to}
-          clearable
-          clearButtonProps={{ 'aria-label': 'Unassign the ticket' }}
+          allowDeselect={false}
           disabled={changing}
           onChange={(v) => {
-            if (v !== ticket.assigned_to) void change(support.assign(kit, ticket.id, v));
+            if (v && v !== ticket.assigned_to) void change(support.assign(kit, ticket.id, v));
           }}
         />
       </SimpleGrid>
+      {ticket.assigned_to && (
+        <Group>
+          <Button size="xs" variant="default" disabled={changing} onClick={() => void change(support.assign(kit, ticket.id, null))}>
+            Unassign the ticket
+          </Button>
+        </Group>
+      )}
       <ErrorLine error={changeError} />
       <ErrorLine error={thread.error} />
       {thread.data?.messages.map((m) => (
