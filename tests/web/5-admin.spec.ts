@@ -1,13 +1,15 @@
 /**
  * The platform admin's journey through the console: the analytics dashboard; approving the pending
  * business and the tool the creator journey submitted; deciding the creator's payout (approve, mark
- * paid) and the client's refund; adjusting a user's points; a voucher type and a points package
- * (a bad service type shows its field error); users (role change, ban, unban); the audit log showing
- * what was just done; jobs and failed Stripe events; the platform's metrics. Decisions are double-clicked: each applies once.
- * Then the creator's proposed tool changes (one approved, one rejected with a note: the creator sees
- * both outcomes), a voucher granted to a user with a double click (one voucher), the client's support
- * ticket answered and closed (the client reads the reply), and a page written, published and
- * unpublished (a signed-out visitor sees it only while published). The new pages also at 390 px.
+ * paid) and the client's refund; adjusting a user's points; a voucher type and a points package, the
+ * type edited (a price its table refuses shows the error next to the field; new price, uses and
+ * validity; then off sale); users (role change, ban, unban); the audit log showing what was just done;
+ * jobs and failed Stripe events; the platform's metrics. Decisions are double-clicked: each applies
+ * once. Then the creator's proposed tool changes (one approved, one rejected with a note: the creator
+ * sees both outcomes), a voucher granted to a user with a double click (one voucher) and deactivated
+ * with a reason, the client's support ticket given a priority and an assignee, answered and closed
+ * (the client reads the reply), and a page written, published and unpublished (a signed-out visitor
+ * sees it only while published). The new pages also at 390 px.
  */
 import type { Browser } from '@playwright/test';
 import { checkA11y, checkPhoneWidth, expect, signIn, snap, test } from './fixtures.ts';
@@ -127,7 +129,31 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
   await expect(page.getByRole('status')).toHaveText(`Points package ${packageName} created.`);
   await page.getByRole('button', { name: `Deactivate ${packageName}` }).click();
   await expect(page.getByRole('row').filter({ hasText: packageName })).toContainText('inactive');
-  await expect(page.getByRole('table', { name: 'Voucher types' }).getByRole('row').filter({ hasText: typeName })).toContainText('on sale');
+  const typeRow = page.getByRole('table', { name: 'Voucher types' }).getByRole('row').filter({ hasText: typeName });
+  await expect(typeRow).toContainText('on sale');
+
+  // Edit the new type: a price its table refuses shows the error next to the field; then new price, uses and validity.
+  await page.getByRole('button', { name: `Edit ${typeName}` }).click();
+  const editType = page.getByRole('dialog', { name: `Edit ${typeName}` });
+  await editType.getByLabel(/^Price in cents/).fill('0');
+  const refused = page.waitForResponse((r) => r.url().includes('/rest/v1/voucher_types') && r.request().method() === 'PATCH');
+  await editType.getByRole('button', { name: 'Save the voucher type' }).click();
+  expect((await refused).status()).toBe(400);
+  await expect(editType.getByText('Between 1 and 99,999,999 cents')).toBeVisible();
+  // Chromium logs that refused request as a console error: this one is expected, every other still fails the journey.
+  const refusal = (error: string) => error.includes('status of 400');
+  await expect.poll(() => consoleErrors.filter(refusal).length).toBe(1);
+  consoleErrors.splice(consoleErrors.findIndex(refusal), 1);
+  await editType.getByLabel(/^Price in cents/).fill('1750');
+  await editType.getByLabel(/^Uses per voucher/).fill('3');
+  await editType.getByLabel(/^Valid for days/).fill('90');
+  await checkA11y(page, testInfo, 'edit-voucher-type');
+  await editType.getByRole('button', { name: 'Save the voucher type' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByRole('status')).toHaveText(`Saved ${typeName}.`);
+  await expect(typeRow.getByRole('cell').nth(2)).toHaveText(/17\.50/);
+  await expect(typeRow.getByRole('cell').nth(3)).toHaveText('3');
+  await expect(typeRow.getByRole('cell').nth(4)).toHaveText('90 days');
 
   // Grant the new type's voucher to the buyer: a double click grants one.
   await page.getByLabel(/^User's e-mail/).fill('buyer@example.test');
@@ -136,7 +162,31 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
   await page.getByRole('button', { name: 'Grant the voucher' }).dblclick();
   await expect(page.getByRole('status').filter({ hasText: 'Granted' })).toContainText(`Granted a ${typeName} voucher`);
   const granted = page.getByRole('table', { name: 'Vouchers of buyer@example.test' });
-  await expect(granted.getByRole('row').filter({ hasText: typeName })).toHaveCount(1);
+  const grantedRow = granted.getByRole('row').filter({ hasText: typeName });
+  await expect(grantedRow).toHaveCount(1);
+  await expect(grantedRow.getByRole('cell').nth(2)).toHaveText('3');
+
+  // Deactivate that voucher, with a reason: it shows as inactive, the reason beside it.
+  const code = (await grantedRow.getByRole('cell').nth(1).textContent())!.trim();
+  await grantedRow.getByRole('button', { name: `Deactivate voucher ${code}` }).click();
+  const deactivate = page.getByRole('dialog', { name: `Deactivate voucher ${code}?` });
+  await deactivate.getByLabel(/^Reason/).fill('Granted by mistake');
+  await checkA11y(page, testInfo, 'deactivate-voucher');
+  await deactivate.getByRole('button', { name: 'Deactivate the voucher' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(grantedRow.getByRole('cell').nth(4)).toContainText('inactive');
+  await expect(grantedRow.getByRole('cell').nth(4)).toContainText('Granted by mistake');
+  await expect(grantedRow.getByRole('button', { name: `Deactivate voucher ${code}` })).toHaveCount(0);
+
+  // Take the type off sale: the table says so, and it is no longer offered for a grant.
+  await page.getByRole('button', { name: `Edit ${typeName}` }).click();
+  await editType.getByLabel(/^On sale/).uncheck();
+  await editType.getByRole('button', { name: 'Save the voucher type' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(typeRow.getByRole('cell').nth(5)).toHaveText('inactive');
+  await page.getByRole('textbox', { name: 'Voucher type to grant' }).fill(typeName);
+  await expect(page.getByRole('option', { name: typeName })).toHaveCount(0);
+  await page.getByRole('textbox', { name: 'Voucher type to grant' }).fill('');
   await checkA11y(page, testInfo, 'catalog');
   await snap(page, testInfo, 'catalog');
   await checkPhoneWidth(page, testInfo, 'catalog');
@@ -153,6 +203,22 @@ test('platform admin: dashboard, approvals, payouts, refunds, points, catalog, u
   await tickets.getByRole('button', { name: 'Read Where is my receipt?' }).first().click();
   const ticket = page.getByRole('dialog', { name: 'Where is my receipt?' });
   await expect(ticket.getByText('I bought points today')).toBeVisible();
+  // Its priority, and the admin it is assigned to (assigned, unassigned, assigned again); the list shows both.
+  await ticket.getByRole('textbox', { name: 'Priority' }).click();
+  await page.getByRole('option', { name: 'high' }).click();
+  await expect(ticket.getByText('high priority')).toBeVisible();
+  await ticket.getByRole('textbox', { name: 'Assigned to' }).click();
+  await page.getByRole('option', { name: 'admin@example.test' }).click();
+  await expect(ticket.getByText('assigned to admin@example.test')).toBeVisible();
+  await ticket.getByRole('button', { name: 'Unassign the ticket' }).click();
+  await expect(ticket.getByText('assigned to nobody')).toBeVisible();
+  await ticket.getByRole('textbox', { name: 'Assigned to' }).click();
+  await page.getByRole('option', { name: 'admin@example.test' }).click();
+  await expect(ticket.getByText('assigned to admin@example.test')).toBeVisible();
+  const ticketRow = tickets.getByRole('row').filter({ hasText: 'Where is my receipt?' }).first();
+  await expect(ticketRow).toContainText('high');
+  await expect(ticketRow).toContainText('admin@example.test');
+  await checkPhoneWidth(page, testInfo, 'support-ticket');
   await ticket.getByLabel('Reply to the user').fill(answer);
   await ticket.getByRole('button', { name: 'Send the reply' }).dblclick();
   await expect(ticket.getByRole('status')).toHaveText('Reply sent.');

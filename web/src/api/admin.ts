@@ -13,9 +13,11 @@ import type {
   PageQuery,
   PlatformRole,
   PointsPackageCreateInput,
+  TicketPriority,
   TicketStatus,
   ToolRevisionDecision,
   ToolRevisionStatus,
+  VoucherTypeChanges,
   VoucherTypeInput,
 } from '@kit/sdk';
 import { errorFromPostgrest } from '@kit/sdk';
@@ -49,13 +51,21 @@ export const revisions = {
     kit.admin.tools.reviewRevision(id, { decision, ...(note ? { note } : {}) }, { idempotencyKey: key }),
 };
 
-/** Support tickets: admins read every ticket through `kit.support`, reply there, and close through `kit.admin.support`. */
+/**
+ * Support tickets: admins read every ticket through `kit.support`, reply there, and close, assign and
+ * prioritise through `kit.admin.support`.
+ */
 export const support = {
   list: (kit: KitClient, q: PageQuery & { status?: TicketStatus }) => kit.support.list(q),
   get: (kit: KitClient, id: string) => kit.support.get(id),
   reply: (kit: KitClient, id: string, body: string, key: string) => kit.support.reply(id, { body }, { idempotencyKey: key }),
   close: (kit: KitClient, id: string) => kit.admin.support.close(id),
   reopen: (kit: KitClient, id: string) => kit.admin.support.update(id, { status: 'open' }),
+  /** Assigns the ticket to an admin, or unassigns it with null. */
+  assign: (kit: KitClient, id: string, adminId: string | null) => kit.admin.support.assign(id, { assigned_to: adminId }),
+  setPriority: (kit: KitClient, id: string, priority: TicketPriority) => kit.admin.support.update(id, { priority }),
+  /** The platform admins a ticket can be assigned to. */
+  admins: (kit: KitClient) => kit.admin.users.list({ role: 'admin', per_page: 100 }),
 };
 
 /** Site pages and announcements: drafts included (`published_only: false`). */
@@ -87,6 +97,9 @@ export const points = {
 export const catalog = {
   voucherTypes: (kit: KitClient, q: PageQuery) => kit.admin.vouchers.types(q),
   createVoucherType: (kit: KitClient, input: VoucherTypeInput) => kit.admin.vouchers.createType(input),
+  updateVoucherType: (kit: KitClient, id: string, changes: VoucherTypeChanges) => kit.admin.vouchers.updateType(id, changes),
+  /** Deactivates one voucher (it can no longer be redeemed); one intent, one key. */
+  deactivateVoucher: (kit: KitClient, id: string, reason: string, key: string) => kit.admin.vouchers.deactivate(id, { reason }, { idempotencyKey: key }),
   /** Gives a user a voucher without payment; the intent's key makes a double click grant one. */
   grantVoucher: (kit: KitClient, userId: string, voucherTypeId: string, key: string) => kit.admin.vouchers.grant(userId, voucherTypeId, { idempotencyKey: key }),
   vouchersOf: (kit: KitClient, userId: string, q: PageQuery) => kit.admin.vouchers.list({ ...q, owner_id: userId }),

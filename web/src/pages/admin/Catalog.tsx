@@ -1,5 +1,8 @@
-/** What is on sale: voucher types and points packages (create; deactivate a package); granting a voucher to a user. */
-import { Badge, Button, Card, Group, NumberInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+/**
+ * What is on sale: voucher types (create; edit price, uses, validity and whether on sale) and points
+ * packages (create; deactivate); granting a voucher to a user.
+ */
+import { Badge, Button, Card, Checkbox, Group, NumberInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import type { AdminPointsPackage, SdkError, VoucherType } from '@kit/sdk';
 import { useState } from 'react';
@@ -7,10 +10,55 @@ import { catalog } from '../../api/admin.ts';
 import { ActionButton } from '../../components/ActionButton.tsx';
 import { ErrorLine, Notice, money } from '../../components/ui.tsx';
 import { PagedTable } from '../../components/PagedTable.tsx';
+import { EditButton } from '../../components/RowDialogs.tsx';
 import { showFieldErrors } from '../../lib/form.ts';
 import { useKit } from '../../lib/kit.tsx';
 import { usePage } from '../../lib/usePage.ts';
 import { GrantVoucher } from './GrantVoucher.tsx';
+
+/** What the voucher types' check constraints allow, in words, next to the field they refused. */
+const TYPE_CHECKS = {
+  price_amount: 'Between 1 and 99,999,999 cents',
+  max_uses: 'Between 1 and 100,000 uses',
+  validity_days: 'Between 1 and 3,650 days',
+};
+
+/** The edit dialog's form: the SDK's answer puts its errors next to the fields; saved, it closes. */
+function EditVoucherType({ type, onSaved }: { type: VoucherType; onSaved: (saved: VoucherType) => void }) {
+  const kit = useKit();
+  const form = useForm<{ price_amount: number | string; max_uses: number | string; validity_days: number | string; is_active: boolean }>({
+    initialValues: { price_amount: type.price_amount, max_uses: type.max_uses, validity_days: type.validity_days, is_active: type.is_active },
+  });
+  const [error, setError] = useState<SdkError | null>(null);
+  const [pending, setPending] = useState(false);
+  const save = form.onSubmit(async (v) => {
+    setPending(true);
+    const result = await catalog.updateVoucherType(kit, type.id, {
+      price_amount: Number(v.price_amount),
+      max_uses: Number(v.max_uses),
+      validity_days: Number(v.validity_days),
+      is_active: v.is_active,
+    });
+    setPending(false);
+    setError(result.error);
+    showFieldErrors(form, result.error, TYPE_CHECKS);
+    if (result.data) onSaved(result.data);
+  });
+  return (
+    <form onSubmit={save} noValidate>
+      <Stack>
+        <NumberInput label="Price in cents" required {...form.getInputProps('price_amount')} />
+        <NumberInput label="Uses per voucher" required {...form.getInputProps('max_uses')} />
+        <NumberInput label="Valid for days" required {...form.getInputProps('validity_days')} />
+        <Checkbox label="On sale (off: not sold, and its vouchers cannot be redeemed)" {...form.getInputProps('is_active', { type: 'checkbox' })} />
+        <ErrorLine error={error} />
+        <Button type="submit" loading={pending} disabled={pending}>
+          Save the voucher type
+        </Button>
+      </Stack>
+    </form>
+  );
+}
 
 export default function CatalogSection() {
   const kit = useKit();
@@ -22,6 +70,12 @@ export default function CatalogSection() {
   const packageForm = useForm<{ name: string; points: number | string; price_amount: number | string }>({ initialValues: { name: '', points: '', price_amount: '' } });
   const [error, setError] = useState<SdkError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // Counts the changes to voucher types, so the grant form offers exactly the types on sale.
+  const [typesVersion, setTypesVersion] = useState(0);
+  const typesChanged = () => {
+    types.reload();
+    setTypesVersion((v) => v + 1);
+  };
   const createType = typeForm.onSubmit(async (v) => {
     const result = await catalog.createVoucherType(kit, {
       name: v.name,
@@ -35,7 +89,7 @@ export default function CatalogSection() {
     if (result.data) {
       setNotice(`Voucher type ${result.data.name} created.`);
       typeForm.reset();
-      types.reload();
+      typesChanged();
     }
   });
   const createPackage = packageForm.onSubmit(async (v) => {
@@ -84,7 +138,7 @@ export default function CatalogSection() {
           </form>
         </Card>
       </SimpleGrid>
-      <GrantVoucher typesVersion={types.data?.total ?? 0} />
+      <GrantVoucher typesVersion={typesVersion} />
       <PagedTable
         caption="Voucher types"
         page={types.data}
@@ -97,6 +151,23 @@ export default function CatalogSection() {
           { label: 'Uses', render: (t) => t.max_uses },
           { label: 'Valid for', render: (t) => `${t.validity_days} days` },
           { label: 'Status', render: (t) => <Badge variant="light">{t.is_active ? 'on sale' : 'inactive'}</Badge> },
+          {
+            label: 'Action',
+            render: (t) => (
+              <EditButton what={t.name}>
+                {(close) => (
+                  <EditVoucherType
+                    type={t}
+                    onSaved={(saved) => {
+                      close();
+                      setNotice(`Saved ${saved.name}.`);
+                      typesChanged();
+                    }}
+                  />
+                )}
+              </EditButton>
+            ),
+          },
         ]}
       />
       <PagedTable

@@ -1,9 +1,10 @@
 /**
  * Granting a voucher: the admin names the user by e-mail and picks an active voucher type; the grant
  * is one intent with one idempotency key, so a double click (or a retry) gives one voucher. The
- * user's vouchers are listed below (20 a page), newest first.
+ * user's vouchers are listed below (20 a page), newest first; one of them can be deactivated, with a
+ * reason, after a confirmation.
  */
-import { Badge, Button, Card, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { SdkApiError, type KitClient, type Voucher } from '@kit/sdk';
 import { useCallback, useState, type FormEvent } from 'react';
 import { catalog, users } from '../../api/admin.ts';
@@ -19,6 +20,55 @@ async function userByEmail(kit: KitClient, email: string) {
   if (found.error) return found;
   const user = found.data.items.find((u) => u.email.toLowerCase() === email.toLowerCase());
   return user ? { data: user, error: null } : { data: null, error: new SdkApiError('No user has this e-mail', 'user_not_found', 404) };
+}
+
+/** Deactivating one voucher: a dialog asks why; the deactivation is one intent with one key. */
+function DeactivateVoucher({ voucher, onDone }: { voucher: Voucher; onDone: () => void }) {
+  const kit = useKit();
+  const [opened, setOpened] = useState(false);
+  const [reason, setReason] = useState('');
+  const run = useCallback((key: string, why: string) => catalog.deactivateVoucher(kit, voucher.id, why, key), [kit, voucher.id]);
+  const deactivate = useAction(run);
+  const confirm = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await deactivate.execute(reason.trim());
+    if (result?.data) {
+      setOpened(false);
+      onDone();
+    }
+  };
+  const title = `Deactivate voucher ${voucher.code}`;
+  return (
+    <>
+      <Button size="xs" variant="default" aria-label={title} onClick={() => setOpened(true)}>
+        Deactivate
+      </Button>
+      <Modal opened={opened} onClose={() => setOpened(false)} title={`${title}?`}>
+        <form onSubmit={(e) => void confirm(e)} noValidate>
+          <Stack>
+            <Text>Its owner can no longer redeem it; this cannot be undone.</Text>
+            <TextInput
+              label="Reason"
+              description="Kept with the voucher"
+              required
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              error={deactivate.fields.reason}
+            />
+            <ErrorLine error={deactivate.error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setOpened(false)}>
+                Keep it
+              </Button>
+              <Button type="submit" color="red.9" loading={deactivate.pending} disabled={deactivate.pending || !reason.trim()}>
+                Deactivate the voucher
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
+  );
 }
 
 /** `typesVersion` changes when the catalogue's voucher types change, so a new type can be granted at once. */
@@ -87,7 +137,16 @@ export function GrantVoucher({ typesVersion }: { typesVersion: number }) {
                 { label: 'Code', render: (v) => v.code },
                 { label: 'Uses left', render: (v) => v.uses_remaining },
                 { label: 'Since', render: (v) => dateTime(v.purchased_at) },
-                { label: 'Status', render: (v) => <Badge variant="light">{v.is_active ? 'active' : 'inactive'}</Badge> },
+                {
+                  label: 'Status',
+                  render: (v) => (
+                    <>
+                      <Badge variant="light">{v.is_active ? 'active' : 'inactive'}</Badge>
+                      {!v.is_active && v.deactivation_reason && <Text size="xs">{v.deactivation_reason}</Text>}
+                    </>
+                  ),
+                },
+                { label: 'Action', render: (v) => (v.is_active ? <DeactivateVoucher voucher={v} onDone={vouchers.reload} /> : null) },
               ]}
             />
           </>

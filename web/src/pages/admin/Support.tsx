@@ -1,9 +1,10 @@
 /**
  * Support for platform admins: every ticket (filter by status, 20 a page), a ticket's conversation,
- * a reply (one per intent: a double click sends it once), closing and reopening.
+ * a reply (one per intent: a double click sends it once), closing and reopening, its priority, and
+ * the admin it is assigned to (or nobody: Unassign). The list shows each ticket's priority and assignee.
  */
-import { Badge, Button, Card, Group, Modal, Select, Stack, Text, Textarea } from '@mantine/core';
-import type { SupportTicket, TicketStatus } from '@kit/sdk';
+import { Badge, Button, Card, Group, Modal, Select, SimpleGrid, Stack, Text, Textarea } from '@mantine/core';
+import type { AdminUser, SdkError, SupportTicket, TicketPriority, TicketStatus } from '@kit/sdk';
 import { useCallback, useState } from 'react';
 import { support } from '../../api/admin.ts';
 import { ActionButton } from '../../components/ActionButton.tsx';
@@ -14,9 +15,29 @@ import { useAction } from '../../lib/useAction.ts';
 import { usePage, useResult } from '../../lib/usePage.ts';
 
 const STATUSES = ['open', 'pending', 'resolved', 'closed'];
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 
-function Ticket({ ticket, onChanged }: { ticket: SupportTicket; onChanged: () => void }) {
+function assigneeName(admins: AdminUser[], id: string | null): string {
+  if (!id) return 'nobody';
+  return admins.find((a) => a.id === id)?.email ?? id;
+}
+
+function Ticket({ ticket: initial, admins, onChanged }: { ticket: SupportTicket; admins: AdminUser[]; onChanged: () => void }) {
   const kit = useKit();
+  const [ticket, setTicket] = useState(initial);
+  const [changeError, setChangeError] = useState<SdkError | null>(null);
+  const [changing, setChanging] = useState(false);
+  /** A priority or an assignment: the answer is the ticket as saved. */
+  const change = async (request: PromiseLike<{ data: SupportTicket; error: null } | { data: null; error: SdkError }>) => {
+    setChanging(true);
+    const result = await request;
+    setChanging(false);
+    setChangeError(result.error);
+    if (result.data) {
+      setTicket(result.data);
+      onChanged();
+    }
+  };
   const thread = useResult(() => support.get(kit, ticket.id), [kit, ticket.id]);
   const [body, setBody] = useState('');
   const run = useCallback((key: string, text: string) => support.reply(kit, ticket.id, text, key), [kit, ticket.id]);
@@ -43,7 +64,41 @@ function Ticket({ ticket, onChanged }: { ticket: SupportTicket; onChanged: () =>
         <Badge variant="light" color="gray">
           {ticket.priority} priority
         </Badge>
+        <Badge variant="light" color="gray">
+          assigned to {assigneeName(admins, ticket.assigned_to)}
+        </Badge>
       </Group>
+      <SimpleGrid cols={{ base: 1, xs: 2 }}>
+        <Select
+          label="Priority"
+          data={PRIORITIES}
+          value={ticket.priority}
+          allowDeselect={false}
+          disabled={changing}
+          onChange={(v) => {
+            if (v && v !== ticket.priority) void change(support.setPriority(kit, ticket.id, v as TicketPriority));
+          }}
+        />
+        <Select
+          label="Assigned to"
+          placeholder="Nobody"
+          data={admins.map((a) => ({ value: a.id, label: a.email }))}
+          value={ticket.assigned_to}
+          allowDeselect={false}
+          disabled={changing}
+          onChange={(v) => {
+            if (v && v !== ticket.assigned_to) void change(support.assign(kit, ticket.id, v));
+          }}
+        />
+      </SimpleGrid>
+      {ticket.assigned_to && (
+        <Group>
+          <Button size="xs" variant="default" disabled={changing} onClick={() => void change(support.assign(kit, ticket.id, null))}>
+            Unassign the ticket
+          </Button>
+        </Group>
+      )}
+      <ErrorLine error={changeError} />
       <ErrorLine error={thread.error} />
       {thread.data?.messages.map((m) => (
         <Card key={m.id} withBorder p="xs" bg={m.from_staff ? 'indigo.0' : undefined}>
@@ -74,6 +129,8 @@ export default function SupportSection() {
   const kit = useKit();
   const [status, setStatus] = useState<TicketStatus | null>(null);
   const list = usePage<SupportTicket>((q) => support.list(kit, { ...q, ...(status ? { status } : {}) }), [kit, status], 20);
+  const admins = useResult(() => support.admins(kit), [kit]);
+  const adminList = admins.data?.items ?? [];
   const [open, setOpen] = useState<SupportTicket | null>(null);
   return (
     <Stack>
@@ -90,7 +147,7 @@ export default function SupportSection() {
         clearButtonProps={{ 'aria-label': 'Show tickets of any status' }}
         maw={240}
       />
-      <ErrorLine error={list.error} />
+      <ErrorLine error={list.error ?? admins.error} />
       <PagedTable
         caption="Support tickets"
         page={list.data}
@@ -108,11 +165,12 @@ export default function SupportSection() {
           },
           { label: 'Status', render: (t) => <Badge variant="light">{t.status}</Badge> },
           { label: 'Priority', render: (t) => t.priority },
+          { label: 'Assigned to', render: (t) => assigneeName(adminList, t.assigned_to) },
           { label: 'Last message', render: (t) => dateTime(t.last_message_at) },
         ]}
       />
       <Modal opened={open !== null} onClose={() => setOpen(null)} title={open?.subject ?? ''} size="lg">
-        {open && <Ticket ticket={open} onChanged={list.reload} />}
+        {open && <Ticket ticket={open} admins={adminList} onChanged={list.reload} />}
       </Modal>
     </Stack>
   );
