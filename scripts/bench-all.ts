@@ -35,6 +35,8 @@ const dbUrlEnv = { SUPABASE_DB_URL: process.env.SUPABASE_DB_URL ?? config.dbUrl,
 const special: Record<string, NodeJS.ProcessEnv> = {
   startup: { STACK_API_PORT: startupApi, STACK_DB_PORT: startupDb, STACK_MAILBOX_PORT: startupMailbox, STACK_DATA_DIR: path.join(projectRoot, '.stack', 'bench-startup') },
   wallet: dbUrlEnv,
+  // Against the running stack, as the others (on its own, it starts a stack of its own on the dev ports).
+  crm: dbUrlEnv,
 };
 
 const ran: { name: string; status: number; seconds: number; busyCores: number }[] = [];
