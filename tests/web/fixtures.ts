@@ -35,8 +35,16 @@ export async function snap(page: Page, testInfo: TestInfo, name: string): Promis
 
 /** axe-core on the page as it is now: no serious or critical violation. */
 export async function checkA11y(page: Page, testInfo: TestInfo, label: string): Promise<void> {
-  // Check the page at rest: a dialog fading out is half transparent, and axe would judge its colours.
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  // Check the page at rest: a dialog fading in or out is half transparent, and axe would judge its
+  // colours. Mantine sets a dialog's starting opacity a frame before its transition runs, so wait
+  // for every dialog to be fully opaque as well as for running animations to end.
+  await page.waitForFunction(() => {
+    const opaque = (element: Element | null): boolean => !element || (Number(getComputedStyle(element).opacity) >= 1 && opaque(element.parentElement));
+    return (
+      document.getAnimations().every((a) => a.playState !== 'running') &&
+      [...document.querySelectorAll('[role="dialog"]')].every((dialog) => dialog.getClientRects().length === 0 || opaque(dialog))
+    );
+  });
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   await testInfo.attach(`axe-${label}.json`, { body: JSON.stringify(bad, null, 2), contentType: 'application/json' });
