@@ -22,6 +22,8 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     locale: 'en-US',
+    // The app honours reduced motion: dialogs open without a fade, so axe never judges a half-faded one.
+    contextOptions: { reducedMotion: 'reduce' },
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] },
     actionTimeout: 15_000,
     navigationTimeout: 30_000,

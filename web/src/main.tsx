@@ -12,6 +12,8 @@ import { KitProvider } from './lib/kit.tsx';
 const theme = createTheme({
   primaryColor: 'indigo',
   primaryShade: 8,
+  // Users who ask their system for less motion get no transitions (dialogs appear at once).
+  respectReducedMotion: true,
   // By name, not `Modal.extend`, so the first page does not load the Modal component.
   components: { Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } } },
 });
