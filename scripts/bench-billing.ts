@@ -27,6 +27,7 @@ import path from 'node:path';
 import pg from 'pg';
 import Stripe from 'stripe';
 import { loadStackConfig } from '../src/stack/config.ts';
+import { report as reportTimed, run, type Timed } from '../bench/timing.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -49,40 +50,7 @@ const tag = `bench-billing-${Date.now().toString(36)}`;
 const pool = new pg.Pool({ connectionString: dbUrl, max: 4 });
 const sql = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> => (await pool.query<T>(text, values)).rows;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-interface Timed<T> {
-  result: T;
-  ms: number;
-}
-
-async function run<T>(tasks: (() => Promise<T>)[], limit: number): Promise<{ results: Timed<T>[]; wallMs: number }> {
-  const results = new Array<Timed<T>>(tasks.length);
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        const t0 = performance.now();
-        const result = await tasks[i]!();
-        results[i] = { result, ms: performance.now() - t0 };
-      }
-    }),
-  );
-  return { results, wallMs: performance.now() - started };
-}
-
-function report(label: string, timed: { results: Timed<unknown>[]; wallMs: number }): { perSecond: number; p50: number; p99: number } {
-  const latencies = timed.results.map((r) => r.ms).sort((a, b) => a - b);
-  const perSecond = (timed.results.length / timed.wallMs) * 1000;
-  const p50 = percentile(latencies, 50);
-  const p99 = percentile(latencies, 99);
-  console.log(`  ${label.padEnd(56)} ${perSecond.toFixed(0).padStart(6)}/s   p50 ${p50.toFixed(1).padStart(7)} ms   p99 ${p99.toFixed(1).padStart(7)} ms`);
-  return { perSecond, p50, p99 };
-}
+const report = (label: string, timed: { results: Timed<unknown>[]; wallMs: number }) => reportTimed(label, timed, 56);
 
 function check(ok: boolean, what: string): void {
   console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
