@@ -16,6 +16,7 @@ import { invokeMutation, type MutationOptions } from './functions.ts';
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
 import { checkIds, parseInput } from './validation.ts';
+import { badKey, keyedBy } from './postgrest.ts';
 
 export type { AccountPermission, AccountRole, MemberInviteInput };
 
@@ -156,14 +157,14 @@ export class AccountMembersClient {
    * const { data, error } = await kit.accounts.members.setAccess(userId, { permissions: ['view_all_clients', 'manage_payments'] });
    * if (error?.code === 'own_access_unchangeable') console.log('ask another admin');
    */
-  setAccess(userId: string, changes: MemberAccessUpdate): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
-  setAccess(userId: string, changes: MemberAccessUpdate): Promise<Result<Member>> {
+  setAccess(userId: string, changes: MemberAccessUpdate, options?: MutationOptions): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
+  setAccess(userId: string, changes: MemberAccessUpdate, options?: MutationOptions): Promise<Result<Member>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     if (changes.role === undefined && changes.permissions === undefined) {
       return Promise.resolve({ data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: {}, formErrors: ['Nothing to update'] }) });
     }
-    return this.#patch(userId, changes);
+    return this.#patch(userId, changes, options);
   }
 
   /**
@@ -172,11 +173,11 @@ export class AccountMembersClient {
    * @example
    * const { error } = await kit.accounts.members.deactivate(userId);
    */
-  deactivate(userId: string): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
-  deactivate(userId: string): Promise<Result<Member>> {
+  deactivate(userId: string, options?: MutationOptions): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
+  deactivate(userId: string, options?: MutationOptions): Promise<Result<Member>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
-    return this.#patch(userId, { is_active: false });
+    return this.#patch(userId, { is_active: false }, options);
   }
 
   /**
@@ -185,11 +186,11 @@ export class AccountMembersClient {
    * @example
    * const { error } = await kit.accounts.members.reactivate(userId);
    */
-  reactivate(userId: string): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
-  reactivate(userId: string): Promise<Result<Member>> {
+  reactivate(userId: string, options?: MutationOptions): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
+  reactivate(userId: string, options?: MutationOptions): Promise<Result<Member>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
-    return this.#patch(userId, { is_active: true });
+    return this.#patch(userId, { is_active: true }, options);
   }
 
   /**
@@ -198,13 +199,13 @@ export class AccountMembersClient {
    * @example
    * const { data, error } = await kit.accounts.members.update(userId, { job_title: 'Head coach' });
    */
-  update(userId: string, changes: MemberProfileUpdate): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
-  update(userId: string, changes: MemberProfileUpdate): Promise<Result<Member>> {
+  update(userId: string, changes: MemberProfileUpdate, options?: MutationOptions): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
+  update(userId: string, changes: MemberProfileUpdate, options?: MutationOptions): Promise<Result<Member>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return Promise.resolve({ data: null, error: invalidId });
     const invalid = checkProfile(changes);
     if (invalid) return Promise.resolve({ data: null, error: invalid });
-    return this.#patch(userId, changes);
+    return this.#patch(userId, changes, options);
   }
 
   /**
@@ -213,21 +214,24 @@ export class AccountMembersClient {
    * @example
    * const { data, error } = await kit.accounts.members.updateMe({ phone: '+14155550123' });
    */
-  updateMe(changes: MemberProfileUpdate): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
-  async updateMe(changes: MemberProfileUpdate): Promise<Result<Member>> {
+  updateMe(changes: MemberProfileUpdate, options?: MutationOptions): Promise<Result<Member, TableWriteErrorCodes['account_members'] | AccountChoiceErrorCode>>;
+  async updateMe(changes: MemberProfileUpdate, options?: MutationOptions): Promise<Result<Member>> {
     const invalid = checkProfile(changes);
     if (invalid) return { data: null, error: invalid };
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
-    return this.#patch(me.id, changes);
+    return this.#patch(me.id, changes, options);
   }
 
-  async #patch(userId: string, changes: Database['public']['Tables']['account_members']['Update']): Promise<Result<Member>> {
-    const invalidId = checkIds({ user_id: userId });
+  async #patch(userId: string, changes: Database['public']['Tables']['account_members']['Update'], options?: MutationOptions): Promise<Result<Member>> {
+    const invalidId = checkIds({ user_id: userId }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
     const account = await this.context.resolve();
     if (account.error) return account;
-    const { data, error, status } = await this.supabase.from('account_members').update(changes).eq('account_id', account.data).eq('user_id', userId).select('*').maybeSingle();
+    const { data, error, status } = await keyedBy(
+      this.supabase.from('account_members').update(changes).eq('account_id', account.data).eq('user_id', userId).select('*'),
+      options,
+    ).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No member you may change has this id', 'not_found', 404) };
     return { data, error: null };

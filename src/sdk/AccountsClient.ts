@@ -24,6 +24,7 @@ import { errorFromPostgrest, type FunctionErrorCodes, type Result, SdkApiError, 
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import { checkIds, parseInput } from './validation.ts';
+import { badKey, keyedBy } from './postgrest.ts';
 
 export type { AccountReviewInput, AccountStatus, BusinessCreationInput, BusinessOwnerInput, BusinessRegistrationInput, MyAccount, ReviewDecision };
 
@@ -220,16 +221,20 @@ export class AccountsClient {
    * const { data, error } = await kit.accounts.update({ contact_phone: '+14155550123' });
    * const named = await kit.accounts.update(accountId, { name: 'Acme Coaching Ltd' });
    */
-  update(changes: AccountDetailsUpdate): Promise<Result<Account, AccountGetErrorCode>>;
-  update(accountId: string, changes: AccountDetailsUpdate): Promise<Result<Account, AccountGetErrorCode>>;
-  update(accountId: string | AccountDetailsUpdate, changes?: AccountDetailsUpdate): Promise<Result<Account, AccountGetErrorCode>> {
+  update(changes: AccountDetailsUpdate, options?: MutationOptions): Promise<Result<Account, AccountGetErrorCode>>;
+  update(accountId: string, changes: AccountDetailsUpdate, options?: MutationOptions): Promise<Result<Account, AccountGetErrorCode>>;
+  update(accountId: string | AccountDetailsUpdate, changes?: AccountDetailsUpdate | MutationOptions, options?: MutationOptions): Promise<Result<Account, AccountGetErrorCode>> {
     const named = typeof accountId === 'string';
-    return this.#update(named ? (changes ?? {}) : accountId, named ? accountId : undefined).then(withCodes<AccountGetErrorCode, Account>);
+    return this.#update(
+      named ? ((changes ?? {}) as AccountDetailsUpdate) : accountId,
+      named ? accountId : undefined,
+      named ? options : (changes as MutationOptions | undefined),
+    ).then(withCodes<AccountGetErrorCode, Account>);
   }
 
   /** The implementation of `update` (its result carries any `SdkError`). */
-  async #update(changes: AccountDetailsUpdate, accountId: string | undefined): Promise<Result<Account>> {
-    const invalidId = accountId !== undefined ? checkIds({ account_id: accountId }) : null;
+  async #update(changes: AccountDetailsUpdate, accountId: string | undefined, options: MutationOptions | undefined): Promise<Result<Account>> {
+    const invalidId = (accountId !== undefined ? checkIds({ account_id: accountId }) : null) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
     const allowed = ['name', 'contact_name', 'contact_email', 'contact_phone'];
     const unknown = Object.keys(changes).filter((k) => !allowed.includes(k));
@@ -239,7 +244,7 @@ export class AccountsClient {
     }
     const resolved = await this.context.resolve(accountId);
     if (resolved.error) return resolved;
-    const { data, error, status } = await this.supabase.from('accounts').update(changes).eq('id', resolved.data).select('*').maybeSingle();
+    const { data, error, status } = await keyedBy(this.supabase.from('accounts').update(changes).eq('id', resolved.data).select('*'), options).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('Only owners and admins of an active account change it', 'forbidden', 403) };
     return { data, error: null };

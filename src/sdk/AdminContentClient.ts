@@ -8,7 +8,7 @@ import type { SiteContent } from './ContentClient.ts';
 import type { Database } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { checkIdempotencyKey, keyed, replayedId } from './postgrest.ts';
+import { badKey, checkIdempotencyKey, keyed, keyedBy, removal, replayedId } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds, definedFields, parseInput } from './validation.ts';
 
@@ -48,15 +48,15 @@ export class AdminContentClient {
    * @example
    * const { data, error } = await kit.admin.content.update(pageId, { published: true });
    */
-  update(id: string, changes: ContentUpdateInput): Promise<Result<SiteContent, TableWriteErrorCodes['site_content']>>;
-  async update(id: string, changes: ContentUpdateInput): Promise<Result<SiteContent>> {
-    const invalidId = checkIds({ id: id });
+  update(id: string, changes: ContentUpdateInput, options?: MutationOptions): Promise<Result<SiteContent, TableWriteErrorCodes['site_content']>>;
+  async update(id: string, changes: ContentUpdateInput, options?: MutationOptions): Promise<Result<SiteContent>> {
+    const invalidId = checkIds({ id: id }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(contentUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase.from('site_content').update(definedFields(parsed.data)).eq('id', id).select('*').maybeSingle();
+    const { data, error, status } = await keyedBy(this.supabase.from('site_content').update(definedFields(parsed.data)).eq('id', id).select('*'), options).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No page you may edit has this id', 'forbidden', 403) };
     return { data, error: null };
@@ -67,15 +67,12 @@ export class AdminContentClient {
    * @example
    * const { error } = await kit.admin.content.remove(pageId);
    */
-  remove(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['site_content']>>;
-  async remove(id: string): Promise<Result<{ id: string }>> {
-    const invalidId = checkIds({ id: id });
+  remove(id: string, options?: MutationOptions): Promise<Result<{ id: string }, TableWriteErrorCodes['site_content']>>;
+  async remove(id: string, options?: MutationOptions): Promise<Result<{ id: string }>> {
+    const invalidId = checkIds({ id: id }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase.from('site_content').delete().eq('id', id).select('id').maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('No page you may delete has this id', 'forbidden', 403) };
-    return { data, error: null };
+    return removal(id, 'page', await keyedBy(this.supabase.from('site_content').delete().eq('id', id).select('id'), options));
   }
 }

@@ -4,9 +4,11 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes } from './errors.ts';
+import { type Result, type TableWriteErrorCodes } from './errors.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds } from './validation.ts';
+import { badKey, keyedBy, removal } from './postgrest.ts';
+import type { MutationOptions } from './functions.ts';
 
 export class AdminFeedbackClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
@@ -17,15 +19,12 @@ export class AdminFeedbackClient {
    * @example
    * const { error } = await kit.admin.feedback.remove(reviewId);
    */
-  remove(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['feedback']>>;
-  async remove(id: string): Promise<Result<{ id: string }>> {
-    const invalidId = checkIds({ id: id });
+  remove(id: string, options?: MutationOptions): Promise<Result<{ id: string }, TableWriteErrorCodes['feedback']>>;
+  async remove(id: string, options?: MutationOptions): Promise<Result<{ id: string }>> {
+    const invalidId = checkIds({ id: id }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase.from('feedback').delete().eq('id', id).select('id').maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('No review you may delete has this id', 'not_found', 404) };
-    return { data, error: null };
+    return removal(id, 'review', await keyedBy(this.supabase.from('feedback').delete().eq('id', id).select('id'), options));
   }
 }

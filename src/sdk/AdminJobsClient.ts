@@ -73,16 +73,16 @@ export class AdminJobsClient {
    * @example
    * const { data, error } = await kit.admin.jobs.cancel(jobId);
    */
-  cancel(id: string): Promise<Result<Job, JobCancelErrorCode>> {
-    return this.#cancel(id).then(withCodes<JobCancelErrorCode, Job>);
+  cancel(id: string, options?: MutationOptions): Promise<Result<Job, JobCancelErrorCode>> {
+    return this.#cancel(id, options).then(withCodes<JobCancelErrorCode, Job>);
   }
 
   /** The implementation of `cancel` (its result carries any `SdkError`). */
-  async #cancel(id: string): Promise<Result<Job>> {
+  async #cancel(id: string, options?: MutationOptions): Promise<Result<Job>> {
     const invalidId = checkIds({ id });
     if (invalidId) return { data: null, error: invalidId };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    return this.#jobs.cancel(id);
+    return this.#jobs.cancel(id, options);
   }
 }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { checkIdempotencyKey, keyed, replayedId } from './postgrest.ts';
+import { badKey, checkIdempotencyKey, keyed, keyedBy, removal, replayedId } from './postgrest.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds, parseInput } from './validation.ts';
@@ -97,20 +97,22 @@ export class AdminPointsPackagesClient {
    * @example
    * const { data, error } = await kit.admin.pointsPackages.update(id, { price_amount: 1299 });
    */
-  update(id: string, changes: PointsPackageUpdateInput): Promise<Result<AdminPointsPackage, TableWriteErrorCodes['points_packages']>>;
-  async update(id: string, changes: PointsPackageUpdateInput): Promise<Result<AdminPointsPackage>> {
-    const invalid = checkIds({ id });
+  update(id: string, changes: PointsPackageUpdateInput, options?: MutationOptions): Promise<Result<AdminPointsPackage, TableWriteErrorCodes['points_packages']>>;
+  async update(id: string, changes: PointsPackageUpdateInput, options?: MutationOptions): Promise<Result<AdminPointsPackage>> {
+    const invalid = checkIds({ id }) ?? badKey(options);
     if (invalid) return { data: null, error: invalid };
     const parsed = parseInput(pointsPackageUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase
-      .from('points_packages')
-      .update(parsed.data as TablesUpdate<'points_packages'>)
-      .eq('id', id)
-      .select('*')
-      .maybeSingle();
+    const { data, error, status } = await keyedBy(
+      this.supabase
+        .from('points_packages')
+        .update(parsed.data as TablesUpdate<'points_packages'>)
+        .eq('id', id)
+        .select('*'),
+      options,
+    ).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No points package you may change has this id', 'not_found', 404) };
     return { data, error: null };
@@ -122,9 +124,9 @@ export class AdminPointsPackagesClient {
    * @example
    * const { error } = await kit.admin.pointsPackages.deactivate(id);
    */
-  deactivate(id: string): Promise<Result<AdminPointsPackage, TableWriteErrorCodes['points_packages']>>;
-  deactivate(id: string): Promise<Result<AdminPointsPackage>> {
-    return this.update(id, { is_active: false });
+  deactivate(id: string, options?: MutationOptions): Promise<Result<AdminPointsPackage, TableWriteErrorCodes['points_packages']>>;
+  deactivate(id: string, options?: MutationOptions): Promise<Result<AdminPointsPackage>> {
+    return this.update(id, { is_active: false }, options);
   }
 
   /**
@@ -133,18 +135,14 @@ export class AdminPointsPackagesClient {
    * @example
    * const { error } = await kit.admin.pointsPackages.remove(id);
    */
-  remove(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['points_packages']>>;
-  async remove(id: string): Promise<Result<{ id: string }>> {
-    const invalid = checkIds({ id });
+  remove(id: string, options?: MutationOptions): Promise<Result<{ id: string }, TableWriteErrorCodes['points_packages']>>;
+  async remove(id: string, options?: MutationOptions): Promise<Result<{ id: string }>> {
+    const invalid = checkIds({ id }) ?? badKey(options);
     if (invalid) return { data: null, error: invalid };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase.from('points_packages').delete().eq('id', id).select('id').maybeSingle();
-    if (error) {
-      if (error.code === '23503') return { data: null, error: new SdkApiError('Payments refer to this package: deactivate it instead', 'conflict', 409) };
-      return { data: null, error: errorFromPostgrest(error, status) };
-    }
-    if (!data) return { data: null, error: new SdkApiError('No points package you may delete has this id', 'not_found', 404) };
-    return { data, error: null };
+    const answer = await keyedBy(this.supabase.from('points_packages').delete().eq('id', id).select('id'), options);
+    if (answer.error?.code === '23503') return { data: null, error: new SdkApiError('Payments refer to this package: deactivate it instead', 'conflict', 409) };
+    return removal(id, 'points package', answer);
   }
 }

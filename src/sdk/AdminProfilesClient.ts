@@ -9,6 +9,8 @@ import { errorFromPostgrest, SdkApiError, type Result } from './errors.ts';
 import type { Profile } from './ProfilesClient.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds, definedFields, parseInput } from './validation.ts';
+import { badKey, keyedBy } from './postgrest.ts';
+import type { MutationOptions } from './functions.ts';
 
 export class AdminProfilesClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
@@ -36,15 +38,15 @@ export class AdminProfilesClient {
    * @example
    * const { data, error } = await kit.admin.profiles.update(userId, { first_name: 'Ana' });
    */
-  update(userId: string, changes: ProfileUpdateInput): Promise<Result<Profile, 'username_taken'>>;
-  async update(userId: string, changes: ProfileUpdateInput): Promise<Result<Profile>> {
-    const invalidId = checkIds({ user_id: userId });
+  update(userId: string, changes: ProfileUpdateInput, options?: MutationOptions): Promise<Result<Profile, 'username_taken'>>;
+  async update(userId: string, changes: ProfileUpdateInput, options?: MutationOptions): Promise<Result<Profile>> {
+    const invalidId = checkIds({ user_id: userId }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
     const input = parseInput(profileUpdateSchema, changes);
     if (input.error) return { data: null, error: input.error };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase.from('profiles').update(definedFields(input.data)).eq('id', userId).select('*').maybeSingle();
+    const { data, error, status } = await keyedBy(this.supabase.from('profiles').update(definedFields(input.data)).eq('id', userId).select('*'), options).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No profile you may edit has this id', 'not_found', 404) };
     return { data: data as unknown as Profile, error: null };

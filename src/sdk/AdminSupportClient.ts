@@ -8,6 +8,8 @@ import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes
 import type { SupportTicket, TicketUpdate } from './SupportClient.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds } from './validation.ts';
+import { badKey, keyedBy } from './postgrest.ts';
+import type { MutationOptions } from './functions.ts';
 
 export class AdminSupportClient {
   constructor(private readonly supabase: SupabaseClient<Database>) {}
@@ -19,13 +21,13 @@ export class AdminSupportClient {
    * @example
    * const { data, error } = await kit.admin.support.update(ticketId, { status: 'resolved', assigned_to: adminId });
    */
-  update(ticketId: string, changes: TicketUpdate): Promise<Result<SupportTicket, TableWriteErrorCodes['support_tickets']>>;
-  async update(ticketId: string, changes: TicketUpdate): Promise<Result<SupportTicket>> {
-    const invalidId = checkIds({ ticket_id: ticketId });
+  update(ticketId: string, changes: TicketUpdate, options?: MutationOptions): Promise<Result<SupportTicket, TableWriteErrorCodes['support_tickets']>>;
+  async update(ticketId: string, changes: TicketUpdate, options?: MutationOptions): Promise<Result<SupportTicket>> {
+    const invalidId = checkIds({ ticket_id: ticketId }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase.from('support_tickets').update(changes).eq('id', ticketId).select('*').maybeSingle();
+    const { data, error, status } = await keyedBy(this.supabase.from('support_tickets').update(changes).eq('id', ticketId).select('*'), options).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No ticket you may change has this id', 'forbidden', 403) };
     return { data, error: null };
@@ -37,13 +39,13 @@ export class AdminSupportClient {
    * @example
    * const { data, error } = await kit.admin.support.assign(ticketId, { assigned_to: adminId });
    */
-  assign(ticketId: string, input: { assigned_to: string | null } | undefined): Promise<Result<SupportTicket, TableWriteErrorCodes['support_tickets']>>;
-  async assign(ticketId: string, input: { assigned_to: string | null } | undefined): Promise<Result<SupportTicket>> {
+  assign(ticketId: string, input: { assigned_to: string | null } | undefined, options?: MutationOptions): Promise<Result<SupportTicket, TableWriteErrorCodes['support_tickets']>>;
+  async assign(ticketId: string, input: { assigned_to: string | null } | undefined, options?: MutationOptions): Promise<Result<SupportTicket>> {
     if (input?.assigned_to) {
       const invalidAssignee = checkIds({ assigned_to: input.assigned_to });
       if (invalidAssignee) return { data: null, error: invalidAssignee };
     }
-    return this.update(ticketId, { assigned_to: input?.assigned_to ?? null });
+    return this.update(ticketId, { assigned_to: input?.assigned_to ?? null }, options);
   }
 
   /**
@@ -52,8 +54,8 @@ export class AdminSupportClient {
    * @example
    * const { data, error } = await kit.admin.support.close(ticketId);
    */
-  close(ticketId: string): Promise<Result<SupportTicket, TableWriteErrorCodes['support_tickets']>>;
-  async close(ticketId: string): Promise<Result<SupportTicket>> {
-    return this.update(ticketId, { status: 'closed' });
+  close(ticketId: string, options?: MutationOptions): Promise<Result<SupportTicket, TableWriteErrorCodes['support_tickets']>>;
+  async close(ticketId: string, options?: MutationOptions): Promise<Result<SupportTicket>> {
+    return this.update(ticketId, { status: 'closed' }, options);
   }
 }

@@ -6,9 +6,10 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
 import { paged, toPage, type Page, type PageQuery, type PageRequest } from './pages.ts';
-import { pageOf } from './postgrest.ts';
+import { badKey, keyedBy, pageOf, removal } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds } from './validation.ts';
+import type { MutationOptions } from './functions.ts';
 
 /** A waitlist entry: one per e-mail address. */
 export type WaitlistEntry = Tables<'waitlist'>;
@@ -60,14 +61,12 @@ export class AdminWaitlistClient {
    * @example
    * const { error } = await kit.admin.waitlist.remove(entry.id);
    */
-  remove(id: string): Promise<Result<null, never>>;
-  async remove(id: string): Promise<Result<null>> {
-    const bad = checkIds({ id });
+  remove(id: string, options?: MutationOptions): Promise<Result<{ id: string }, never>>;
+  async remove(id: string, options?: MutationOptions): Promise<Result<{ id: string }>> {
+    const bad = checkIds({ id }) ?? badKey(options);
     if (bad) return { data: null, error: bad };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { error, status } = await this.supabase.from('waitlist').delete().eq('id', id);
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    return { data: null, error: null };
+    return removal(id, 'entry', await keyedBy(this.supabase.from('waitlist').delete().eq('id', id).select('id'), options));
   }
 }

@@ -9,7 +9,7 @@ import { currentUserId } from './session.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, type RpcErrorCodes, SdkApiError, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { checkIdempotencyKey, keyed } from './postgrest.ts';
+import { badKey, checkIdempotencyKey, keyed, keyedBy } from './postgrest.ts';
 import { checkIds, parseInput } from './validation.ts';
 
 export type { ApiKeyCreateInput };
@@ -89,15 +89,15 @@ export class ApiKeysClient {
    * @example
    * const { data, error } = await kit.marketplace.apiKeys.revoke(keyId);
    */
-  revoke(id: string): Promise<Result<ApiKey, ApiKeyRevokeErrorCode>> {
-    return this.#revoke(id).then(withCodes<ApiKeyRevokeErrorCode, ApiKey>);
+  revoke(id: string, options?: MutationOptions): Promise<Result<ApiKey, ApiKeyRevokeErrorCode>> {
+    return this.#revoke(id, options).then(withCodes<ApiKeyRevokeErrorCode, ApiKey>);
   }
 
   /** The implementation of `revoke` (its result carries any `SdkError`). */
-  async #revoke(id: string): Promise<Result<ApiKey>> {
-    const invalidId = checkIds({ id: id });
+  async #revoke(id: string, options?: MutationOptions): Promise<Result<ApiKey>> {
+    const invalidId = checkIds({ id: id }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.rpc('revoke_api_key', { api_key_id: id });
+    const { data, error, status } = await keyedBy(this.supabase.rpc('revoke_api_key', { api_key_id: id }), options);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     // A SQL function's row result may be null, which the generated type does not say.
     const revoked = data as ApiKey | null;

@@ -14,7 +14,7 @@ import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type 
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
 import type { MutationOptions } from './functions.ts';
-import { checkIdempotencyKey, replayedId } from './postgrest.ts';
+import { badKey, checkIdempotencyKey, keyedBy, removal, replayedId } from './postgrest.ts';
 import { checkIds, parseInput } from './validation.ts';
 
 /** The account-scoped CRM tables. */
@@ -183,23 +183,27 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
   }
 
   /**
-   * Changes fields of a row. `not_found` when it does not exist or you may not change it.
+   * Changes fields of a row. `not_found` when it does not exist or you may not change it. Idempotent:
+   * a retry with the call's `Idempotency-Key` (generated when absent) writes nothing again and answers
+   * the row as it stands; the key with other changes is `idempotency_key_reused`.
    *
    * @example
    * const { data, error } = await kit.crm.clients.update(clientId, { status: 'paused' });
    */
-  update(id: string, changes: Update): Promise<Result<Row<N>, CrmTableWriteErrorCode<N>>>;
-  async update(id: string, changes: Update): Promise<Result<Row<N>>> {
-    const invalidId = checkIds({ id: id });
-    if (invalidId) return { data: null, error: invalidId };
+  update(id: string, changes: Update, options?: MutationOptions): Promise<Result<Row<N>, CrmTableWriteErrorCode<N>>>;
+  async update(id: string, changes: Update, options?: MutationOptions): Promise<Result<Row<N>>> {
+    const invalid = checkIds({ id: id }) ?? badKey(options);
+    if (invalid) return { data: null, error: invalid };
     const parsed = parseInput(this.spec.updateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.client
-      .from(this.spec.table)
-      .update(parsed.data as object)
-      .eq('id', id)
-      .select('*')
-      .maybeSingle();
+    const { data, error, status } = await keyedBy(
+      this.client
+        .from(this.spec.table)
+        .update(parsed.data as object)
+        .eq('id', id)
+        .select('*'),
+      options,
+    ).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may change has this id`, 'not_found', 404) };
     return { data: data, error: null };
@@ -208,18 +212,16 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
   /**
    * Deletes a row. `not_found` when it does not exist or you may not delete it; `forbidden` when the
    * delete would cascade into payment records (payments, instalments, Stripe links) or client
-   * packages you may not manage — deactivate the client (status `cancelled`) instead.
+   * packages you may not manage — deactivate the client (status `cancelled`) instead. Idempotent: a
+   * retry with the call's `Idempotency-Key` after the row is gone answers `{ id }` again.
    *
    * @example
    * const { error } = await kit.crm.clients.remove(clientId);
    */
-  remove(id: string): Promise<Result<{ id: string }, CrmTableWriteErrorCode<N>>>;
-  async remove(id: string): Promise<Result<{ id: string }>> {
-    const invalidId = checkIds({ id: id });
-    if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.client.from(this.spec.table).delete().eq('id', id).select('id');
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (data.length === 0) return { data: null, error: new SdkApiError(`No ${this.spec.noun} you may delete has this id`, 'not_found', 404) };
-    return { data: { id }, error: null };
+  remove(id: string, options?: MutationOptions): Promise<Result<{ id: string }, CrmTableWriteErrorCode<N>>>;
+  async remove(id: string, options?: MutationOptions): Promise<Result<{ id: string }>> {
+    const invalid = checkIds({ id: id }) ?? badKey(options);
+    if (invalid) return { data: null, error: invalid };
+    return removal(id, this.spec.noun, await keyedBy(this.client.from(this.spec.table).delete().eq('id', id).select('id'), options));
   }
 }

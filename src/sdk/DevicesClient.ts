@@ -8,6 +8,8 @@ import { checkIds } from './validation.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result } from './errors.ts';
 import { currentUserId } from './session.ts';
+import { badKey, keyedBy } from './postgrest.ts';
+import type { MutationOptions } from './functions.ts';
 
 /** A sign-in device: user agent, last IP, first/last seen, open sessions, new-device flag. */
 export type Device = Omit<Tables<'devices'>, 'ip'> & { ip: string | null };
@@ -44,11 +46,11 @@ export class DevicesClient {
    * const { data, error } = await kit.auth.devices.signOut(device.id);
    * if (data) console.log(`${data.sessions_ended} session(s) ended`);
    */
-  signOut(deviceId: string): Promise<Result<{ sessions_ended: number }, /*rpc sign_out_device*/ never>>;
-  async signOut(deviceId: string): Promise<Result<{ sessions_ended: number }>> {
-    const invalidId = checkIds({ device_id: deviceId });
+  signOut(deviceId: string, options?: MutationOptions): Promise<Result<{ sessions_ended: number }, /*rpc sign_out_device*/ never>>;
+  async signOut(deviceId: string, options?: MutationOptions): Promise<Result<{ sessions_ended: number }>> {
+    const invalidId = checkIds({ device_id: deviceId }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.rpc('sign_out_device', { device_id: deviceId });
+    const { data, error, status } = await keyedBy(this.supabase.rpc('sign_out_device', { device_id: deviceId }), options);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: { sessions_ended: data }, error: null };
   }

@@ -8,7 +8,8 @@ import { checkIds } from './validation.ts';
 import type { Database, Json } from './database.types.ts';
 import { errorFromPostgrest, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
 import { paged, type PageRequest, type Page, type PageQuery } from './pages.ts';
-import { pageOf } from './postgrest.ts';
+import { badKey, keyedBy, pageOf } from './postgrest.ts';
+import type { MutationOptions } from './functions.ts';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -109,15 +110,15 @@ export class JobsClient {
    * @example
    * const { data, error } = await kit.jobs.cancel(jobId);
    */
-  cancel(id: string): Promise<Result<Job, JobCancelErrorCode>> {
-    return this.#cancel(id).then(withCodes<JobCancelErrorCode, Job>);
+  cancel(id: string, options?: MutationOptions): Promise<Result<Job, JobCancelErrorCode>> {
+    return this.#cancel(id, options).then(withCodes<JobCancelErrorCode, Job>);
   }
 
   /** The implementation of `cancel` (its result carries any `SdkError`). */
-  async #cancel(id: string): Promise<Result<Job>> {
-    const invalidId = checkIds({ id: id });
+  async #cancel(id: string, options?: MutationOptions): Promise<Result<Job>> {
+    const invalidId = checkIds({ id: id }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.rpc('cancel_job', { job_id: id });
+    const { data, error, status } = await keyedBy(this.supabase.rpc('cancel_job', { job_id: id }), options);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Job, error: null };
   }

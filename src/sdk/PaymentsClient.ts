@@ -12,7 +12,7 @@ import { createPaymentSchema, paymentIdSchema, refundPaymentSchema, type CreateP
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, SdkApiError, type Result, type FunctionErrorCodes, type RpcErrorCodes } from './errors.ts';
 import { pagedFromAll, type PageRequest, paged, toPage } from './pages.ts';
-import { pageOf } from './postgrest.ts';
+import { badKey, keyedBy, pageOf } from './postgrest.ts';
 import { functionsError, invokeMutation, type MutationOptions } from './functions.ts';
 import { currentUserId, requireAdmin } from './session.ts';
 import { checkIds, parseInput } from './validation.ts';
@@ -131,13 +131,13 @@ export class PaymentsClient {
    * const { data, error } = await kit.payments.confirm(paymentId);
    * if (data?.payment.status === 'completed') showVoucher();
    */
-  confirm(paymentId: string): Promise<Result<ConfirmedPayment, FunctionErrorCodes['payments']>>;
-  async confirm(paymentId: string): Promise<Result<ConfirmedPayment>> {
-    const invalidId = checkIds({ payment_id: paymentId });
+  confirm(paymentId: string, options?: MutationOptions): Promise<Result<ConfirmedPayment, FunctionErrorCodes['payments']>>;
+  async confirm(paymentId: string, options: MutationOptions = {}): Promise<Result<ConfirmedPayment>> {
+    const invalidId = checkIds({ payment_id: paymentId }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
     const id = parseInput(paymentIdSchema, paymentId);
     if (id.error) return { data: null, error: id.error };
-    return invokePath<ConfirmedPayment>(this.supabase, `payments/${id.data}/confirm`, {});
+    return invokePath<ConfirmedPayment>(this.supabase, `payments/${id.data}/confirm`, {}, options);
   }
 
   /**
@@ -275,11 +275,11 @@ export class PaymentsAdminClient {
    * @example
    * const { data, error } = await kit.admin.payments.settleDebts(userId);
    */
-  settleDebts(userId: string): Promise<Result<number, RpcErrorCodes['settle_points_debts']>>;
-  async settleDebts(userId: string): Promise<Result<number>> {
-    const invalidId = checkIds({ user_id: userId });
+  settleDebts(userId: string, options?: MutationOptions): Promise<Result<number, RpcErrorCodes['settle_points_debts']>>;
+  async settleDebts(userId: string, options?: MutationOptions): Promise<Result<number>> {
+    const invalidId = checkIds({ user_id: userId }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.rpc('settle_points_debts', { user_id: userId });
+    const { data, error, status } = await keyedBy(this.supabase.rpc('settle_points_debts', { user_id: userId }), options);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     // A SQL function's scalar result may be null, which the generated type does not say.
     const settled = data as number | null;

@@ -11,6 +11,8 @@ import { errorFromPostgrest, SdkApiError, type Result, type StorageErrorCode } f
 import { currentUserId } from './session.ts';
 import { errorFromStorage } from './StorageFolder.ts';
 import { definedFields, checkIds, parseInput } from './validation.ts';
+import { badKey, keyedBy } from './postgrest.ts';
+import type { MutationOptions } from './functions.ts';
 
 export type { PlatformRole, ProfileUpdateInput };
 
@@ -52,11 +54,11 @@ export class ProfilesClient {
    * const { data, error } = await kit.profiles.updateMe({ city: 'Lisbon', locale: 'pt-PT' });
    * if (error?.code === 'username_taken') console.log('pick another username');
    */
-  updateMe(changes: ProfileUpdateInput): Promise<Result<Profile, 'username_taken'>>;
-  async updateMe(changes: ProfileUpdateInput): Promise<Result<Profile>> {
+  updateMe(changes: ProfileUpdateInput, options?: MutationOptions): Promise<Result<Profile, 'username_taken'>>;
+  async updateMe(changes: ProfileUpdateInput, options?: MutationOptions): Promise<Result<Profile>> {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
-    return this.#update(me.id, changes);
+    return this.#update(me.id, changes, options);
   }
 
   /**
@@ -100,12 +102,12 @@ export class ProfilesClient {
   }
 
   /** Changes a profile by id, as row-level security allows (your own). */
-  async #update(userId: string, changes: ProfileUpdateInput): Promise<Result<Profile>> {
-    const invalidId = checkIds({ user_id: userId });
+  async #update(userId: string, changes: ProfileUpdateInput, options?: MutationOptions): Promise<Result<Profile>> {
+    const invalidId = checkIds({ user_id: userId }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
     const input = parseInput(profileUpdateSchema, changes);
     if (input.error) return { data: null, error: input.error };
-    const { data, error, status } = await this.supabase.from('profiles').update(definedFields(input.data)).eq('id', userId).select('*').maybeSingle();
+    const { data, error, status } = await keyedBy(this.supabase.from('profiles').update(definedFields(input.data)).eq('id', userId).select('*'), options).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No profile you may edit has this id', 'not_found', 404) };
     return { data: data as unknown as Profile, error: null };

@@ -10,7 +10,7 @@ import { toolCreateSchema, toolUpdateSchema, type ToolCreateInput, type ToolUpda
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes, type RpcErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { checkIdempotencyKey, keyed, pageOf, replayedId } from './postgrest.ts';
+import { badKey, checkIdempotencyKey, keyed, keyedBy, pageOf, removal, replayedId } from './postgrest.ts';
 import { pagedFromAll, type PageRequest, paged, type Page, type PageQuery, toPage } from './pages.ts';
 import { definedFields, checkIds, parseInput } from './validation.ts';
 
@@ -164,13 +164,13 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.update(toolId, { price_points: 8 });
    * const { data: pending } = await kit.marketplace.tools.revisions({ tool_id: toolId, status: 'pending' });
    */
-  update(id: string, changes: ToolUpdateInput): Promise<Result<Tool, TableWriteErrorCodes['tools'] | 'tool_not_found'>>;
-  async update(id: string, changes: ToolUpdateInput): Promise<Result<Tool>> {
-    const invalidId = checkIds({ id: id });
+  update(id: string, changes: ToolUpdateInput, options?: MutationOptions): Promise<Result<Tool, TableWriteErrorCodes['tools'] | 'tool_not_found'>>;
+  async update(id: string, changes: ToolUpdateInput, options?: MutationOptions): Promise<Result<Tool>> {
+    const invalidId = checkIds({ id: id }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
     const parsed = parseInput(toolUpdateSchema, changes);
     if (parsed.error) return { data: null, error: parsed.error };
-    const { data, error, status } = await this.supabase.from('tools').update(definedFields(parsed.data)).eq('id', id).select(TOOL_COLUMNS).maybeSingle();
+    const { data, error, status } = await keyedBy(this.supabase.from('tools').update(definedFields(parsed.data)).eq('id', id).select(TOOL_COLUMNS), options).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No tool you may edit has this id', 'tool_not_found', 404) };
     return { data: data, error: null };
@@ -183,11 +183,11 @@ export class ToolsClient {
    * const { data, error } = await kit.marketplace.tools.submit(toolId);
    * console.log(data?.status); // 'pending_review'
    */
-  submit(id: string): Promise<Result<Tool, RpcErrorCodes['submit_tool']>>;
-  async submit(id: string): Promise<Result<Tool>> {
-    const invalidId = checkIds({ id: id });
+  submit(id: string, options?: MutationOptions): Promise<Result<Tool, RpcErrorCodes['submit_tool']>>;
+  async submit(id: string, options?: MutationOptions): Promise<Result<Tool>> {
+    const invalidId = checkIds({ id: id }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.rpc('submit_tool', { tool_id: id });
+    const { data, error, status } = await keyedBy(this.supabase.rpc('submit_tool', { tool_id: id }), options);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: strip(data), error: null };
   }
@@ -221,14 +221,12 @@ export class ToolsClient {
    * @example
    * const { data, error } = await kit.marketplace.tools.withdrawRevision(revisionId);
    */
-  withdrawRevision(id: string): Promise<Result<{ id: string }, TableWriteErrorCodes['tool_revisions'] | 'revision_not_found'>>;
-  async withdrawRevision(id: string): Promise<Result<{ id: string }>> {
-    const invalidId = checkIds({ id: id });
+  withdrawRevision(id: string, options?: MutationOptions): Promise<Result<{ id: string }, TableWriteErrorCodes['tool_revisions'] | 'revision_not_found'>>;
+  async withdrawRevision(id: string, options?: MutationOptions): Promise<Result<{ id: string }>> {
+    const invalidId = checkIds({ id: id }) ?? badKey(options);
     if (invalidId) return { data: null, error: invalidId };
-    const { data, error, status } = await this.supabase.from('tool_revisions').delete().eq('id', id).select('id').maybeSingle();
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    if (!data) return { data: null, error: new SdkApiError('No pending revision of yours has this id', 'revision_not_found', 404) };
-    return { data, error: null };
+    const removed = removal(id, 'pending revision of yours', await keyedBy(this.supabase.from('tool_revisions').delete().eq('id', id).select('id'), options));
+    return removed.error?.code === 'not_found' ? { data: null, error: new SdkApiError(removed.error.message, 'revision_not_found', 404) } : removed;
   }
 }
 

@@ -11,6 +11,7 @@ import { errorFromPostgrest, type Result, type FunctionErrorCodes, type RpcError
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import type { Job } from './JobsClient.ts';
 import { parseInput, checkIds } from './validation.ts';
+import { badKey, keyedBy } from './postgrest.ts';
 
 export type { DeleteAccountInput };
 
@@ -60,9 +61,11 @@ export class UserDataClient {
    * @example
    * const { data: job, error } = await kit.userData.requestExport();
    */
-  requestExport(): Promise<Result<Pick<Job, 'id' | 'type' | 'status' | 'created_at'>, RpcErrorCodes['request_data_export']>>;
-  async requestExport(): Promise<Result<Pick<Job, 'id' | 'type' | 'status' | 'created_at'>>> {
-    const { data, error, status } = await this.supabase.rpc('request_data_export', {});
+  requestExport(options?: MutationOptions): Promise<Result<Pick<Job, 'id' | 'type' | 'status' | 'created_at'>, RpcErrorCodes['request_data_export']>>;
+  async requestExport(options?: MutationOptions): Promise<Result<Pick<Job, 'id' | 'type' | 'status' | 'created_at'>>> {
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
+    const { data, error, status } = await keyedBy(this.supabase.rpc('request_data_export', {}), options);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Pick<Job, 'id' | 'type' | 'status' | 'created_at'>, error: null };
   }

@@ -14,7 +14,7 @@ import { errorFromPostgrest, SdkApiError, SdkValidationError, type Result, type 
 import { dayBefore, dayRange } from './money.ts';
 import type { MutationOptions } from './functions.ts';
 import { paged, type PageRequest, toPage, type Page, type PageQuery } from './pages.ts';
-import { checkIdempotencyKey, keyed, pageOf, replayedId } from './postgrest.ts';
+import { badKey, checkIdempotencyKey, keyed, keyedBy, pageOf, replayedId } from './postgrest.ts';
 import { currentUserId, requireAdmin } from './session.ts';
 import { checkIds, parseInput } from './validation.ts';
 
@@ -284,13 +284,17 @@ export class VouchersAdminClient {
    * @example
    * const { data, error } = await kit.admin.vouchers.updateType(typeId, { price_amount: 1200 });
    */
-  updateType(voucherTypeId: string, changes: VoucherTypeChanges): Promise<Result<VoucherType, TableWriteErrorCodes['voucher_types'] | 'voucher_type_not_found'>>;
-  async updateType(voucherTypeId: string, changes: VoucherTypeChanges): Promise<Result<VoucherType>> {
-    const bad = checkIds({ voucher_type_id: voucherTypeId });
+  updateType(
+    voucherTypeId: string,
+    changes: VoucherTypeChanges,
+    options?: MutationOptions,
+  ): Promise<Result<VoucherType, TableWriteErrorCodes['voucher_types'] | 'voucher_type_not_found'>>;
+  async updateType(voucherTypeId: string, changes: VoucherTypeChanges, options?: MutationOptions): Promise<Result<VoucherType>> {
+    const bad = checkIds({ voucher_type_id: voucherTypeId }) ?? badKey(options);
     if (bad) return { data: null, error: bad };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await this.supabase.from('voucher_types').update(changes).eq('id', voucherTypeId).select('*').maybeSingle();
+    const { data, error, status } = await keyedBy(this.supabase.from('voucher_types').update(changes).eq('id', voucherTypeId).select('*'), options).maybeSingle();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     if (!data) return { data: null, error: new SdkApiError('No voucher type you may change has this id', 'voucher_type_not_found', 404) };
     return { data, error: null };

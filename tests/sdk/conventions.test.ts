@@ -33,6 +33,26 @@ const LEGACY_ARGUMENTS: Record<string, string> = {
   'auth.onAuthStateChange': 'mirrors supabase-js (callback)',
 };
 
+/** Method names that only read (or wait, or subscribe): every other method changes something. */
+const READS =
+  /^(get|list|history|mine|types|stats|current|balance|balanceOf|revisions|members|forTool|pointsPackages|debts|disputes|plans|entitlements|mySubscription|accountSubscription|health|metrics|dashboard|statistics|summary|totals|byDay|byVoucherType|download|signedUrl|wait|getSession|role|me|search|exportCsv|exportResult|verifyWithApiKey|statsWithApiKey|.*Stats|.*Statistics|assignmentHistory|onAuthStateChange)$/;
+
+/**
+ * Methods that change something but take no `{ idempotencyKey, signal }`, with the reason. The test
+ * fails when one of them takes `options` (remove it here), so this list only shrinks.
+ */
+const UNKEYED_WRITES: Record<string, string> = {
+  'auth.signIn': 'mirrors supabase-js; Auth takes no idempotency keys (signing in again is harmless)',
+  'auth.refreshSession': 'mirrors supabase-js; Auth takes no idempotency keys',
+  'auth.reauthenticate': 'mirrors supabase-js; Auth takes no idempotency keys (a second code replaces the first)',
+  'auth.requestPasswordReset': 'Auth takes no idempotency keys (a second mail replaces the first link)',
+  'auth.completePasswordReset': 'Auth takes no idempotency keys; the emailed token works once',
+  'auth.setUpPassword': 'Auth takes no idempotency keys; the emailed token works once',
+  'accounts.use': 'chooses the current account locally, no request',
+  'accounts.clearCurrentAccount': 'forgets the current account locally, no request',
+  'media.remove': "Storage's own API takes no idempotency keys; removing a removed file answers it no longer listed",
+};
+
 /** Method names that denote a list: each must answer a `Page<T>` and be async-iterable. */
 const LIST_NAMES = new Set(['list', 'history', 'types', 'mine', 'revisions', 'members', 'forTool', 'pointsPackages', 'debts']);
 /** Lists of storage folders answer file listings, not table pages. */
@@ -305,6 +325,18 @@ describe('arguments', () => {
       const method = all.find((m) => m.path === path);
       expect(method, `${path} is gone: remove it from LEGACY_ARGUMENTS`).toBeDefined();
       expect(conforms(method!.params), `${path} conforms now: remove it from LEGACY_ARGUMENTS`).toBe(false);
+    }
+  });
+
+  it('every method that changes something takes `options` ({ idempotencyKey, signal }) last', () => {
+    const writes = all.filter((m) => !READS.test(m.name) && !LEGACY_ARGUMENTS[m.path]);
+    expect(writes.length).toBeGreaterThan(100);
+    const unkeyed = writes.filter((m) => !UNKEYED_WRITES[m.path] && m.params.at(-1) !== 'options').map((m) => `${m.path}(${m.params.join(', ')})`);
+    expect(unkeyed).toEqual([]);
+    for (const path of Object.keys(UNKEYED_WRITES)) {
+      const method = all.find((m) => m.path === path);
+      expect(method, `${path} is gone: remove it from UNKEYED_WRITES`).toBeDefined();
+      expect(method!.params.at(-1), `${path} takes options now: remove it from UNKEYED_WRITES`).not.toBe('options');
     }
   });
 

@@ -12,13 +12,13 @@ const kit = createClient('http://127.0.0.1:54321', 'sb_publishable_key');
 type CodeOf<P> = ResultError<Awaited<P>> extends { code: infer C } ? C : never;
 type Codes<F extends (...args: never[]) => unknown> = CodeOf<ReturnType<F>>;
 
-/** The codes of a creation whose SQL function claims the request's Idempotency-Key. */
+/** The codes of a call whose SQL function claims the request's Idempotency-Key. */
 type KeyCodes = 'idempotency_key_in_use' | 'idempotency_key_reused' | 'invalid_idempotency_key';
 
 export async function apiKeys(): Promise<void> {
   expectTypeOf<Codes<typeof kit.marketplace.apiKeys.create>>().toEqualTypeOf<CommonErrorCode | KeyCodes | 'invalid_expiry' | 'invalid_name' | 'too_many_api_keys'>();
   expectTypeOf<Codes<typeof kit.marketplace.apiKeys.list>>().toEqualTypeOf<CommonErrorCode>();
-  expectTypeOf<Codes<typeof kit.marketplace.apiKeys.revoke>>().toEqualTypeOf<CommonErrorCode | 'api_key_not_found'>();
+  expectTypeOf<Codes<typeof kit.marketplace.apiKeys.revoke>>().toEqualTypeOf<CommonErrorCode | KeyCodes | 'api_key_not_found'>();
 
   const created = await kit.marketplace.apiKeys.create({ name: 'Backend' }, { idempotencyKey: 'k' });
   // A replay answers the key without its secret.
@@ -45,12 +45,12 @@ export async function tasks(): Promise<void> {
 export async function jobs(): Promise<void> {
   expectTypeOf<Codes<typeof kit.jobs.get>>().toEqualTypeOf<CommonErrorCode | 'job_not_found'>();
   expectTypeOf<Codes<typeof kit.jobs.list>>().toEqualTypeOf<CommonErrorCode | 'invalid_page' | 'invalid_status'>();
-  expectTypeOf<Codes<typeof kit.jobs.cancel>>().toEqualTypeOf<CommonErrorCode | 'invalid_transition' | 'job_not_found'>();
+  expectTypeOf<Codes<typeof kit.jobs.cancel>>().toEqualTypeOf<CommonErrorCode | KeyCodes | 'invalid_transition' | 'job_not_found'>();
   expectTypeOf<Codes<typeof kit.admin.jobs.list>>().toEqualTypeOf<CommonErrorCode | 'invalid_page' | 'invalid_status'>();
   expectTypeOf<Codes<typeof kit.admin.jobs.enqueue>>().toEqualTypeOf<
     CommonErrorCode | KeyCodes | 'invalid_max_attempts' | 'invalid_payload' | 'job_not_found' | 'unknown_job_type'
   >();
-  expectTypeOf<Codes<typeof kit.admin.jobs.cancel>>().toEqualTypeOf<CommonErrorCode | 'invalid_transition' | 'job_not_found'>();
+  expectTypeOf<Codes<typeof kit.admin.jobs.cancel>>().toEqualTypeOf<CommonErrorCode | KeyCodes | 'invalid_transition' | 'job_not_found'>();
 
   const enqueued = await kit.admin.jobs.enqueue({ type: 'diagnostics.echo' }, { idempotencyKey: 'k' });
   if (enqueued.error?.code === 'unknown_job_type') return;
