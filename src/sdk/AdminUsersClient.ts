@@ -20,6 +20,7 @@ import { invokeMutation, type MutationOptions } from './functions.ts';
 import type { Profile } from './ProfilesClient.ts';
 import { paged, toPage, type Page, type PageRequest } from './pages.ts';
 import { checkEnum, checkIds, parseInput } from './validation.ts';
+import { badKey, keyedBy } from './postgrest.ts';
 
 export type { AdminRegistrationInput, UserListQuery };
 
@@ -100,11 +101,9 @@ export class AdminUsersClient {
    */
   setRole(userId: string, input: { role: PlatformRole } | undefined, options?: MutationOptions): Promise<Result<Profile, /*rpc set_user_role*/ never>>;
   async setRole(userId: string, input: { role: PlatformRole } | undefined, options: MutationOptions = {}): Promise<Result<Profile>> {
-    const bad = checkIds({ user_id: userId }) ?? checkEnum('role', input?.role, platformRoles);
+    const bad = checkIds({ user_id: userId }) ?? checkEnum('role', input?.role, platformRoles) ?? badKey(options);
     if (bad) return { data: null, error: bad };
-    let request = this.supabase.rpc('set_user_role', { user_id: userId, role: input!.role });
-    if (options.signal) request = request.abortSignal(options.signal);
-    const { data, error, status } = await request;
+    const { data, error, status } = await keyedBy(this.supabase.rpc('set_user_role', { user_id: userId, role: input!.role }), options);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Profile, error: null };
   }

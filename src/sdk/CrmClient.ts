@@ -166,9 +166,9 @@ export class CrmStatistics {
    * const { data, error } = await kit.crm.statistics.clients();
    * console.log(`${data?.active} of ${data?.total} clients are active`);
    */
-  clients(options?: { account_id?: string }): Promise<Result<CrmClientStatistics, RpcErrorCodes['crm_client_statistics'] | AccountChoiceErrorCode>>;
-  async clients(options: { account_id?: string } = {}): Promise<Result<CrmClientStatistics>> {
-    const account = await this.context.resolve(options.account_id);
+  clients(query?: { account_id?: string }): Promise<Result<CrmClientStatistics, RpcErrorCodes['crm_client_statistics'] | AccountChoiceErrorCode>>;
+  async clients(query: { account_id?: string } = {}): Promise<Result<CrmClientStatistics>> {
+    const account = await this.context.resolve(query.account_id);
     if (account.error) return account;
     const { data, error, status } = await this.supabase.rpc('crm_client_statistics', { account_id: account.data }).single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
@@ -184,9 +184,9 @@ export class CrmStatistics {
    * const usd = data?.by_currency.usd;
    * if (usd) console.log(formatMoney(usd.paid_amount, 'usd', 'en-US')); // "$1,234.50"
    */
-  payments(options?: CrmRange & { account_id?: string }): Promise<Result<CrmPaymentStatistics, RpcErrorCodes['crm_payment_statistics'] | AccountChoiceErrorCode>>;
-  async payments(options: CrmRange & { account_id?: string } = {}): Promise<Result<CrmPaymentStatistics>> {
-    const { account_id, ...range } = options;
+  payments(query?: CrmRange & { account_id?: string }): Promise<Result<CrmPaymentStatistics, RpcErrorCodes['crm_payment_statistics'] | AccountChoiceErrorCode>>;
+  async payments(query: CrmRange & { account_id?: string } = {}): Promise<Result<CrmPaymentStatistics>> {
+    const { account_id, ...range } = query;
     const parsed = parseInput(crmRangeSchema, range);
     if (parsed.error) return { data: null, error: parsed.error };
     const account = await this.context.resolve(account_id);

@@ -12,6 +12,7 @@ import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkValidationError, type FunctionErrorCodes, type AccountChoiceErrorCode, type RpcErrorCodes } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
 import { parseInput, checkIds } from './validation.ts';
+import { badKey, keyedBy } from './postgrest.ts';
 
 export type { EmployeeCreateInput, MemberPasswordInput };
 
@@ -85,30 +86,34 @@ export class StaffClient {
 
   /**
    * Removes a member from the current account. Their assignments are recorded in the assignment
-   * history and cleared (`keep_history`, the default) or moved to `reassign_to`.
+   * history and cleared (`keep_history`, the default) or moved to `reassign_to`. Idempotent: a retry
+   * with the call's `Idempotency-Key` answers the first removal, not `member_not_found`.
    *
    * @example
    * const { data, error } = await kit.staff.remove(userId, { assignments: 'reassign', reassign_to: otherUserId });
    */
   remove(
     userId: string,
-    input?: AssignmentsOnRemoval,
-    options?: { account_id?: string },
+    input?: AssignmentsOnRemoval & { account_id?: string },
+    options?: MutationOptions,
   ): Promise<Result<MemberRemoval, RpcErrorCodes['remove_account_member'] | AccountChoiceErrorCode>>;
-  async remove(userId: string, input: AssignmentsOnRemoval = { assignments: 'keep_history' }, options: { account_id?: string } = {}): Promise<Result<MemberRemoval>> {
-    const invalid = checkIds({ userId });
+  async remove(userId: string, input: AssignmentsOnRemoval & { account_id?: string } = { assignments: 'keep_history' }, options?: MutationOptions): Promise<Result<MemberRemoval>> {
+    const invalid = checkIds({ userId }) ?? badKey(options);
     if (invalid) return { data: null, error: invalid };
     if (input.assignments === 'reassign' && !input.reassign_to) {
       return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: { reassign_to: ['Required'] }, formErrors: [] }) };
     }
-    const account = await this.context.resolve(options.account_id);
+    const account = await this.context.resolve(input.account_id);
     if (account.error) return account;
-    const { data, error, status } = await this.supabase.rpc('remove_account_member', {
-      account_id: account.data,
-      user_id: userId,
-      assignments: input.assignments,
-      ...(input.assignments === 'reassign' ? { reassign_to: input.reassign_to } : {}),
-    });
+    const { data, error, status } = await keyedBy(
+      this.supabase.rpc('remove_account_member', {
+        account_id: account.data,
+        user_id: userId,
+        assignments: input.assignments,
+        ...(input.assignments === 'reassign' ? { reassign_to: input.reassign_to } : {}),
+      }),
+      options,
+    );
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as MemberRemoval, error: null };
   }

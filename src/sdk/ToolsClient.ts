@@ -46,7 +46,8 @@ export interface ToolRevisionQuery extends PageQuery {
   status?: ToolRevisionStatus;
 }
 
-const TOOL_COLUMNS =
+/** The columns of a tool the SDK answers (all but the search vector). */
+export const TOOL_COLUMNS =
   'id, creator_id, name, description, category, price_points, creator_share_percent, status, submitted_at, reviewed_by, reviewed_at, review_note, usage_count, rating_count, rating_sum, rating_average, created_at, updated_at';
 
 const notFound = () => new SdkApiError('No tool you may see has this id', 'tool_not_found', 404);

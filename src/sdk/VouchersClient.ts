@@ -364,11 +364,9 @@ export class VouchersAdminClient {
    */
   deactivate(voucherId: string, input?: { reason?: string }, options?: MutationOptions): Promise<Result<Tables<'vouchers'>, RpcErrorCodes['deactivate_voucher']>>;
   async deactivate(voucherId: string, input: { reason?: string } = {}, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>>> {
-    const bad = checkIds({ voucher_id: voucherId });
+    const bad = checkIds({ voucher_id: voucherId }) ?? badKey(options);
     if (bad) return { data: null, error: bad };
-    let request = this.supabase.rpc('deactivate_voucher', { voucher_id: voucherId, ...(input.reason ? { reason: input.reason } : {}) });
-    if (options.signal) request = request.abortSignal(options.signal);
-    const { data, error, status } = await request;
+    const { data, error, status } = await keyedBy(this.supabase.rpc('deactivate_voucher', { voucher_id: voucherId, ...(input.reason ? { reason: input.reason } : {}) }), options);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data, error: null };
   }

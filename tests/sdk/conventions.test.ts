@@ -35,7 +35,7 @@ const LEGACY_ARGUMENTS: Record<string, string> = {
 
 /** Method names that only read (or wait, or subscribe): every other method changes something. */
 const READS =
-  /^(get|list|history|mine|types|stats|current|balance|balanceOf|revisions|members|forTool|pointsPackages|debts|disputes|plans|entitlements|mySubscription|accountSubscription|health|metrics|dashboard|statistics|summary|totals|byDay|byVoucherType|download|signedUrl|wait|getSession|role|me|search|exportCsv|exportResult|verifyWithApiKey|statsWithApiKey|.*Stats|.*Statistics|assignmentHistory|onAuthStateChange)$/;
+  /^(get|list|history|mine|types|stats|current|balance|balanceOf|revisions|members|forTool|pointsPackages|debts|disputes|plans|entitlements|mySubscription|accountSubscription|health|metrics|dashboard|statistics|summary|totals|byDay|byVoucherType|download|signedUrl|wait|getSession|role|me|search|exportCsv|exportResult|verifyWithApiKey|statsWithApiKey|.*Stats|.*Statistics|assignmentHistory|onAuthStateChange|clients|payments)$/; // clients, payments: crm.statistics
 
 /**
  * Methods that change something but take no `{ idempotencyKey, signal }`, with the reason. The test
@@ -86,6 +86,7 @@ const ADMIN_SAMPLES: Record<string, () => unknown[]> = {
   'admin.payments.list': () => [{}],
   'admin.payments.refund': () => [randomUUID()],
   'admin.payments.settleDebts': () => [randomUUID()],
+  'admin.tools.list': () => [{}],
   'admin.tools.review': () => [randomUUID(), { decision: 'approve' }],
   'admin.tools.reviewRevision': () => [randomUUID(), { decision: 'approve' }],
   'admin.payouts.approve': () => [randomUUID()],

@@ -184,6 +184,37 @@ describe('state transitions', () => {
     expect((await creator.kit.marketplace.tools.submit(created.data.id)).error?.code).toBe('invalid_status');
   });
 
+  it('attack: a retried member removal answers the first removal, not member_not_found; the key removes no one else', async () => {
+    const team = await createBusiness({ leaving: { role: 'member' }, staying: { role: 'member' } });
+    const idempotencyKey = `remove-member-${randomUUID()}`;
+    const first = await team.owner.kit.staff.remove(team.members.leaving!.id, { assignments: 'keep_history' }, { idempotencyKey });
+    expect(first.error).toBeNull();
+    expect(await team.owner.kit.staff.remove(team.members.leaving!.id, { assignments: 'keep_history' }, { idempotencyKey })).toEqual(first);
+    expect((await team.owner.kit.staff.remove(team.members.leaving!.id)).error?.code).toBe('member_not_found');
+    const reused = await team.owner.kit.staff.remove(team.members.staying!.id, { assignments: 'keep_history' }, { idempotencyKey });
+    expect(reused.error?.code).toBe('idempotency_key_reused');
+    expect((await team.owner.kit.accounts.members.get(team.members.staying!.id)).error).toBeNull();
+  });
+
+  it('a retried review answers the first decision even after another admin decided otherwise', async () => {
+    const created = await creator.kit.marketplace.tools.create({
+      name: `Reviewed ${randomUUID().slice(0, 8)}`,
+      description: 'A tool reviewed twice',
+      category: 'transcription',
+      price_points: 5,
+    });
+    if (created.error) throw created.error;
+    await creator.kit.marketplace.tools.submit(created.data.id);
+    const idempotencyKey = `review-${randomUUID()}`;
+    const first = await admin.kit.admin.tools.review(created.data.id, { decision: 'approve' }, { idempotencyKey });
+    expect(first.data?.status).toBe('approved');
+    const suspended = await admin.kit.admin.tools.review(created.data.id, { decision: 'suspend', note: 'Reported as broken' });
+    expect(suspended.data?.status).toBe('suspended');
+    const retry = await admin.kit.admin.tools.review(created.data.id, { decision: 'approve' }, { idempotencyKey });
+    expect(retry).toEqual(first);
+    expect((await admin.kit.marketplace.tools.get(created.data.id)).data?.status).toBe('suspended');
+  });
+
   it('a revoke whose answer is lost is retried with the same key and answers the revoked key', async () => {
     const key = await creator.kit.marketplace.apiKeys.create({ name: `Revoked ${randomUUID().slice(0, 8)}` });
     if (key.error) throw key.error;

@@ -31,7 +31,7 @@ describe('CRM staff attacks', () => {
     expect(create.body.error.code).toBe('forbidden');
     expect(await sql(`select 1 from auth.users where email = $1`, [email])).toEqual([]);
 
-    const remove = await intruder.kit.staff.remove(victim.id, { assignments: 'keep_history' }, { account_id: ours.accountId });
+    const remove = await intruder.kit.staff.remove(victim.id, { assignments: 'keep_history', account_id: ours.accountId });
     expect(remove.error?.code).toBe('forbidden');
     expect(await membership(ours.accountId, victim.id)).toBe(1);
 

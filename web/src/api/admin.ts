@@ -20,26 +20,13 @@ import type {
   VoucherTypeChanges,
   VoucherTypeInput,
 } from '@kit/sdk';
-import { errorFromPostgrest } from '@kit/sdk';
 
 export const approvals = {
   accounts: (kit: KitClient, q: PageQuery & { status?: AccountStatus }) => kit.admin.accounts.list(q),
   approveAccount: (kit: KitClient, id: string, key: string) => kit.admin.accounts.approve(id, {}, { idempotencyKey: key }),
   rejectAccount: (kit: KitClient, id: string, reason: string, key: string) => kit.admin.accounts.reject(id, { reason }, { idempotencyKey: key }),
-  /** Tools waiting for review: read with supabase-js under RLS (admins see every tool; the SDK lists approved ones only). */
-  async pendingTools(kit: KitClient, q: PageQuery) {
-    const page = q.page ?? 1;
-    const perPage = q.per_page ?? 50;
-    const { data, error, status, count } = await kit.supabase
-      .from('tools')
-      .select('id, name, category, price_points, creator_id, submitted_at, status', { count: 'exact' })
-      .eq('status', 'pending_review')
-      .order('submitted_at')
-      .range((page - 1) * perPage, page * perPage - 1);
-    if (error) return { data: null, error: errorFromPostgrest(error, status) };
-    const total = count ?? 0;
-    return { data: { items: data, total, page, per_page: perPage, page_count: Math.ceil(total / perPage) }, error: null };
-  },
+  /** Tools waiting for review, oldest submission first. */
+  pendingTools: (kit: KitClient, q: PageQuery) => kit.admin.tools.list({ ...q, status: 'pending_review' }),
   reviewTool: (kit: KitClient, id: string, decision: 'approve' | 'reject', key: string) =>
     kit.admin.tools.review(id, { decision, ...(decision === 'reject' ? { note: 'Rejected in the admin console' } : {}) }, { idempotencyKey: key }),
 };
