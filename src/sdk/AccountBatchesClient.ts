@@ -8,10 +8,11 @@ import { MAX_BATCH_SIZE, memberBatchSchema, type BatchRowResult, type BatchRowSt
 import type { AccountContext } from './AccountContext.ts';
 import type { Member } from './AccountMembersClient.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkValidationError, type FunctionErrorCodes, type AccountChoiceErrorCode } from './errors.ts';
+import { errorFromPostgrest, type Result, type FunctionErrorCodes, type AccountChoiceErrorCode } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
-import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { paged, type PageRequest, toPage, type Page, type PageQuery } from './pages.ts';
 import { checkIds, parseInput } from './validation.ts';
+import { pageOf } from './postgrest.ts';
 
 export type { BatchRowResult, BatchRowStatus, NewMemberInput };
 export { MAX_BATCH_SIZE };
@@ -82,8 +83,8 @@ export class AccountBatchesClient {
   }
 
   async #listPage(query: PageQuery): Promise<Result<Page<MemberBatch>>> {
-    const range = pageRange(query);
-    if ('error' in range) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: range.error, formErrors: [] }) };
+    const range = pageOf(query);
+    if (range.error) return { data: null, error: range.error };
     const account = await this.context.resolve();
     if (account.error) return account;
     const { data, error, status, count } = await this.supabase
@@ -109,8 +110,8 @@ export class AccountBatchesClient {
   async #membersPage(batchId: string, query: PageQuery): Promise<Result<Page<Member>>> {
     const invalidId = checkIds({ batch_id: batchId });
     if (invalidId) return { data: null, error: invalidId };
-    const range = pageRange(query);
-    if ('error' in range) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: range.error, formErrors: [] }) };
+    const range = pageOf(query);
+    if (range.error) return { data: null, error: range.error };
     const account = await this.context.resolve();
     if (account.error) return account;
     const { data, error, status, count } = await this.supabase

@@ -13,10 +13,10 @@ import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type AccountChoiceErrorCode, type FunctionErrorCodes, type TableWriteErrorCodes } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
-import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
+import { paged, type PageRequest, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
 import { checkIds, parseInput } from './validation.ts';
-import { badKey, keyedBy } from './postgrest.ts';
+import { badKey, keyedBy, pageOf } from './postgrest.ts';
 
 export type { AccountPermission, AccountRole, MemberInviteInput };
 
@@ -81,8 +81,8 @@ export class AccountMembersClient {
   }
 
   async #listPage(query: MemberListQuery): Promise<Result<Page<Member>>> {
-    const range = pageRange(query);
-    if ('error' in range) return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: range.error, formErrors: [] }) };
+    const range = pageOf(query);
+    if (range.error) return { data: null, error: range.error };
     const account = await this.context.resolve();
     if (account.error) return account;
     let request = this.supabase.from('account_members').select('*', { count: 'exact' }).eq('account_id', account.data);

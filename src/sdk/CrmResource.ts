@@ -97,7 +97,7 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     const range = pageRange({ ...(page !== undefined ? { page } : {}), ...(per_page !== undefined ? { per_page } : {}) });
     if ('error' in range) return { data: null, error: invalid(range.error) };
     const sortKey = sort ?? this.spec.defaultSort;
-    const order = this.spec.sorts[sortKey];
+    const order = Object.hasOwn(this.spec.sorts, sortKey) ? this.spec.sorts[sortKey] : undefined;
     if (!order) return { data: null, error: invalid({ sort: [`Use one of ${Object.keys(this.spec.sorts).join(', ')}`] }) };
     if ('from' in filters || 'to' in filters) {
       const { from, to } = filters as { from?: string; to?: string };

@@ -76,7 +76,7 @@ export class ProfilesClient {
     const me = await currentUserId(this.supabase);
     if (me.error) return { data: null, error: me.error };
     const contentType = options.contentType ?? file.type;
-    const extension = AVATAR_EXTENSIONS[contentType];
+    const extension = Object.hasOwn(AVATAR_EXTENSIONS, contentType) ? AVATAR_EXTENSIONS[contentType] : undefined;
     if (!extension) {
       return { data: null, error: new SdkApiError('A profile picture is a PNG, JPEG or WebP image', 'unsupported_media_type', 415, { contentType }) };
     }

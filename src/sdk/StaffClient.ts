@@ -9,9 +9,9 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { employeeCreateSchema, memberPasswordSchema, type EmployeeCreateInput, type MemberPasswordInput } from '../../supabase/functions/_shared/schemas/staff.ts';
 import type { AccountContext } from './AccountContext.ts';
 import type { Database, Tables } from './database.types.ts';
-import { errorFromPostgrest, type Result, SdkValidationError, type FunctionErrorCodes, type AccountChoiceErrorCode, type RpcErrorCodes } from './errors.ts';
+import { errorFromPostgrest, type Result, type FunctionErrorCodes, type AccountChoiceErrorCode, type RpcErrorCodes } from './errors.ts';
 import { invokeMutation, type MutationOptions } from './functions.ts';
-import { parseInput, checkIds } from './validation.ts';
+import { parseInput, checkIds, invalidField } from './validation.ts';
 import { badKey, keyedBy } from './postgrest.ts';
 
 export type { EmployeeCreateInput, MemberPasswordInput };
@@ -101,7 +101,7 @@ export class StaffClient {
     const invalid = checkIds({ userId }) ?? badKey(options);
     if (invalid) return { data: null, error: invalid };
     if (input.assignments === 'reassign' && !input.reassign_to) {
-      return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: { reassign_to: ['Required'] }, formErrors: [] }) };
+      return { data: null, error: invalidField('reassign_to', 'Required') };
     }
     const account = await this.context.resolve(input.account_id);
     if (account.error) return account;

@@ -12,7 +12,7 @@ import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes
 import type { MutationOptions } from './functions.ts';
 import { badKey, checkIdempotencyKey, keyed, keyedBy, pageOf, removal, replayedId } from './postgrest.ts';
 import { pagedFromAll, type PageRequest, paged, type Page, type PageQuery, toPage } from './pages.ts';
-import { definedFields, checkIds, parseInput } from './validation.ts';
+import { checkEnum, definedFields, checkIds, parseInput } from './validation.ts';
 
 export type { ToolCreateInput, ToolUpdateInput };
 
@@ -46,6 +46,18 @@ export interface ToolRevisionQuery extends PageQuery {
   status?: ToolRevisionStatus;
 }
 
+/** How the catalogue sorts: columns in order (nulls last), then `id`. */
+const TOOL_SORTS: Record<ToolSort, [column: string, ascending: boolean][]> = {
+  newest: [['created_at', false]],
+  price_asc: [['price_points', true]],
+  price_desc: [['price_points', false]],
+  rating: [
+    ['rating_average', false],
+    ['rating_count', false],
+  ],
+  popularity: [['usage_count', false]],
+};
+
 /** The columns of a tool the SDK answers (all but the search vector). */
 export const TOOL_COLUMNS =
   'id, creator_id, name, description, category, price_points, creator_share_percent, status, submitted_at, reviewed_by, reviewed_at, review_note, usage_count, rating_count, rating_sum, rating_average, created_at, updated_at';
@@ -73,22 +85,10 @@ export class ToolsClient {
     let request = this.supabase.from('tools').select(TOOL_COLUMNS, { count: 'exact' }).eq('status', 'approved');
     if (query.category) request = request.eq('category', query.category);
     if (query.search?.trim()) request = request.textSearch('search', query.search.trim(), { type: 'websearch', config: 'simple' });
-    switch (query.sort ?? 'newest') {
-      case 'price_asc':
-        request = request.order('price_points', { ascending: true });
-        break;
-      case 'price_desc':
-        request = request.order('price_points', { ascending: false });
-        break;
-      case 'rating':
-        request = request.order('rating_average', { ascending: false, nullsFirst: false }).order('rating_count', { ascending: false });
-        break;
-      case 'popularity':
-        request = request.order('usage_count', { ascending: false });
-        break;
-      default:
-        request = request.order('created_at', { ascending: false });
-    }
+    const sort = query.sort ?? 'newest';
+    const invalidSort = checkEnum('sort', sort, Object.keys(TOOL_SORTS));
+    if (invalidSort) return { data: null, error: invalidSort };
+    for (const [column, ascending] of TOOL_SORTS[sort]) request = request.order(column, { ascending, nullsFirst: false });
     const { data, error, status, count } = await request.order('id').range(from, to);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: toPage(data as Tool[], count, page, perPage), error: null };

@@ -10,13 +10,13 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { crmRangeSchema, type CrmRange } from '../../supabase/functions/_shared/schemas/crm.ts';
 import { redeemVoucherSchema, voucherCodeSchema, type DateRangeInput, type RedeemVoucherInput } from '../../supabase/functions/_shared/schemas/payments.ts';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
-import { errorFromPostgrest, SdkApiError, SdkValidationError, type Result, type RpcErrorCodes, withCodes, type TableWriteErrorCodes } from './errors.ts';
+import { errorFromPostgrest, SdkApiError, type Result, type RpcErrorCodes, withCodes, type TableWriteErrorCodes } from './errors.ts';
 import { dayBefore, dayRange } from './money.ts';
 import type { MutationOptions } from './functions.ts';
 import { paged, type PageRequest, toPage, type Page, type PageQuery } from './pages.ts';
 import { badKey, checkIdempotencyKey, keyed, keyedBy, pageOf, replayedId } from './postgrest.ts';
 import { currentUserId, requireAdmin } from './session.ts';
-import { checkIds, parseInput } from './validation.ts';
+import { checkIds, parseInput, invalidField } from './validation.ts';
 
 export type { DateRangeInput, Page, PageQuery, RedeemVoucherInput };
 
@@ -394,7 +394,7 @@ export class VouchersAdminClient {
     monthBefore.setUTCDate(monthBefore.getUTCDate() - 30);
     const from = bounds.from ?? monthBefore.toISOString().slice(0, 10);
     if (from >= to) {
-      return { data: null, error: new SdkValidationError('Some fields are not valid', { fieldErrors: { to: ['The range holds no whole UTC day'] }, formErrors: [] }) };
+      return { data: null, error: invalidField('to', 'The range holds no whole UTC day') };
     }
     // The analytics functions take inclusive days.
     const args = { from_date: from, to_date: dayBefore(to) };

@@ -20,10 +20,12 @@ import { stack } from '../helpers/stack.ts';
 /**
  * Size budgets, in bytes of gzip -9 of an esbuild-minified browser bundle, on top of supabase-js's
  * `createClient` alone: the SDK with everything it brings (its code, the shared schemas, zod), and
- * the SDK's own code (zod left out of both bundles). About 10 % over the sizes measured when set.
+ * the SDK's own code (zod left out of both bundles). About 10 % over the sizes measured when set;
+ * the own-code budget went from 22,000 to 22,500 B when every update, removal and state transition
+ * took `{ idempotencyKey, signal }` and sorts were checked locally (22,092 B then).
  */
 export const SDK_GZIP_BUDGET = 80_000;
-export const SDK_OWN_CODE_GZIP_BUDGET = 22_000;
+export const SDK_OWN_CODE_GZIP_BUDGET = 22_500;
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const fixtures = path.join(import.meta.dirname, 'fixtures');

@@ -461,6 +461,19 @@ describe('local validation', () => {
     expect((await counting.kit.admin.accounts.list({ status: 'archived' as never })).error?.code).toBe('validation_failed');
     expect(counting.requests()).toBe(0);
   });
+
+  it('an unknown sort is refused, never ignored — also a name every object has', async () => {
+    const counting = countingKit();
+    for (const sort of ['cheapest', 'toString', 'constructor']) {
+      const tools = await counting.kit.marketplace.tools.list({ sort: sort as never });
+      expect(tools.error?.code, `tools.list sort ${sort}`).toBe('validation_failed');
+      expect(tools.error?.details).toMatchObject({ fieldErrors: { sort: [expect.any(String)] } });
+      const clients = await counting.kit.crm.clients.list({ sort: sort as never });
+      expect(clients.error?.code, `crm.clients.list sort ${sort}`).toBe('validation_failed');
+    }
+    expect((await counting.kit.admin.tools.list({ status: 'archived' as never })).error?.code).toBe('validation_failed');
+    expect(counting.requests()).toBe(0);
+  });
 });
 
 describe('auto-paging', () => {
