@@ -162,6 +162,8 @@ http {
     default $upstream_http_access_control_allow_origin;
   }
 
+  # keepalive_requests: nginx's default closes a kept-alive upstream connection after 1,000 requests
+  # (a new TCP connection, every quarter second at load); the services hold theirs indefinitely.
   upstream postgrest {
     server 127.0.0.1:${ports.rest} max_fails=0;
     server 127.0.0.1:${ports.gateway} backup;
