@@ -5,8 +5,9 @@
  *    `redeem_voucher`, one signed-in user) → exactly 100 succeed and 400 get `voucher_exhausted`.
  *    Reports redemptions/s and p50/p99, against a baseline measured in the same run: 500 concurrent
  *    `voucher_by_code` reads of the same voucher (same path, no write, no row lock). Each stampede is
- *    a burst (bench/burst.ts): 500 open connections, every request written at once. Then the same
- *    stampede straight in SQL with 16 connections, to show what the HTTP path costs.
+ *    a burst (bench/burst.ts): 500 open connections, every request written at once. Both bursts are
+ *    also sent straight to PostgREST (the gateway's share), and the stampede is run in SQL with 16
+ *    connections, timing when the last of the 500 ends (what is left without any HTTP).
  * 2. Webhooks: 1,000 signed Stripe events (800 distinct + 200 duplicates, shuffled) for 650 payments —
  *    voucher successes, points top-ups, failures followed by success, successes and refunds in any
  *    order — POSTed to /functions/v1/stripe-webhook with 16 in flight. Checks every payment's final
