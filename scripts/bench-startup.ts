@@ -125,6 +125,7 @@ const phaseSummary = (kind: 'warm' | 'cold') => {
 };
 recordResults('startup', [
   { measurement: 'Postgres alone (baseline)', figure: fmt(median(pgOnly)) },
+  { measurement: 'first Storage request (starts after the stack is usable)', figure: fmt(median(storageRuns)) },
   {
     measurement: 'warm start (existing database)',
     figure: fmt(median(warm)),
