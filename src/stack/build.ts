@@ -3,7 +3,10 @@
  * instead of through tsx: tsx compiles every TypeScript file on each start and runs the service in a
  * second Node process, about 0.5 s of CPU per service, which was most of a warm `npm run dev`. The
  * bundles are built with esbuild (the compiler tsx itself uses) into `.stack/build/`, one per
- * service, npm packages left as imports; they are rebuilt only when a source file under `src/`
+ * service, npm packages included: resolving and loading a package's files one by one cost more than
+ * the code itself (the mailbox's mail parser alone is a few hundred files), and a service loading one
+ * file started with about 0.6× the CPU time (measured with `npm run bench startup`'s figures in
+ * docs/local-stack.md). They are rebuilt only when a source file under `src/` or the lock file
  * changed (size or modification time), so a warm start pays a directory scan of a few milliseconds.
  *
  * `.stack/build/` sits two folders below the project root, like `src/stack/config.ts`, so the
@@ -67,8 +70,11 @@ export async function buildNodeServices(): Promise<void> {
         platform: 'node',
         format: 'esm',
         target: 'node20',
-        packages: 'external',
+        // CommonJS packages inside an ES module bundle still call require() for Node's own modules.
+        banner: { js: "import { createRequire as __stackRequire } from 'node:module'; const require = __stackRequire(import.meta.url);" },
+        // Stack traces name the source files (which stay on disk); their text need not be in the map.
         sourcemap: 'inline',
+        sourcesContent: false,
         logLevel: 'error',
       });
       // A start running concurrently sees the old bundle or the new one, never half of one.

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { loadStackConfig, supabaseDir } from './config.ts';
 import type { Supervisor } from './supervisor.ts';
 import { demoUsers, startStack, statusBlock } from './stack.ts';
-import { startWebDevServer } from '../../web/dev.ts';
 
 /**
  * Reloads the functions server a moment after the last change under supabase/functions (as
@@ -55,6 +54,8 @@ try {
   const users = await demoUsers(config).catch(() => []);
   console.log(`\nLocal Supabase stack is running (${((Date.now() - started) / 1000).toFixed(1)} s).\n`);
   console.log(statusBlock(config, users));
+  // Imported only now: loading Vite took a quarter of a second of CPU before the stack began to start.
+  const { startWebDevServer } = await import('../../web/dev.ts');
   const web = await startWebDevServer({
     apiUrl: config.apiUrl,
     publishableKey: config.keys.publishableKey,

@@ -1,6 +1,7 @@
 /**
  * Brings a whole local Supabase up: cluster → bootstrap → migrations and seed → PostgREST, mailbox,
- * auth server, functions server → gateway, each waited on until healthy, all supervised.
+ * auth server, functions server and the gateway at once, each waited on until healthy, all supervised;
+ * then, once a REST, Auth and function request would succeed, Storage (`DEFERRED_SERVICES`).
  * `npm run dev` and the test harness both start the stack through `startStack`.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,7 +26,22 @@ export interface StackHandle {
   stop: () => Promise<void>;
   /** Milliseconds from the call to the end of each start phase (`npm run bench startup` prints them). */
   phases: [string, number][];
+  /**
+   * The services started once the stack is usable (`DEFERRED_SERVICES`): resolves when they are ready,
+   * rejects when one did not start (also said on the console). Requests for them are held by the gateway
+   * until then, as while a service restarts.
+   */
+  deferred: Promise<void>;
 }
+
+/**
+ * Services that no REST, Auth or function request needs, started right after the stack is usable
+ * instead of with the others: the start is bound by CPU time on a small machine, and Storage's start
+ * (a Node process loading its bundle) competed with PostgREST's schema cache load, which is the longest
+ * step. A Storage request that arrives first is held by the gateway (it retries a refused connection
+ * for up to 5.5 s) and then answered. The mailbox is not deferred: Auth's e-mails go to its SMTP port.
+ */
+export const DEFERRED_SERVICES: readonly string[] = ['storage'];
 
 const bin = (name: string) => path.join(projectRoot, 'node_modules', '.bin', name);
 /** The real Deno binary the npm package ships (skipping its Node launcher saves a process). */
@@ -294,10 +310,15 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
   await assertPortsFree(config);
 
   let gateway: http.Server | undefined;
+  let deferred: Promise<void> = Promise.resolve();
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     await new Promise<void>((resolve) => (gateway ? gateway.close(() => resolve()) : resolve()));
     gateway?.closeAllConnections();
     await supervisor.stopAll();
+    // A deferred start still waiting gives up as soon as the supervisor stops.
+    await deferred.catch(() => undefined);
   };
 
   try {
@@ -336,31 +357,46 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     await denoCache;
     await bundles;
     phase('deno cache and service bundles');
-    // Every service needs only Postgres (the gateway holds requests to one still starting): all start at once.
-    await Promise.all(
-      services(config).map(async (spec) => {
-        await supervisor.start(spec);
-        phase(`${spec.name} ready`);
-      }),
-    );
-
-    if (gatewayMode() === 'nginx') {
-      gateway = createGateway(config, { behindNginx: true });
-      await listen(gateway, config.ports.gateway);
-      await supervisor.start(nginxService(config));
-    } else {
-      gateway = createGateway(config);
-      await listen(gateway, config.ports.api);
-    }
-    phase('gateway ready');
+    // Every service needs only Postgres, and the gateway none (it holds requests to one still starting):
+    // all start at once, except the deferred ones.
+    const all = services(config);
+    const startGateway = async () => {
+      if (gatewayMode() === 'nginx') {
+        gateway = createGateway(config, { behindNginx: true });
+        await listen(gateway, config.ports.gateway);
+        await supervisor.start(nginxService(config));
+      } else {
+        gateway = createGateway(config);
+        await listen(gateway, config.ports.api);
+      }
+      phase('gateway ready');
+    };
+    await Promise.all([
+      ...all
+        .filter((spec) => !DEFERRED_SERVICES.includes(spec.name))
+        .map(async (spec) => {
+          await supervisor.start(spec);
+          phase(`${spec.name} ready`);
+        }),
+      startGateway(),
+    ]);
     const healthy = await httpOk(`${config.apiUrl}/functions/v1/health`).catch(() => false);
     phase('health function through the gateway');
     if (!healthy) throw new Error(`the health function did not answer 200 at ${config.apiUrl}/functions/v1/health`);
+    deferred = Promise.all(
+      all
+        .filter((spec) => DEFERRED_SERVICES.includes(spec.name))
+        .map(async (spec) => {
+          await supervisor.start(spec);
+          phase(`${spec.name} ready (deferred)`);
+        }),
+    ).then(() => undefined);
+    deferred.catch((error: unknown) => stopping || say(`[stack] ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`));
   } catch (error) {
     await stop();
     throw error;
   }
-  return { config, supervisor, stop, phases };
+  return { config, supervisor, stop, phases, deferred };
 }
 
 /** The seeded demo users (marked `demo` in their metadata), for the status block. */

@@ -32,11 +32,18 @@ interface Running {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` until it returns true or `timeoutMs` passes. */
+/** Thrown by a readiness check to stop waiting at once (the stack is stopping). */
+class StoppingError extends Error {}
+
+/** Polls `check` until it returns true or `timeoutMs` passes (a StoppingError from `check` ends it early). */
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return true;
+    const ok = await check().catch((error: unknown) => {
+      if (error instanceof StoppingError) throw error;
+      return false;
+    });
+    if (ok) return true;
     await sleep(intervalMs);
   }
   return false;
@@ -88,6 +95,7 @@ export class Supervisor {
 
   /** Starts a service and waits until it is ready; throws with the log's tail when it is not. */
   async start(spec: ServiceSpec): Promise<void> {
+    if (this.stopping) throw new Error(`${spec.name} not started: the stack is stopping`);
     const log = createWriteStream(this.logPath(spec.name), { flags: 'a' });
     const entry: Running = { spec, log, child: this.spawn(spec, log), restarts: 0 };
     this.running.set(spec.name, entry);
@@ -115,13 +123,18 @@ export class Supervisor {
     const timeout = entry.spec.startTimeoutMs ?? 30_000;
     const ok = await waitFor(
       async () => {
+        // Given up at once when the stack stops meanwhile (a service started after the stack was usable).
+        if (this.stopping) throw new StoppingError();
         // Polled every 20 ms: a start is a few hundred milliseconds, and 100 ms steps added up to a third of it.
         if (entry.child.exitCode !== null) throw new Error('exited');
         return entry.spec.ready();
       },
       timeout,
       20,
-    );
+    ).catch((error: unknown) => {
+      if (error instanceof StoppingError) throw new Error(`${entry.spec.name} not ready: the stack is stopping`);
+      throw error;
+    });
     if (!ok) {
       throw new Error(`${entry.spec.name} did not become ready within ${timeout / 1000}s; last lines of ${this.logPath(entry.spec.name)}:\n` + tail(this.logPath(entry.spec.name)));
     }
