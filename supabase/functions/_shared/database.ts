@@ -8,10 +8,14 @@
  * be named `SUPABASE_…` on hosted (`supabase secrets set` skips such names), hence the plain name.
  *
  * How: one small pool per isolate (`DB_POOL_MAX`, default 3; docs/deploy.md has the connection budget),
- * idle connections closed after 20 s, and no prepared statements (`prepare: false`), which a
- * transaction-mode pooler cannot keep: each transaction may run on another server connection. For the
- * same reason nothing here relies on session state: settings are `set_config(…, true)` inside a
- * transaction, and there are no session advisory locks or LISTEN.
+ * idle connections closed after 20 s. Prepared statements only on a direct connection: behind the
+ * pooler (`DB_POOLER_URL`) they are off (`prepare: false`), as a transaction-mode pooler cannot keep
+ * them (each transaction may run on another server connection). They matter: without them postgres.js
+ * sends every statement that has parameters as Parse + Describe, waits for the description, and only
+ * then binds and executes it — two round trips and a fresh parse and plan per query; prepared, each
+ * connection describes a statement once and then runs it in one round trip. Nothing here relies on
+ * other session state: settings are `set_config(…, true)` inside a transaction, and there are no
+ * session advisory locks or LISTEN.
  */
 import postgres from 'postgres';
 
@@ -29,8 +33,8 @@ export function databaseSettings(): { url: string; pooled: boolean; max: number 
 /** One small pool per function isolate, created on first use. */
 export function database(): postgres.Sql {
   if (sql) return sql;
-  const { url, max } = databaseSettings();
-  sql = postgres(url, { max, idle_timeout: 20, connect_timeout: 3, prepare: false });
+  const { url, max, pooled } = databaseSettings();
+  sql = postgres(url, { max, idle_timeout: 20, connect_timeout: 3, prepare: !pooled });
   return sql;
 }
 
