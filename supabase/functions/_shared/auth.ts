@@ -94,6 +94,42 @@ function anyPublishableKey(): string {
 /** Forgets the cached keys (tests that change the environment). */
 export function resetKeys(): void {
   keys = undefined;
+  verified.clear();
+}
+
+/**
+ * Tokens this worker has verified, with their claims. A user sends the same access token with every
+ * request until it expires, and checking its signature again was the largest CPU cost of a function
+ * call after the HTTP server itself (docs/benchmarks.md has the profile). A hit still checks the
+ * expiry against the clock, as `jwtVerify` does (`exp` ≤ now is expired); an entry is kept at most
+ * 10 minutes (the JWKS cache's age, so a signing key withdrawn from the JWKS stops being trusted
+ * here as soon as it would be without this cache), the oldest go first beyond 10,000 entries, and
+ * `resetKeys` empties it. Only tokens verified here are kept — never a refusal, never a token Auth
+ * checked — and the live-session check still runs on every request.
+ */
+const VERIFIED_MAX_ENTRIES = 10_000;
+const VERIFIED_MAX_SECONDS = 600;
+const verified = new Map<string, { claims: SessionClaims; until: number }>();
+
+function remember(token: string, claims: SessionClaims): void {
+  if (verified.size >= VERIFIED_MAX_ENTRIES) verified.delete(verified.keys().next().value!);
+  verified.set(token, { claims, until: Math.floor(Date.now() / 1000) + VERIFIED_MAX_SECONDS });
+}
+
+/** The claims of a token verified here before, undefined when it is not (or no longer) known; 401 once it has expired. */
+function recall(token: string): SessionClaims | undefined {
+  const entry = verified.get(token);
+  if (!entry) return undefined;
+  const now = Math.floor(Date.now() / 1000);
+  if (entry.claims.exp <= now) {
+    verified.delete(token);
+    throw new HttpError('unauthorized', 'Sign in again: the access token has expired');
+  }
+  if (entry.until <= now) {
+    verified.delete(token);
+    return undefined;
+  }
+  return entry.claims;
 }
 
 const refused = (why: string) => new HttpError('unauthorized', `Sign in first: ${why}`);
@@ -107,6 +143,8 @@ export function bearerToken(request: Request): string {
 
 /** Checks signature, expiry and the claims of a user session token (no database); 401 otherwise. */
 export async function verifyAccessToken(token: string): Promise<SessionClaims> {
+  const known = recall(token);
+  if (known) return known;
   let alg: string | undefined;
   try {
     alg = decodeProtectedHeader(token).alg;
@@ -141,6 +179,7 @@ export async function verifyAccessToken(token: string): Promise<SessionClaims> {
     throw refused('this needs a user session, not an API key');
   }
   if (typeof payload.session_id !== 'string' || !UUID.test(payload.session_id)) throw refused('the access token names no session');
+  remember(token, payload as SessionClaims);
   return payload as SessionClaims;
 }
 
