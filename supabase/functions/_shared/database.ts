@@ -13,7 +13,12 @@
  * them (each transaction may run on another server connection). They matter: without them postgres.js
  * sends every statement that has parameters as Parse + Describe, waits for the description, and only
  * then binds and executes it — two round trips and a fresh parse and plan per query; prepared, each
- * connection describes a statement once and then runs it in one round trip. Nothing here relies on
+ * connection describes a statement once and then runs it in one round trip. One statement at a time
+ * per connection (`max_pipeline: 0`): prepared statements let postgres.js pipeline several onto one
+ * connection, and on Deno a pipelined write can race postgres.js' write scheduled with setImmediate
+ * (Deno's clearImmediate does not stop it) and kill the worker with "May not write null values to
+ * stream" — 500 concurrent use-tool calls did it in seconds. Without prepared statements postgres.js
+ * never pipelines a statement with parameters, so this keeps that property. Nothing here relies on
  * other session state: settings are `set_config(…, true)` inside a transaction, and there are no
  * session advisory locks or LISTEN.
  */
@@ -34,7 +39,7 @@ export function databaseSettings(): { url: string; pooled: boolean; max: number 
 export function database(): postgres.Sql {
   if (sql) return sql;
   const { url, max, pooled } = databaseSettings();
-  sql = postgres(url, { max, idle_timeout: 20, connect_timeout: 3, prepare: !pooled });
+  sql = postgres(url, { max, idle_timeout: 20, connect_timeout: 3, prepare: !pooled, max_pipeline: 0 });
   return sql;
 }
 
