@@ -8,19 +8,22 @@
  * be named `SUPABASE_…` on hosted (`supabase secrets set` skips such names), hence the plain name.
  *
  * How: one small pool per isolate (`DB_POOL_MAX`, default 3; docs/deploy.md has the connection budget),
- * idle connections closed after 20 s. Prepared statements only on a direct connection: behind the
- * pooler (`DB_POOLER_URL`) they are off (`prepare: false`), as a transaction-mode pooler cannot keep
- * them (each transaction may run on another server connection). They matter: without them postgres.js
- * sends every statement that has parameters as Parse + Describe, waits for the description, and only
- * then binds and executes it — two round trips and a fresh parse and plan per query; prepared, each
- * connection describes a statement once and then runs it in one round trip. One statement at a time
- * per connection (`max_pipeline: 0`): prepared statements let postgres.js pipeline several onto one
- * connection, and on Deno a pipelined write can race postgres.js' write scheduled with setImmediate
- * (Deno's clearImmediate does not stop it) and kill the worker with "May not write null values to
- * stream" — 500 concurrent use-tool calls did it in seconds. Without prepared statements postgres.js
- * never pipelines a statement with parameters, so this keeps that property. Nothing here relies on
- * other session state: settings are `set_config(…, true)` inside a transaction, and there are no
- * session advisory locks or LISTEN.
+ * idle connections closed after 20 s, and no prepared statements (`prepare: false`), which a
+ * transaction-mode pooler cannot keep: each transaction may run on another server connection. The
+ * cost: postgres.js sends every statement that has parameters as Parse + Describe, waits for the
+ * description, and only then binds and executes it — two round trips per statement, so a hot path
+ * does its work in one statement (use-tool: the session check and the use together).
+ *
+ * Prepared statements on the direct connection were measured (one round trip) and left off, for
+ * two reasons found under load: postgres.js then pipelines several statements onto one connection,
+ * and on Deno a pipelined write can race the write it scheduled with setImmediate (Deno's
+ * clearImmediate does not stop it): "May not write null values to stream", uncaught, the worker dies
+ * (500 concurrent use-tool calls did it within seconds). Turning pipelining off (`max_pipeline: 0`)
+ * also stops postgres.js from reserving the connection of `sql.begin`, whose statements then run on
+ * any connection. Without prepared statements a statement with parameters is never pipelined.
+ *
+ * Nothing here relies on session state: settings are `set_config(…, true)` inside a transaction,
+ * and there are no session advisory locks or LISTEN.
  */
 import postgres from 'postgres';
 
@@ -38,8 +41,8 @@ export function databaseSettings(): { url: string; pooled: boolean; max: number 
 /** One small pool per function isolate, created on first use. */
 export function database(): postgres.Sql {
   if (sql) return sql;
-  const { url, max, pooled } = databaseSettings();
-  sql = postgres(url, { max, idle_timeout: 20, connect_timeout: 3, prepare: !pooled, max_pipeline: 0 });
+  const { url, max } = databaseSettings();
+  sql = postgres(url, { max, idle_timeout: 20, connect_timeout: 3, prepare: false });
   return sql;
 }
 
