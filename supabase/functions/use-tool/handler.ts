@@ -14,7 +14,7 @@
  *
  * The function verifies the token itself (_shared/auth.ts: signature, expiry, live session, not banned),
  * so it stays safe with verify_jwt off. The token is checked here without the database; the session
- * check (private.live_session_user) and the use are one SQL statement, one round trip: the use runs only
+ * check (private.live_session_user) and the use are one SQL statement (no round trips of its own for the check): the use runs only
  * for the row of a live session, and no row means 401 with nothing written. A request that is refused
  * for its header or body asks the session first, so a signed-out caller still hears 401 before anything
  * else, as from requireSession. No read-then-write here.
