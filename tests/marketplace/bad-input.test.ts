@@ -2,7 +2,7 @@
  * Refusals through the SDK and the gateway: clear error codes, and nothing written. Insufficient
  * points, payouts over what is available (also when requested concurrently), zero and negative
  * prices and amounts, ratings outside 1–5, feedback without a usage, refunds of someone else's usage,
- * and concurrent spends of one wallet.
+ * and concurrent spends of one wallet (also a burst of 500 at once through the gateway).
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,27 @@ describe('bad input and broken rules', () => {
     const results = await Promise.all(Array.from({ length: 30 }, () => spender.kit.marketplace.usage.use(toolId, { expected_price_points: 10 })));
     expect(results.filter((r) => r.data && !r.data.replayed).length).toBe(10);
     expect(results.filter((r) => r.error).every((r) => r.error?.code === 'insufficient_points')).toBe(true);
+    expect(await walletState(spender.id)).toMatchObject({ balance: 0, ledgerSum: 0 });
+  });
+
+  it('a burst of 500 concurrent uses through the gateway is answered, every one: exactly 300 of 300 points spent, the rest 422, never a 5xx', async () => {
+    const spender = await createUser('client');
+    await topUp(admin, spender, 300);
+    const cheap = (await approvedTool(creator, admin, { price_points: 1 })).id;
+    const statuses = await Promise.all(
+      Array.from({ length: 500 }, () =>
+        fetch(`${stack.url}/functions/v1/use-tool`, {
+          method: 'POST',
+          headers: { apikey: stack.publishableKey, authorization: `Bearer ${spender.accessToken}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          body: JSON.stringify({ tool_id: cheap, expected_price_points: 1 }),
+        }).then(async (response) => {
+          await response.arrayBuffer();
+          return response.status;
+        }),
+      ),
+    );
+    const counts = Object.fromEntries([...new Set(statuses)].map((status) => [status, statuses.filter((s) => s === status).length]));
+    expect(counts).toEqual({ 201: 300, 422: 200 });
     expect(await walletState(spender.id)).toMatchObject({ balance: 0, ledgerSum: 0 });
   });
 });

@@ -54,6 +54,17 @@ Deno.test('verifyAccessToken should refuse expired tokens, tokens without exp, t
   await refused(await hs256({ sub: 'not-a-uuid' }));
 });
 
+Deno.test('a token verified before should still be refused once it expires, and a copy with another signature or payload never passes for it', async () => {
+  const token = await new SignJWT(claims({ exp: now() + 1 })).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(SECRET));
+  assert.equal((await verifyAccessToken(token)).sub, USER);
+  assert.equal((await verifyAccessToken(token)).sub, USER);
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  await refused(`${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`);
+  await refused(`${header}.${b64(claims({ sub: '11111111-2222-4333-8444-555555555555' }))}.${signature}`);
+  await new Promise((resolve) => setTimeout(resolve, 2100));
+  assert.match(await refused(token), /expired/);
+});
+
 Deno.test('requireSession should refuse a valid token whose session has ended or whose user is banned', async () => {
   const token = await hs256();
   const request = new Request('http://local/x', { headers: { authorization: `Bearer ${token}` } });

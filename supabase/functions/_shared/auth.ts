@@ -40,13 +40,14 @@ export interface Caller {
 }
 
 interface Keys {
-  secrets: Uint8Array[];
+  /** The HS256 secrets, imported once as HMAC keys (jose would import a raw secret again on every call). */
+  secrets: Promise<CryptoKey[]>;
   jwks: JWTVerifyGetKey | undefined;
 }
 
 let keys: Keys | undefined;
 
-function base64UrlBytes(value: string): Uint8Array {
+function base64UrlBytes(value: string): Uint8Array<ArrayBuffer> {
   const base64 = value
     .replace(/-/g, '+')
     .replace(/_/g, '/')
@@ -57,7 +58,7 @@ function base64UrlBytes(value: string): Uint8Array {
 /** The keys from the environment, read once per worker. */
 function loadKeys(): Keys {
   if (keys) return keys;
-  const secrets: Uint8Array[] = [];
+  const secrets: Uint8Array<ArrayBuffer>[] = [];
   const secret = Deno.env.get('SUPABASE_JWT_SECRET');
   if (secret) secrets.push(new TextEncoder().encode(secret));
   let published: JWK[] = [];
@@ -77,7 +78,8 @@ function loadKeys(): Keys {
       cacheMaxAge: 600_000,
     });
   }
-  keys = { secrets, jwks };
+  const imported = Promise.all(secrets.filter((raw) => raw.length > 0).map((raw) => crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])));
+  keys = { secrets: imported, jwks };
   return keys;
 }
 
@@ -92,6 +94,42 @@ function anyPublishableKey(): string {
 /** Forgets the cached keys (tests that change the environment). */
 export function resetKeys(): void {
   keys = undefined;
+  verified.clear();
+}
+
+/**
+ * Tokens this worker has verified, with their claims. A user sends the same access token with every
+ * request until it expires, and checking its signature again was the largest CPU cost of a function
+ * call after the HTTP server itself (docs/benchmarks.md has the profile). A hit still checks the
+ * expiry against the clock, as `jwtVerify` does (`exp` ≤ now is expired); an entry is kept at most
+ * 10 minutes (the JWKS cache's age, so a signing key withdrawn from the JWKS stops being trusted
+ * here as soon as it would be without this cache), the oldest go first beyond 10,000 entries, and
+ * `resetKeys` empties it. Only tokens verified here are kept — never a refusal, never a token Auth
+ * checked — and the live-session check still runs on every request.
+ */
+const VERIFIED_MAX_ENTRIES = 10_000;
+const VERIFIED_MAX_SECONDS = 600;
+const verified = new Map<string, { claims: SessionClaims; until: number }>();
+
+function remember(token: string, claims: SessionClaims): void {
+  if (verified.size >= VERIFIED_MAX_ENTRIES) verified.delete(verified.keys().next().value!);
+  verified.set(token, { claims, until: Math.floor(Date.now() / 1000) + VERIFIED_MAX_SECONDS });
+}
+
+/** The claims of a token verified here before, undefined when it is not (or no longer) known; 401 once it has expired. */
+function recall(token: string): SessionClaims | undefined {
+  const entry = verified.get(token);
+  if (!entry) return undefined;
+  const now = Math.floor(Date.now() / 1000);
+  if (entry.claims.exp <= now) {
+    verified.delete(token);
+    throw new HttpError('unauthorized', 'Sign in again: the access token has expired');
+  }
+  if (entry.until <= now) {
+    verified.delete(token);
+    return undefined;
+  }
+  return entry.claims;
 }
 
 const refused = (why: string) => new HttpError('unauthorized', `Sign in first: ${why}`);
@@ -105,13 +143,17 @@ export function bearerToken(request: Request): string {
 
 /** Checks signature, expiry and the claims of a user session token (no database); 401 otherwise. */
 export async function verifyAccessToken(token: string): Promise<SessionClaims> {
+  const known = recall(token);
+  if (known) return known;
   let alg: string | undefined;
   try {
     alg = decodeProtectedHeader(token).alg;
   } catch {
     throw refused('the access token is not readable');
   }
-  const { secrets, jwks } = loadKeys();
+  const loaded = loadKeys();
+  const { jwks } = loaded;
+  const secrets = await loaded.secrets;
   let payload: JWTPayload | undefined;
   const options = { requiredClaims: ['exp', 'sub'] };
   if (alg === 'HS256' && secrets.length === 0) return verifiedByAuth(token);
@@ -137,6 +179,7 @@ export async function verifyAccessToken(token: string): Promise<SessionClaims> {
     throw refused('this needs a user session, not an API key');
   }
   if (typeof payload.session_id !== 'string' || !UUID.test(payload.session_id)) throw refused('the access token names no session');
+  remember(token, payload as SessionClaims);
   return payload as SessionClaims;
 }
 
@@ -161,6 +204,28 @@ async function verifiedByAuth(token: string): Promise<SessionClaims> {
   return claims as SessionClaims;
 }
 
+/** A caller whose access token is verified (signature, expiry, claims), its session not yet looked up. */
+export interface TokenCaller {
+  id: string;
+  sessionId: string;
+  accessToken: string;
+  claims: SessionClaims;
+}
+
+/**
+ * Steps 1 and 2 of `requireSession`, without the database: for a function that checks the session in
+ * the same SQL statement as its work (use-tool), so the check costs no round trip of its own. Such a
+ * function must refuse with `sessionEnded()` whenever that statement finds no live session.
+ */
+export async function verifyCaller(request: Request): Promise<TokenCaller> {
+  const token = bearerToken(request);
+  const claims = await verifyAccessToken(token);
+  return { id: claims.sub.toLowerCase(), sessionId: claims.session_id.toLowerCase(), accessToken: token, claims };
+}
+
+/** The 401 of a valid token whose session has ended or whose user is banned or deleted. */
+export const sessionEnded = () => refused('the session has ended (signed out, banned or deleted)');
+
 /** The user's e-mail when the session is live and the user neither banned nor deleted, else undefined. */
 export type SessionLookup = (userId: string, sessionId: string) => Promise<{ email: string } | undefined>;
 
@@ -171,9 +236,8 @@ export const liveSessionInDatabase: SessionLookup = async (userId, sessionId) =>
 
 /** 401 unless the request carries a valid access token of a live session of a user in good standing. */
 export async function requireSession(request: Request, lookup: SessionLookup = liveSessionInDatabase): Promise<Caller> {
-  const token = bearerToken(request);
-  const claims = await verifyAccessToken(token);
-  const live = await lookup(claims.sub.toLowerCase(), claims.session_id.toLowerCase());
-  if (!live) throw refused('the session has ended (signed out, banned or deleted)');
-  return { id: claims.sub.toLowerCase(), email: live.email, sessionId: claims.session_id, accessToken: token, claims };
+  const caller = await verifyCaller(request);
+  const live = await lookup(caller.id, caller.sessionId);
+  if (!live) throw sessionEnded();
+  return { id: caller.id, email: live.email, sessionId: caller.claims.session_id, accessToken: caller.accessToken, claims: caller.claims };
 }

@@ -9,9 +9,21 @@
  *
  * How: one small pool per isolate (`DB_POOL_MAX`, default 3; docs/deploy.md has the connection budget),
  * idle connections closed after 20 s, and no prepared statements (`prepare: false`), which a
- * transaction-mode pooler cannot keep: each transaction may run on another server connection. For the
- * same reason nothing here relies on session state: settings are `set_config(…, true)` inside a
- * transaction, and there are no session advisory locks or LISTEN.
+ * transaction-mode pooler cannot keep: each transaction may run on another server connection. The
+ * cost: postgres.js sends every statement that has parameters as Parse + Describe, waits for the
+ * description, and only then binds and executes it — two round trips per statement, so a hot path
+ * does its work in one statement (use-tool: the session check and the use together).
+ *
+ * Prepared statements on the direct connection were measured (one round trip) and left off, for
+ * two reasons found under load: postgres.js then pipelines several statements onto one connection,
+ * and on Deno a pipelined write can race the write it scheduled with setImmediate (Deno's
+ * clearImmediate does not stop it): "May not write null values to stream", uncaught, the worker dies
+ * (500 concurrent use-tool calls did it within seconds). Turning pipelining off (`max_pipeline: 0`)
+ * also stops postgres.js from reserving the connection of `sql.begin`, whose statements then run on
+ * any connection. Without prepared statements a statement with parameters is never pipelined.
+ *
+ * Nothing here relies on session state: settings are `set_config(…, true)` inside a transaction,
+ * and there are no session advisory locks or LISTEN.
  */
 import postgres from 'postgres';
 

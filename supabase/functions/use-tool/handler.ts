@@ -13,9 +13,13 @@
  *   422 `idempotency_key_reused`, 400 `validation_failed` / `invalid_idempotency_key`, 401 `unauthorized`.
  *
  * The function verifies the token itself (_shared/auth.ts: signature, expiry, live session, not banned),
- * so it stays safe with verify_jwt off. One statement on the direct connection, no read-then-write here.
+ * so it stays safe with verify_jwt off. The token is checked here without the database; the session
+ * check (private.live_session_user) and the use are one SQL statement (no round trips of its own for the check): the use runs only
+ * for the row of a live session, and no row means 401 with nothing written. A request that is refused
+ * for its header or body asks the session first, so a signed-out caller still hears 401 before anything
+ * else, as from requireSession. No read-then-write here.
  */
-import { requireSession } from '../_shared/auth.ts';
+import { sessionEnded, type SessionLookup, liveSessionInDatabase, type TokenCaller, verifyCaller } from '../_shared/auth.ts';
 import { preflight } from '../_shared/cors.ts';
 import { database } from '../_shared/database.ts';
 import { errorResponse, HttpError, json } from '../_shared/errors.ts';
@@ -39,13 +43,14 @@ export interface ToolUse {
   replayed: boolean;
 }
 
-/** The database call, replaceable in tests. */
-export type UseTool = (clientId: string, toolId: string, idempotencyKey: string, expectedPrice: number | null) => Promise<ToolUse>;
+/**
+ * The database call, replaceable in tests: uses the tool for the caller when the caller's session is
+ * live and the user in good standing, else refuses with 401 (`sessionEnded`) and writes nothing.
+ */
+export type UseTool = (caller: TokenCaller, toolId: string, idempotencyKey: string, expectedPrice: number | null) => Promise<ToolUse>;
 
-/** Who is spending: the signed-in user of a live session (token, session and ban checked), replaceable in tests. */
-export type Authenticate = (request: Request) => Promise<string>;
-
-export const liveSessionUser: Authenticate = async (request) => (await requireSession(request)).id;
+/** Who is spending: the verified access token (signature, expiry, claims; no database), replaceable in tests. */
+export type Authenticate = (request: Request) => Promise<TokenCaller>;
 
 function idempotencyKey(request: Request): string {
   const key = request.headers.get('idempotency-key');
@@ -62,22 +67,41 @@ function idempotencyKey(request: Request): string {
   return parsed.data;
 }
 
-/** private.use_tool on the functions' direct connection: one statement, its own transaction. */
-export const useToolInDatabase: UseTool = async (clientId, toolId, key, expectedPrice) => {
-  const [row] = await sqlCall(() => database()<{ result: ToolUse }[]>`select private.use_tool(${clientId}, ${toolId}, ${key}, ${expectedPrice}::integer) as result`);
-  return row!.result;
+/** The Idempotency-Key header and the body, validated. */
+async function readInput(request: Request) {
+  const key = idempotencyKey(request);
+  return { key, ...(await readBody(request, useToolSchema)) };
+}
+
+/**
+ * The session check and private.use_tool in one statement, its own transaction: live_session_user
+ * yields one row for a live session (none when it has ended, or the user is banned or deleted), and
+ * use_tool runs once for that row only.
+ */
+export const useToolInDatabase: UseTool = async (caller, toolId, key, expectedPrice) => {
+  const rows = await sqlCall(
+    () =>
+      database()<{ result: ToolUse }[]>`
+        select private.use_tool(${caller.id}::uuid, ${toolId}::uuid, ${key}, ${expectedPrice}::integer) as result
+        from private.live_session_user(${caller.id}::uuid, ${caller.sessionId}::uuid)`,
+  );
+  if (rows.length === 0) throw sessionEnded();
+  return rows[0]!.result;
 };
 
-/** Builds the handler; tests pass their own database call. */
-export function useToolHandler(useTool: UseTool = useToolInDatabase, authenticate: Authenticate = liveSessionUser) {
+/** Builds the handler; tests pass their own database calls. */
+export function useToolHandler(useTool: UseTool = useToolInDatabase, authenticate: Authenticate = verifyCaller, lookup: SessionLookup = liveSessionInDatabase) {
   return async (request: Request): Promise<Response> => {
     if (request.method === 'OPTIONS') return preflight();
     try {
       allowMethods(request, 'POST');
-      const clientId = await authenticate(request);
-      const key = idempotencyKey(request);
-      const { tool_id, expected_price_points } = await readBody(request, useToolSchema);
-      const result = await useTool(clientId, tool_id, key, expected_price_points ?? null);
+      const caller = await authenticate(request);
+      const { key, tool_id, expected_price_points } = await readInput(request).catch(async (invalid: unknown) => {
+        // Who asks comes first: a caller whose session has ended hears 401, not what is wrong with the request.
+        if (!(await lookup(caller.id, caller.sessionId))) throw sessionEnded();
+        throw invalid;
+      });
+      const result = await useTool(caller, tool_id, key, expected_price_points ?? null);
       return json(result, result.replayed ? 200 : 201, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
     } catch (error) {
       return errorResponse(error);
