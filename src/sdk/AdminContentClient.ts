@@ -8,7 +8,7 @@ import type { SiteContent } from './ContentClient.ts';
 import type { Database } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { badKey, checkIdempotencyKey, keyed, keyedBy, removal, replayedId } from './postgrest.ts';
+import { badKey, keyedBy, removal, replayedId } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds, definedFields, parseInput } from './validation.ts';
 
@@ -29,9 +29,9 @@ export class AdminContentClient {
     if (parsed.error) return { data: null, error: parsed.error };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const key = checkIdempotencyKey(options);
-    if (key.error) return { data: null, error: key.error };
-    const { data, error, status } = await keyed(this.supabase.from('site_content').insert(definedFields(parsed.data)).select('*'), key.key, options.signal).single();
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
+    const { data, error, status } = await keyedBy(this.supabase.from('site_content').insert(definedFields(parsed.data)).select('*'), options).single();
     if (error) {
       const failure = errorFromPostgrest(error, status);
       const replayed = replayedId(failure);

@@ -8,7 +8,7 @@ import { errorFromPostgrest, type Result, type RpcErrorCodes, withCodes } from '
 import type { MutationOptions } from './functions.ts';
 import { type Job, type JobCancelErrorCode, type JobEnqueueInput, type JobListErrorCode, type JobListQuery, JobsClient } from './JobsClient.ts';
 import { paged, type Page, type PageRequest } from './pages.ts';
-import { checkIdempotencyKey, keyed } from './postgrest.ts';
+import { badKey, keyedBy } from './postgrest.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds } from './validation.ts';
 
@@ -52,8 +52,8 @@ export class AdminJobsClient {
 
   /** The implementation of `enqueue` (its result carries any `SdkError`). */
   async #enqueue(input: JobEnqueueInput, options: MutationOptions): Promise<Result<Job>> {
-    const key = checkIdempotencyKey(options);
-    if (key.error) return { data: null, error: key.error };
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
     const request = this.supabase.rpc('enqueue_job', {
@@ -62,7 +62,7 @@ export class AdminJobsClient {
       ...(input.run_after ? { run_after: input.run_after } : {}),
       ...(input.max_attempts ? { max_attempts: input.max_attempts } : {}),
     });
-    const { data, error, status } = await keyed(request, key.key, options.signal);
+    const { data, error, status } = await keyedBy(request, options);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Job, error: null };
   }

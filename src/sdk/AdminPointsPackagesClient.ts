@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Database, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { badKey, checkIdempotencyKey, keyed, keyedBy, removal, replayedId } from './postgrest.ts';
+import { badKey, keyedBy, removal, replayedId } from './postgrest.ts';
 import { pagedFromAll, type PageQuery, type PageRequest } from './pages.ts';
 import { requireAdmin } from './session.ts';
 import { checkIds, parseInput } from './validation.ts';
@@ -70,15 +70,14 @@ export class AdminPointsPackagesClient {
     if (parsed.error) return { data: null, error: parsed.error };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const key = checkIdempotencyKey(options);
-    if (key.error) return { data: null, error: key.error };
-    const { data, error, status } = await keyed(
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
+    const { data, error, status } = await keyedBy(
       this.supabase
         .from('points_packages')
         .insert(parsed.data as TablesInsert<'points_packages'>)
         .select('*'),
-      key.key,
-      options.signal,
+      options,
     ).single();
     if (error) {
       const failure = errorFromPostgrest(error, status);

@@ -9,7 +9,7 @@ import { currentUserId } from './session.ts';
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, type RpcErrorCodes, SdkApiError, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { badKey, checkIdempotencyKey, keyed, keyedBy } from './postgrest.ts';
+import { badKey, keyedBy } from './postgrest.ts';
 import { checkIds, parseInput } from './validation.ts';
 
 export type { ApiKeyCreateInput };
@@ -55,10 +55,10 @@ export class ApiKeysClient {
   async #create(input: ApiKeyCreateInput, options: MutationOptions): Promise<Result<NewApiKey>> {
     const parsed = parseInput(apiKeyCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const key = checkIdempotencyKey(options);
-    if (key.error) return { data: null, error: key.error };
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
     const request = this.supabase.rpc('create_api_key', { name: parsed.data.name, ...(parsed.data.expires_at ? { expires_at: parsed.data.expires_at } : {}) });
-    const { data, error, status } = await keyed(request, key.key, options.signal).single();
+    const { data, error, status } = await keyedBy(request, options).single();
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     // The generated type says `secret` is a string; a replay answers it as null (NewApiKey says so).
     return { data, error: null };

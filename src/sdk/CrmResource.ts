@@ -14,7 +14,7 @@ import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type 
 import { paged, type PageRequest, pageRange, toPage, type Page, type PageQuery } from './pages.ts';
 import { currentUserId } from './session.ts';
 import type { MutationOptions } from './functions.ts';
-import { badKey, checkIdempotencyKey, keyedBy, removal, replayedId } from './postgrest.ts';
+import { badKey, keyedBy, removal, replayedId } from './postgrest.ts';
 import { checkIds, parseInput } from './validation.ts';
 
 /** The account-scoped CRM tables. */
@@ -163,17 +163,17 @@ export class CrmResource<N extends CrmTable, Filters extends object, Create exte
     const { account_id, ...fields } = input;
     const parsed = parseInput(this.spec.createSchema, fields);
     if (parsed.error) return { data: null, error: parsed.error };
-    const key = checkIdempotencyKey(options);
-    if (key.error) return { data: null, error: key.error };
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
     const account = await this.context.resolve(account_id);
     if (account.error) return account;
-    let request = this.client
-      .from(this.spec.table)
-      .insert({ ...(parsed.data as object), account_id: account.data })
-      .select('*')
-      .setHeader('Idempotency-Key', key.key);
-    if (options.signal) request = request.abortSignal(options.signal);
-    const { data, error, status } = await request.single();
+    const { data, error, status } = await keyedBy(
+      this.client
+        .from(this.spec.table)
+        .insert({ ...(parsed.data as object), account_id: account.data })
+        .select('*'),
+      options,
+    ).single();
     if (error) {
       const failure = errorFromPostgrest(error, status);
       const replayed = replayedId(failure);

@@ -7,7 +7,7 @@ import { feedbackSchema, type FeedbackInput } from '../../supabase/functions/_sh
 import type { Database, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, type RpcErrorCodes, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { checkIdempotencyKey, pageOf, replayedId } from './postgrest.ts';
+import { badKey, keyedBy, pageOf, replayedId } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { checkIds, parseInput } from './validation.ts';
 
@@ -36,13 +36,12 @@ export class FeedbackClient {
   async #submit(input: FeedbackInput, options: MutationOptions = {}): Promise<Result<Review>> {
     const parsed = parseInput(feedbackSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const key = checkIdempotencyKey(options);
-    if (key.error) return { data: null, error: key.error };
-    let request = this.supabase
-      .rpc('submit_feedback', { usage_id: parsed.data.usage_id, rating: parsed.data.rating, ...(parsed.data.review ? { review: parsed.data.review } : {}) })
-      .setHeader('Idempotency-Key', key.key);
-    if (options.signal) request = request.abortSignal(options.signal);
-    const { data, error, status } = await request;
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
+    const { data, error, status } = await keyedBy(
+      this.supabase.rpc('submit_feedback', { usage_id: parsed.data.usage_id, rating: parsed.data.rating, ...(parsed.data.review ? { review: parsed.data.review } : {}) }),
+      options,
+    );
     if (error) {
       const failure = errorFromPostgrest(error, status);
       const replayed = replayedId(failure);

@@ -7,7 +7,7 @@ import { ticketOpenSchema, type TicketOpenInput } from '../../supabase/functions
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, SdkValidationError, type RpcErrorCodes, type TableWriteErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { checkIdempotencyKey, keyed, pageOf, replayedId } from './postgrest.ts';
+import { badKey, keyedBy, pageOf, replayedId } from './postgrest.ts';
 import { paged, type PageRequest, type Page, type PageQuery, toPage } from './pages.ts';
 import { checkIds, parseInput } from './validation.ts';
 
@@ -53,16 +53,15 @@ export class SupportClient {
   async open(input: TicketOpenInput, options: MutationOptions = {}): Promise<Result<SupportTicket>> {
     const parsed = parseInput(ticketOpenSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const key = checkIdempotencyKey(options);
-    if (key.error) return { data: null, error: key.error };
-    const { data, error, status } = await keyed(
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
+    const { data, error, status } = await keyedBy(
       this.supabase.rpc('open_support_ticket', {
         subject: parsed.data.subject,
         body: parsed.data.body,
         ...(parsed.data.priority ? { priority: parsed.data.priority } : {}),
       }),
-      key.key,
-      options.signal,
+      options,
     );
     if (error) {
       const failure = errorFromPostgrest(error, status);
@@ -134,9 +133,9 @@ export class SupportClient {
     if (invalidId) return { data: null, error: invalidId };
     const text = typeof input?.body === 'string' ? input.body.trim() : '';
     if (text.length < 1 || text.length > 10000) return { data: null, error: new SdkValidationError('Write a message of 1 to 10,000 characters') };
-    const key = checkIdempotencyKey(options);
-    if (key.error) return { data: null, error: key.error };
-    const { data, error, status } = await keyed(this.supabase.from('support_messages').insert({ ticket_id: ticketId, body: text }).select('*'), key.key, options.signal).single();
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
+    const { data, error, status } = await keyedBy(this.supabase.from('support_messages').insert({ ticket_id: ticketId, body: text }).select('*'), options).single();
     if (error) {
       const failure = errorFromPostgrest(error, status);
       const replayed = replayedId(failure);

@@ -11,7 +11,7 @@ import type { Database } from './database.types.ts';
 import { errorFromPostgrest, type Result, type RpcErrorCodes, SdkApiError, withCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
 import { paged, type Page, type PageQuery, type PageRequest } from './pages.ts';
-import { checkIdempotencyKey, keyed } from './postgrest.ts';
+import { badKey, keyedBy } from './postgrest.ts';
 import { checkIds } from './validation.ts';
 
 /** Celery's names for a task's state. */
@@ -66,9 +66,9 @@ export class TasksClient {
 
   /** The implementation of `submit` (its result carries any `SdkError`). */
   async #submit(input: TaskInput, options: MutationOptions): Promise<Result<Task>> {
-    const key = checkIdempotencyKey(options);
-    if (key.error) return { data: null, error: key.error };
-    const { data, error, status } = await keyed(this.supabase.rpc('submit_task', { type: input.type, input: input.input }), key.key, options.signal);
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
+    const { data, error, status } = await keyedBy(this.supabase.rpc('submit_task', { type: input.type, input: input.input }), options);
     if (error) return { data: null, error: errorFromPostgrest(error, status) };
     return { data: data as unknown as Task, error: null };
   }

@@ -10,7 +10,7 @@ import { toolCreateSchema, toolUpdateSchema, type ToolCreateInput, type ToolUpda
 import type { Database, Enums, Tables } from './database.types.ts';
 import { errorFromPostgrest, type Result, SdkApiError, type TableWriteErrorCodes, type RpcErrorCodes } from './errors.ts';
 import type { MutationOptions } from './functions.ts';
-import { badKey, checkIdempotencyKey, keyed, keyedBy, pageOf, removal, replayedId } from './postgrest.ts';
+import { badKey, keyedBy, pageOf, removal, replayedId } from './postgrest.ts';
 import { pagedFromAll, type PageRequest, paged, type Page, type PageQuery, toPage } from './pages.ts';
 import { checkEnum, definedFields, checkIds, parseInput } from './validation.ts';
 
@@ -141,9 +141,9 @@ export class ToolsClient {
   async create(input: ToolCreateInput, options: MutationOptions = {}): Promise<Result<Tool>> {
     const parsed = parseInput(toolCreateSchema, input);
     if (parsed.error) return { data: null, error: parsed.error };
-    const key = checkIdempotencyKey(options);
-    if (key.error) return { data: null, error: key.error };
-    const { data, error, status } = await keyed(this.supabase.from('tools').insert(definedFields(parsed.data)).select(TOOL_COLUMNS), key.key, options.signal).single();
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
+    const { data, error, status } = await keyedBy(this.supabase.from('tools').insert(definedFields(parsed.data)).select(TOOL_COLUMNS), options).single();
     if (error) {
       const failure = errorFromPostgrest(error, status);
       const replayed = replayedId(failure);

@@ -14,7 +14,7 @@ import { errorFromPostgrest, SdkApiError, type Result, type RpcErrorCodes, withC
 import { dayBefore, dayRange } from './money.ts';
 import type { MutationOptions } from './functions.ts';
 import { paged, type PageRequest, toPage, type Page, type PageQuery } from './pages.ts';
-import { badKey, checkIdempotencyKey, keyed, keyedBy, pageOf, replayedId } from './postgrest.ts';
+import { badKey, keyed, keyedBy, pageOf, replayedId } from './postgrest.ts';
 import { currentUserId, requireAdmin } from './session.ts';
 import { checkIds, parseInput, invalidField } from './validation.ts';
 
@@ -262,11 +262,11 @@ export class VouchersAdminClient {
    */
   createType(input: VoucherTypeInput, options?: MutationOptions): Promise<Result<VoucherType, Exclude<TableWriteErrorCodes['voucher_types'], 'idempotent_replay'>>>;
   async createType(input: VoucherTypeInput, options: MutationOptions = {}): Promise<Result<VoucherType>> {
-    const key = checkIdempotencyKey(options);
-    if (key.error) return { data: null, error: key.error };
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
     const admin = await requireAdmin(this.supabase);
     if (admin.error) return { data: null, error: admin.error };
-    const { data, error, status } = await keyed(this.supabase.from('voucher_types').insert(input).select('*'), key.key, options.signal).single();
+    const { data, error, status } = await keyedBy(this.supabase.from('voucher_types').insert(input).select('*'), options).single();
     if (error) {
       const failure = errorFromPostgrest(error, status);
       const replayed = replayedId(failure);
@@ -342,9 +342,9 @@ export class VouchersAdminClient {
   async grant(userId: string, voucherTypeId: string, options: MutationOptions = {}): Promise<Result<Tables<'vouchers'>>> {
     const invalidId = checkIds({ user_id: userId });
     if (invalidId) return { data: null, error: invalidId };
-    const key = checkIdempotencyKey(options);
-    if (key.error) return { data: null, error: key.error };
-    const { data, error, status } = await keyed(this.supabase.rpc('grant_voucher', { user_id: userId, voucher_type_id: voucherTypeId }), key.key, options.signal);
+    const invalidKey = badKey(options);
+    if (invalidKey) return { data: null, error: invalidKey };
+    const { data, error, status } = await keyedBy(this.supabase.rpc('grant_voucher', { user_id: userId, voucher_type_id: voucherTypeId }), options);
     if (error) {
       const failure = errorFromPostgrest(error, status);
       const replayed = replayedId(failure);

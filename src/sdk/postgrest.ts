@@ -20,18 +20,6 @@ export function idempotencyKey(options: { idempotencyKey?: string } = {}): strin
   return options.idempotencyKey ?? crypto.randomUUID();
 }
 
-/** The call's idempotency key (generated when absent), or `validation_failed` for a malformed one. */
-export function checkIdempotencyKey(options: { idempotencyKey?: string } = {}): { key: string; error: null } | { key: null; error: SdkValidationError } {
-  const key = idempotencyKey(options);
-  if (!idempotencyKeyField.safeParse(key).success) {
-    return {
-      key: null,
-      error: new SdkValidationError('The idempotency key is not valid', { fieldErrors: { idempotencyKey: ['Use 1 to 200 printable ASCII characters'] }, formErrors: [] }),
-    };
-  }
-  return { key, error: null };
-}
-
 /**
  * The id of the row a replayed creation made the first time: the database answers a retry with an
  * `Idempotency-Key` it has seen (same fields) with `idempotent_replay` and that id.
@@ -59,9 +47,10 @@ export function keyedBy<B extends KeyableBuilder<B>>(builder: B, options: Mutati
   return keyed(builder, idempotencyKey(options), options.signal);
 }
 
-/** `validation_failed` for a malformed `options.idempotencyKey`, else null. */
-export function badKey(options?: MutationOptions): SdkValidationError | null {
-  return checkIdempotencyKey(options).error;
+/** `validation_failed` for a malformed `options.idempotencyKey`, else null (none given: one is generated at send time). */
+export function badKey(options: MutationOptions = {}): SdkValidationError | null {
+  if (options.idempotencyKey === undefined || idempotencyKeyField.safeParse(options.idempotencyKey).success) return null;
+  return new SdkValidationError('The idempotency key is not valid', { fieldErrors: { idempotencyKey: ['Use 1 to 200 printable ASCII characters'] }, formErrors: [] });
 }
 
 /**
